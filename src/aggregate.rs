@@ -1,0 +1,427 @@
+//! Stage 6: aggregates — mergeable accumulators per actor, dyad and period.
+//!
+//! Every number is an integer: counts of sentences by label, and the sum of
+//! tones in millionths ([`TONE_SCALE`](crate::score::TONE_SCALE)). Adding
+//! integers gives the same result in any order, so documents can be scored
+//! on any number of threads, in any batches, on any number of machines, and
+//! merged into byte-identical tables. Means are computed only when a table
+//! is written.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use crate::corpus::DocDate;
+use crate::score::{Label, TONE_SCALE};
+
+/// The time bucket size, chosen with `--period`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum PeriodKind {
+    /// `2021-01-08`
+    Day,
+    /// ISO week, `2021-W01`
+    Week,
+    /// `2021-01` (the default)
+    #[default]
+    Month,
+    /// `2021-Q1`
+    Quarter,
+    /// `2021`
+    Year,
+    /// One bucket, `all`.
+    All,
+}
+
+impl std::str::FromStr for PeriodKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<PeriodKind, String> {
+        Ok(match s.to_ascii_lowercase().as_str() {
+            "day" => PeriodKind::Day,
+            "week" => PeriodKind::Week,
+            "month" => PeriodKind::Month,
+            "quarter" => PeriodKind::Quarter,
+            "year" => PeriodKind::Year,
+            "all" => PeriodKind::All,
+            _ => {
+                return Err(format!(
+                    "unknown period '{s}': use day, week, month, quarter, year or all"
+                ));
+            }
+        })
+    }
+}
+
+/// One time bucket. Its text form sorts chronologically as text, with
+/// `undated` last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Period {
+    /// Everything (`all`).
+    All,
+    /// A year (`2021`); also a year-only date under a finer period.
+    Year(i32),
+    /// A quarter (`2021-Q1`).
+    Quarter(i32, u8),
+    /// A month (`2021-01`); also a month-only date under a finer period.
+    Month(i32, u8),
+    /// An ISO week (`2021-W01`).
+    Week(i32, u8),
+    /// A day (`2021-01-08`).
+    Day(i32, u8, u8),
+    /// Documents without a date (`undated`).
+    Undated,
+}
+
+impl Period {
+    /// The bucket of a document date. The flag is true when the date is
+    /// coarser than the period asked for (a year-only date under
+    /// `--period month`): it keeps its own precision (`2017`).
+    ///
+    /// ```
+    /// use stancemeter::aggregate::{Period, PeriodKind};
+    /// use stancemeter::corpus::DocDate;
+    /// let d = DocDate::parse("2021-01-08");
+    /// assert_eq!(Period::of(d, PeriodKind::Week).0.to_string(), "2021-W01");
+    /// assert_eq!(Period::of(d, PeriodKind::Quarter).0.to_string(), "2021-Q1");
+    /// assert_eq!(Period::of(DocDate::parse("2017"), PeriodKind::Month), (Period::Year(2017), true));
+    /// assert_eq!(Period::of(None, PeriodKind::Month).0.to_string(), "undated");
+    /// ```
+    pub fn of(date: Option<DocDate>, kind: PeriodKind) -> (Period, bool) {
+        if kind == PeriodKind::All {
+            return (Period::All, false);
+        }
+        let Some(d) = date else {
+            return (Period::Undated, false);
+        };
+        let y = d.year;
+        match (kind, d.month, d.day) {
+            (PeriodKind::Year, _, _) => (Period::Year(y), false),
+            (_, None, _) => (Period::Year(y), true),
+            (PeriodKind::Quarter, Some(m), _) => (Period::Quarter(y, (m - 1) / 3 + 1), false),
+            (PeriodKind::Month, Some(m), _) => (Period::Month(y, m), false),
+            (_, Some(m), None) => (Period::Month(y, m), true),
+            (PeriodKind::Week, Some(m), Some(_)) => match d.iso_week() {
+                Some((wy, w)) => (Period::Week(wy, w as u8), false),
+                None => (Period::Month(y, m), true),
+            },
+            (PeriodKind::Day, Some(m), Some(day)) => (Period::Day(y, m, day), false),
+            (PeriodKind::All, _, _) => (Period::All, false),
+        }
+    }
+}
+
+impl fmt::Display for Period {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Period::All => f.write_str("all"),
+            Period::Undated => f.write_str("undated"),
+            Period::Year(y) => write!(f, "{y:04}"),
+            Period::Quarter(y, q) => write!(f, "{y:04}-Q{q}"),
+            Period::Month(y, m) => write!(f, "{y:04}-{m:02}"),
+            Period::Week(y, w) => write!(f, "{y:04}-W{w:02}"),
+            Period::Day(y, m, d) => write!(f, "{y:04}-{m:02}-{d:02}"),
+        }
+    }
+}
+
+/// The role an actor plays in a sentence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Role {
+    /// It says or does the stance-bearing act.
+    Source,
+    /// The act is aimed at it.
+    Target,
+    /// It is named (every sentence that names it, whatever its role).
+    Mentioned,
+}
+
+impl Role {
+    /// `source`, `target` or `mentioned`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Role::Source => "source",
+            Role::Target => "target",
+            Role::Mentioned => "mentioned",
+        }
+    }
+}
+
+/// Counts for one cell of a table. All integers, so merging is exact.
+///
+/// ```
+/// use stancemeter::aggregate::Tally;
+/// use stancemeter::score::Label;
+/// let mut a = Tally::default();
+/// a.add(Label::Hostile, -600_000);
+/// let mut b = Tally::default();
+/// b.add(Label::Conciliatory, 200_000);
+/// a.merge(&b);
+/// assert_eq!(a.sentences, 2);
+/// assert_eq!(a.mean_tone(), -0.2);
+/// assert_eq!(a.net_stance(), 0.0);
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Tally {
+    /// Sentences counted.
+    pub sentences: u64,
+    /// Of which conciliatory.
+    pub conciliatory: u64,
+    /// Of which neutral.
+    pub neutral: u64,
+    /// Of which hostile.
+    pub hostile: u64,
+    /// Sum of tones, in millionths.
+    pub tone_micros: i64,
+}
+
+impl Tally {
+    /// Counts one sentence.
+    pub fn add(&mut self, label: Label, tone_micros: i64) {
+        self.sentences += 1;
+        match label {
+            Label::Conciliatory => self.conciliatory += 1,
+            Label::Neutral => self.neutral += 1,
+            Label::Hostile => self.hostile += 1,
+        }
+        self.tone_micros += tone_micros;
+    }
+
+    /// Adds another tally to this one.
+    pub fn merge(&mut self, o: &Tally) {
+        self.sentences += o.sentences;
+        self.conciliatory += o.conciliatory;
+        self.neutral += o.neutral;
+        self.hostile += o.hostile;
+        self.tone_micros += o.tone_micros;
+    }
+
+    /// Mean tone over the sentences, in [−1, 1]; 0 when there are none.
+    pub fn mean_tone(&self) -> f64 {
+        if self.sentences == 0 {
+            0.0
+        } else {
+            self.tone_micros as f64 / TONE_SCALE / self.sentences as f64
+        }
+    }
+
+    /// (conciliatory − hostile) / sentences; 0 when there are none.
+    pub fn net_stance(&self) -> f64 {
+        if self.sentences == 0 {
+            0.0
+        } else {
+            (self.conciliatory as f64 - self.hostile as f64) / self.sentences as f64
+        }
+    }
+}
+
+/// Run-wide counters that also merge exactly.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Counters {
+    /// Documents scored.
+    pub documents: u64,
+    /// Documents without a date.
+    pub undated_documents: u64,
+    /// Documents whose date is coarser than the period (kept at their own precision).
+    pub coarse_dated_documents: u64,
+    /// Sentences scored.
+    pub sentences: u64,
+    /// Sentences naming at least one actor.
+    pub sentences_with_actors: u64,
+    /// Sentences with a source.
+    pub sentences_with_source: u64,
+    /// Sentences by label.
+    pub conciliatory: u64,
+    /// Sentences by label.
+    pub neutral: u64,
+    /// Sentences by label.
+    pub hostile: u64,
+    /// Boilerplate lines dropped.
+    pub boilerplate_lines: u64,
+    /// Repeated lines dropped.
+    pub repeated_lines: u64,
+    /// Bytes of document text scored.
+    pub text_bytes: u64,
+}
+
+impl Counters {
+    /// Adds another set of counters.
+    pub fn merge(&mut self, o: &Counters) {
+        self.documents += o.documents;
+        self.undated_documents += o.undated_documents;
+        self.coarse_dated_documents += o.coarse_dated_documents;
+        self.sentences += o.sentences;
+        self.sentences_with_actors += o.sentences_with_actors;
+        self.sentences_with_source += o.sentences_with_source;
+        self.conciliatory += o.conciliatory;
+        self.neutral += o.neutral;
+        self.hostile += o.hostile;
+        self.boilerplate_lines += o.boilerplate_lines;
+        self.repeated_lines += o.repeated_lines;
+        self.text_bytes += o.text_bytes;
+    }
+}
+
+/// Tallies per (period, actor, role) and per (period, source, target).
+/// Actors are indices into [`Lexicons::actors`](crate::Lexicons::actors).
+#[derive(Debug, Clone, Default)]
+pub struct Aggregates {
+    /// Per actor and role.
+    pub actors: HashMap<(Period, u32, Role), Tally>,
+    /// Per directed pair.
+    pub dyads: HashMap<(Period, u32, u32), Tally>,
+    /// Run-wide counters.
+    pub counters: Counters,
+}
+
+impl Aggregates {
+    /// Counts one sentence: its source, targets and every actor it names
+    /// (each a distinct actor index, already rolled up if wanted).
+    pub fn add_sentence(
+        &mut self,
+        period: Period,
+        label: Label,
+        tone_micros: i64,
+        source: Option<u32>,
+        targets: &[u32],
+        mentioned: &[u32],
+    ) {
+        if let Some(s) = source {
+            self.actors
+                .entry((period, s, Role::Source))
+                .or_default()
+                .add(label, tone_micros);
+            for &t in targets {
+                self.dyads
+                    .entry((period, s, t))
+                    .or_default()
+                    .add(label, tone_micros);
+            }
+        }
+        for &t in targets {
+            self.actors
+                .entry((period, t, Role::Target))
+                .or_default()
+                .add(label, tone_micros);
+        }
+        for &a in mentioned {
+            self.actors
+                .entry((period, a, Role::Mentioned))
+                .or_default()
+                .add(label, tone_micros);
+        }
+    }
+
+    /// Adds another set of aggregates to this one.
+    pub fn merge(&mut self, other: &Aggregates) {
+        for (k, v) in &other.actors {
+            self.actors.entry(*k).or_default().merge(v);
+        }
+        for (k, v) in &other.dyads {
+            self.dyads.entry(*k).or_default().merge(v);
+        }
+        self.counters.merge(&other.counters);
+    }
+
+    /// Actor rows sorted by period text, actor id, role.
+    pub fn sorted_actors<'a>(
+        &'a self,
+        id: &dyn Fn(u32) -> &'a str,
+    ) -> Vec<(String, u32, Role, &'a Tally)> {
+        let mut rows: Vec<(String, u32, Role, &Tally)> = self
+            .actors
+            .iter()
+            .map(|((p, a, r), t)| (p.to_string(), *a, *r, t))
+            .collect();
+        rows.sort_by(|x, y| (&x.0, id(x.1), x.2).cmp(&(&y.0, id(y.1), y.2)));
+        rows
+    }
+
+    /// Dyad rows sorted by period text, source id, target id.
+    pub fn sorted_dyads<'a>(
+        &'a self,
+        id: &dyn Fn(u32) -> &'a str,
+    ) -> Vec<(String, u32, u32, &'a Tally)> {
+        let mut rows: Vec<(String, u32, u32, &Tally)> = self
+            .dyads
+            .iter()
+            .map(|((p, s, t), v)| (p.to_string(), *s, *t, v))
+            .collect();
+        rows.sort_by(|x, y| (&x.0, id(x.1), id(x.2)).cmp(&(&y.0, id(y.1), id(y.2))));
+        rows
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Option<DocDate> {
+        DocDate::parse(s)
+    }
+
+    #[test]
+    fn period_labels_for_every_kind() {
+        let date = d("2021-01-08");
+        let label = |k| Period::of(date, k).0.to_string();
+        assert_eq!(label(PeriodKind::Day), "2021-01-08");
+        assert_eq!(label(PeriodKind::Week), "2021-W01");
+        assert_eq!(label(PeriodKind::Month), "2021-01");
+        assert_eq!(label(PeriodKind::Quarter), "2021-Q1");
+        assert_eq!(label(PeriodKind::Year), "2021");
+        assert_eq!(label(PeriodKind::All), "all");
+        assert_eq!(
+            Period::of(d("2021-01-03"), PeriodKind::Week).0.to_string(),
+            "2020-W53"
+        );
+        assert_eq!(
+            Period::of(d("2024-12-30"), PeriodKind::Week).0.to_string(),
+            "2025-W01"
+        );
+        assert_eq!(
+            Period::of(d("2021-11"), PeriodKind::Quarter),
+            (Period::Quarter(2021, 4), false)
+        );
+        assert_eq!(
+            Period::of(d("2021-11"), PeriodKind::Day),
+            (Period::Month(2021, 11), true)
+        );
+        assert_eq!(Period::of(None, PeriodKind::Year), (Period::Undated, false));
+        assert_eq!(Period::of(None, PeriodKind::All), (Period::All, false));
+    }
+
+    #[test]
+    fn period_text_sorts_chronologically_with_undated_last() {
+        let mut v = vec!["undated", "2021-02", "2020", "2021-01", "2019-12"];
+        v.sort();
+        assert_eq!(v, ["2019-12", "2020", "2021-01", "2021-02", "undated"]);
+    }
+
+    #[test]
+    fn merge_is_order_independent() {
+        let mut parts = Vec::new();
+        for i in 0..10u32 {
+            let mut a = Aggregates::default();
+            let label = [Label::Hostile, Label::Neutral, Label::Conciliatory][(i % 3) as usize];
+            a.add_sentence(
+                Period::Year(2020),
+                label,
+                (i as i64 - 5) * 123_457,
+                Some(i % 3),
+                &[3],
+                &[i % 3, 3],
+            );
+            a.counters.sentences += 1;
+            parts.push(a);
+        }
+        let mut fwd = Aggregates::default();
+        parts.iter().for_each(|p| fwd.merge(p));
+        let mut rev = Aggregates::default();
+        parts.iter().rev().for_each(|p| rev.merge(p));
+        assert_eq!(fwd.actors, rev.actors);
+        assert_eq!(fwd.dyads, rev.dyads);
+        assert_eq!(fwd.counters, rev.counters);
+        let t = &fwd.actors[&(Period::Year(2020), 3, Role::Target)];
+        assert_eq!(
+            (t.sentences, t.hostile, t.neutral, t.conciliatory),
+            (10, 4, 3, 3)
+        );
+    }
+}

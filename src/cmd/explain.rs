@@ -1,0 +1,159 @@
+//! `stance explain`: show how sentences are scored, term by term.
+
+use std::io::{Read, Write};
+use std::path::PathBuf;
+
+use stancemeter::corpus::DocDate;
+use stancemeter::text::{NewsSplitter, SentenceSplitter};
+use stancemeter::{Lexicons, Scorer};
+
+const AFTER_HELP: &str = "\
+For each sentence: the tone in [-1, 1] and its label, the source and targets with the rule
+that chose them, every actor found (alias → actor → rolled-up actor), and every tone term
+with its lexicon weight, category and the rules that changed it (negation, intensifier,
+dampener, quotes, contrast, concession).
+
+Examples:
+  stance explain \"Biden has called Kim a 'thug'.\"
+  stance explain --date 2019-06-30 \"Trump met Kim at the border.\"
+  echo \"Seoul welcomed the offer but warned Pyongyang.\" | stance explain -";
+
+/// Show how text is scored: actors, terms, weights, rules, source and targets.
+#[derive(Debug, clap::Args)]
+#[command(after_help = AFTER_HELP)]
+pub struct Args {
+    /// The text to explain ('-' reads standard input). Several words are joined with spaces.
+    #[arg(required = true, value_name = "TEXT")]
+    text: Vec<String>,
+
+    /// Document date (decides which date-limited aliases apply).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    date: Option<DocDate>,
+
+    /// Directory of lexicon files overriding the built-in ones.
+    #[arg(long, value_name = "DIR")]
+    lexicons: Option<PathBuf>,
+}
+
+fn parse_date(s: &str) -> Result<DocDate, String> {
+    DocDate::parse(s).ok_or_else(|| format!("cannot read date '{s}'; write it as YYYY-MM-DD"))
+}
+
+/// Runs `stance explain`.
+pub fn run(a: Args) -> anyhow::Result<()> {
+    let lex = super::load_lexicons(a.lexicons.as_deref())?;
+    let text = if a.text.len() == 1 && a.text[0] == "-" {
+        let mut s = String::new();
+        std::io::stdin().read_to_string(&mut s)?;
+        s
+    } else {
+        a.text.join(" ")
+    };
+    let mut out = std::io::stdout().lock();
+    let spans = NewsSplitter::new().spans(&text);
+    if spans.is_empty() {
+        anyhow::bail!(stancemeter::Error::Usage("no text to explain".into()));
+    }
+    for (n, span) in spans.into_iter().enumerate() {
+        if n > 0 {
+            writeln!(out)?;
+        }
+        explain(&mut out, &lex, &text[span], a.date)?;
+    }
+    Ok(())
+}
+
+fn explain(
+    out: &mut impl Write,
+    lex: &Lexicons,
+    sentence: &str,
+    date: Option<DocDate>,
+) -> std::io::Result<()> {
+    let s = Scorer::new(lex).score_sentence(sentence, date);
+    let actor = |i: usize| {
+        let a = &lex.actors()[s.matches.actors[i].actor];
+        let root = &lex.actors()[a.root];
+        root.id.clone()
+    };
+    writeln!(out, "sentence: {sentence}")?;
+    writeln!(
+        out,
+        "tone:     {:+.4} ({}), sum of weights {:+.2}",
+        s.tone,
+        s.label.as_str(),
+        s.sum
+    )?;
+    let source = s
+        .attribution
+        .source
+        .map(actor)
+        .unwrap_or_else(|| "(none)".into());
+    let rule = s.attribution.rule.unwrap_or("no actor");
+    writeln!(out, "source:   {source}   [{rule}]")?;
+    let targets: Vec<String> = s.attribution.targets.iter().map(|&i| actor(i)).collect();
+    writeln!(
+        out,
+        "targets:  {}",
+        if targets.is_empty() {
+            "(none)".to_string()
+        } else {
+            targets.join(", ")
+        }
+    )?;
+    if s.matches.actors.is_empty() {
+        writeln!(out, "actors:   (none)")?;
+    }
+    for (i, h) in s.matches.actors.iter().enumerate() {
+        let a = &lex.actors()[h.actor];
+        let alias = &lex.aliases()[h.alias];
+        let roll = if a.root != h.actor {
+            format!(" → {}", lex.actors()[a.root].id)
+        } else {
+            String::new()
+        };
+        writeln!(
+            out,
+            "{}\"{}\" → {} ({}, {}){roll}   [actors.csv line {}]",
+            if i == 0 { "actors:   " } else { "          " },
+            &sentence[h.span.clone()],
+            a.id,
+            a.name,
+            a.kind.as_str(),
+            alias.line
+        )?;
+    }
+    if s.terms.is_empty() {
+        writeln!(out, "terms:    (none)")?;
+    }
+    for (i, t) in s.terms.iter().enumerate() {
+        let hit = &s.matches.tone[t.hit];
+        let term = &lex.tone()[hit.term];
+        let mut line = format!(
+            "{}\"{}\" = '{}' {} {:+.1}",
+            if i == 0 { "terms:    " } else { "          " },
+            &sentence[hit.span.clone()],
+            term.term,
+            term.category,
+            t.base
+        );
+        for n in &t.notes {
+            line.push_str(", ");
+            line.push_str(n);
+        }
+        if !t.notes.is_empty() {
+            line.push_str(&format!(" → {:+.2}", t.weight));
+        }
+        writeln!(out, "{line}   [tone.csv line {}]", term.line)?;
+    }
+    for h in &s.matches.modifiers {
+        let m = &lex.modifiers()[h.modifier];
+        writeln!(
+            out,
+            "modifier: \"{}\" {} ×{}",
+            &sentence[h.span.clone()],
+            m.kind.as_str(),
+            m.factor
+        )?;
+    }
+    Ok(())
+}

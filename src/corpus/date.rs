@@ -1,0 +1,645 @@
+//! Document dates with their precision (year, month or day).
+//!
+//! News corpora date their documents as precisely as the source allows: a
+//! speech archive may know only the year (`"1946"`), a wire story the day
+//! (`"2021-01-08"`, `"Jan. 8, 2021"`, `"2021-01-08T23:30:00-05:00"`).
+//! [`DocDate`] keeps the date together with that precision, so that
+//! aggregation by year, month or ISO week never invents a day that the source
+//! did not give.
+
+use chrono::{Datelike, NaiveDate};
+use std::fmt;
+use std::str::FromStr;
+
+/// The years a [`DocDate`] can hold. Anything outside is almost surely a
+/// misread number (a page count, an id), not a news date.
+const YEARS: std::ops::RangeInclusive<i32> = 1000..=9999;
+
+/// A document date with its precision: a year, a month, or a day.
+///
+/// `day` is only ever set together with `month`. Dates order
+/// chronologically, and a less precise date sorts before the more precise
+/// dates it contains (`2021` < `2021-01` < `2021-01-08`).
+///
+/// ```
+/// use stancemeter::corpus::DocDate;
+///
+/// let d = DocDate::parse("Jan. 8, 2021").unwrap();
+/// assert_eq!(d, DocDate::ymd(2021, 1, 8).unwrap());
+/// assert_eq!(d.to_string(), "2021-01-08");
+/// assert_eq!(DocDate::parse("1946").unwrap().to_string(), "1946");
+/// assert!(DocDate::parse("2021") < DocDate::parse("2021-01"));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DocDate {
+    /// The year, in `1000..=9999`.
+    pub year: i32,
+    /// The month, `1..=12`, if known.
+    pub month: Option<u8>,
+    /// The day of the month, if known (only with a month).
+    pub day: Option<u8>,
+}
+
+impl DocDate {
+    /// A day-precision date, or `None` if it does not exist (`2021-02-29`)
+    /// or the year is outside `1000..=9999`.
+    ///
+    /// ```
+    /// use stancemeter::corpus::DocDate;
+    ///
+    /// assert!(DocDate::ymd(2024, 2, 29).is_some()); // a leap year
+    /// assert!(DocDate::ymd(2021, 2, 29).is_none());
+    /// assert!(DocDate::ymd(2021, 13, 1).is_none());
+    /// ```
+    pub fn ymd(year: i32, month: u8, day: u8) -> Option<DocDate> {
+        if !YEARS.contains(&year) {
+            return None;
+        }
+        NaiveDate::from_ymd_opt(year, u32::from(month), u32::from(day))?;
+        Some(DocDate {
+            year,
+            month: Some(month),
+            day: Some(day),
+        })
+    }
+
+    /// A year-precision date, if the year is in `1000..=9999`.
+    fn y(year: i32) -> Option<DocDate> {
+        YEARS.contains(&year).then_some(DocDate {
+            year,
+            month: None,
+            day: None,
+        })
+    }
+
+    /// A month-precision date, if the year is in range and the month is `1..=12`.
+    fn ym(year: i32, month: u8) -> Option<DocDate> {
+        (YEARS.contains(&year) && (1..=12).contains(&month)).then_some(DocDate {
+            year,
+            month: Some(month),
+            day: None,
+        })
+    }
+
+    /// Parses a document date.
+    ///
+    /// Accepted forms:
+    ///
+    /// * ISO 8601: `2021`, `2021-01`, `2021-01-08`, `20210108`, and a date
+    ///   with a time: `2021-01-08T10:15:00Z`, `2021-01-08T23:30:00-05:00`,
+    ///   `2021-01-08 10:15:00` (seconds and fractions optional).
+    /// * News forms: `January 8, 2021`, `Jan 8, 2021`, `Jan. 8, 2021`,
+    ///   `Sept. 5, 2024`, `8 Jan 2021`, `8 January 2021`, `8 Jan. 2021`,
+    ///   `Friday, January 8, 2021`, `January 2021` (the comma is optional,
+    ///   month names are case-insensitive, a day may carry an ordinal suffix
+    ///   as in `January 8th, 2021`).
+    ///
+    /// **Time zones are not applied.** For a timestamp with an offset the
+    /// result is the civil date *as published*, the date part written in the
+    /// string: `2021-01-08T23:30:00-05:00` is 2021-01-08, even though it is
+    /// already 2021-01-09 in UTC. A news story belongs to the day its
+    /// publisher printed on it; shifting to UTC would move evening stories
+    /// of the Americas to the next day.
+    ///
+    /// Surrounding whitespace is ignored. Anything else gives `None`,
+    /// including impossible dates (`2021-02-30`), malformed times, and years
+    /// outside `1000..=9999`.
+    ///
+    /// ```
+    /// use stancemeter::corpus::DocDate;
+    ///
+    /// let day = DocDate::ymd(2021, 1, 8);
+    /// assert_eq!(DocDate::parse("2021-01-08T23:30:00-05:00"), day);
+    /// assert_eq!(DocDate::parse("Friday, January 8, 2021"), day);
+    /// assert_eq!(DocDate::parse(" 8 Jan. 2021 "), day);
+    /// assert_eq!(DocDate::parse("January 2021").unwrap().to_string(), "2021-01");
+    /// assert_eq!(DocDate::parse("2021-02-30"), None);
+    /// assert_eq!(DocDate::parse("31/12/2021"), None);
+    /// ```
+    pub fn parse(s: &str) -> Option<DocDate> {
+        let s = s.trim();
+        if s.is_empty() {
+            return None;
+        }
+        if s.as_bytes()[0].is_ascii_digit()
+            && let Some(d) = parse_iso(s)
+        {
+            return Some(d);
+        }
+        parse_news(s)
+    }
+
+    /// Finds a date in a file path: the last `YYYY-MM-DD`, `YYYY_MM_DD` or
+    /// `YYYYMMDD` that is a valid date and is not part of a longer run of
+    /// digits.
+    ///
+    /// ```
+    /// use stancemeter::corpus::DocDate;
+    ///
+    /// assert_eq!(DocDate::from_path("news/2021-01-08-kim.txt"), DocDate::ymd(2021, 1, 8));
+    /// assert_eq!(DocDate::from_path("2020/20210108_kcna.txt"), DocDate::ymd(2021, 1, 8));
+    /// assert_eq!(DocDate::from_path("id-202101081234.txt"), None); // a longer number
+    /// assert_eq!(DocDate::from_path("notes.txt"), None);
+    /// ```
+    pub fn from_path(path: &str) -> Option<DocDate> {
+        let b = path.as_bytes();
+        // Maximal runs of ASCII digits, as (start, end).
+        let mut runs = Vec::new();
+        let mut i = 0;
+        while i < b.len() {
+            if b[i].is_ascii_digit() {
+                let start = i;
+                while i < b.len() && b[i].is_ascii_digit() {
+                    i += 1;
+                }
+                runs.push((start, i));
+            } else {
+                i += 1;
+            }
+        }
+        let mut found = None;
+        for (k, &(start, end)) in runs.iter().enumerate() {
+            let date = match end - start {
+                8 => compact_date(&b[start..end]),
+                4 => separated_date(b, &runs[k..]),
+                _ => None,
+            };
+            if date.is_some() {
+                found = date;
+            }
+        }
+        found
+    }
+
+    /// The ISO 8601 week `(year, week)` of a day-precision date; `None` for
+    /// a year or month.
+    ///
+    /// The ISO year can differ from the calendar year in the first and last
+    /// days of a year.
+    ///
+    /// ```
+    /// use stancemeter::corpus::DocDate;
+    ///
+    /// assert_eq!(DocDate::ymd(2021, 1, 3).unwrap().iso_week(), Some((2020, 53)));
+    /// assert_eq!(DocDate::ymd(2024, 12, 30).unwrap().iso_week(), Some((2025, 1)));
+    /// assert_eq!(DocDate::parse("2021-01").unwrap().iso_week(), None);
+    /// ```
+    pub fn iso_week(&self) -> Option<(i32, u32)> {
+        let date =
+            NaiveDate::from_ymd_opt(self.year, u32::from(self.month?), u32::from(self.day?))?;
+        let week = date.iso_week();
+        Some((week.year(), week.week()))
+    }
+}
+
+/// `YYYY` `sep` `MM` `sep` `DD` starting at the first of `runs` (a 4-digit
+/// run), where `sep` is `-` or `_` and the month and day runs have exactly two
+/// digits.
+fn separated_date(b: &[u8], runs: &[(usize, usize)]) -> Option<DocDate> {
+    let [(ys, ye), (ms, me), (ds, de), ..] = *runs else {
+        return None;
+    };
+    let sep = *b.get(ye)?;
+    if !(sep == b'-' || sep == b'_') || ms != ye + 1 || me - ms != 2 {
+        return None;
+    }
+    if b.get(me) != Some(&sep) || ds != me + 1 || de - ds != 2 {
+        return None;
+    }
+    DocDate::ymd(
+        digits(&b[ys..ye])?,
+        digits(&b[ms..me])? as u8,
+        digits(&b[ds..de])? as u8,
+    )
+}
+
+/// `YYYYMMDD` (exactly eight digits).
+fn compact_date(b: &[u8]) -> Option<DocDate> {
+    if b.len() != 8 {
+        return None;
+    }
+    DocDate::ymd(
+        digits(&b[..4])?,
+        digits(&b[4..6])? as u8,
+        digits(&b[6..])? as u8,
+    )
+}
+
+/// The value of a short run of ASCII digits (at most 9, so no overflow).
+fn digits(b: &[u8]) -> Option<i32> {
+    if b.is_empty() || b.len() > 9 || !b.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(
+        b.iter()
+            .fold(0i32, |acc, &c| acc * 10 + i32::from(c - b'0')),
+    )
+}
+
+/// ISO 8601 forms (the input is trimmed and starts with a digit).
+fn parse_iso(s: &str) -> Option<DocDate> {
+    let b = s.as_bytes();
+    match b.len() {
+        4 => return DocDate::y(digits(b)?),
+        7 if b[4] == b'-' => return DocDate::ym(digits(&b[..4])?, digits(&b[5..])? as u8),
+        8 => return compact_date(b),
+        _ => {}
+    }
+    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let date = DocDate::ymd(
+        digits(&b[..4])?,
+        digits(&b[5..7])? as u8,
+        digits(&b[8..10])? as u8,
+    )?;
+    match b.get(10) {
+        None => Some(date),
+        Some(b'T' | b't' | b' ') if valid_time(&s[11..]) => Some(date),
+        _ => None,
+    }
+}
+
+/// Checks an ISO 8601 time of day with an optional zone:
+/// `HH:MM[:SS[.fff]][Z|±HH[:MM]|±HHMM]`.
+fn valid_time(t: &str) -> bool {
+    let b = t.as_bytes();
+    let two = |i: usize, max: i32| b.get(i..i + 2).and_then(digits).is_some_and(|v| v <= max);
+    if !(two(0, 23) && b.get(2) == Some(&b':') && two(3, 59)) {
+        return false;
+    }
+    let mut i = 5;
+    if b.get(i) == Some(&b':') {
+        // 60 allows a leap second.
+        if !two(i + 1, 60) {
+            return false;
+        }
+        i += 3;
+        if matches!(b.get(i), Some(b'.' | b',')) {
+            let start = i + 1;
+            i = start;
+            while b.get(i).is_some_and(u8::is_ascii_digit) {
+                i += 1;
+            }
+            if i == start {
+                return false;
+            }
+        }
+    }
+    let zone = &b[i..];
+    match zone {
+        [] | [b'Z' | b'z'] => true,
+        [b'+' | b'-', rest @ ..] => match rest.len() {
+            2 => two(i + 1, 23),
+            4 => two(i + 1, 23) && two(i + 3, 59),
+            5 => two(i + 1, 23) && rest[2] == b':' && two(i + 4, 59),
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// Month names and abbreviations, lower case, with their numbers.
+const MONTHS: &[(&str, u8)] = &[
+    ("january", 1),
+    ("jan", 1),
+    ("february", 2),
+    ("feb", 2),
+    ("march", 3),
+    ("mar", 3),
+    ("april", 4),
+    ("apr", 4),
+    ("may", 5),
+    ("june", 6),
+    ("jun", 6),
+    ("july", 7),
+    ("jul", 7),
+    ("august", 8),
+    ("aug", 8),
+    ("september", 9),
+    ("sept", 9),
+    ("sep", 9),
+    ("october", 10),
+    ("oct", 10),
+    ("november", 11),
+    ("nov", 11),
+    ("december", 12),
+    ("dec", 12),
+];
+
+/// Weekday names and abbreviations, lower case.
+const WEEKDAYS: &[&str] = &[
+    "monday",
+    "mon",
+    "tuesday",
+    "tue",
+    "tues",
+    "wednesday",
+    "wed",
+    "thursday",
+    "thu",
+    "thur",
+    "thurs",
+    "friday",
+    "fri",
+    "saturday",
+    "sat",
+    "sunday",
+    "sun",
+];
+
+/// A month name or abbreviation (an abbreviation may end in `.`).
+fn month_name(token: &str) -> Option<u8> {
+    let lower = token.to_ascii_lowercase();
+    let (name, dotted) = match lower.strip_suffix('.') {
+        Some(n) => (n, true),
+        None => (lower.as_str(), false),
+    };
+    let &(key, number) = MONTHS.iter().find(|(m, _)| *m == name)?;
+    // "January." is not a form anyone writes; "Jan." and "Sept." are. May is
+    // both a name and its own abbreviation.
+    let is_abbreviation = key.len() <= 4 && key != "june" && key != "july";
+    (!dotted || is_abbreviation || key == "may").then_some(number)
+}
+
+/// A day of the month, 1 or 2 digits, optionally with an English ordinal suffix.
+fn day_number(token: &str) -> Option<u8> {
+    let lower = token.to_ascii_lowercase();
+    let number = ["st", "nd", "rd", "th"]
+        .iter()
+        .find_map(|suffix| lower.strip_suffix(suffix))
+        .unwrap_or(&lower);
+    if number.is_empty() || number.len() > 2 {
+        return None;
+    }
+    let n = digits(number.as_bytes())?;
+    (1..=31).contains(&n).then_some(n as u8)
+}
+
+/// A 4-digit year in range.
+fn year_number(token: &str) -> Option<i32> {
+    if token.len() != 4 {
+        return None;
+    }
+    digits(token.as_bytes()).filter(|y| YEARS.contains(y))
+}
+
+/// News forms: `[Weekday,] Month Day[,] Year`, `[Weekday,] Day Month Year`,
+/// `Month Year`.
+fn parse_news(s: &str) -> Option<DocDate> {
+    // Commas only separate; a token may end in one ("8,", "Friday,").
+    let mut tokens: Vec<&str> = s
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|t| !t.is_empty())
+        .collect();
+    let mut weekday = false;
+    if let Some(first) = tokens.first() {
+        let lower = first.to_ascii_lowercase();
+        let name = lower.strip_suffix('.').unwrap_or(&lower);
+        if WEEKDAYS.contains(&name) {
+            tokens.remove(0);
+            weekday = true;
+        }
+    }
+    match tokens.as_slice() {
+        [month, day, year] => {
+            if let (Some(m), Some(d), Some(y)) =
+                (month_name(month), day_number(day), year_number(year))
+            {
+                return DocDate::ymd(y, m, d);
+            }
+            let (d, m, y) = (day_number(month)?, month_name(day)?, year_number(year)?);
+            DocDate::ymd(y, m, d)
+        }
+        [month, year] if !weekday && !s.contains(',') => {
+            // "January 2021": a month has no weekday, and takes no comma.
+            DocDate::ym(year_number(year)?, month_name(month)?)
+        }
+        _ => None,
+    }
+}
+
+impl fmt::Display for DocDate {
+    /// `2021`, `2021-01` or `2021-01-08`, by precision.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}", self.year)?;
+        if let Some(month) = self.month {
+            write!(f, "-{month:02}")?;
+            if let Some(day) = self.day {
+                write!(f, "-{day:02}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl FromStr for DocDate {
+    type Err = String;
+
+    /// Parses with [`DocDate::parse`]; the error reads `unreadable date '…'`.
+    fn from_str(s: &str) -> Result<DocDate, String> {
+        DocDate::parse(s).ok_or_else(|| format!("unreadable date '{s}'"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(y: i32, m: u8, d: u8) -> Option<DocDate> {
+        Some(DocDate::ymd(y, m, d).expect("valid test date"))
+    }
+
+    #[test]
+    fn ymd_validates_calendar() {
+        assert!(DocDate::ymd(2024, 2, 29).is_some());
+        assert!(DocDate::ymd(2021, 2, 29).is_none());
+        assert!(DocDate::ymd(1900, 2, 29).is_none());
+        assert!(DocDate::ymd(2000, 2, 29).is_some());
+        assert!(DocDate::ymd(2021, 4, 31).is_none());
+        assert!(DocDate::ymd(2021, 0, 1).is_none());
+        assert!(DocDate::ymd(2021, 1, 0).is_none());
+        assert!(DocDate::ymd(999, 1, 1).is_none());
+        assert!(DocDate::ymd(10000, 1, 1).is_none());
+    }
+
+    #[test]
+    fn parses_iso_forms() {
+        let y = DocDate::parse("2021").expect("year");
+        assert_eq!((y.year, y.month, y.day), (2021, None, None));
+        let m = DocDate::parse("2021-01").expect("month");
+        assert_eq!((m.year, m.month, m.day), (2021, Some(1), None));
+        assert_eq!(DocDate::parse("2021-01-08"), day(2021, 1, 8));
+        assert_eq!(DocDate::parse("20210108"), day(2021, 1, 8));
+        assert_eq!(DocDate::parse("2021-01-08T10:15:00Z"), day(2021, 1, 8));
+        assert_eq!(DocDate::parse("2021-01-08T10:15Z"), day(2021, 1, 8));
+        assert_eq!(DocDate::parse("2021-01-08T10:15:00.123Z"), day(2021, 1, 8));
+        assert_eq!(DocDate::parse("2021-01-08 10:15:00"), day(2021, 1, 8));
+        assert_eq!(DocDate::parse("2021-01-08T10:15:00+0900"), day(2021, 1, 8));
+        assert_eq!(DocDate::parse("2021-01-08T10:15:00+09"), day(2021, 1, 8));
+        assert_eq!(DocDate::parse("  2021-01-08\n"), day(2021, 1, 8));
+    }
+
+    #[test]
+    fn offsets_are_not_applied() {
+        // Late evening in New York is already the next day in UTC: the
+        // published (civil) date is kept.
+        assert_eq!(DocDate::parse("2021-01-08T23:30:00-05:00"), day(2021, 1, 8));
+        assert_eq!(DocDate::parse("2021-01-08T00:30:00+09:00"), day(2021, 1, 8));
+    }
+
+    #[test]
+    fn rejects_bad_iso() {
+        for bad in [
+            "2021-02-29",
+            "2021-02-30",
+            "2021-13",
+            "2021-00",
+            "2021-1-8",
+            "20210230",
+            "0999",
+            "999",
+            "10000",
+            "2021-01-08T25:00:00Z",
+            "2021-01-08T10:61",
+            "2021-01-08T10:15:00+5",
+            "2021-01-08Tnoon",
+            "2021-01-08x",
+            "2021-01-08T",
+            "2021-01-08T10:15:00.Z",
+            "31/31/2021",
+            "08/01/2021",
+            "",
+            "   ",
+            "yesterday",
+            "2021-01-08-09",
+        ] {
+            assert_eq!(DocDate::parse(bad), None, "{bad:?} should not parse");
+        }
+        assert_eq!(DocDate::parse("2024-02-29"), day(2024, 2, 29));
+    }
+
+    #[test]
+    fn parses_news_forms() {
+        let expected = day(2021, 1, 8);
+        for form in [
+            "January 8, 2021",
+            "january 8, 2021",
+            "JANUARY 8 2021",
+            "Jan 8, 2021",
+            "Jan. 8, 2021",
+            "8 Jan 2021",
+            "8 January 2021",
+            "8 Jan. 2021",
+            "Friday, January 8, 2021",
+            "Fri., Jan. 8, 2021",
+            "Friday, 8 January 2021",
+            "January 8th, 2021",
+            "08 Jan 2021",
+        ] {
+            assert_eq!(DocDate::parse(form), expected, "{form:?}");
+        }
+        assert_eq!(DocDate::parse("Sept. 5, 2024"), day(2024, 9, 5));
+        assert_eq!(DocDate::parse("Sep 5, 2024"), day(2024, 9, 5));
+        assert_eq!(DocDate::parse("May 1, 2022"), day(2022, 5, 1));
+        assert_eq!(DocDate::parse("May. 1, 2022"), day(2022, 5, 1));
+        assert_eq!(DocDate::parse("Feb 29, 2024"), day(2024, 2, 29));
+        let month = DocDate::parse("January 2021").expect("month");
+        assert_eq!(month.to_string(), "2021-01");
+        assert_eq!(
+            DocDate::parse("sept 2024").map(|d| d.to_string()),
+            Some("2024-09".into())
+        );
+    }
+
+    #[test]
+    fn rejects_bad_news_forms() {
+        for bad in [
+            "Feb 29, 2021",
+            "February 30, 2024",
+            "Jan 32, 2021",
+            "Jan 0, 2021",
+            "January. 8, 2021",
+            "Janu 8, 2021",
+            "January 8",
+            "January 8, 21",
+            "January 8, 2021 at noon",
+            "Friday",
+            "Friday, January 2021",
+            "January, 2021,",
+            "8 8 2021",
+            "January 8, 999",
+        ] {
+            assert_eq!(DocDate::parse(bad), None, "{bad:?} should not parse");
+        }
+    }
+
+    #[test]
+    fn display_and_from_str() {
+        assert_eq!(DocDate::parse("2021").expect("y").to_string(), "2021");
+        assert_eq!(DocDate::parse("2021-01").expect("m").to_string(), "2021-01");
+        assert_eq!(day(2021, 1, 8).expect("d").to_string(), "2021-01-08");
+        assert_eq!("Jan 8, 2021".parse::<DocDate>().ok(), day(2021, 1, 8));
+        assert_eq!(
+            "31/31/2021".parse::<DocDate>(),
+            Err("unreadable date '31/31/2021'".to_string())
+        );
+    }
+
+    #[test]
+    fn order_is_chronological_then_precision() {
+        let mut dates: Vec<DocDate> = ["2021-01-08", "2020", "2021", "2021-01", "2020-12-31"]
+            .iter()
+            .filter_map(|s| DocDate::parse(s))
+            .collect();
+        dates.sort();
+        let shown: Vec<String> = dates.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            shown,
+            ["2020", "2020-12-31", "2021", "2021-01", "2021-01-08"]
+        );
+    }
+
+    #[test]
+    fn dates_from_paths() {
+        assert_eq!(
+            DocDate::from_path("news/2021-01-08-kim.txt"),
+            day(2021, 1, 8)
+        );
+        assert_eq!(DocDate::from_path("news/2021_01_08.txt"), day(2021, 1, 8));
+        assert_eq!(DocDate::from_path("kcna20210108.txt"), day(2021, 1, 8));
+        // The last valid date wins.
+        assert_eq!(
+            DocDate::from_path("2020-05-01/story-2021-01-08.txt"),
+            day(2021, 1, 8)
+        );
+        // An invalid later date does not hide an earlier valid one.
+        assert_eq!(
+            DocDate::from_path("2021-01-08/draft-2021-02-30.txt"),
+            day(2021, 1, 8)
+        );
+        // Part of a longer digit run: not a date.
+        assert_eq!(DocDate::from_path("id-202101081.txt"), None);
+        assert_eq!(DocDate::from_path("12021-01-08.txt"), None);
+        assert_eq!(DocDate::from_path("2021-01-081.txt"), None);
+        // Mixed separators, impossible dates, no date.
+        assert_eq!(DocDate::from_path("2021-01_08.txt"), None);
+        assert_eq!(DocDate::from_path("2021-02-29.txt"), None);
+        assert_eq!(DocDate::from_path("2024-02-29.txt"), day(2024, 2, 29));
+        assert_eq!(DocDate::from_path("seed/000_9984ae1b6277484c.txt"), None);
+        assert_eq!(DocDate::from_path(""), None);
+        assert_eq!(DocDate::from_path("2021-01"), None);
+    }
+
+    #[test]
+    fn iso_weeks_at_year_boundaries() {
+        let week = |y, m, d| DocDate::ymd(y, m, d).and_then(|d| d.iso_week());
+        assert_eq!(week(2021, 1, 3), Some((2020, 53)));
+        assert_eq!(week(2021, 1, 4), Some((2021, 1)));
+        assert_eq!(week(2024, 12, 29), Some((2024, 52)));
+        assert_eq!(week(2024, 12, 30), Some((2025, 1)));
+        assert_eq!(week(2021, 1, 8), Some((2021, 1)));
+        assert_eq!(DocDate::parse("2021").and_then(|d| d.iso_week()), None);
+        assert_eq!(DocDate::parse("2021-01").and_then(|d| d.iso_week()), None);
+    }
+}

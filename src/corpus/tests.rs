@@ -1,0 +1,880 @@
+//! Tests of corpus reading, on fixtures written to temporary directories.
+//! All sample text here is made up for these tests.
+
+use super::*;
+use flate2::Compression;
+use flate2::write::GzEncoder;
+use std::io::Write;
+use tempfile::TempDir;
+
+type Item = std::result::Result<Document, Reject>;
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+    let path = dir.join(name);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).expect("create fixture dir");
+    }
+    std::fs::write(&path, bytes).expect("write fixture");
+    path
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut encoder = GzEncoder::new(Vec::new(), Compression::default());
+    encoder.write_all(bytes).expect("gzip");
+    encoder.finish().expect("gzip finish")
+}
+
+fn read_with(inputs: &[PathBuf], options: ReadOptions) -> Vec<Item> {
+    Corpus::open(inputs, options)
+        .expect("open corpus")
+        .collect()
+}
+
+fn read(inputs: &[PathBuf]) -> Vec<Item> {
+    read_with(inputs, ReadOptions::default())
+}
+
+fn docs(items: &[Item]) -> Vec<&Document> {
+    items.iter().filter_map(|i| i.as_ref().ok()).collect()
+}
+
+fn rejects(items: &[Item]) -> Vec<&Reject> {
+    items.iter().filter_map(|i| i.as_ref().err()).collect()
+}
+
+fn one_doc(items: &[Item]) -> &Document {
+    assert_eq!(items.len(), 1, "expected one item, got {items:#?}");
+    items[0].as_ref().expect("a document")
+}
+
+fn one_reject(items: &[Item]) -> &Reject {
+    assert_eq!(items.len(), 1, "expected one item, got {items:#?}");
+    items[0].as_ref().expect_err("a reject")
+}
+
+fn date(s: &str) -> Option<DocDate> {
+    Some(DocDate::parse(s).expect("test date"))
+}
+
+fn tmp() -> TempDir {
+    tempfile::tempdir().expect("tempdir")
+}
+
+// ---------------------------------------------------------------- formats
+
+#[test]
+fn format_from_path_and_name() {
+    let f = |p: &str| Format::from_path(Path::new(p));
+    assert_eq!(f("a.txt"), Some(Format::Txt));
+    assert_eq!(f("a.text"), Some(Format::Txt));
+    assert_eq!(f("a.TXT.GZ"), Some(Format::Txt));
+    assert_eq!(f("dir.v2/a.jsonl"), Some(Format::Jsonl));
+    assert_eq!(f("a.ndjson.gz"), Some(Format::Jsonl));
+    assert_eq!(f("a.json"), Some(Format::Jsonl));
+    assert_eq!(f("a.csv"), Some(Format::Csv));
+    assert_eq!(f("a.tsv"), Some(Format::Tsv));
+    assert_eq!(f("a.tab"), Some(Format::Tsv));
+    assert_eq!(f("README.md"), None);
+    assert_eq!(f("a.gz"), None);
+    assert_eq!(f(".DS_Store"), None);
+    assert_eq!(f("Makefile"), None);
+    for (name, format) in [
+        ("txt", Format::Txt),
+        ("jsonl", Format::Jsonl),
+        ("ndjson", Format::Jsonl),
+        ("CSV", Format::Csv),
+        ("tsv", Format::Tsv),
+    ] {
+        assert_eq!(name.parse::<Format>(), Ok(format));
+    }
+    let err = "xml".parse::<Format>().expect_err("unknown");
+    assert!(err.contains("unknown format 'xml'"), "{err}");
+    assert_eq!(Format::Jsonl.to_string(), "jsonl");
+}
+
+#[test]
+fn corpus_is_send() {
+    fn send<T: Send>() {}
+    send::<Corpus>();
+}
+
+// ---------------------------------------------------------------- opening
+
+#[test]
+fn open_errors_are_usage_errors() {
+    let dir = tmp();
+    let missing = dir.path().join("nope.jsonl");
+    let err =
+        Corpus::open(std::slice::from_ref(&missing), ReadOptions::default()).expect_err("missing");
+    assert!(matches!(err, Error::Usage(_)));
+    assert_eq!(
+        err.to_string(),
+        format!("input '{}' does not exist", missing.display())
+    );
+
+    let notes = write(dir.path(), "notes.md", b"hello");
+    let err =
+        Corpus::open(std::slice::from_ref(&notes), ReadOptions::default()).expect_err("unknown");
+    let msg = err.to_string();
+    assert!(matches!(err, Error::Usage(_)));
+    assert!(
+        msg.contains("notes.md") && msg.contains("--format"),
+        "{msg}"
+    );
+
+    // With --format, the same file is read.
+    let options = ReadOptions {
+        format: Some(Format::Txt),
+        ..ReadOptions::default()
+    };
+    assert_eq!(one_doc(&read_with(&[notes], options)).text, "hello");
+
+    let err = Corpus::open(&["-".into()], ReadOptions::default()).expect_err("stdin");
+    assert!(matches!(err, Error::Usage(_)));
+    assert!(err.to_string().contains("--format"));
+    let options = ReadOptions {
+        format: Some(Format::Jsonl),
+        ..ReadOptions::default()
+    };
+    let corpus = Corpus::open(&["-".into()], options).expect("stdin with format");
+    assert_eq!(corpus.files(), [PathBuf::from("-")]);
+    assert_eq!(corpus.total_bytes(), 0);
+}
+
+#[test]
+fn directory_walk_is_sorted_and_skips_hidden_and_unknown() {
+    let dir = tmp();
+    let root = dir.path().join("news");
+    write(&root, "b.txt", b"second");
+    write(&root, "a.txt", b"first");
+    write(&root, "c/z.txt", b"third");
+    write(
+        &root,
+        "c/a.jsonl",
+        b"{\"id\": \"c-a\", \"text\": \"in c\"}\n",
+    );
+    write(&root, "c.txt", b"after the c directory");
+    write(&root, "README.md", b"# about");
+    write(&root, "c/notes.docx", b"PK");
+    write(&root, ".hidden.txt", b"hidden");
+    write(&root, ".git/HEAD.txt", b"hidden dir");
+    write(&root, "d/.DS_Store", b"\0\0");
+
+    let corpus = Corpus::open(std::slice::from_ref(&root), ReadOptions::default()).expect("open");
+    let files: Vec<String> = corpus
+        .files()
+        .iter()
+        .map(|p| {
+            p.strip_prefix(&root)
+                .expect("under root")
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    assert_eq!(files, ["a.txt", "b.txt", "c/a.jsonl", "c/z.txt", "c.txt"]);
+    let skipped: Vec<PathBuf> = corpus.skipped_files().to_vec();
+    assert_eq!(skipped, [root.join("README.md"), root.join("c/notes.docx")]);
+    let items: Vec<Item> = corpus.collect();
+    let ids: Vec<&str> = docs(&items).iter().map(|d| d.id.as_str()).collect();
+    assert_eq!(ids, ["a.txt", "b.txt", "c-a", "c/z.txt", "c.txt"]);
+    assert!(rejects(&items).is_empty());
+}
+
+#[test]
+fn inputs_keep_their_order() {
+    let dir = tmp();
+    let b = write(dir.path(), "b.txt", b"bee");
+    let a = write(dir.path(), "a.txt", b"ay");
+    let items = read(&[b, a]);
+    let texts: Vec<&str> = docs(&items).iter().map(|d| d.text.as_str()).collect();
+    assert_eq!(texts, ["bee", "ay"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loop_is_a_reject_not_a_hang() {
+    let dir = tmp();
+    let root = dir.path().join("r");
+    write(&root, "sub/a.txt", b"text");
+    std::os::unix::fs::symlink(&root, root.join("sub/loop")).expect("symlink");
+    let items = read(&[root]);
+    assert_eq!(docs(&items).len(), 1);
+    let r = rejects(&items);
+    assert_eq!(r.len(), 1, "{items:#?}");
+    assert!(r[0].reason.contains("loop"), "{}", r[0].reason);
+}
+
+#[cfg(unix)]
+#[test]
+fn broken_symlink_is_a_reject() {
+    let dir = tmp();
+    let root = dir.path().join("r");
+    write(&root, "a.txt", b"text");
+    std::os::unix::fs::symlink(root.join("gone.txt"), root.join("b.txt")).expect("symlink");
+    let items = read(std::slice::from_ref(&root));
+    assert_eq!(docs(&items).len(), 1);
+    let r = rejects(&items);
+    assert_eq!(r.len(), 1, "{items:#?}");
+    assert_eq!(r[0].input, root.join("b.txt").to_string_lossy());
+    assert_eq!(
+        r[0].reason,
+        "broken symbolic link (its target does not exist)"
+    );
+}
+
+// ---------------------------------------------------------------- txt
+
+#[test]
+fn txt_id_and_date() {
+    let dir = tmp();
+    let root = dir.path().join("corpus");
+    write(
+        &root,
+        "2021/2021-01-08-talks.txt",
+        b"Envoys met in the capital.",
+    );
+    write(&root, "undated.txt", b"No date here.");
+    let items = read(std::slice::from_ref(&root));
+    let d = docs(&items);
+    assert_eq!(d[0].id, "2021/2021-01-08-talks.txt");
+    assert_eq!(d[0].date, date("2021-01-08"));
+    assert_eq!(d[0].text, "Envoys met in the capital.");
+    assert!(d[0].fields.is_empty());
+    assert_eq!(d[1].id, "undated.txt");
+    assert_eq!(d[1].date, None);
+
+    // --date wins over the path for .txt.
+    let options = ReadOptions {
+        date: date("2020-05"),
+        ..ReadOptions::default()
+    };
+    let items = read_with(&[root], options);
+    assert!(docs(&items).iter().all(|d| d.date == date("2020-05")));
+}
+
+#[test]
+fn txt_given_directly_keeps_its_path_as_id_and_date_from_full_path() {
+    let dir = tmp();
+    let file = write(dir.path(), "2019-11-30/story.txt", b"A note.");
+    let items = read(std::slice::from_ref(&file));
+    let doc = one_doc(&items);
+    assert_eq!(doc.id, file.to_string_lossy());
+    assert_eq!(doc.date, date("2019-11-30"));
+
+    // Relative to a directory root, the date in the root's own path counts too.
+    let items = read(&[dir.path().join("2019-11-30")]);
+    let doc = one_doc(&items);
+    assert_eq!(doc.id, "story.txt");
+    assert_eq!(doc.date, date("2019-11-30"));
+}
+
+#[test]
+fn txt_encodings() {
+    let dir = tmp();
+    let bom = write(dir.path(), "bom.txt", b"\xef\xbb\xbfCaf\xc3\xa9 talks");
+    let mut le = vec![0xff, 0xfe];
+    le.extend(
+        "Caf\u{e9} \u{201c}talks\u{201d}"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes),
+    );
+    let le = write(dir.path(), "utf16le.txt", &le);
+    let mut be = vec![0xfe, 0xff];
+    be.extend(
+        "Seoul \u{c11c}\u{c6b8}"
+            .encode_utf16()
+            .flat_map(u16::to_be_bytes),
+    );
+    let be = write(dir.path(), "utf16be.txt", &be);
+    let cp1252 = write(
+        dir.path(),
+        "cp1252.txt",
+        b"Caf\xe9 \x93talks\x94 \x96 \x80 5",
+    );
+    let utf8 = write(dir.path(), "utf8.txt", "Caf\u{e9} \u{2014} ok".as_bytes());
+    let items = read(&[bom, le, be, cp1252, utf8]);
+    let texts: Vec<&str> = docs(&items).iter().map(|d| d.text.as_str()).collect();
+    assert_eq!(
+        texts,
+        [
+            "Caf\u{e9} talks",
+            "Caf\u{e9} \u{201c}talks\u{201d}",
+            "Seoul \u{c11c}\u{c6b8}",
+            "Caf\u{e9} \u{201c}talks\u{201d} \u{2013} \u{20ac} 5",
+            "Caf\u{e9} \u{2014} ok",
+        ]
+    );
+}
+
+#[test]
+fn txt_binary_empty_and_too_big() {
+    let dir = tmp();
+    let binary = write(dir.path(), "image.txt", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR");
+    let r = one_reject(&read(std::slice::from_ref(&binary))).clone();
+    assert_eq!(r.input, binary.to_string_lossy());
+    assert_eq!(r.location, "");
+    assert_eq!(r.reason, "binary file (contains NUL bytes)");
+
+    let empty = write(dir.path(), "empty.txt", b"");
+    let doc = one_doc(&read(&[empty])).clone();
+    assert_eq!(doc.text, "");
+
+    let options = ReadOptions {
+        max_doc_bytes: 10,
+        ..ReadOptions::default()
+    };
+    let big = write(dir.path(), "big.txt", b"0123456789AB");
+    let r = one_reject(&read_with(&[big], options.clone())).clone();
+    assert_eq!(r.reason, "document is 12 bytes, over --max-doc-bytes 10");
+    let big_gz = write(dir.path(), "big.txt.gz", &gzip(&[b'x'; 5000]));
+    let r = one_reject(&read_with(&[big_gz], options.clone())).clone();
+    assert_eq!(r.reason, "document is 5000 bytes, over --max-doc-bytes 10");
+    let fits = write(dir.path(), "fits.txt", b"0123456789");
+    assert_eq!(one_doc(&read_with(&[fits], options)).text, "0123456789");
+}
+
+#[test]
+fn vanished_file_is_a_reject() {
+    let dir = tmp();
+    let a = write(dir.path(), "a.jsonl", b"{\"text\": \"x\"}\n");
+    let b = write(dir.path(), "b.txt", b"still here");
+    let corpus = Corpus::open(&[a.clone(), b], ReadOptions::default()).expect("open");
+    std::fs::remove_file(&a).expect("remove");
+    let items: Vec<Item> = corpus.collect();
+    assert_eq!(items.len(), 2);
+    let r = items[0].as_ref().expect_err("reject");
+    assert_eq!(r.location, "");
+    assert!(r.reason.starts_with("cannot read file: "), "{}", r.reason);
+    assert_eq!(items[1].as_ref().expect("doc").text, "still here");
+}
+
+#[cfg(unix)]
+#[test]
+fn unreadable_file_is_a_reject() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tmp();
+    let a = write(dir.path(), "locked.txt", b"secret");
+    std::fs::set_permissions(&a, std::fs::Permissions::from_mode(0o000)).expect("chmod");
+    if File::open(&a).is_ok() {
+        return; // running as root: permissions do not stop us
+    }
+    let r = one_reject(&read(&[a])).clone();
+    assert_eq!(r.reason, "cannot read file: permission denied");
+}
+
+// ---------------------------------------------------------------- jsonl
+
+const JSONL: &str = r#"{"id": "a1", "date": "2021-01-08", "text": "First story.", "country_iso3": "KOR", "page": 3, "front": true, "tags": ["x"], "meta": {"k": 1}, "note": null}
+{"id": 17, "date": 2017, "text": "Second story."}
+{"date": "Jan. 9, 2021", "text": "No id here."}
+"#;
+
+#[test]
+fn jsonl_fields_ids_and_dates() {
+    let dir = tmp();
+    let file = write(dir.path(), "news.jsonl", JSONL.as_bytes());
+    let items = read(&[file]);
+    let d = docs(&items);
+    assert_eq!(d.len(), 3, "{items:#?}");
+    assert_eq!(d[0].id, "a1");
+    assert_eq!(d[0].date, date("2021-01-08"));
+    assert_eq!(d[0].text, "First story.");
+    let fields: Vec<(&str, &str)> = d[0]
+        .fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    assert_eq!(
+        fields,
+        [("country_iso3", "KOR"), ("front", "true"), ("page", "3")]
+    );
+    assert_eq!(d[1].id, "17");
+    assert_eq!(d[1].date, date("2017"));
+    assert!(d[1].fields.is_empty());
+    let in_dir = dir.path().join("news.jsonl").to_string_lossy().into_owned();
+    assert_eq!(d[2].id, format!("{in_dir}:3"));
+    assert_eq!(d[2].date, date("2021-01-09"));
+}
+
+#[test]
+fn jsonl_default_id_is_relative_in_a_directory() {
+    let dir = tmp();
+    write(dir.path(), "sub/n.jsonl", b"\n{\"text\": \"t\"}\n");
+    let items = read(&[dir.path().to_path_buf()]);
+    assert_eq!(one_doc(&items).id, "sub/n.jsonl:2");
+}
+
+#[test]
+fn jsonl_renamed_fields() {
+    let dir = tmp();
+    let file = write(
+        dir.path(),
+        "renamed.ndjson",
+        br#"{"doc_id": "k-1", "published": "8 January 2021", "body": "Renamed.", "id": "other", "text": "not the text"}"#,
+    );
+    let options = ReadOptions {
+        id_field: "doc_id".into(),
+        date_field: "published".into(),
+        text_field: "body".into(),
+        ..ReadOptions::default()
+    };
+    let items = read_with(std::slice::from_ref(&file), options);
+    let doc = one_doc(&items);
+    assert_eq!(doc.id, "k-1");
+    assert_eq!(doc.date, date("2021-01-08"));
+    assert_eq!(doc.text, "Renamed.");
+    // The default-named fields are now just other fields.
+    assert_eq!(doc.fields["id"], "other");
+    assert_eq!(doc.fields["text"], "not the text");
+
+    let r = one_reject(&read_with(
+        &[file],
+        ReadOptions {
+            text_field: "content".into(),
+            ..ReadOptions::default()
+        },
+    ))
+    .clone();
+    assert_eq!(r.location, "line 1");
+    assert_eq!(
+        r.reason,
+        "no text field 'content' (use --text-field to name it)"
+    );
+}
+
+#[test]
+fn jsonl_dates_fall_back_to_option() {
+    let dir = tmp();
+    let file = write(
+        dir.path(),
+        "d.jsonl",
+        br#"{"text": "a"}
+{"text": "b", "date": null}
+{"text": "c", "date": ""}
+{"text": "d", "date": "2001-09"}
+"#,
+    );
+    let options = ReadOptions {
+        date: date("1999-12-31"),
+        ..ReadOptions::default()
+    };
+    let items = read_with(&[file], options);
+    let dates: Vec<String> = docs(&items)
+        .iter()
+        .map(|d| d.date.map(|d| d.to_string()).unwrap_or_default())
+        .collect();
+    assert_eq!(dates, ["1999-12-31", "1999-12-31", "1999-12-31", "2001-09"]);
+}
+
+#[test]
+fn jsonl_bad_lines_are_rejects_and_reading_goes_on() {
+    let dir = tmp();
+    let text = concat!(
+        "{\"id\": \"ok1\", \"text\": \"fine\"}\n",
+        "{\"id\": \"x\" \"text\": \"missing comma\"}\n",
+        "\n",
+        "   \n",
+        "[1, 2]\n",
+        "{\"id\": \"no-text\", \"body\": \"wrong field\"}\n",
+        "{\"id\": \"bad-date\", \"date\": \"31/31/2021\", \"text\": \"t\"}\n",
+        "{\"id\": \"num-text\", \"text\": 42}\n",
+        "{\"id\": \"bool-date\", \"date\": true, \"text\": \"t\"}\n",
+        "{\"id\": [1], \"text\": \"t\"}\n",
+        "{\"id\": \"ok2\", \"text\": \"also fine\"}\r\n",
+        "{\"id\": \"ok3\", \"text\": \"last, no newline\"}",
+    );
+    let file = write(dir.path(), "mixed.jsonl", text.as_bytes());
+    let items = read(std::slice::from_ref(&file));
+    let ids: Vec<&str> = docs(&items).iter().map(|d| d.id.as_str()).collect();
+    assert_eq!(ids, ["ok1", "ok2", "ok3"]);
+    let r: Vec<(&str, &str)> = rejects(&items)
+        .iter()
+        .map(|r| (r.location.as_str(), r.reason.as_str()))
+        .collect();
+    assert_eq!(
+        r,
+        [
+            ("line 2", "not valid JSON: expected `,` or `}` at column 12"),
+            (
+                "line 5",
+                "not a JSON object but an array (each line must be one {...} record)"
+            ),
+            (
+                "line 6",
+                "no text field 'text' (use --text-field to name it)"
+            ),
+            ("line 7", "unreadable date '31/31/2021'"),
+            (
+                "line 8",
+                "text field 'text' is a number, not a string (use --text-field to name another)"
+            ),
+            ("line 9", "unreadable date 'true'"),
+            (
+                "line 10",
+                "id field 'id' is an array, not a string or number"
+            ),
+        ]
+    );
+    assert!(
+        rejects(&items)
+            .iter()
+            .all(|r| r.input == file.to_string_lossy())
+    );
+}
+
+#[test]
+fn jsonl_nan_and_infinity_read_as_null() {
+    let dir = tmp();
+    let file = write(
+        dir.path(),
+        "py.jsonl",
+        concat!(
+            "{\"id\": \"p1\", \"score\": NaN, \"hi\": Infinity, \"lo\": -Infinity, ",
+            "\"text\": \"NaN stays \\\" NaN in text\"}\n",
+            "{\"id\": \"p2\", \"text\": NaNa}\n",
+        )
+        .as_bytes(),
+    );
+    let items = read(&[file]);
+    let doc = items[0].as_ref().expect("NaN read as null");
+    assert_eq!(doc.text, "NaN stays \" NaN in text");
+    assert!(doc.fields.is_empty(), "{:?}", doc.fields);
+    let r = items[1].as_ref().expect_err("NaNa is not a token");
+    assert!(r.reason.starts_with("not valid JSON"), "{}", r.reason);
+    assert_eq!(non_finite_as_null("[1, 2]"), None);
+    assert_eq!(
+        non_finite_as_null("[NaN,-Infinity]").as_deref(),
+        Some("[null,null]")
+    );
+}
+
+#[test]
+fn jsonl_bom_invalid_utf8_and_long_lines() {
+    let dir = tmp();
+    let mut bytes = b"\xef\xbb\xbf{\"id\": \"bom\", \"text\": \"after a BOM\"}\n".to_vec();
+    bytes.extend(b"{\"id\": \"latin\", \"text\": \"caf\xe9\"}\n");
+    bytes.extend(format!("{{\"id\": \"long\", \"text\": \"{}\"}}\n", "y".repeat(300)).as_bytes());
+    bytes.extend(b"{\"id\": \"short\", \"text\": \"fits\"}\n");
+    let file = write(dir.path(), "enc.jsonl", &bytes);
+    let options = ReadOptions {
+        max_doc_bytes: 100,
+        ..ReadOptions::default()
+    };
+    let items = read_with(&[file], options);
+    let d = docs(&items);
+    assert_eq!(d[0].text, "after a BOM");
+    assert_eq!(d[1].text, "caf\u{fffd}");
+    assert_eq!(d[2].id, "short");
+    let r = rejects(&items);
+    assert_eq!(r.len(), 1);
+    assert_eq!(r[0].location, "line 3");
+    assert_eq!(
+        r[0].reason,
+        "document is 326 bytes, over --max-doc-bytes 100"
+    );
+}
+
+#[test]
+fn read_line_bounded_keeps_at_most_max_plus_one() {
+    let data = format!("{}\nab\n\nlast", "z".repeat(10_000));
+    let mut reader = BufReader::with_capacity(7, data.as_bytes());
+    let mut buf = Vec::new();
+    assert_eq!(
+        read_line_bounded(&mut reader, &mut buf, 5).ok(),
+        Some(Some(10_000))
+    );
+    assert_eq!(buf.len(), 6);
+    assert_eq!(
+        read_line_bounded(&mut reader, &mut buf, 5).ok(),
+        Some(Some(2))
+    );
+    assert_eq!(buf, b"ab");
+    assert_eq!(
+        read_line_bounded(&mut reader, &mut buf, 5).ok(),
+        Some(Some(0))
+    );
+    assert_eq!(
+        read_line_bounded(&mut reader, &mut buf, 5).ok(),
+        Some(Some(4))
+    );
+    assert_eq!(buf, b"last");
+    assert_eq!(read_line_bounded(&mut reader, &mut buf, 5).ok(), Some(None));
+}
+
+// ---------------------------------------------------------------- csv / tsv
+
+#[test]
+fn csv_fields_ids_and_rejects() {
+    let dir = tmp();
+    let text = "\u{feff}id,date,text,country_iso3,extra\n\
+                c1,2021-01-08,\"A quoted, comma text\",PRK,\n\
+                ,Jan 9 2021,No id here,KOR,x\n\
+                c3,2021-01-10,too,few\n\
+                c4,31/31/2021,bad date,USA,\n\
+                c5,,\"Two\nlines\",,\n\
+                c6,2021-01-11,\"He said \"\"no\"\"\",CHN,y\n";
+    let file = write(dir.path(), "news.csv", text.as_bytes());
+    let items = read(std::slice::from_ref(&file));
+    let d = docs(&items);
+    assert_eq!(d.len(), 4, "{items:#?}");
+    assert_eq!(d[0].id, "c1");
+    assert_eq!(d[0].date, date("2021-01-08"));
+    assert_eq!(d[0].text, "A quoted, comma text");
+    let fields: Vec<(&str, &str)> = d[0]
+        .fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    assert_eq!(fields, [("country_iso3", "PRK")]);
+    assert_eq!(d[1].id, format!("{}:2", file.to_string_lossy()));
+    assert_eq!(d[1].date, date("2021-01-09"));
+    assert_eq!(d[1].fields["extra"], "x");
+    assert_eq!(d[2].id, "c5");
+    assert_eq!(d[2].date, None);
+    assert_eq!(d[2].text, "Two\nlines");
+    assert_eq!(d[3].text, "He said \"no\"");
+    let r: Vec<(&str, &str)> = rejects(&items)
+        .iter()
+        .map(|r| (r.location.as_str(), r.reason.as_str()))
+        .collect();
+    assert_eq!(
+        r,
+        [
+            (
+                "record 3 (line 4)",
+                "CSV: record has 4 fields, header has 5"
+            ),
+            ("record 4 (line 5)", "unreadable date '31/31/2021'"),
+        ]
+    );
+}
+
+#[test]
+fn csv_record_lines_count_multiline_fields() {
+    let dir = tmp();
+    let text = "id,text\na,\"one\ntwo\nthree\"\nb,x,extra\nc,fine\n";
+    let file = write(dir.path(), "m.csv", text.as_bytes());
+    let items = read(&[file]);
+    let r = rejects(&items);
+    assert_eq!(r.len(), 1);
+    assert_eq!(r[0].location, "record 2 (line 5)");
+    assert_eq!(docs(&items).len(), 2);
+}
+
+#[test]
+fn csv_missing_text_column_is_one_reject() {
+    let dir = tmp();
+    let file = write(
+        dir.path(),
+        "nobody.csv",
+        b"id,date,body\n1,2021,one\n2,2021,two\n",
+    );
+    let r = one_reject(&read(std::slice::from_ref(&file))).clone();
+    assert_eq!(r.input, file.to_string_lossy());
+    assert_eq!(r.location, "");
+    assert_eq!(
+        r.reason,
+        "no column 'text' in header (columns: id, date, body); use --text-field"
+    );
+    let options = ReadOptions {
+        text_field: "body".into(),
+        ..ReadOptions::default()
+    };
+    let items = read_with(&[file], options);
+    assert_eq!(docs(&items).len(), 2);
+}
+
+#[test]
+fn csv_open_quote_runs_to_the_end() {
+    let dir = tmp();
+    let text = "id,text,src\na,fine,s\nb,\"never closed,s\nc,lost,s\nd,lost,s\n";
+    let file = write(dir.path(), "q.csv", text.as_bytes());
+    let items = read(&[file]);
+    assert_eq!(docs(&items).len(), 1);
+    let r = rejects(&items);
+    assert_eq!(r.len(), 1, "{items:#?}");
+    assert_eq!(r[0].location, "record 2 (line 3)");
+    assert!(
+        r[0].reason
+            == "CSV: record has 2 fields, header has 3; it spans lines 3-5, so a quote may have been left open",
+        "{}",
+        r[0].reason
+    );
+}
+
+#[test]
+fn tsv_and_empty_csv() {
+    let dir = tmp();
+    let tsv = write(
+        dir.path(),
+        "t.tsv",
+        b"id\ttext\tdate\nt1\tTabbed, with comma\t2024-02-29\n",
+    );
+    let empty = write(dir.path(), "empty.csv", b"");
+    let header_only = write(dir.path(), "header.csv", b"id,text\n");
+    let items = read(&[tsv, empty, header_only]);
+    let doc = one_doc(&items);
+    assert_eq!(doc.text, "Tabbed, with comma");
+    assert_eq!(doc.date, date("2024-02-29"));
+}
+
+#[test]
+fn csv_too_big_record() {
+    let dir = tmp();
+    let text = format!("id,text\na,{}\nb,ok\n", "w".repeat(50));
+    let file = write(dir.path(), "big.csv", text.as_bytes());
+    let options = ReadOptions {
+        max_doc_bytes: 20,
+        ..ReadOptions::default()
+    };
+    let items = read_with(&[file], options);
+    assert_eq!(
+        rejects(&items)[0].reason,
+        "document is 51 bytes, over --max-doc-bytes 20"
+    );
+    assert_eq!(docs(&items)[0].id, "b");
+}
+
+// ---------------------------------------------------------------- gzip
+
+#[test]
+fn gzip_any_format() {
+    let dir = tmp();
+    let jsonl = write(dir.path(), "a.jsonl.gz", &gzip(JSONL.as_bytes()));
+    let csv = write(
+        dir.path(),
+        "b.csv.gz",
+        &gzip(b"id,text\ng1,from gzip csv\n"),
+    );
+    let txt = write(dir.path(), "c.txt.gz", &gzip(b"from gzip txt"));
+    // Concatenated gzip members read as one stream.
+    let mut multi = gzip(b"{\"id\": \"m1\", \"text\": \"one\"}\n");
+    multi.extend(gzip(b"{\"id\": \"m2\", \"text\": \"two\"}\n"));
+    let multi = write(dir.path(), "d.jsonl.gz", &multi);
+    let items = read(&[jsonl, csv, txt, multi]);
+    assert!(rejects(&items).is_empty(), "{items:#?}");
+    let ids: Vec<&str> = docs(&items).iter().map(|d| d.id.as_str()).collect();
+    assert_eq!(ids[..2], ["a1", "17"]);
+    assert_eq!(
+        ids[3..],
+        [
+            "g1",
+            &*dir.path().join("c.txt.gz").to_string_lossy(),
+            "m1",
+            "m2"
+        ]
+    );
+}
+
+#[test]
+fn corrupt_gzip_is_a_reject_and_the_run_goes_on() {
+    let dir = tmp();
+    let mut lines = String::new();
+    for i in 1..=2000 {
+        lines.push_str(&format!(
+            "{{\"id\": \"n{i}\", \"text\": \"line {i} of made-up text with some words {}\"}}\n",
+            i * 7919 % 1000
+        ));
+    }
+    let mut bytes = gzip(lines.as_bytes());
+    let middle = bytes.len() / 2;
+    for b in &mut bytes[middle..middle + 64] {
+        *b ^= 0x5a;
+    }
+    let corrupt = write(dir.path(), "corrupt.jsonl.gz", &bytes);
+    let full = gzip(lines.as_bytes());
+    let truncated = write(dir.path(), "truncated.jsonl.gz", &full[..full.len() / 2]);
+    let not_gzip = write(dir.path(), "plain.csv.gz", b"id,text\n1,x\n");
+    let good = write(dir.path(), "good.txt", b"next file");
+    let items = read(&[corrupt.clone(), truncated.clone(), not_gzip.clone(), good]);
+    let of = |path: &Path| -> Vec<&Reject> {
+        rejects(&items)
+            .into_iter()
+            .filter(|r| r.input == path.to_string_lossy())
+            .collect()
+    };
+    // Deflate finds flipped bits late (at the latest by the CRC at the end),
+    // so garbage lines may come first; the gzip error ends the file.
+    let r = of(&corrupt);
+    let last = r.last().expect("a reject for the corrupt file");
+    assert!(last.location.starts_with("line "), "{}", last.location);
+    assert!(
+        last.reason.starts_with("corrupt gzip data"),
+        "{}",
+        last.reason
+    );
+    let r = of(&truncated);
+    assert_eq!(r.len(), 1, "{r:#?}");
+    assert!(
+        r[0].reason.starts_with("corrupt gzip data"),
+        "{}",
+        r[0].reason
+    );
+    let r = of(&not_gzip);
+    assert_eq!(r.len(), 1, "{r:#?}");
+    assert_eq!(r[0].location, "line 1");
+    assert!(
+        r[0].reason.contains("invalid gzip header"),
+        "{}",
+        r[0].reason
+    );
+    let d = docs(&items);
+    assert_eq!(d.last().map(|d| d.text.as_str()), Some("next file"));
+    // Lines before the damage were read, in order.
+    assert_eq!(d[0].id, "n1");
+    assert!(d.len() > 2);
+}
+
+// ---------------------------------------------------------------- progress
+
+#[test]
+fn bytes_read_reaches_total() {
+    let dir = tmp();
+    write(dir.path(), "a.jsonl", JSONL.as_bytes());
+    write(dir.path(), "b.jsonl.gz", &gzip(JSONL.as_bytes()));
+    write(dir.path(), "c.txt", b"short");
+    let mut broken = gzip(JSONL.as_bytes());
+    broken.truncate(20);
+    write(dir.path(), "d.jsonl.gz", &broken);
+    let corpus = Corpus::open(&[dir.path().to_path_buf()], ReadOptions::default()).expect("open");
+    let expected: u64 = corpus
+        .files()
+        .iter()
+        .map(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0))
+        .sum();
+    assert_eq!(corpus.total_bytes(), expected);
+    let counter = corpus.bytes_read();
+    assert_eq!(counter.load(Ordering::Relaxed), 0);
+    let items: Vec<Item> = corpus.collect();
+    assert_eq!(docs(&items).len(), 7);
+    assert_eq!(counter.load(Ordering::Relaxed), expected);
+}
+
+// ---------------------------------------------------------------- real corpus
+
+/// The shared corpora, if this checkout has them beside it.
+fn shared_corpus() -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    dir.is_dir().then_some(dir)
+}
+
+#[test]
+fn reads_real_kcna_head_without_rejects() {
+    let Some(dir) = shared_corpus() else {
+        return;
+    };
+    let kcna = dir.join("kcna.jsonl");
+    if !kcna.is_file() {
+        return;
+    }
+    let corpus = Corpus::open(&[kcna], ReadOptions::default()).expect("open kcna");
+    let items: Vec<Item> = corpus.take(200).collect();
+    assert_eq!(items.len(), 200);
+    assert!(rejects(&items).is_empty(), "{:#?}", rejects(&items));
+    for doc in docs(&items) {
+        assert!(doc.id.starts_with("kcna:"), "{}", doc.id);
+        assert!(doc.date.and_then(|d| d.day).is_some(), "{}", doc.id);
+        assert!(!doc.text.is_empty());
+        assert!(doc.fields.contains_key("title"));
+    }
+}

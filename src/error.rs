@@ -1,0 +1,72 @@
+//! The library's error type.
+//!
+//! Errors that stop a run (a bad lexicon row, an input path that does not
+//! exist, an output that cannot be written) are [`Error`]s. Problems with a
+//! single record of the corpus are *not* errors: they become
+//! [`Reject`](crate::corpus::Reject)s, are counted and reported, and the run
+//! goes on.
+
+use std::path::PathBuf;
+
+/// Everything that can stop a run, with the context a user needs to fix it.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A lexicon file has a bad row. `line` is 1-based and counts the header.
+    #[error("{file}:{line}: {message}")]
+    Lexicon {
+        /// The lexicon file (e.g. `lexicons/tone.csv`).
+        file: String,
+        /// 1-based line number in that file.
+        line: usize,
+        /// What is wrong, and what to do.
+        message: String,
+    },
+    /// A file or directory could not be read or written.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The path involved.
+        path: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The options given cannot work together, or an input is missing.
+    #[error("{0}")]
+    Usage(String),
+    /// A record was bad and `--strict` asked to stop on the first one.
+    #[error("{input}: {location}: {reason}")]
+    Record {
+        /// The input file.
+        input: String,
+        /// Line or record number within it.
+        location: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// Anything else, with its message.
+    #[error("{0}")]
+    Other(String),
+}
+
+impl Error {
+    /// Wraps an I/O error with the path it concerns.
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+
+    /// A lexicon error at `file:line`.
+    pub fn lexicon(file: &str, line: usize, message: impl Into<String>) -> Error {
+        Error::Lexicon {
+            file: file.to_string(),
+            line,
+            message: message.into(),
+        }
+    }
+}
+
+/// The library's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,1652 @@
+//! Stage 3: lexicons — load, validate and compile the actor and tone matchers.
+//!
+//! Four plain files, editable in a spreadsheet or a text editor, make up a
+//! lexicon set. The defaults under `lexicons/` are embedded in the binary;
+//! `--lexicons DIR` replaces any of them with the file of the same name in
+//! `DIR` (files missing from `DIR` keep their default):
+//!
+//! | file | columns | one row is |
+//! |---|---|---|
+//! | `actors.csv` | `id,name,kind,parent,alias,case,valid_from,valid_to` | one alias of one actor |
+//! | `tone.csv` | `term,weight,category` | a word or phrase with its weight, −4 … +4 |
+//! | `modifiers.csv` | `word,kind,factor` | a negator, intensifier, dampener, contrast, concession or speech word |
+//! | `boilerplate.txt` | one line each | a scraped-noise line to drop |
+//!
+//! Extra columns (a `note`, say) are allowed and ignored. Every row is
+//! validated when loaded; the first bad row stops the load with an
+//! [`Error::Lexicon`] naming the file, the line and what is wrong.
+//!
+//! All entries are compiled into **one** Aho-Corasick automaton over folded
+//! text (see [`crate::text::norm`]), so a sentence is scanned once for actors,
+//! tone terms and modifiers together. Matching uses overlapping search plus a
+//! word-boundary filter and a greedy longest-first selection, which — unlike
+//! leftmost-longest search followed by a boundary filter — never loses a
+//! shorter valid match hidden behind a longer invalid one.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::ops::Range;
+use std::path::Path;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use sha2::{Digest, Sha256};
+
+use crate::corpus::DocDate;
+use crate::error::{Error, Result};
+use crate::text::Boilerplate;
+use crate::text::norm::{Normalized, Token, fold, fold_keep_case, is_word_char, tokens};
+
+/// The most words a `...` gap in a tone phrase may skip.
+pub const MAX_GAP: usize = 4;
+
+/// The default lexicon files, embedded at build time from `lexicons/`.
+pub const DEFAULT_ACTORS: &str = include_str!("../lexicons/actors.csv");
+/// Default `tone.csv`.
+pub const DEFAULT_TONE: &str = include_str!("../lexicons/tone.csv");
+/// Default `modifiers.csv`.
+pub const DEFAULT_MODIFIERS: &str = include_str!("../lexicons/modifiers.csv");
+/// Default `boilerplate.txt`.
+pub const DEFAULT_BOILERPLATE: &str = include_str!("../lexicons/boilerplate.txt");
+
+/// The four lexicon file names, in the order they are loaded.
+pub const FILE_NAMES: [&str; 4] = ["actors.csv", "tone.csv", "modifiers.csv", "boilerplate.txt"];
+
+/// What an actor is. People, ministries and media roll up to a parent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ActorKind {
+    /// A state (ISO 3166-1 alpha-3 id).
+    State,
+    /// A person: a leader, minister, spokesperson.
+    Person,
+    /// An organisation: an international body, a ministry, an army.
+    Organisation,
+    /// A news outlet, typically state media.
+    Media,
+    /// An armed or other non-state group.
+    Group,
+}
+
+impl ActorKind {
+    fn parse(s: &str) -> Option<ActorKind> {
+        Some(match s.trim().to_ascii_lowercase().as_str() {
+            "state" => ActorKind::State,
+            "person" => ActorKind::Person,
+            "organisation" | "organization" => ActorKind::Organisation,
+            "media" => ActorKind::Media,
+            "group" => ActorKind::Group,
+            _ => return None,
+        })
+    }
+
+    /// The name used in the lexicon file.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            ActorKind::State => "state",
+            ActorKind::Person => "person",
+            ActorKind::Organisation => "organisation",
+            ActorKind::Media => "media",
+            ActorKind::Group => "group",
+        }
+    }
+}
+
+/// How the letter case of an alias must match the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaseRule {
+    /// Any case (`any`).
+    Any,
+    /// Every letter upper case in the alias must be upper case in the text
+    /// (`cap`, the default): `US` does not match "us", `Turkey` does not
+    /// match "turkey", but matches "TURKEY" in an all-caps headline.
+    Cap,
+    /// Character for character (`exact`).
+    Exact,
+}
+
+/// One actor: a state, person, organisation, outlet or group.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    /// Its id (`PRK`, `UN`, `PRK_KCNA`).
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// What it is.
+    pub kind: ActorKind,
+    /// Index of its parent actor, if any.
+    pub parent: Option<usize>,
+    /// Index of the top of its parent chain (itself when it has no parent):
+    /// the actor it rolls up to in the tables.
+    pub root: usize,
+}
+
+/// One alias row of `actors.csv`.
+#[derive(Debug, Clone)]
+pub struct Alias {
+    /// Index of the actor in [`Lexicons::actors`].
+    pub actor: usize,
+    /// The alias as written in the file.
+    pub surface: String,
+    /// Its case rule.
+    pub case: CaseRule,
+    /// First day the alias means this actor (inclusive), if limited.
+    pub valid_from: Option<DocDate>,
+    /// Last day the alias means this actor (inclusive), if limited.
+    pub valid_to: Option<DocDate>,
+    /// Line in `actors.csv`.
+    pub line: usize,
+    case_form: Vec<char>,
+}
+
+impl Alias {
+    fn dated(&self) -> bool {
+        self.valid_from.is_some() || self.valid_to.is_some()
+    }
+
+    /// Whether the alias applies to a document of this date. An undated
+    /// document only sees undated aliases.
+    pub fn valid_on(&self, date: Option<DocDate>) -> bool {
+        match date {
+            None => !self.dated(),
+            Some(d) => {
+                let first = (d.year, d.month.unwrap_or(1), d.day.unwrap_or(1));
+                let ok_from = self
+                    .valid_from
+                    .is_none_or(|f| first >= (f.year, f.month.unwrap_or(1), f.day.unwrap_or(1)));
+                let ok_to = self
+                    .valid_to
+                    .is_none_or(|t| first <= (t.year, t.month.unwrap_or(12), t.day.unwrap_or(31)));
+                ok_from && ok_to
+            }
+        }
+    }
+
+    fn case_ok(&self, original: &str) -> bool {
+        match self.case {
+            CaseRule::Any => true,
+            CaseRule::Exact => fold_keep_case(original)
+                .chars()
+                .eq(self.case_form.iter().copied()),
+            CaseRule::Cap => {
+                let text: Vec<char> = fold_keep_case(original).chars().collect();
+                text.len() == self.case_form.len()
+                    && self
+                        .case_form
+                        .iter()
+                        .zip(&text)
+                        .all(|(a, t)| !a.is_uppercase() || t.is_uppercase())
+            }
+        }
+    }
+}
+
+/// One piece of a tone term after its first word.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Part {
+    /// A word; `prefix` when written with a trailing `*`.
+    Word { text: String, prefix: bool },
+    /// `...`: up to [`MAX_GAP`] other words.
+    Gap,
+}
+
+/// One row of `tone.csv`.
+#[derive(Debug, Clone)]
+pub struct ToneTerm {
+    /// The term as written (`improv* ... ties`).
+    pub term: String,
+    /// Weight, −4 (most hostile) … +4 (most conciliatory).
+    pub weight: f64,
+    /// Category (`threaten`, `cooperate`, ...).
+    pub category: String,
+    /// Line in `tone.csv`.
+    pub line: usize,
+    /// Whether the anchor (the part found by the automaton) ends in a
+    /// wildcard word.
+    anchor_prefix: bool,
+    /// What must follow the anchor, word by word.
+    rest: Vec<Part>,
+}
+
+/// What a modifier word does; the rules live in [`crate::score`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ModifierKind {
+    /// Flips and weakens the next tone term in its clause ("not", "no longer").
+    Negator,
+    /// Strengthens a nearby tone term ("sharply").
+    Intensifier,
+    /// Weakens a nearby tone term ("somewhat"); never flips it.
+    Dampener,
+    /// "but", "however": the clause after it weighs more.
+    Contrast,
+    /// "although", "despite": the clause it opens weighs less.
+    Concession,
+    /// A reporting verb ("said", "according to") marking reported speech.
+    Speech,
+}
+
+impl ModifierKind {
+    fn parse(s: &str) -> Option<ModifierKind> {
+        Some(match s.trim().to_ascii_lowercase().as_str() {
+            "negator" => ModifierKind::Negator,
+            "intensifier" => ModifierKind::Intensifier,
+            "dampener" | "hedge" => ModifierKind::Dampener,
+            "contrast" => ModifierKind::Contrast,
+            "concession" => ModifierKind::Concession,
+            "speech" => ModifierKind::Speech,
+            _ => return None,
+        })
+    }
+
+    /// The name used in the lexicon file.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            ModifierKind::Negator => "negator",
+            ModifierKind::Intensifier => "intensifier",
+            ModifierKind::Dampener => "dampener",
+            ModifierKind::Contrast => "contrast",
+            ModifierKind::Concession => "concession",
+            ModifierKind::Speech => "speech",
+        }
+    }
+}
+
+/// One row of `modifiers.csv`.
+#[derive(Debug, Clone)]
+pub struct Modifier {
+    /// The word or phrase.
+    pub word: String,
+    /// What it does.
+    pub kind: ModifierKind,
+    /// Its factor (see [`ModifierKind`]).
+    pub factor: f64,
+}
+
+/// Where one lexicon file came from, and its SHA-256, for `run.json`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct LexiconSource {
+    /// `actors.csv`, ...
+    pub file: String,
+    /// A path, or `built-in`.
+    pub origin: String,
+    /// Hex SHA-256 of the file's bytes.
+    pub sha256: String,
+    /// Number of entries loaded from it.
+    pub entries: usize,
+}
+
+/// The text of the four lexicon files, and where each came from.
+#[derive(Debug, Clone)]
+pub struct LexiconTexts {
+    /// `actors.csv` contents.
+    pub actors: String,
+    /// `tone.csv` contents.
+    pub tone: String,
+    /// `modifiers.csv` contents.
+    pub modifiers: String,
+    /// `boilerplate.txt` contents.
+    pub boilerplate: String,
+    /// Origin of each, in [`FILE_NAMES`] order (a path or `built-in`).
+    pub origins: [String; 4],
+}
+
+impl LexiconTexts {
+    /// The embedded defaults.
+    pub fn defaults() -> LexiconTexts {
+        LexiconTexts {
+            actors: DEFAULT_ACTORS.to_string(),
+            tone: DEFAULT_TONE.to_string(),
+            modifiers: DEFAULT_MODIFIERS.to_string(),
+            boilerplate: DEFAULT_BOILERPLATE.to_string(),
+            origins: FILE_NAMES.map(|_| "built-in".to_string()),
+        }
+    }
+
+    /// The defaults, with every file present in `dir` read from there.
+    pub fn from_dir(dir: &Path) -> Result<LexiconTexts> {
+        if !dir.is_dir() {
+            return Err(Error::Usage(format!(
+                "lexicon directory '{}' does not exist (write the defaults there with `stance lexicon export {}`)",
+                dir.display(),
+                dir.display()
+            )));
+        }
+        let mut t = LexiconTexts::defaults();
+        for (i, name) in FILE_NAMES.iter().enumerate() {
+            let path = dir.join(name);
+            if path.exists() {
+                let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+                let text = String::from_utf8(bytes).map_err(|_| {
+                    Error::lexicon(
+                        &path.display().to_string(),
+                        0,
+                        "not valid UTF-8; save the file as UTF-8 (CSV UTF-8 in Excel)",
+                    )
+                })?;
+                let text = text.strip_prefix('\u{FEFF}').unwrap_or(&text).to_string();
+                match i {
+                    0 => t.actors = text,
+                    1 => t.tone = text,
+                    2 => t.modifiers = text,
+                    _ => t.boilerplate = text,
+                }
+                t.origins[i] = path.display().to_string();
+            }
+        }
+        Ok(t)
+    }
+}
+
+/// A reference from an automaton pattern to the entry it stands for.
+#[derive(Debug, Clone, Copy)]
+enum Ref {
+    Alias(u32),
+    Tone(u32),
+    Modifier(u32),
+}
+
+/// A found actor alias.
+#[derive(Debug, Clone)]
+pub struct ActorHit {
+    /// Index into [`Lexicons::actors`] of the actor as named (not rolled up).
+    pub actor: usize,
+    /// Index into [`Lexicons::aliases`].
+    pub alias: usize,
+    /// Token range in [`Matches::tokens`].
+    pub tok: Range<usize>,
+    /// Byte range in the original sentence.
+    pub span: Range<usize>,
+}
+
+/// A found tone term.
+#[derive(Debug, Clone)]
+pub struct ToneHit {
+    /// Index into [`Lexicons::tone`].
+    pub term: usize,
+    /// Token range (a gapped phrase covers its gap).
+    pub tok: Range<usize>,
+    /// Byte range in the original sentence.
+    pub span: Range<usize>,
+}
+
+/// A found modifier.
+#[derive(Debug, Clone)]
+pub struct ModifierHit {
+    /// Index into [`Lexicons::modifiers`].
+    pub modifier: usize,
+    /// Token range.
+    pub tok: Range<usize>,
+    /// Byte range in the original sentence.
+    pub span: Range<usize>,
+}
+
+/// Everything the lexicons found in one sentence, in text order.
+#[derive(Debug, Clone, Default)]
+pub struct Matches {
+    /// The folded sentence.
+    pub norm: Normalized,
+    /// Its words.
+    pub tokens: Vec<Token>,
+    /// Actor mentions (longest non-overlapping aliases).
+    pub actors: Vec<ActorHit>,
+    /// Tone terms (longest non-overlapping, competing with modifiers).
+    pub tone: Vec<ToneHit>,
+    /// Modifiers.
+    pub modifiers: Vec<ModifierHit>,
+}
+
+/// Warnings and counts from [`Lexicons::check`].
+#[derive(Debug, Clone, Default)]
+pub struct CheckReport {
+    /// Problems that do not stop a run but deserve a look.
+    pub warnings: Vec<String>,
+    /// `(what, count)` lines for the coverage summary.
+    pub counts: Vec<(String, usize)>,
+}
+
+/// The loaded, validated and compiled lexicons.
+///
+/// ```
+/// use stancemeter::Lexicons;
+/// let lex = Lexicons::defaults()?;
+/// let m = lex.find("Pyongyang condemned Seoul.", None);
+/// let ids: Vec<&str> = m.actors.iter().map(|h| lex.actors()[h.actor].id.as_str()).collect();
+/// assert_eq!(ids, ["PRK", "KOR"]);
+/// # Ok::<(), stancemeter::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Lexicons {
+    actors: Vec<Actor>,
+    by_id: HashMap<String, usize>,
+    aliases: Vec<Alias>,
+    tone: Vec<ToneTerm>,
+    modifiers: Vec<Modifier>,
+    boilerplate: Boilerplate,
+    sources: Vec<LexiconSource>,
+    ac: AhoCorasick,
+    refs: Vec<Vec<Ref>>,
+}
+
+impl Lexicons {
+    /// The built-in lexicons.
+    pub fn defaults() -> Result<Lexicons> {
+        Lexicons::from_texts(&LexiconTexts::defaults())
+    }
+
+    /// Loads a lexicon directory; files it lacks keep their defaults.
+    pub fn load(dir: &Path) -> Result<Lexicons> {
+        Lexicons::from_texts(&LexiconTexts::from_dir(dir)?)
+    }
+
+    /// Parses, validates and compiles lexicons from their texts.
+    pub fn from_texts(t: &LexiconTexts) -> Result<Lexicons> {
+        let file = |i: usize| -> String {
+            if t.origins[i] == "built-in" {
+                format!("built-in {}", FILE_NAMES[i])
+            } else {
+                t.origins[i].clone()
+            }
+        };
+        let (actors, by_id, aliases) = parse_actors(&t.actors, &file(0))?;
+        let tone = parse_tone(&t.tone, &file(1))?;
+        let modifiers = parse_modifiers(&t.modifiers, &file(2))?;
+        let boilerplate = Boilerplate::parse(&t.boilerplate, &file(3))?;
+        let entries = [
+            aliases.len(),
+            tone.len(),
+            modifiers.len(),
+            boilerplate.len(),
+        ];
+        let texts = [&t.actors, &t.tone, &t.modifiers, &t.boilerplate];
+        let sources = (0..4)
+            .map(|i| LexiconSource {
+                file: FILE_NAMES[i].to_string(),
+                origin: t.origins[i].clone(),
+                sha256: hex(&Sha256::digest(texts[i].as_bytes())),
+                entries: entries[i],
+            })
+            .collect();
+
+        // One automaton: dedupe folded patterns, each pointing at its entries.
+        let mut patterns: Vec<String> = Vec::new();
+        let mut refs: Vec<Vec<Ref>> = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
+        let mut add = |pat: String, r: Ref| {
+            let i = *index.entry(pat.clone()).or_insert_with(|| {
+                patterns.push(pat);
+                refs.push(Vec::new());
+                refs.len() - 1
+            });
+            refs[i].push(r);
+        };
+        for (i, a) in aliases.iter().enumerate() {
+            add(fold(&a.surface), Ref::Alias(i as u32));
+        }
+        for (i, term) in tone.iter().enumerate() {
+            add(tone_anchor(&term.term), Ref::Tone(i as u32));
+        }
+        for (i, m) in modifiers.iter().enumerate() {
+            add(fold(&m.word), Ref::Modifier(i as u32));
+        }
+        let ac = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .build(&patterns)
+            .map_err(|e| Error::Other(format!("cannot compile the lexicons: {e}")))?;
+        Ok(Lexicons {
+            actors,
+            by_id,
+            aliases,
+            tone,
+            modifiers,
+            boilerplate,
+            sources,
+            ac,
+            refs,
+        })
+    }
+
+    /// All actors, in file order.
+    pub fn actors(&self) -> &[Actor] {
+        &self.actors
+    }
+
+    /// The index of the actor with this id.
+    pub fn actor_index(&self, id: &str) -> Option<usize> {
+        self.by_id.get(id).copied()
+    }
+
+    /// All alias rows.
+    pub fn aliases(&self) -> &[Alias] {
+        &self.aliases
+    }
+
+    /// All tone terms.
+    pub fn tone(&self) -> &[ToneTerm] {
+        &self.tone
+    }
+
+    /// All modifiers.
+    pub fn modifiers(&self) -> &[Modifier] {
+        &self.modifiers
+    }
+
+    /// The boilerplate list.
+    pub fn boilerplate(&self) -> &Boilerplate {
+        &self.boilerplate
+    }
+
+    /// Where each file came from, with checksums.
+    pub fn sources(&self) -> &[LexiconSource] {
+        &self.sources
+    }
+
+    /// Finds actors, tone terms and modifiers in one sentence, for a
+    /// document of the given date (which decides date-limited aliases).
+    pub fn find(&self, sentence: &str, date: Option<DocDate>) -> Matches {
+        let norm = Normalized::new(sentence);
+        let text = norm.text();
+        let toks = tokens(text);
+        // Tokens written against the previous one with no space between
+        // ("U.S.", "decades-old") are one word when a gap counts words.
+        let attached: Vec<bool> = (0..toks.len())
+            .map(|i| {
+                i > 0 && {
+                    let a = norm.orig_range(toks[i - 1].end..toks[i].start);
+                    !sentence[a].contains(char::is_whitespace)
+                }
+            })
+            .collect();
+        let words = Words {
+            text,
+            toks: &toks,
+            attached: &attached,
+        };
+        let mut actor_c: Vec<(usize, usize, usize)> = Vec::new(); // start, end, alias
+        let mut other_c: Vec<(usize, usize, Ref)> = Vec::new();
+        for m in self.ac.find_overlapping_iter(text) {
+            let (s, e) = (m.start(), m.end());
+            if !left_boundary(text, s) {
+                continue;
+            }
+            let right_ok = right_boundary(text, e);
+            let mut alias_pick: Option<usize> = None;
+            for r in &self.refs[m.pattern().as_usize()] {
+                match *r {
+                    Ref::Alias(i) => {
+                        let a = &self.aliases[i as usize];
+                        if !right_ok || !a.valid_on(date) {
+                            continue;
+                        }
+                        let orig = &sentence[norm.orig_range(s..e)];
+                        if !a.case_ok(orig) {
+                            continue;
+                        }
+                        // A dated row that applies beats an undated one.
+                        let better = match alias_pick {
+                            None => true,
+                            Some(p) => a.dated() && !self.aliases[p].dated(),
+                        };
+                        if better {
+                            alias_pick = Some(i as usize);
+                        }
+                    }
+                    Ref::Modifier(_) => {
+                        if right_ok {
+                            other_c.push((s, e, *r));
+                        }
+                    }
+                    Ref::Tone(i) => {
+                        let t = &self.tone[i as usize];
+                        let end = if t.anchor_prefix {
+                            word_end(text, e)
+                        } else if right_ok {
+                            e
+                        } else {
+                            continue;
+                        };
+                        if let Some(end) = match_rest(&words, end, &t.rest) {
+                            other_c.push((s, end, *r));
+                        }
+                    }
+                }
+            }
+            if let Some(p) = alias_pick {
+                actor_c.push((s, e, p));
+            }
+        }
+        self.drop_swallowing_gaps(&mut other_c);
+        let tok_range = |s: usize, e: usize| -> Range<usize> {
+            let a = toks.partition_point(|t| t.end <= s);
+            let b = toks.partition_point(|t| t.start < e);
+            a..b.max(a)
+        };
+        let mut out = Matches::default();
+        for (s, e, alias) in select_longest(actor_c) {
+            out.actors.push(ActorHit {
+                actor: self.aliases[alias].actor,
+                alias,
+                tok: tok_range(s, e),
+                span: norm.orig_range(s..e),
+            });
+        }
+        for (s, e, r) in select_longest(other_c) {
+            let tok = tok_range(s, e);
+            let span = norm.orig_range(s..e);
+            match r {
+                Ref::Tone(i) => out.tone.push(ToneHit {
+                    term: i as usize,
+                    tok,
+                    span,
+                }),
+                Ref::Modifier(i) => out.modifiers.push(ModifierHit {
+                    modifier: i as usize,
+                    tok,
+                    span,
+                }),
+                Ref::Alias(_) => {}
+            }
+        }
+        out.tokens = toks;
+        out.norm = norm;
+        out
+    }
+
+    /// A phrase with a `...` gap must not swallow a term of the opposite
+    /// tone standing wholly inside it: in "resumed airstrikes after peace
+    /// talks", `resum* ... talks` would hide the hostile "airstrikes". Such
+    /// a gapped match is dropped, and the words inside it count on their own.
+    fn drop_swallowing_gaps(&self, cands: &mut Vec<(usize, usize, Ref)>) {
+        let weight = |r: &Ref| match r {
+            Ref::Tone(i) => self.tone[*i as usize].weight,
+            _ => 0.0,
+        };
+        let gapped = |r: &Ref| match r {
+            Ref::Tone(i) => self.tone[*i as usize].rest.contains(&Part::Gap),
+            _ => false,
+        };
+        let drop: Vec<bool> = cands
+            .iter()
+            .map(|(s, e, r)| {
+                gapped(r)
+                    && cands
+                        .iter()
+                        .any(|(s2, e2, r2)| s2 > s && e2 < e && weight(r2) * weight(r) < 0.0)
+            })
+            .collect();
+        let mut i = 0;
+        cands.retain(|_| {
+            i += 1;
+            !drop[i - 1]
+        });
+    }
+
+    /// Looks for problems that do not stop a run (an alias claimed by two
+    /// actors at once, overlapping date ranges, tone terms that can never
+    /// win because a modifier has the same text) and counts coverage.
+    pub fn check(&self) -> CheckReport {
+        let mut report = CheckReport::default();
+        let mut by_alias: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, a) in self.aliases.iter().enumerate() {
+            by_alias.entry(fold(&a.surface)).or_default().push(i);
+        }
+        let mut keys: Vec<&String> = by_alias.keys().collect();
+        keys.sort();
+        for k in keys {
+            let rows = &by_alias[k];
+            for (x, &i) in rows.iter().enumerate() {
+                for &j in &rows[x + 1..] {
+                    let (a, b) = (&self.aliases[i], &self.aliases[j]);
+                    if !ranges_overlap(a, b) {
+                        continue;
+                    }
+                    let case_apart = a.case != CaseRule::Any
+                        && b.case != CaseRule::Any
+                        && a.case_form != b.case_form;
+                    if a.actor != b.actor && !case_apart {
+                        report.warnings.push(format!(
+                            "actors.csv:{} and :{}: alias '{}' is claimed by {} and {} for overlapping dates; the first row wins",
+                            a.line, b.line, a.surface, self.actors[a.actor].id, self.actors[b.actor].id
+                        ));
+                    } else if a.actor == b.actor && a.dated() && b.dated() {
+                        report.warnings.push(format!(
+                            "actors.csv:{} and :{}: alias '{}' of {} has overlapping date ranges",
+                            a.line, b.line, a.surface, self.actors[a.actor].id
+                        ));
+                    }
+                }
+            }
+        }
+        let mod_words: HashMap<String, &Modifier> =
+            self.modifiers.iter().map(|m| (fold(&m.word), m)).collect();
+        for t in &self.tone {
+            if t.rest.is_empty()
+                && !t.anchor_prefix
+                && let Some(m) = mod_words.get(&fold(&t.term))
+            {
+                report.warnings.push(format!(
+                    "tone.csv:{}: '{}' is also a {} in modifiers.csv; the tone entry wins",
+                    t.line,
+                    t.term,
+                    m.kind.as_str()
+                ));
+            }
+        }
+        for kind in [
+            ActorKind::State,
+            ActorKind::Person,
+            ActorKind::Organisation,
+            ActorKind::Media,
+            ActorKind::Group,
+        ] {
+            let n = self.actors.iter().filter(|a| a.kind == kind).count();
+            report
+                .counts
+                .push((format!("actors: {}", kind.as_str()), n));
+        }
+        report.counts.push(("aliases".into(), self.aliases.len()));
+        report.counts.push((
+            "aliases limited by date".into(),
+            self.aliases.iter().filter(|a| a.dated()).count(),
+        ));
+        report.counts.push((
+            "tone terms: conciliatory".into(),
+            self.tone.iter().filter(|t| t.weight > 0.0).count(),
+        ));
+        report.counts.push((
+            "tone terms: hostile".into(),
+            self.tone.iter().filter(|t| t.weight < 0.0).count(),
+        ));
+        report.counts.push((
+            "tone terms: phrases".into(),
+            self.tone.iter().filter(|t| t.term.contains(' ')).count(),
+        ));
+        let mut cats: Vec<(&str, usize)> = Vec::new();
+        for t in &self.tone {
+            match cats.iter_mut().find(|(c, _)| *c == t.category) {
+                Some(c) => c.1 += 1,
+                None => cats.push((&t.category, 1)),
+            }
+        }
+        cats.sort();
+        for (c, n) in cats {
+            report.counts.push((format!("tone category: {c}"), n));
+        }
+        report
+            .counts
+            .push(("modifiers".into(), self.modifiers.len()));
+        report
+            .counts
+            .push(("boilerplate lines".into(), self.boilerplate.len()));
+        report
+    }
+}
+
+impl fmt::Display for CaseRule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            CaseRule::Any => "any",
+            CaseRule::Cap => "cap",
+            CaseRule::Exact => "exact",
+        })
+    }
+}
+
+fn ranges_overlap(a: &Alias, b: &Alias) -> bool {
+    let lo = |d: Option<DocDate>| {
+        d.map_or((i32::MIN, 0, 0), |d| {
+            (d.year, d.month.unwrap_or(1), d.day.unwrap_or(1))
+        })
+    };
+    let hi = |d: Option<DocDate>| {
+        d.map_or((i32::MAX, 0, 0), |d| {
+            (d.year, d.month.unwrap_or(12), d.day.unwrap_or(31))
+        })
+    };
+    lo(a.valid_from) <= hi(b.valid_to) && lo(b.valid_from) <= hi(a.valid_to)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn left_boundary(text: &str, s: usize) -> bool {
+    s == 0
+        || !text[..s].chars().next_back().is_some_and(is_word_char)
+        || !text[s..].chars().next().is_some_and(is_word_char)
+}
+
+fn right_boundary(text: &str, e: usize) -> bool {
+    e >= text.len()
+        || !text[e..].chars().next().is_some_and(is_word_char)
+        || !text[..e].chars().next_back().is_some_and(is_word_char)
+}
+
+/// Extends a wildcard match to the end of its word.
+fn word_end(text: &str, mut e: usize) -> usize {
+    for c in text[e..].chars() {
+        if !is_word_char(c) {
+            break;
+        }
+        e += c.len_utf8();
+    }
+    e
+}
+
+/// The words of a sentence, for matching the parts of a tone phrase.
+struct Words<'a> {
+    text: &'a str,
+    toks: &'a [Token],
+    /// `attached[i]`: token `i` touches token `i - 1` (no space between).
+    attached: &'a [bool],
+}
+
+impl Words<'_> {
+    fn word_matches(&self, i: usize, w: &str, prefix: bool) -> bool {
+        let Some(t) = self.toks.get(i) else {
+            return false;
+        };
+        let word = &self.text[t.start..t.end];
+        if prefix {
+            word.starts_with(w)
+        } else {
+            word == w || word.strip_suffix("'s").is_some_and(|b| b == w)
+        }
+    }
+}
+
+/// Matches the parts of a tone phrase that follow its anchor (which ends at
+/// byte `end`); returns the end byte of the whole phrase.
+fn match_rest(w: &Words<'_>, end: usize, rest: &[Part]) -> Option<usize> {
+    if rest.is_empty() {
+        return Some(end);
+    }
+    let next = w.toks.partition_point(|t| t.start < end);
+    match_parts(w, next, rest, false)
+}
+
+/// Matches `parts` starting at token `at`. `after_gap` lifts the rule that
+/// phrase words be adjacent for the first part.
+fn match_parts(w: &Words<'_>, at: usize, parts: &[Part], after_gap: bool) -> Option<usize> {
+    let Some((first, rest)) = parts.split_first() else {
+        return at.checked_sub(1).map(|i| w.toks[i].end);
+    };
+    match first {
+        Part::Word { text, prefix } => {
+            if !w.word_matches(at, text, *prefix) {
+                return None;
+            }
+            // Words of a phrase must be adjacent apart from spaces, quotes
+            // and dots; a clause break (, ; :) ends the phrase.
+            if !after_gap && at > 0 && !rest_gap_ok(w.text, w.toks[at - 1].end, w.toks[at].start) {
+                return None;
+            }
+            match_parts(w, at + 1, rest, false)
+        }
+        Part::Gap => {
+            let prev_end = at.checked_sub(1).map_or(0, |p| w.toks[p].end);
+            let mut skipped_words = 0;
+            for i in at..w.toks.len() {
+                // Tokens at..i are skipped; count the words they make.
+                if i > at && (i - 1 == at || !w.attached[i - 1]) {
+                    skipped_words += 1;
+                }
+                if skipped_words > MAX_GAP {
+                    break;
+                }
+                if w.text[prev_end..w.toks[i].start].contains([';', ':', '(', ')']) {
+                    break;
+                }
+                if let Some(e) = match_parts(w, i, rest, true) {
+                    return Some(e);
+                }
+            }
+            None
+        }
+    }
+}
+
+fn rest_gap_ok(text: &str, a: usize, b: usize) -> bool {
+    text[a..b]
+        .chars()
+        .all(|c| c == ' ' || c == '"' || c == '\'' || c == '.')
+}
+
+/// Keeps the longest of overlapping candidates: sort by start, longest
+/// first, then keep each that does not overlap one already kept.
+fn select_longest<T: Copy>(mut c: Vec<(usize, usize, T)>) -> Vec<(usize, usize, T)> {
+    c.sort_by(|a, b| (b.1 - b.0).cmp(&(a.1 - a.0)).then(a.0.cmp(&b.0)));
+    let mut kept: Vec<(usize, usize, T)> = Vec::with_capacity(c.len());
+    for cand in c {
+        if kept.iter().all(|k| cand.1 <= k.0 || cand.0 >= k.1) {
+            kept.push(cand);
+        }
+    }
+    kept.sort_by_key(|k| (k.0, k.1));
+    kept
+}
+
+/// Folded text of the part of a tone term found by the automaton: its words
+/// up to the first wildcard (whose stem ends the anchor) or the first gap.
+fn tone_anchor(term: &str) -> String {
+    let mut words = Vec::new();
+    for w in term.split_whitespace() {
+        if w == "..." {
+            break;
+        }
+        if let Some(stem) = w.strip_suffix('*') {
+            words.push(stem);
+            break;
+        }
+        words.push(w);
+    }
+    fold(&words.join(" "))
+}
+
+/// Reads a CSV lexicon into (line, field-by-column-name) rows.
+struct CsvTable {
+    file: String,
+    columns: HashMap<String, usize>,
+    rows: Vec<(usize, csv::StringRecord)>,
+}
+
+impl CsvTable {
+    fn parse(src: &str, file: &str, required: &[&str]) -> Result<CsvTable> {
+        let src = src.strip_prefix('\u{FEFF}').unwrap_or(src);
+        let mut rdr = csv::ReaderBuilder::new()
+            .flexible(false)
+            .trim(csv::Trim::All)
+            .comment(None)
+            .from_reader(src.as_bytes());
+        let headers = rdr
+            .headers()
+            .map_err(|e| Error::lexicon(file, 1, format!("cannot read the header row: {e}")))?
+            .clone();
+        let columns: HashMap<String, usize> = headers
+            .iter()
+            .enumerate()
+            .map(|(i, h)| (h.trim().to_ascii_lowercase(), i))
+            .collect();
+        for r in required {
+            if !columns.contains_key(*r) {
+                return Err(Error::lexicon(
+                    file,
+                    1,
+                    format!(
+                        "the header has no '{r}' column (found: {}); the header must name {}",
+                        headers.iter().collect::<Vec<_>>().join(", "),
+                        required.join(", ")
+                    ),
+                ));
+            }
+        }
+        let mut rows = Vec::new();
+        for rec in rdr.records() {
+            match rec {
+                Ok(r) => {
+                    let line = r.position().map_or(0, |p| p.line() as usize);
+                    if r.iter().all(|f| f.is_empty()) {
+                        continue;
+                    }
+                    rows.push((line, r));
+                }
+                Err(e) => {
+                    let line = e.position().map_or(0, |p| p.line() as usize);
+                    let msg = match e.kind() {
+                        csv::ErrorKind::UnequalLengths {
+                            expected_len, len, ..
+                        } => format!(
+                            "row has {len} fields but the header has {expected_len}; check for a stray comma or an unquoted field"
+                        ),
+                        _ => format!("not valid CSV: {e}"),
+                    };
+                    return Err(Error::lexicon(file, line, msg));
+                }
+            }
+        }
+        Ok(CsvTable {
+            file: file.to_string(),
+            columns,
+            rows,
+        })
+    }
+
+    fn get<'r>(&self, row: &'r csv::StringRecord, col: &str) -> &'r str {
+        self.columns
+            .get(col)
+            .and_then(|&i| row.get(i))
+            .unwrap_or("")
+    }
+
+    fn err(&self, line: usize, msg: impl Into<String>) -> Error {
+        Error::lexicon(&self.file, line, msg)
+    }
+}
+
+type ActorTables = (Vec<Actor>, HashMap<String, usize>, Vec<Alias>);
+
+fn parse_actors(src: &str, file: &str) -> Result<ActorTables> {
+    let t = CsvTable::parse(src, file, &["id", "name", "kind", "alias"])?;
+    let mut actors: Vec<Actor> = Vec::new();
+    let mut by_id: HashMap<String, usize> = HashMap::new();
+    let mut parent_names: Vec<(String, usize)> = Vec::new(); // per actor: parent id, line
+    let mut aliases: Vec<Alias> = Vec::new();
+    type RowKey = (usize, String, Option<DocDate>, Option<DocDate>);
+    let mut seen: HashMap<RowKey, usize> = HashMap::new();
+    for (line, row) in &t.rows {
+        let line = *line;
+        let id = t.get(row, "id");
+        if id.is_empty() {
+            return Err(t.err(line, "empty id"));
+        }
+        if !id
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_' || c == '-')
+        {
+            return Err(t.err(
+                line,
+                format!("id '{id}' may only use A-Z, 0-9, '_' and '-' (e.g. PRK, UN, PRK_KCNA)"),
+            ));
+        }
+        let name = t.get(row, "name");
+        if name.is_empty() {
+            return Err(t.err(line, format!("empty name for id {id}")));
+        }
+        let kind_s = t.get(row, "kind");
+        let kind = ActorKind::parse(kind_s).ok_or_else(|| {
+            t.err(
+                line,
+                format!("kind '{kind_s}' is not one of state, person, organisation, media, group"),
+            )
+        })?;
+        let parent = t.get(row, "parent");
+        if parent == id {
+            return Err(t.err(line, format!("{id} is its own parent")));
+        }
+        let idx = match by_id.get(id) {
+            Some(&i) => {
+                let a = &actors[i];
+                let (p, pline) = &parent_names[i];
+                if a.name != name || a.kind != kind || p != parent {
+                    return Err(t.err(
+                        line,
+                        format!(
+                            "id {id} has name/kind/parent '{name}'/{}/'{parent}' here but '{}'/{}/'{p}' on line {pline}; rows of one id must agree",
+                            kind.as_str(),
+                            a.name,
+                            a.kind.as_str()
+                        ),
+                    ));
+                }
+                i
+            }
+            None => {
+                actors.push(Actor {
+                    id: id.to_string(),
+                    name: name.to_string(),
+                    kind,
+                    parent: None,
+                    root: actors.len(),
+                });
+                parent_names.push((parent.to_string(), line));
+                by_id.insert(id.to_string(), actors.len() - 1);
+                actors.len() - 1
+            }
+        };
+        let surface = t.get(row, "alias");
+        if surface.is_empty() {
+            return Err(t.err(line, format!("empty alias for {id}")));
+        }
+        if !surface.chars().any(is_word_char) {
+            return Err(t.err(line, format!("alias '{surface}' has no letters or digits")));
+        }
+        let case_s = t.get(row, "case");
+        let case = match case_s.to_ascii_lowercase().as_str() {
+            "" | "cap" => CaseRule::Cap,
+            "any" => CaseRule::Any,
+            "exact" => CaseRule::Exact,
+            _ => {
+                return Err(t.err(
+                    line,
+                    format!("case '{case_s}' is not one of cap (default), any, exact"),
+                ));
+            }
+        };
+        let date = |col: &str| -> Result<Option<DocDate>> {
+            let v = t.get(row, col);
+            if v.is_empty() {
+                return Ok(None);
+            }
+            DocDate::parse(v).map(Some).ok_or_else(|| {
+                t.err(
+                    line,
+                    format!("{col} '{v}' is not a date (write YYYY-MM-DD)"),
+                )
+            })
+        };
+        let valid_from = date("valid_from")?;
+        let valid_to = date("valid_to")?;
+        if let (Some(f), Some(to)) = (valid_from, valid_to)
+            && f > to
+        {
+            return Err(t.err(line, format!("valid_from {f} is after valid_to {to}")));
+        }
+        // Same actor, same letters in the same case, same dates: a duplicate.
+        // ("South Korea" and KCNA's "south Korea" are two rows on purpose.)
+        let key = (idx, fold_keep_case(surface), valid_from, valid_to);
+        if let Some(prev) = seen.get(&key) {
+            return Err(t.err(
+                line,
+                format!("duplicate alias '{surface}' for {id} (same as line {prev} once accents, hyphens and curly quotes are folded); delete one row"),
+            ));
+        }
+        seen.insert(key, line);
+        aliases.push(Alias {
+            actor: idx,
+            surface: surface.to_string(),
+            case,
+            valid_from,
+            valid_to,
+            line,
+            case_form: fold_keep_case(surface).chars().collect(),
+        });
+    }
+    // Resolve parents, then roots (rejecting cycles).
+    for i in 0..actors.len() {
+        let (p, line) = &parent_names[i];
+        if p.is_empty() {
+            continue;
+        }
+        let pi = *by_id.get(p.as_str()).ok_or_else(|| {
+            t.err(
+                *line,
+                format!("parent '{p}' of {} is not an id in this file", actors[i].id),
+            )
+        })?;
+        actors[i].parent = Some(pi);
+    }
+    for i in 0..actors.len() {
+        let mut cur = i;
+        let mut steps = 0;
+        while let Some(p) = actors[cur].parent {
+            cur = p;
+            steps += 1;
+            if steps > actors.len() {
+                return Err(t.err(
+                    parent_names[i].1,
+                    format!("the parent chain of {} loops back on itself", actors[i].id),
+                ));
+            }
+        }
+        actors[i].root = cur;
+    }
+    Ok((actors, by_id, aliases))
+}
+
+/// Categories on the conciliatory side (positive weights).
+pub const CONCILIATORY_CATEGORIES: &[&str] = &[
+    "appeal",
+    "intent_cooperate",
+    "consult",
+    "cooperate",
+    "aid",
+    "yield",
+    "de_escalate",
+    "praise",
+];
+
+/// Categories on the hostile side (negative weights).
+pub const HOSTILE_CATEGORIES: &[&str] = &[
+    "demand",
+    "disapprove",
+    "accuse",
+    "reject",
+    "threaten",
+    "protest",
+    "reduce_relations",
+    "sanction",
+    "force_posture",
+    "coerce",
+    "assault",
+    "fight",
+    "insult",
+];
+
+fn parse_tone(src: &str, file: &str) -> Result<Vec<ToneTerm>> {
+    let t = CsvTable::parse(src, file, &["term", "weight", "category"])?;
+    let mut out: Vec<ToneTerm> = Vec::new();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for (line, row) in &t.rows {
+        let line = *line;
+        let term_raw = t.get(row, "term");
+        if term_raw.is_empty() {
+            return Err(t.err(line, "empty term"));
+        }
+        let words: Vec<&str> = term_raw.split_whitespace().collect();
+        let mut anchor_prefix = false;
+        let mut rest = Vec::new();
+        let mut in_anchor = true;
+        for (i, w) in words.iter().enumerate() {
+            if *w == "..." {
+                if i == 0 || i == words.len() - 1 {
+                    return Err(t.err(
+                        line,
+                        format!("'{term_raw}': '...' must stand between two words"),
+                    ));
+                }
+                if words[i - 1] == "..." {
+                    return Err(t.err(line, format!("'{term_raw}': two '...' in a row")));
+                }
+                in_anchor = false;
+                rest.push(Part::Gap);
+                continue;
+            }
+            let (stem, prefix) = match w.strip_suffix('*') {
+                Some(s) => (s, true),
+                None => (*w, false),
+            };
+            if stem.contains('*') {
+                return Err(t.err(line, format!("'{term_raw}': '*' may only end a word")));
+            }
+            if prefix && stem.chars().filter(|c| c.is_alphanumeric()).count() < 3 {
+                return Err(t.err(
+                    line,
+                    format!("'{term_raw}': the stem '{stem}*' is too short (3 letters at least)"),
+                ));
+            }
+            if !stem.chars().any(is_word_char) {
+                return Err(t.err(line, format!("'{term_raw}': '{w}' has no letters")));
+            }
+            if in_anchor {
+                if prefix {
+                    anchor_prefix = true;
+                    in_anchor = false;
+                }
+            } else {
+                // A folded word may contain spaces (hyphenated words):
+                // each piece must match a token.
+                let folded = fold(stem);
+                let pieces: Vec<&str> = folded.split_whitespace().collect();
+                for (k, p) in pieces.iter().enumerate() {
+                    rest.push(Part::Word {
+                        text: p.to_string(),
+                        prefix: prefix && k == pieces.len() - 1,
+                    });
+                }
+            }
+        }
+        let w_s = t.get(row, "weight");
+        let weight: f64 = w_s
+            .parse()
+            .map_err(|_| t.err(line, format!("weight '{w_s}' is not a number (use -4 … 4)")))?;
+        if !(-4.0..=4.0).contains(&weight) || weight == 0.0 || !weight.is_finite() {
+            return Err(t.err(
+                line,
+                format!("weight {w_s} must be between -4 and 4 and not 0"),
+            ));
+        }
+        let category = t.get(row, "category").to_ascii_lowercase();
+        if category.is_empty() {
+            return Err(t.err(line, format!("'{term_raw}' has no category")));
+        }
+        if CONCILIATORY_CATEGORIES.contains(&category.as_str()) && weight < 0.0 {
+            return Err(t.err(
+                line,
+                format!("'{term_raw}': category {category} is conciliatory but the weight {w_s} is negative"),
+            ));
+        }
+        if HOSTILE_CATEGORIES.contains(&category.as_str()) && weight > 0.0 {
+            return Err(t.err(
+                line,
+                format!(
+                    "'{term_raw}': category {category} is hostile but the weight {w_s} is positive"
+                ),
+            ));
+        }
+        let key = fold(term_raw);
+        if let Some(prev) = seen.get(&key) {
+            return Err(t.err(
+                line,
+                format!("duplicate term '{term_raw}' (also on line {prev}); keep one row"),
+            ));
+        }
+        seen.insert(key, line);
+        out.push(ToneTerm {
+            term: term_raw.to_string(),
+            weight,
+            category,
+            line,
+            anchor_prefix,
+            rest,
+        });
+    }
+    Ok(out)
+}
+
+fn parse_modifiers(src: &str, file: &str) -> Result<Vec<Modifier>> {
+    let t = CsvTable::parse(src, file, &["word", "kind", "factor"])?;
+    let mut out = Vec::new();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for (line, row) in &t.rows {
+        let line = *line;
+        let word = t.get(row, "word");
+        if word.is_empty() || !word.chars().any(is_word_char) {
+            return Err(t.err(line, "empty word"));
+        }
+        if word.contains('*') {
+            return Err(t.err(
+                line,
+                format!("'{word}': wildcards are not allowed in modifiers"),
+            ));
+        }
+        let kind_s = t.get(row, "kind");
+        let kind = ModifierKind::parse(kind_s).ok_or_else(|| {
+            t.err(
+                line,
+                format!(
+                    "kind '{kind_s}' is not one of negator, intensifier, dampener, contrast, concession, speech"
+                ),
+            )
+        })?;
+        let f_s = t.get(row, "factor");
+        let factor: f64 = if f_s.is_empty() && kind == ModifierKind::Speech {
+            1.0
+        } else {
+            f_s.parse()
+                .map_err(|_| t.err(line, format!("factor '{f_s}' is not a number")))?
+        };
+        let ok = match kind {
+            ModifierKind::Negator => (-1.0..0.0).contains(&factor),
+            ModifierKind::Intensifier | ModifierKind::Contrast => factor > 1.0 && factor <= 3.0,
+            ModifierKind::Dampener | ModifierKind::Concession => factor > 0.0 && factor < 1.0,
+            ModifierKind::Speech => factor.is_finite(),
+        };
+        if !ok {
+            let want = match kind {
+                ModifierKind::Negator => "from -1 up to (not including) 0",
+                ModifierKind::Intensifier | ModifierKind::Contrast => "above 1 and at most 3",
+                ModifierKind::Dampener | ModifierKind::Concession => "between 0 and 1",
+                ModifierKind::Speech => "a number",
+            };
+            return Err(t.err(
+                line,
+                format!("factor {f_s} for a {} must be {want}", kind.as_str()),
+            ));
+        }
+        let key = fold(word);
+        if let Some(prev) = seen.get(&key) {
+            return Err(t.err(
+                line,
+                format!("duplicate word '{word}' (also on line {prev}); keep one row"),
+            ));
+        }
+        seen.insert(key, line);
+        out.push(Modifier {
+            word: word.to_string(),
+            kind,
+            factor,
+        });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ACTORS: &str = "id,name,kind,parent,alias,case,valid_from,valid_to\n\
+PRK,North Korea,state,,North Korea,,,\n\
+PRK,North Korea,state,,Pyongyang,,,\n\
+PRK,North Korea,state,,DPRK,,,\n\
+KOR,South Korea,state,,South Korea,,,\n\
+KOR,South Korea,state,,south Korea,,,\n\
+KOR,South Korea,state,,Seoul,,,\n\
+USA,United States,state,,US,,,\n\
+USA,United States,state,,U.S.,,,\n\
+USA,United States,state,,Washington,,,\n\
+TUR,Turkey,state,,Turkey,,,\n\
+PRK_KIM_JONG_UN,Kim Jong Un,person,PRK,Kim Jong Un,,,\n\
+PRK_KIM_JONG_UN,Kim Jong Un,person,PRK,Kim,,,\n\
+USA_TRUMP,Donald Trump,person,USA,Trump,,2017-01-20,2021-01-20\n\
+PRK_KCNA,KCNA,media,PRK,KCNA,exact,,\n";
+    const TONE: &str = "term,weight,category\n\
+sanction*,-2.5,sanction\n\
+lift* ... sanction*,3,yield\n\
+improv* ... ties,2.5,cooperate\n\
+condemn*,-2,disapprove\n\
+thug,-3,insult\n\
+peace talks,2.5,consult\n\
+talks,1,consult\n";
+    const MODS: &str =
+        "word,kind,factor\nnot,negator,-0.8\nsharply,intensifier,1.4\nsaid,speech,1\n";
+
+    fn lex() -> Lexicons {
+        Lexicons::from_texts(&LexiconTexts {
+            actors: ACTORS.into(),
+            tone: TONE.into(),
+            modifiers: MODS.into(),
+            boilerplate: "Advertisement\n".into(),
+            origins: FILE_NAMES.map(|f| f.to_string()),
+        })
+        .unwrap()
+    }
+
+    fn ids(l: &Lexicons, m: &Matches) -> Vec<String> {
+        m.actors
+            .iter()
+            .map(|h| l.actors[h.actor].id.clone())
+            .collect()
+    }
+
+    fn terms(l: &Lexicons, s: &str, m: &Matches) -> Vec<String> {
+        m.tone
+            .iter()
+            .map(|h| format!("{}={}", l.tone[h.term].term, &s[h.span.clone()]))
+            .collect()
+    }
+
+    #[test]
+    fn actors_by_case_rule_and_possessive() {
+        let l = lex();
+        let s = "Let us see: the US and North Korea’s envoy met; TURKEY and turkey.";
+        assert_eq!(ids(&l, &l.find(s, None)), ["USA", "PRK", "TUR"]);
+        let s = "KCNA said south Korea and Seoul's ally; kcna.";
+        assert_eq!(ids(&l, &l.find(s, None)), ["PRK_KCNA", "KOR", "KOR"]);
+    }
+
+    #[test]
+    fn longest_alias_wins_and_shorter_valid_match_survives() {
+        let l = lex();
+        let s = "Kim Jongil met Kim Jong Un.";
+        let m = l.find(s, None);
+        let spans: Vec<&str> = m.actors.iter().map(|h| &s[h.span.clone()]).collect();
+        assert_eq!(spans, ["Kim", "Kim Jong Un"]);
+    }
+
+    #[test]
+    fn dated_alias_only_inside_its_range() {
+        let l = lex();
+        let d = |s: &str| DocDate::parse(s);
+        assert_eq!(
+            ids(&l, &l.find("Trump spoke.", d("2019-05-01"))),
+            ["USA_TRUMP"]
+        );
+        assert!(ids(&l, &l.find("Trump spoke.", d("2015-05-01"))).is_empty());
+        assert!(ids(&l, &l.find("Trump spoke.", None)).is_empty());
+    }
+
+    #[test]
+    fn phrases_beat_words_and_gaps_allow_inserted_words() {
+        let l = lex();
+        let s = "Washington lifted some of its sanctions and imposed new sanctions.";
+        let m = l.find(s, None);
+        assert_eq!(
+            terms(&l, s, &m),
+            [
+                "lift* ... sanction*=lifted some of its sanctions",
+                "sanction*=sanctions"
+            ]
+        );
+        let s = "Kim vowed to drastically improve his nation's ties with the world.";
+        assert_eq!(
+            terms(&l, s, &l.find(s, None)),
+            ["improv* ... ties=improve his nation's ties"]
+        );
+        let s = "Peace talks resumed; talks.";
+        assert_eq!(
+            terms(&l, s, &l.find(s, None)),
+            ["peace talks=Peace talks", "talks=talks"]
+        );
+    }
+
+    #[test]
+    fn wildcard_extends_to_word_end_but_needs_left_boundary() {
+        let l = lex();
+        let s = "Seoul condemned it; recondemn is not a word.";
+        let m = l.find(s, None);
+        assert_eq!(terms(&l, s, &m), ["condemn*=condemned"]);
+        assert_eq!(m.modifiers.len(), 1);
+    }
+
+    #[test]
+    fn gap_counts_words_not_tokens() {
+        let l = lex();
+        let s = "The EU lifted the decades-old U.S. sanctions.";
+        assert_eq!(
+            terms(&l, s, &l.find(s, None)),
+            ["lift* ... sanction*=lifted the decades-old U.S. sanctions"]
+        );
+        let s = "They lifted one two three four five sanctions.";
+        assert_eq!(terms(&l, s, &l.find(s, None)), ["sanction*=sanctions"]);
+    }
+
+    #[test]
+    fn gap_does_not_swallow_opposite_tone() {
+        let l = lex();
+        let s = "Kim improved and condemned ties.";
+        assert_eq!(terms(&l, s, &l.find(s, None)), ["condemn*=condemned"]);
+        let s = "Kim improved his nation's ties.";
+        assert_eq!(
+            terms(&l, s, &l.find(s, None)),
+            ["improv* ... ties=improved his nation's ties"]
+        );
+    }
+
+    #[test]
+    fn gap_stops_at_clause_punctuation() {
+        let l = lex();
+        let s = "They lifted the ban; sanctions stay.";
+        assert_eq!(terms(&l, s, &l.find(s, None)), ["sanction*=sanctions"]);
+    }
+
+    #[test]
+    fn token_ranges_point_at_words() {
+        let l = lex();
+        let s = "Pyongyang sharply condemned Seoul.";
+        let m = l.find(s, None);
+        assert_eq!(m.actors[0].tok, 0..1);
+        assert_eq!(m.modifiers[0].tok, 1..2);
+        assert_eq!(m.tone[0].tok, 2..3);
+        assert_eq!(m.actors[1].tok, 3..4);
+    }
+
+    fn err(actors: &str, tone: &str, mods: &str) -> String {
+        Lexicons::from_texts(&LexiconTexts {
+            actors: actors.into(),
+            tone: tone.into(),
+            modifiers: mods.into(),
+            boilerplate: String::new(),
+            origins: FILE_NAMES.map(|f| f.to_string()),
+        })
+        .unwrap_err()
+        .to_string()
+    }
+
+    #[test]
+    fn bad_rows_name_file_line_and_problem() {
+        let h = "id,name,kind,parent,alias,case,valid_from,valid_to\n";
+        let e = err(
+            &format!("{h}PRK,North Korea,country,,DPRK,,,\n"),
+            TONE,
+            MODS,
+        );
+        assert_eq!(
+            e,
+            "actors.csv:2: kind 'country' is not one of state, person, organisation, media, group"
+        );
+        let e = err(
+            &format!("{h}PRK,North Korea,state,,DPRK,,,\nX_Y,Y,person,ZZZ,Y,,,\n"),
+            TONE,
+            MODS,
+        );
+        assert!(e.starts_with("actors.csv:3: parent 'ZZZ'"), "{e}");
+        let e = err(&format!("{h}PRK,North Korea,state,,,,,\n"), TONE, MODS);
+        assert_eq!(e, "actors.csv:2: empty alias for PRK");
+        let e = err(
+            &format!("{h}PRK,North Korea,state,,DPRK,,2020-01-01,2019-01-01\n"),
+            TONE,
+            MODS,
+        );
+        assert!(
+            e.contains("actors.csv:2: valid_from 2020-01-01 is after"),
+            "{e}"
+        );
+        let e = err(
+            &format!("{h}PRK,North Korea,state,,DPRK,,,\nPRK,North Korea,state,,DPRK,,,\n"),
+            TONE,
+            MODS,
+        );
+        assert!(e.contains("actors.csv:3: duplicate alias"), "{e}");
+        let e = err(ACTORS, "term,weight,category\nthreat*,2,threaten\n", MODS);
+        assert!(
+            e.contains("tone.csv:2:") && e.contains("hostile but the weight 2"),
+            "{e}"
+        );
+        let e = err(ACTORS, "term,weight,category\nx,-5,threaten\n", MODS);
+        assert!(e.contains("tone.csv:2: weight -5 must be between"), "{e}");
+        let e = err(ACTORS, "term,weight,category\n... ties,2,cooperate\n", MODS);
+        assert!(e.contains("must stand between two words"), "{e}");
+        let e = err(
+            ACTORS,
+            "term,weight,category\nwar,-3,fight\nWar,-3,fight\n",
+            MODS,
+        );
+        assert!(e.contains("tone.csv:3: duplicate term"), "{e}");
+        let e = err(ACTORS, TONE, "word,kind,factor\nnot,negator,0.8\n");
+        assert!(
+            e.contains("modifiers.csv:2: factor 0.8 for a negator"),
+            "{e}"
+        );
+        let e = err(ACTORS, "term,weight\nx,1\n", MODS);
+        assert!(
+            e.contains("tone.csv:1: the header has no 'category' column"),
+            "{e}"
+        );
+        let e = err(ACTORS, "term,weight,category\nx,1,consult,extra\n", MODS);
+        assert!(
+            e.contains("tone.csv:2: row has 4 fields but the header has 3"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn check_warns_about_shared_aliases() {
+        let h = "id,name,kind,parent,alias,case,valid_from,valid_to\n";
+        let a = format!("{h}GEO,Georgia,state,,Georgia,,,\nUSA,United States,state,,Georgia,,,\n");
+        let l = Lexicons::from_texts(&LexiconTexts {
+            actors: a,
+            tone: TONE.into(),
+            modifiers: MODS.into(),
+            boilerplate: String::new(),
+            origins: FILE_NAMES.map(|f| f.to_string()),
+        })
+        .unwrap();
+        let r = l.check();
+        assert_eq!(r.warnings.len(), 1, "{:?}", r.warnings);
+        assert!(r.warnings[0].contains("claimed by GEO and USA"));
+    }
+
+    #[test]
+    fn roll_up_follows_parent_chain() {
+        let l = lex();
+        let kcna = l.actor_index("PRK_KCNA").unwrap();
+        assert_eq!(l.actors[l.actors[kcna].root].id, "PRK");
+    }
+}

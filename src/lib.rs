@@ -1,0 +1,46 @@
+//! # stancemeter
+//!
+//! Measure the **tone between actors** in news: who is conciliatory or
+//! hostile toward whom, per period.
+//!
+//! The library is one linear pipeline, one module per stage, data flowing
+//! one way:
+//!
+//! [`corpus`] (readers → [`Document`]) → [`text`] (clean, split, normalise) →
+//! [`lexicon`] (load, validate, compile matchers) → [`score`] (tone rules per
+//! sentence) → [`attribute`] (source and targets) → [`aggregate`] (mergeable
+//! tallies per actor, dyad and period) → [`output`] (CSV tables).
+//!
+//! [`Pipeline`] runs them all over a corpus in parallel.
+//!
+//! ```
+//! use stancemeter::{Lexicons, Scorer};
+//!
+//! let lex = Lexicons::defaults()?;
+//! let scored = Scorer::new(&lex).score_sentence(
+//!     "North Korea sharply condemned Seoul's joint drills with Washington, KCNA said.",
+//!     None,
+//! );
+//! assert_eq!(scored.label.as_str(), "hostile");
+//! let id = |i: usize| lex.actors()[lex.actors()[scored.matches.actors[i].actor].root].id.as_str();
+//! assert_eq!(scored.attribution.source.map(id), Some("PRK"));
+//! # Ok::<(), stancemeter::Error>(())
+//! ```
+
+#![warn(missing_docs)]
+
+pub mod aggregate;
+pub mod attribute;
+pub mod corpus;
+pub mod error;
+pub mod lexicon;
+pub mod output;
+pub mod pipeline;
+pub mod score;
+pub mod text;
+
+pub use corpus::{Corpus, DocDate, Document, ReadOptions, Reject};
+pub use error::{Error, Result};
+pub use lexicon::Lexicons;
+pub use pipeline::{Pipeline, PipelineOptions};
+pub use score::{Scored, Scorer};

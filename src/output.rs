@@ -1,0 +1,439 @@
+//! Stage 7: output — CSV tables and `run.json`, written atomically.
+//!
+//! Every file is first written to a hidden temporary file in the output
+//! directory and renamed over its final name only when complete, and the
+//! tables of a run are renamed together at the end: a crash or Ctrl-C never
+//! leaves a half-written table, and tables from an earlier run stay intact
+//! until the new ones are ready.
+//!
+//! CSV is UTF-8, RFC 4180, with a header row; rows are sorted; numbers have
+//! fixed decimals (tone and stance with 4). Text cells that a spreadsheet
+//! would run as a formula (starting with `=`, `+`, `-`, `@`, tab or carriage
+//! return) get a leading `'`, unless raw cells are asked for.
+
+use std::borrow::Cow;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use tempfile::NamedTempFile;
+
+use crate::aggregate::{Aggregates, Role};
+use crate::error::{Error, Result};
+use crate::lexicon::Lexicons;
+use crate::pipeline::SentenceRow;
+
+/// The per-actor table.
+pub const ACTORS_FILE: &str = "actors.csv";
+/// The per-dyad table.
+pub const DYADS_FILE: &str = "dyads.csv";
+/// The per-sentence table.
+pub const SENTENCES_FILE: &str = "sentences.csv";
+/// The run record.
+pub const RUN_FILE: &str = "run.json";
+/// Rejected records.
+pub const REJECTS_FILE: &str = "rejects.csv";
+
+/// Header of `actors.csv`.
+pub const ACTORS_HEADER: [&str; 10] = [
+    "period",
+    "actor",
+    "actor_name",
+    "role",
+    "sentences",
+    "conciliatory",
+    "neutral",
+    "hostile",
+    "mean_tone",
+    "net_stance",
+];
+/// Header of `dyads.csv`.
+pub const DYADS_HEADER: [&str; 9] = [
+    "period",
+    "source",
+    "target",
+    "sentences",
+    "conciliatory",
+    "neutral",
+    "hostile",
+    "mean_tone",
+    "net_stance",
+];
+/// Header of `sentences.csv`.
+pub const SENTENCES_HEADER: [&str; 10] = [
+    "doc_id",
+    "date",
+    "sentence_no",
+    "text",
+    "tone",
+    "label",
+    "source",
+    "targets",
+    "actors",
+    "evidence",
+];
+/// Header of `rejects.csv`.
+pub const REJECTS_HEADER: [&str; 3] = ["input", "location", "reason"];
+
+/// Neutralises a text cell a spreadsheet would evaluate as a formula, by
+/// prefixing `'` (OWASP's advice for CSV injection).
+///
+/// ```
+/// use stancemeter::output::safe_cell;
+/// assert_eq!(safe_cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+/// assert_eq!(safe_cell("North Korea"), "North Korea");
+/// ```
+pub fn safe_cell(s: &str) -> Cow<'_, str> {
+    match s.as_bytes().first() {
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => Cow::Owned(format!("'{s}")),
+        _ => Cow::Borrowed(s),
+    }
+}
+
+/// A number with four decimals, never "-0.0000".
+pub fn fixed4(x: f64) -> String {
+    let s = format!("{x:.4}");
+    if s == "-0.0000" { "0.0000".into() } else { s }
+}
+
+/// A file written to a temporary name in its directory and renamed into
+/// place by [`AtomicFile::commit`]. Dropped without commit, it is deleted.
+#[derive(Debug)]
+pub struct AtomicFile {
+    tmp: BufWriter<NamedTempFile>,
+    path: PathBuf,
+}
+
+impl AtomicFile {
+    /// Starts `dir/name`.
+    pub fn create(dir: &Path, name: &str) -> Result<AtomicFile> {
+        let tmp = tempfile::Builder::new()
+            .prefix(&format!(".{name}."))
+            .suffix(".tmp")
+            .tempfile_in(dir)
+            .map_err(|e| Error::io(dir, e))?;
+        Ok(AtomicFile {
+            tmp: BufWriter::with_capacity(1 << 16, tmp),
+            path: dir.join(name),
+        })
+    }
+
+    /// The final path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Flushes, syncs and renames into place.
+    pub fn commit(self) -> Result<()> {
+        let path = self.path;
+        let tmp = self
+            .tmp
+            .into_inner()
+            .map_err(|e| Error::io(&path, e.into_error()))?;
+        tmp.as_file().sync_all().map_err(|e| Error::io(&path, e))?;
+        tmp.persist(&path).map_err(|e| Error::io(&path, e.error))?;
+        Ok(())
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.tmp.write(buf)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.tmp.flush()
+    }
+}
+
+/// Creates the output directory, refusing to overwrite any of `files` in it
+/// unless `force`.
+pub fn prepare_dir(dir: &Path, files: &[&str], force: bool) -> Result<()> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(Error::Usage(format!(
+            "output '{}' exists and is not a directory",
+            dir.display()
+        )));
+    }
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    if !force {
+        let existing: Vec<&str> = files
+            .iter()
+            .copied()
+            .filter(|f| dir.join(f).exists())
+            .collect();
+        if !existing.is_empty() {
+            return Err(Error::Usage(format!(
+                "'{}' already holds {}; add --force to overwrite, or choose another -o",
+                dir.display(),
+                existing.join(", ")
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn csv_err(path: &Path, e: csv::Error) -> Error {
+    Error::Other(format!("{}: {e}", path.display()))
+}
+
+/// How text cells are written.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CellPolicy {
+    /// Write text cells exactly as they are (no formula neutralising).
+    pub raw: bool,
+}
+
+impl CellPolicy {
+    fn cell<'a>(&self, s: &'a str) -> Cow<'a, str> {
+        if self.raw {
+            Cow::Borrowed(s)
+        } else {
+            safe_cell(s)
+        }
+    }
+}
+
+/// Writes `actors.csv` into an [`AtomicFile`] (not yet committed).
+pub fn write_actors(
+    dir: &Path,
+    lex: &Lexicons,
+    agg: &Aggregates,
+    cells: CellPolicy,
+) -> Result<AtomicFile> {
+    let file = AtomicFile::create(dir, ACTORS_FILE)?;
+    let path = file.path().to_path_buf();
+    let mut w = csv::Writer::from_writer(file);
+    w.write_record(ACTORS_HEADER)
+        .map_err(|e| csv_err(&path, e))?;
+    let id = |a: u32| lex.actors()[a as usize].id.as_str();
+    for (period, a, role, t) in agg.sorted_actors(&id) {
+        let actor = &lex.actors()[a as usize];
+        w.write_record([
+            period.as_str(),
+            &cells.cell(&actor.id),
+            &cells.cell(&actor.name),
+            role.as_str(),
+            &t.sentences.to_string(),
+            &t.conciliatory.to_string(),
+            &t.neutral.to_string(),
+            &t.hostile.to_string(),
+            &fixed4(t.mean_tone()),
+            &fixed4(t.net_stance()),
+        ])
+        .map_err(|e| csv_err(&path, e))?;
+    }
+    w.into_inner().map_err(|e| Error::io(&path, e.into_error()))
+}
+
+/// Writes `dyads.csv` into an [`AtomicFile`] (not yet committed).
+pub fn write_dyads(
+    dir: &Path,
+    lex: &Lexicons,
+    agg: &Aggregates,
+    cells: CellPolicy,
+) -> Result<AtomicFile> {
+    let file = AtomicFile::create(dir, DYADS_FILE)?;
+    let path = file.path().to_path_buf();
+    let mut w = csv::Writer::from_writer(file);
+    w.write_record(DYADS_HEADER)
+        .map_err(|e| csv_err(&path, e))?;
+    let id = |a: u32| lex.actors()[a as usize].id.as_str();
+    for (period, s, t, v) in agg.sorted_dyads(&id) {
+        w.write_record([
+            period.as_str(),
+            &cells.cell(id(s)),
+            &cells.cell(id(t)),
+            &v.sentences.to_string(),
+            &v.conciliatory.to_string(),
+            &v.neutral.to_string(),
+            &v.hostile.to_string(),
+            &fixed4(v.mean_tone()),
+            &fixed4(v.net_stance()),
+        ])
+        .map_err(|e| csv_err(&path, e))?;
+    }
+    w.into_inner().map_err(|e| Error::io(&path, e.into_error()))
+}
+
+/// Streams `sentences.csv` rows as the run produces them.
+#[derive(Debug)]
+pub struct SentenceWriter {
+    w: csv::Writer<AtomicFile>,
+    path: PathBuf,
+    cells: CellPolicy,
+}
+
+impl SentenceWriter {
+    /// Starts `dir/sentences.csv` (as a temporary file).
+    pub fn create(dir: &Path, cells: CellPolicy) -> Result<SentenceWriter> {
+        let file = AtomicFile::create(dir, SENTENCES_FILE)?;
+        let path = file.path().to_path_buf();
+        let mut w = csv::Writer::from_writer(file);
+        w.write_record(SENTENCES_HEADER)
+            .map_err(|e| csv_err(&path, e))?;
+        Ok(SentenceWriter { w, path, cells })
+    }
+
+    /// Writes rows.
+    pub fn write(&mut self, rows: &[SentenceRow]) -> Result<()> {
+        for r in rows {
+            self.w
+                .write_record([
+                    &*self.cells.cell(&r.doc_id),
+                    &r.date,
+                    &r.sentence_no.to_string(),
+                    &self.cells.cell(&r.text),
+                    &fixed4(r.tone),
+                    r.label.as_str(),
+                    &r.source,
+                    &r.targets.join(";"),
+                    &r.actors.join(";"),
+                    &self.cells.cell(&r.evidence),
+                ])
+                .map_err(|e| csv_err(&self.path, e))?;
+        }
+        Ok(())
+    }
+
+    /// Finishes the file (still to be committed).
+    pub fn finish(self) -> Result<AtomicFile> {
+        let path = self.path;
+        self.w
+            .into_inner()
+            .map_err(|e| Error::io(&path, e.into_error()))
+    }
+}
+
+/// Streams `rejects.csv`: one row per record that could not be read.
+#[derive(Debug)]
+pub struct RejectWriter {
+    w: csv::Writer<AtomicFile>,
+    path: PathBuf,
+    cells: CellPolicy,
+}
+
+impl RejectWriter {
+    /// Starts `dir/rejects.csv` (as a temporary file).
+    pub fn create(dir: &Path, cells: CellPolicy) -> Result<RejectWriter> {
+        let file = AtomicFile::create(dir, REJECTS_FILE)?;
+        let path = file.path().to_path_buf();
+        let mut w = csv::Writer::from_writer(file);
+        w.write_record(REJECTS_HEADER)
+            .map_err(|e| csv_err(&path, e))?;
+        Ok(RejectWriter { w, path, cells })
+    }
+
+    /// Writes one reject.
+    pub fn write(&mut self, r: &crate::corpus::Reject) -> Result<()> {
+        self.w
+            .write_record([
+                &*self.cells.cell(&r.input),
+                &self.cells.cell(&r.location),
+                &self.cells.cell(&r.reason),
+            ])
+            .map_err(|e| csv_err(&self.path, e))
+    }
+
+    /// Finishes the file (still to be committed).
+    pub fn finish(self) -> Result<AtomicFile> {
+        let path = self.path;
+        self.w
+            .into_inner()
+            .map_err(|e| Error::io(&path, e.into_error()))
+    }
+}
+
+/// Writes `run.json` into an [`AtomicFile`] (not yet committed).
+pub fn write_json(dir: &Path, name: &str, value: &serde_json::Value) -> Result<AtomicFile> {
+    let mut file = AtomicFile::create(dir, name)?;
+    let path = file.path().to_path_buf();
+    serde_json::to_writer_pretty(&mut file, value)
+        .map_err(|e| Error::Other(format!("{}: {e}", path.display())))?;
+    file.write_all(b"\n").map_err(|e| Error::io(&path, e))?;
+    Ok(file)
+}
+
+/// The actors with most sentences as source over the whole run, with their
+/// net stance: `(id, name, sentences, net_stance)`.
+pub fn top_sources(lex: &Lexicons, agg: &Aggregates, n: usize) -> Vec<(String, String, u64, f64)> {
+    let mut per: std::collections::HashMap<u32, crate::aggregate::Tally> = Default::default();
+    for ((_, a, role), t) in &agg.actors {
+        if *role == Role::Source {
+            per.entry(*a).or_default().merge(t);
+        }
+    }
+    let mut v: Vec<_> = per.into_iter().collect();
+    v.sort_by(|x, y| {
+        y.1.sentences.cmp(&x.1.sentences).then_with(|| {
+            lex.actors()[x.0 as usize]
+                .id
+                .cmp(&lex.actors()[y.0 as usize].id)
+        })
+    });
+    v.into_iter()
+        .take(n)
+        .map(|(a, t)| {
+            let actor = &lex.actors()[a as usize];
+            (
+                actor.id.clone(),
+                actor.name.clone(),
+                t.sentences,
+                t.net_stance(),
+            )
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_cells_are_neutralised() {
+        for s in ["=1+1", "+1", "-2+3", "@SUM(A1)", "\tx", "\rx"] {
+            assert!(safe_cell(s).starts_with('\''), "{s}");
+        }
+        assert_eq!(safe_cell(""), "");
+        assert_eq!(safe_cell("Pyongyang’s"), "Pyongyang’s");
+    }
+
+    #[test]
+    fn fixed_decimals_without_negative_zero() {
+        assert_eq!(fixed4(-0.00001), "0.0000");
+        assert_eq!(fixed4(0.5), "0.5000");
+        assert_eq!(fixed4(-1.0 / 3.0), "-0.3333");
+    }
+
+    #[test]
+    fn atomic_file_appears_only_on_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut f = AtomicFile::create(dir.path(), "t.csv").unwrap();
+        f.write_all(b"a,b\n").unwrap();
+        assert!(!dir.path().join("t.csv").exists());
+        f.commit().unwrap();
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("t.csv")).unwrap(),
+            "a,b\n"
+        );
+        let mut g = AtomicFile::create(dir.path(), "u.csv").unwrap();
+        g.write_all(b"partial").unwrap();
+        drop(g);
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["t.csv"]);
+    }
+
+    #[test]
+    fn prepare_dir_refuses_to_overwrite_without_force() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(ACTORS_FILE), "x").unwrap();
+        let e = prepare_dir(dir.path(), &[ACTORS_FILE, DYADS_FILE], false).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("already holds actors.csv; add --force"),
+            "{e}"
+        );
+        prepare_dir(dir.path(), &[ACTORS_FILE], true).unwrap();
+    }
+}

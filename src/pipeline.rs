@@ -1,0 +1,450 @@
+//! The whole run: documents in, aggregates (and optionally sentence rows)
+//! out, in parallel and in bounded memory.
+//!
+//! A reader thread pulls documents from the corpus and hands them over in
+//! batches through a small bounded channel, so reading and decompressing
+//! overlap with scoring and at most a few batches are ever in memory. Each
+//! batch is scored on the rayon pool, order preserved; the results are then
+//! merged in input order. Because aggregates are integer sums
+//! ([`crate::aggregate`]), the tables do not depend on the thread count,
+//! and sentence rows come out in input order.
+//!
+//! ```
+//! use stancemeter::{Lexicons, Pipeline, PipelineOptions, corpus::{Document, DocDate}};
+//! let lex = Lexicons::defaults()?;
+//! let pipeline = Pipeline::new(lex, PipelineOptions::default());
+//! let doc = Document {
+//!     id: "a1".into(),
+//!     date: DocDate::parse("2024-03-01"),
+//!     text: "North Korea condemned South Korea's drills.".into(),
+//!     fields: Default::default(),
+//! };
+//! let out = pipeline.process(&doc);
+//! assert_eq!(out.aggregates.counters.sentences, 1);
+//! assert_eq!(out.aggregates.dyads.len(), 1);
+//! # Ok::<(), stancemeter::Error>(())
+//! ```
+
+use std::collections::BTreeMap;
+use std::sync::mpsc::sync_channel;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::aggregate::{Aggregates, Period, PeriodKind};
+use crate::corpus::{Document, Reject};
+use crate::error::{Error, Result};
+use crate::lexicon::Lexicons;
+use crate::score::{Label, Scorer};
+use crate::text::{NewsSplitter, SentenceSplitter, clean};
+
+/// Documents per batch handed to the thread pool.
+const BATCH_DOCS: usize = 256;
+/// Text bytes per batch, whichever limit comes first.
+const BATCH_BYTES: usize = 8 << 20;
+/// Batches waiting between the reader and the scorers.
+const QUEUE_BATCHES: usize = 2;
+
+/// Options of a run.
+#[derive(Debug, Clone, Default)]
+pub struct PipelineOptions {
+    /// Time bucket size.
+    pub period: PeriodKind,
+    /// Report people, ministries and media as themselves instead of rolling
+    /// them up to their state.
+    pub no_rollup: bool,
+    /// Produce a row per sentence.
+    pub sentences: bool,
+    /// Worker threads; `None` or 0 for all cores.
+    pub threads: Option<usize>,
+}
+
+/// One sentence as written to `sentences.csv`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SentenceRow {
+    /// Document id.
+    pub doc_id: String,
+    /// Document date as given (`2021-01-08`, `2021`), empty when undated.
+    pub date: String,
+    /// 1-based sentence number within the document.
+    pub sentence_no: u32,
+    /// The sentence.
+    pub text: String,
+    /// Tone in [−1, 1].
+    pub tone: f64,
+    /// Label.
+    pub label: Label,
+    /// Source actor id, empty when none.
+    pub source: String,
+    /// Target actor ids.
+    pub targets: Vec<String>,
+    /// Every actor id named.
+    pub actors: Vec<String>,
+    /// Matched terms, weights and rules.
+    pub evidence: String,
+}
+
+/// What one document produced.
+#[derive(Debug, Clone, Default)]
+pub struct DocOutput {
+    /// Its tallies.
+    pub aggregates: Aggregates,
+    /// Its sentence rows, when asked for.
+    pub rows: Vec<SentenceRow>,
+}
+
+/// What [`Pipeline::run`] reports as it goes.
+#[derive(Debug)]
+pub enum Event<'a> {
+    /// A record that could not be read.
+    Reject(&'a Reject),
+    /// The sentence rows of one document, in input order.
+    Sentences(&'a [SentenceRow]),
+    /// Documents scored so far.
+    Progress {
+        /// Documents scored.
+        documents: u64,
+    },
+}
+
+/// Rejected records, grouped by reason.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct RejectSummary {
+    /// How many.
+    pub count: u64,
+    /// The first few `input: location`s.
+    pub examples: Vec<String>,
+}
+
+/// The totals of a run.
+#[derive(Debug, Clone, Default)]
+pub struct RunTotals {
+    /// All tallies.
+    pub aggregates: Aggregates,
+    /// Rejected records by reason.
+    pub rejects: BTreeMap<String, RejectSummary>,
+    /// Wall time.
+    pub elapsed: Duration,
+    /// Threads used.
+    pub threads: usize,
+}
+
+impl RunTotals {
+    /// Total rejected records.
+    pub fn rejected(&self) -> u64 {
+        self.rejects.values().map(|r| r.count).sum()
+    }
+}
+
+/// The scoring pipeline: lexicons, splitter and options.
+#[derive(Debug)]
+pub struct Pipeline {
+    lex: Lexicons,
+    splitter: NewsSplitter,
+    options: PipelineOptions,
+}
+
+impl Pipeline {
+    /// A pipeline over these lexicons.
+    pub fn new(lex: Lexicons, options: PipelineOptions) -> Pipeline {
+        Pipeline {
+            lex,
+            splitter: NewsSplitter::new(),
+            options,
+        }
+    }
+
+    /// Its lexicons.
+    pub fn lexicons(&self) -> &Lexicons {
+        &self.lex
+    }
+
+    /// Its options.
+    pub fn options(&self) -> &PipelineOptions {
+        &self.options
+    }
+
+    /// The actor index reported in tables for a named actor.
+    fn reported(&self, actor: usize) -> u32 {
+        if self.options.no_rollup {
+            actor as u32
+        } else {
+            self.lex.actors()[actor].root as u32
+        }
+    }
+
+    /// Cleans, splits and scores one document.
+    pub fn process(&self, doc: &Document) -> DocOutput {
+        let mut out = DocOutput::default();
+        let (text, cs) = clean(&doc.text, self.lex.boilerplate());
+        let (period, coarse) = Period::of(doc.date, self.options.period);
+        let c = &mut out.aggregates.counters;
+        c.documents = 1;
+        c.undated_documents = doc.date.is_none() as u64;
+        c.coarse_dated_documents = coarse as u64;
+        c.boilerplate_lines = cs.boilerplate_lines;
+        c.repeated_lines = cs.repeated_lines;
+        c.text_bytes = doc.text.len() as u64;
+        let scorer = Scorer::new(&self.lex);
+        let date_text = doc.date.map(|d| d.to_string()).unwrap_or_default();
+        let mut mentioned: Vec<u32> = Vec::new();
+        let mut targets: Vec<u32> = Vec::new();
+        for (n, span) in self.splitter.spans(&text).into_iter().enumerate() {
+            let sentence = &text[span];
+            let s = scorer.score_sentence(sentence, doc.date);
+            let mention = |i: usize| self.reported(s.matches.actors[i].actor);
+            let source = s.attribution.source.map(mention);
+            targets.clear();
+            for &t in &s.attribution.targets {
+                let id = mention(t);
+                if Some(id) != source && !targets.contains(&id) {
+                    targets.push(id);
+                }
+            }
+            mentioned.clear();
+            for i in 0..s.matches.actors.len() {
+                let id = mention(i);
+                if !mentioned.contains(&id) {
+                    mentioned.push(id);
+                }
+            }
+            let agg = &mut out.aggregates;
+            agg.add_sentence(
+                period,
+                s.label,
+                s.tone_micros(),
+                source,
+                &targets,
+                &mentioned,
+            );
+            let c = &mut agg.counters;
+            c.sentences += 1;
+            c.sentences_with_actors += !mentioned.is_empty() as u64;
+            c.sentences_with_source += source.is_some() as u64;
+            match s.label {
+                Label::Conciliatory => c.conciliatory += 1,
+                Label::Neutral => c.neutral += 1,
+                Label::Hostile => c.hostile += 1,
+            }
+            if self.options.sentences {
+                let id = |a: u32| self.lex.actors()[a as usize].id.clone();
+                out.rows.push(SentenceRow {
+                    doc_id: doc.id.clone(),
+                    date: date_text.clone(),
+                    sentence_no: n as u32 + 1,
+                    text: sentence.to_string(),
+                    tone: s.tone,
+                    label: s.label,
+                    source: source.map(id).unwrap_or_default(),
+                    targets: targets.iter().map(|&a| id(a)).collect(),
+                    actors: mentioned.iter().map(|&a| id(a)).collect(),
+                    evidence: s.evidence(&self.lex, sentence),
+                });
+            }
+        }
+        out
+    }
+
+    /// Scores a stream of documents in parallel. `sink` sees every reject,
+    /// the sentence rows of every document (in input order, when
+    /// [`PipelineOptions::sentences`] is on) and progress; an error it
+    /// returns stops the run.
+    pub fn run<I>(
+        &self,
+        docs: I,
+        sink: &mut dyn FnMut(Event<'_>) -> Result<()>,
+    ) -> Result<RunTotals>
+    where
+        I: Iterator<Item = std::result::Result<Document, Reject>> + Send,
+    {
+        let start = Instant::now();
+        let threads = match self.options.threads {
+            Some(n) if n > 0 => n,
+            _ => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        };
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .map_err(|e| Error::Other(format!("cannot start {threads} worker threads: {e}")))?;
+        let mut totals = RunTotals {
+            threads,
+            ..RunTotals::default()
+        };
+        std::thread::scope(|scope| -> Result<()> {
+            let (tx, rx) =
+                sync_channel::<Vec<std::result::Result<Document, Reject>>>(QUEUE_BATCHES);
+            scope.spawn(move || {
+                let mut batch = Vec::with_capacity(BATCH_DOCS);
+                let mut bytes = 0;
+                for item in docs {
+                    bytes += item.as_ref().map_or(0, |d| d.text.len());
+                    batch.push(item);
+                    if batch.len() >= BATCH_DOCS || bytes >= BATCH_BYTES {
+                        if tx.send(std::mem::take(&mut batch)).is_err() {
+                            return; // the consumer stopped on an error
+                        }
+                        bytes = 0;
+                    }
+                }
+                if !batch.is_empty() {
+                    let _ = tx.send(batch);
+                }
+            });
+            let mut documents = 0u64;
+            for batch in rx {
+                let outs: Vec<Option<DocOutput>> = pool.install(|| {
+                    batch
+                        .par_iter()
+                        .map(|item| item.as_ref().ok().map(|d| self.process(d)))
+                        .collect()
+                });
+                for (item, out) in batch.iter().zip(outs) {
+                    match (item, out) {
+                        (Err(r), _) => {
+                            let key = reason_class(&r.reason);
+                            let e = totals.rejects.entry(key).or_default();
+                            e.count += 1;
+                            if e.examples.len() < 5 {
+                                let loc = if r.location.is_empty() {
+                                    r.input.clone()
+                                } else {
+                                    format!("{}: {}", r.input, r.location)
+                                };
+                                e.examples.push(loc);
+                            }
+                            sink(Event::Reject(r))?;
+                        }
+                        (Ok(_), Some(o)) => {
+                            documents += 1;
+                            totals.aggregates.merge(&o.aggregates);
+                            if !o.rows.is_empty() {
+                                sink(Event::Sentences(&o.rows))?;
+                            }
+                        }
+                        (Ok(_), None) => {}
+                    }
+                }
+                sink(Event::Progress { documents })?;
+            }
+            Ok(())
+        })?;
+        totals.elapsed = start.elapsed();
+        Ok(totals)
+    }
+}
+
+/// Groups reject reasons: the text before the first quote, colon or
+/// parenthesis ("unreadable date '31/31/2021'" → "unreadable date").
+fn reason_class(reason: &str) -> String {
+    let end = reason.find([':', '\'', '(', '"']).unwrap_or(reason.len());
+    let class = reason[..end].trim();
+    if class.is_empty() {
+        reason.to_string()
+    } else {
+        class.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::DocDate;
+
+    fn doc(id: &str, date: &str, text: &str) -> Document {
+        Document {
+            id: id.into(),
+            date: DocDate::parse(date),
+            text: text.into(),
+            fields: Default::default(),
+        }
+    }
+
+    #[test]
+    fn reason_classes() {
+        assert_eq!(
+            reason_class("unreadable date '31/31/2021'"),
+            "unreadable date"
+        );
+        assert_eq!(
+            reason_class("not valid JSON: expected value"),
+            "not valid JSON"
+        );
+        assert_eq!(
+            reason_class("binary file (contains NUL bytes)"),
+            "binary file"
+        );
+    }
+
+    #[test]
+    fn run_is_identical_for_any_thread_count() {
+        let texts = [
+            "North Korea condemned South Korea and the United States.",
+            "Seoul welcomed Pyongyang's offer of talks.",
+            "China and Japan agreed to improve ties.",
+            "Russia threatened Ukraine, the Kremlin said.",
+        ];
+        let docs: Vec<Document> = (0..600)
+            .map(|i| {
+                doc(
+                    &format!("d{i}"),
+                    &format!("2024-{:02}-10", i % 12 + 1),
+                    texts[i % texts.len()],
+                )
+            })
+            .collect();
+        let mut results = Vec::new();
+        for threads in [1, 2, 3] {
+            let p = Pipeline::new(
+                Lexicons::defaults().unwrap(),
+                PipelineOptions {
+                    threads: Some(threads),
+                    sentences: true,
+                    ..Default::default()
+                },
+            );
+            let mut rows = Vec::new();
+            let totals = p
+                .run(docs.clone().into_iter().map(Ok), &mut |e| {
+                    if let Event::Sentences(r) = e {
+                        rows.extend(r.iter().cloned());
+                    }
+                    Ok(())
+                })
+                .unwrap();
+            let mut actors: Vec<_> = totals.aggregates.actors.into_iter().collect();
+            actors.sort_by_key(|(k, _)| *k);
+            let mut dyads: Vec<_> = totals.aggregates.dyads.into_iter().collect();
+            dyads.sort_by_key(|(k, _)| *k);
+            results.push((actors, dyads, totals.aggregates.counters, rows));
+        }
+        assert_eq!(results[0], results[1]);
+        assert_eq!(results[0], results[2]);
+        assert_eq!(results[0].2.documents, 600);
+    }
+
+    #[test]
+    fn rejects_are_counted_and_passed_on() {
+        let p = Pipeline::new(Lexicons::defaults().unwrap(), PipelineOptions::default());
+        let items = vec![
+            Ok(doc("a", "2024-01-01", "Seoul praised Tokyo.")),
+            Err(Reject {
+                input: "x.jsonl".into(),
+                location: "line 2".into(),
+                reason: "not valid JSON: eof".into(),
+            }),
+        ];
+        let mut seen = 0;
+        let t = p
+            .run(items.into_iter(), &mut |e| {
+                if let Event::Reject(_) = e {
+                    seen += 1;
+                }
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(seen, 1);
+        assert_eq!(t.rejected(), 1);
+        assert_eq!(t.rejects["not valid JSON"].examples, ["x.jsonl: line 2"]);
+        assert_eq!(t.aggregates.counters.documents, 1);
+    }
+}

@@ -1,0 +1,539 @@
+//! Stage 4: tone rules — every rule that turns matched terms into a
+//! sentence tone lives here.
+//!
+//! A sentence's tone is computed in four steps:
+//!
+//! 1. [`Lexicons::find`] finds tone terms, modifiers and actors in one pass
+//!    (phrases beat single words: "lift sanctions" is one conciliatory term,
+//!    not a hostile "sanctions").
+//! 2. Each tone term starts at its lexicon weight (−4 … +4) and the rules
+//!    below adjust it, in this order: [`NEGATION`](rule_negation),
+//!    [`INTENSITY`](rule_intensity), [`QUOTED`](rule_quoted),
+//!    [`CONTRAST`](rule_contrast), [`CONCESSION`](rule_concession). Each rule
+//!    that fires is written into the term's evidence.
+//! 3. The adjusted weights are summed and squashed into [−1, 1] with
+//!    `sum / sqrt(sum² + ALPHA)` (VADER's "compound" normalisation, so a
+//!    single strong term gives about ±0.6 and several push toward ±1).
+//! 4. The label is `conciliatory` above [`LABEL_THRESHOLD`], `hostile`
+//!    below its negative, `neutral` in between.
+//!
+//! Rules are scoped to a clause: a clause ends at `,` `;` `:` `(` `)` and a
+//! contrast or concession word starts a new one.
+//!
+//! ```
+//! use stancemeter::{Lexicons, Scorer, score::Label};
+//! let lex = Lexicons::defaults()?;
+//! let scorer = Scorer::new(&lex);
+//! let s = scorer.score_sentence("Pyongyang did not condemn Seoul.", None);
+//! assert_eq!(s.label, Label::Conciliatory);
+//! let s = scorer.score_sentence("Pyongyang sharply condemned Seoul.", None);
+//! assert_eq!(s.label, Label::Hostile);
+//! # Ok::<(), stancemeter::Error>(())
+//! ```
+
+use std::fmt::Write as _;
+
+use crate::attribute::{Attribution, attribute};
+use crate::corpus::DocDate;
+use crate::lexicon::{Lexicons, Matches, ModifierKind};
+
+/// The normalisation constant in `sum / sqrt(sum² + ALPHA)`; VADER's value.
+/// With it a weight-2 term alone gives 0.46, a weight-3 term 0.61.
+pub const ALPHA: f64 = 15.0;
+
+/// A sentence is conciliatory when its tone is above this, hostile when
+/// below its negative. 0.25 is the tone of a single weight-1 term (a bare
+/// "talks" or "visit"), which therefore stays neutral: mild words alone do
+/// not make a stance, as the labelling rules ask.
+pub const LABEL_THRESHOLD: f64 = 0.25;
+
+/// How many words a negator may stand before the term it negates ("did not
+/// publicly condemn": 2).
+pub const NEGATION_WINDOW: usize = 3;
+
+/// How many words before a term an intensifier or dampener may stand
+/// ("sharply and publicly criticised": 3 is too far; "sharply criticised": 1).
+pub const INTENSITY_WINDOW_BEFORE: usize = 2;
+
+/// How many words after a term an intensifier or dampener may stand
+/// ("eased somewhat": 1).
+pub const INTENSITY_WINDOW_AFTER: usize = 1;
+
+/// Factor for a hostile term set in quotation marks ("called Kim a
+/// 'thug'"): a quoted insult is a deliberate, attributed jab, stronger than
+/// the same word in the reporter's voice.
+pub const QUOTED_HOSTILE_FACTOR: f64 = 1.5;
+
+/// Tone fixed-point scale: aggregates add tones as integer millionths, so
+/// sums are exact and independent of the order documents are merged in.
+pub const TONE_SCALE: f64 = 1_000_000.0;
+
+/// The three tone labels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Label {
+    /// Toward cooperation: praise, offers, agreements, de-escalation.
+    Conciliatory,
+    /// No stance.
+    Neutral,
+    /// Toward conflict: threats, accusations, sanctions, attacks.
+    Hostile,
+}
+
+impl Label {
+    /// `conciliatory`, `neutral` or `hostile`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Label::Conciliatory => "conciliatory",
+            Label::Neutral => "neutral",
+            Label::Hostile => "hostile",
+        }
+    }
+
+    /// The label of a tone value.
+    pub fn of(tone: f64) -> Label {
+        if tone > LABEL_THRESHOLD {
+            Label::Conciliatory
+        } else if tone < -LABEL_THRESHOLD {
+            Label::Hostile
+        } else {
+            Label::Neutral
+        }
+    }
+}
+
+/// One tone term with the weight the rules gave it.
+#[derive(Debug, Clone)]
+pub struct TermScore {
+    /// Index into [`Matches::tone`].
+    pub hit: usize,
+    /// The lexicon weight.
+    pub base: f64,
+    /// The weight after the rules.
+    pub weight: f64,
+    /// What each rule did, in order ("negated by 'not' ×-0.8").
+    pub notes: Vec<String>,
+}
+
+/// The full result for one sentence: matches, term weights, tone, label and
+/// attribution.
+#[derive(Debug, Clone)]
+pub struct Scored {
+    /// What the lexicons found.
+    pub matches: Matches,
+    /// Tone terms with their adjusted weights.
+    pub terms: Vec<TermScore>,
+    /// Sum of the adjusted weights.
+    pub sum: f64,
+    /// Tone in [−1, 1].
+    pub tone: f64,
+    /// The label.
+    pub label: Label,
+    /// Who is the source and who the targets.
+    pub attribution: Attribution,
+}
+
+impl Scored {
+    /// The tone as integer millionths (what aggregates add up).
+    pub fn tone_micros(&self) -> i64 {
+        (self.tone * TONE_SCALE).round() as i64
+    }
+
+    /// The audit trail: each matched term with its weight and the rules that
+    /// changed it, then the attribution rule. `sentence` must be the text
+    /// that was scored.
+    pub fn evidence(&self, lex: &Lexicons, sentence: &str) -> String {
+        let mut out = String::new();
+        for t in &self.terms {
+            let hit = &self.matches.tone[t.hit];
+            let term = &lex.tone()[hit.term];
+            if !out.is_empty() {
+                out.push_str("; ");
+            }
+            let _ = write!(
+                out,
+                "{}[{} {:+.1}",
+                &sentence[hit.span.clone()],
+                term.category,
+                t.base
+            );
+            for n in &t.notes {
+                out.push(' ');
+                out.push_str(n);
+            }
+            if t.notes.is_empty() {
+                out.push(']');
+            } else {
+                let _ = write!(out, " = {:+.2}]", t.weight);
+            }
+        }
+        if let Some(rule) = self.attribution.rule {
+            if !out.is_empty() {
+                out.push_str("; ");
+            }
+            out.push_str("source: ");
+            out.push_str(rule);
+        }
+        out
+    }
+}
+
+/// Scores sentences with a set of lexicons.
+#[derive(Debug, Clone, Copy)]
+pub struct Scorer<'a> {
+    lex: &'a Lexicons,
+}
+
+impl<'a> Scorer<'a> {
+    /// A scorer over these lexicons.
+    pub fn new(lex: &'a Lexicons) -> Scorer<'a> {
+        Scorer { lex }
+    }
+
+    /// Scores one sentence of a document with the given date (the date
+    /// decides which date-limited aliases apply).
+    ///
+    /// ```
+    /// use stancemeter::{Lexicons, Scorer};
+    /// let lex = Lexicons::defaults()?;
+    /// let s = Scorer::new(&lex).score_sentence("Seoul welcomed the talks but warned Pyongyang.", None);
+    /// assert!(s.tone < 0.0); // the clause after "but" weighs more
+    /// # Ok::<(), stancemeter::Error>(())
+    /// ```
+    pub fn score_sentence(&self, sentence: &str, date: Option<DocDate>) -> Scored {
+        let matches = self.lex.find(sentence, date);
+        let clauses = clause_ids(self.lex, &matches);
+        let mut terms: Vec<TermScore> = matches
+            .tone
+            .iter()
+            .enumerate()
+            .map(|(i, h)| {
+                let w = self.lex.tone()[h.term].weight;
+                TermScore {
+                    hit: i,
+                    base: w,
+                    weight: w,
+                    notes: Vec::new(),
+                }
+            })
+            .collect();
+        rule_negation(self.lex, &matches, &clauses, &mut terms);
+        rule_intensity(self.lex, &matches, &clauses, &mut terms);
+        rule_quoted(sentence, &matches, &mut terms);
+        rule_contrast(self.lex, &matches, &mut terms);
+        rule_concession(self.lex, &matches, &clauses, &mut terms);
+        let sum: f64 = terms.iter().map(|t| t.weight).sum();
+        let tone = normalise(sum);
+        let label = Label::of(tone);
+        let attribution = attribute(self.lex, &matches, &terms, sum);
+        Scored {
+            matches,
+            terms,
+            sum,
+            tone,
+            label,
+            attribution,
+        }
+    }
+}
+
+/// Squashes a sum of weights into [−1, 1]: `sum / sqrt(sum² + ALPHA)`.
+pub fn normalise(sum: f64) -> f64 {
+    if !sum.is_finite() {
+        return 0.0;
+    }
+    // `+ 0.0` turns a negative zero into zero, so it never prints as "-0".
+    (sum / (sum * sum + ALPHA).sqrt()).clamp(-1.0, 1.0) + 0.0
+}
+
+/// Clause number of every token: a new clause starts after `,` `;` `:` `(`
+/// `)` and at every contrast or concession word.
+fn clause_ids(lex: &Lexicons, m: &Matches) -> Vec<usize> {
+    let text = m.norm.text();
+    let mut starts = vec![false; m.tokens.len()];
+    for i in 1..m.tokens.len() {
+        let between = &text[m.tokens[i - 1].end..m.tokens[i].start];
+        if between.contains([',', ';', ':', '(', ')']) {
+            starts[i] = true;
+        }
+    }
+    for h in &m.modifiers {
+        let kind = lex.modifiers()[h.modifier].kind;
+        if matches!(kind, ModifierKind::Contrast | ModifierKind::Concession)
+            && h.tok.start < starts.len()
+        {
+            starts[h.tok.start] = true;
+        }
+    }
+    let mut id = 0;
+    starts
+        .iter()
+        .map(|&s| {
+            if s {
+                id += 1;
+            }
+            id
+        })
+        .collect()
+}
+
+fn same_clause(clauses: &[usize], a: usize, b: usize) -> bool {
+    match (clauses.get(a), clauses.get(b)) {
+        (Some(x), Some(y)) => x == y,
+        _ => false,
+    }
+}
+
+/// **Negation.** A negator ("not", "never", "no longer", "didn't") at most
+/// [`NEGATION_WINDOW`] words before a term, in the same clause, multiplies
+/// its weight by the negator's factor (about −0.8): "did not condemn" turns
+/// a hostile act into a mildly conciliatory one, "no longer threatens" and
+/// "has no intention of imposing sanctions" likewise; "will not allow"
+/// turns a conciliatory "allow" hostile. The flip is weaker than the
+/// original because a refusal to act is a weaker signal than the act.
+pub fn rule_negation(lex: &Lexicons, m: &Matches, clauses: &[usize], terms: &mut [TermScore]) {
+    for t in terms.iter_mut() {
+        let hit = &m.tone[t.hit];
+        let neg = m.modifiers.iter().rfind(|h| {
+            lex.modifiers()[h.modifier].kind == ModifierKind::Negator
+                && h.tok.end <= hit.tok.start
+                && hit.tok.start - h.tok.end < NEGATION_WINDOW
+                && same_clause(clauses, h.tok.start, hit.tok.start)
+        });
+        if let Some(n) = neg {
+            let md = &lex.modifiers()[n.modifier];
+            t.weight *= md.factor;
+            t.notes
+                .push(format!("negated by '{}' ×{}", md.word, md.factor));
+        }
+    }
+}
+
+/// **Intensifiers and dampeners.** The nearest intensifier ("sharply",
+/// "strongly", "warmly") or dampener ("somewhat", "cautiously") within
+/// [`INTENSITY_WINDOW_BEFORE`] words before or [`INTENSITY_WINDOW_AFTER`]
+/// after a term, in its clause, multiplies its weight by its factor. They
+/// change strength, never direction: factors are positive.
+pub fn rule_intensity(lex: &Lexicons, m: &Matches, clauses: &[usize], terms: &mut [TermScore]) {
+    for t in terms.iter_mut() {
+        let hit = &m.tone[t.hit];
+        let mut best: Option<(usize, usize)> = None; // (distance, modifier hit)
+        for (i, h) in m.modifiers.iter().enumerate() {
+            let kind = lex.modifiers()[h.modifier].kind;
+            if !matches!(kind, ModifierKind::Intensifier | ModifierKind::Dampener) {
+                continue;
+            }
+            let dist = if h.tok.end <= hit.tok.start {
+                let d = hit.tok.start - h.tok.end;
+                if d >= INTENSITY_WINDOW_BEFORE {
+                    continue;
+                }
+                d
+            } else if h.tok.start >= hit.tok.end {
+                let d = h.tok.start - hit.tok.end;
+                if d >= INTENSITY_WINDOW_AFTER {
+                    continue;
+                }
+                d
+            } else {
+                continue;
+            };
+            if !same_clause(clauses, h.tok.start, hit.tok.start) {
+                continue;
+            }
+            if best.is_none_or(|(bd, _)| dist < bd) {
+                best = Some((dist, i));
+            }
+        }
+        if let Some((_, i)) = best {
+            let md = &lex.modifiers()[m.modifiers[i].modifier];
+            t.weight *= md.factor;
+            t.notes
+                .push(format!("{} '{}' ×{}", md.kind.as_str(), md.word, md.factor));
+        }
+    }
+}
+
+/// **Quoted hostility.** A hostile term right inside quotation marks
+/// ("called Kim a “thug”", "'puppet' authorities") is multiplied by
+/// [`QUOTED_HOSTILE_FACTOR`]: news quotes insults and threats verbatim to
+/// attribute them, and the quoted word is the speaker's own.
+pub fn rule_quoted(sentence: &str, m: &Matches, terms: &mut [TermScore]) {
+    const QUOTES: [char; 7] = ['"', '\'', '“', '”', '‘', '’', '«'];
+    for t in terms.iter_mut() {
+        if t.weight >= 0.0 {
+            continue;
+        }
+        let span = &m.tone[t.hit].span;
+        let before = sentence[..span.start].chars().next_back();
+        let after = sentence[span.end..].chars().next();
+        let quoted_before = before.is_some_and(|c| QUOTES.contains(&c));
+        let quoted_after = after.is_some_and(|c| QUOTES.contains(&c) || c == '»');
+        if quoted_before || quoted_after {
+            t.weight *= QUOTED_HOSTILE_FACTOR;
+            t.notes.push(format!("quoted ×{QUOTED_HOSTILE_FACTOR}"));
+        }
+    }
+}
+
+/// **Contrast.** With a contrast word ("but", "however", "yet") that has
+/// tone terms on both sides, the clause after it decides: terms after the
+/// last such word are multiplied by its factor (about 1.5) and terms before
+/// it divided by it. "Seoul welcomed the offer but warned of consequences"
+/// comes out hostile.
+pub fn rule_contrast(lex: &Lexicons, m: &Matches, terms: &mut [TermScore]) {
+    let Some(c) = m.modifiers.iter().rfind(|h| {
+        let before = terms.iter().any(|t| m.tone[t.hit].tok.end <= h.tok.start);
+        let after = terms.iter().any(|t| m.tone[t.hit].tok.start >= h.tok.end);
+        lex.modifiers()[h.modifier].kind == ModifierKind::Contrast && before && after
+    }) else {
+        return;
+    };
+    let md = &lex.modifiers()[c.modifier];
+    for t in terms.iter_mut() {
+        if m.tone[t.hit].tok.start >= c.tok.end {
+            t.weight *= md.factor;
+            t.notes.push(format!("after '{}' ×{}", md.word, md.factor));
+        } else {
+            t.weight /= md.factor;
+            t.notes.push(format!("before '{}' ÷{}", md.word, md.factor));
+        }
+    }
+}
+
+/// **Concession.** A clause opened by a concession word ("although",
+/// "despite", "even though", "while") is subordinate: terms inside it are
+/// multiplied by its factor (about 0.5) when the sentence also has tone
+/// terms outside it. "Despite the sanctions, Pyongyang offered talks" comes
+/// out conciliatory.
+pub fn rule_concession(lex: &Lexicons, m: &Matches, clauses: &[usize], terms: &mut [TermScore]) {
+    for h in &m.modifiers {
+        let md = &lex.modifiers()[h.modifier];
+        if md.kind != ModifierKind::Concession {
+            continue;
+        }
+        let Some(&clause) = clauses.get(h.tok.start) else {
+            continue;
+        };
+        let inside = |t: &TermScore| clauses.get(m.tone[t.hit].tok.start) == Some(&clause);
+        if !terms.iter().any(inside) || terms.iter().all(inside) {
+            continue;
+        }
+        for t in terms.iter_mut() {
+            if inside(t) {
+                t.weight *= md.factor;
+                t.notes
+                    .push(format!("conceded by '{}' ×{}", md.word, md.factor));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lexicon::{FILE_NAMES, LexiconTexts};
+
+    fn lex() -> Lexicons {
+        Lexicons::from_texts(&LexiconTexts {
+            actors: "id,name,kind,parent,alias,case,valid_from,valid_to\n\
+                     PRK,North Korea,state,,Pyongyang,,,\nKOR,South Korea,state,,Seoul,,,\n"
+                .into(),
+            tone: "term,weight,category\ncondemn*,-2,disapprove\nthug,-3,insult\nwelcom*,2,praise\n\
+                   warn*,-2,threaten\noffer* ... talks,2.5,intent_cooperate\nsanction*,-2.5,sanction\n\
+                   eas* ... tension*,2.5,de_escalate\ntalks,1,consult\n"
+                .into(),
+            modifiers: "word,kind,factor\nnot,negator,-0.8\nno longer,negator,-0.8\n\
+                        sharply,intensifier,1.4\nsomewhat,dampener,0.6\nbut,contrast,1.5\n\
+                        despite,concession,0.5\nsaid,speech,1\n"
+                .into(),
+            boilerplate: String::new(),
+            origins: FILE_NAMES.map(|f| f.to_string()),
+        })
+        .unwrap()
+    }
+
+    fn score(s: &str) -> Scored {
+        let l = lex();
+        Scorer::new(&l).score_sentence(s, None)
+    }
+
+    #[test]
+    fn plain_terms_sum_and_normalise() {
+        let s = score("Pyongyang condemned Seoul.");
+        assert_eq!(s.sum, -2.0);
+        assert!((s.tone - (-2.0 / 19f64.sqrt())).abs() < 1e-12);
+        assert_eq!(s.label, Label::Hostile);
+        assert_eq!(score("Pyongyang and Seoul met.").label, Label::Neutral);
+    }
+
+    #[test]
+    fn negation_flips_within_window_and_clause_only() {
+        let s = score("Pyongyang did not condemn Seoul.");
+        assert!((s.sum - 1.6).abs() < 1e-9);
+        assert_eq!(s.label, Label::Conciliatory);
+        let s = score("Pyongyang no longer condemns Seoul.");
+        assert_eq!(s.label, Label::Conciliatory);
+        // Too far away, or across a comma: no flip.
+        assert_eq!(
+            score("Not once in the past decade has Pyongyang condemned Seoul.").sum,
+            -2.0
+        );
+        assert_eq!(
+            score("Not surprisingly, Pyongyang condemned Seoul.").sum,
+            -2.0
+        );
+    }
+
+    #[test]
+    fn intensifier_and_dampener_change_strength_not_direction() {
+        assert!((score("Pyongyang sharply condemned Seoul.").sum + 2.8).abs() < 1e-9);
+        let s = score("Seoul eased tensions somewhat.");
+        assert!((s.sum - 1.5).abs() < 1e-9, "{}", s.sum);
+        assert_eq!(s.label, Label::Conciliatory);
+    }
+
+    #[test]
+    fn quoted_insult_is_stronger() {
+        let s = score("Seoul called Pyongyang a “thug”.");
+        assert!((s.sum + 4.5).abs() < 1e-9);
+        let s = score("Seoul called Pyongyang a 'thug'.");
+        assert!((s.sum + 4.5).abs() < 1e-9);
+        assert_eq!(score("Seoul called Pyongyang a thug.").sum, -3.0);
+    }
+
+    #[test]
+    fn contrast_makes_the_clause_after_but_decide() {
+        let s = score("Seoul welcomed the move but warned Pyongyang.");
+        assert!((s.sum - (2.0 / 1.5 - 2.0 * 1.5)).abs() < 1e-9);
+        assert_eq!(s.label, Label::Hostile);
+        // Only one side has tone: no change.
+        assert_eq!(score("But Pyongyang condemned Seoul.").sum, -2.0);
+    }
+
+    #[test]
+    fn concession_clause_weighs_less() {
+        let s = score("Despite the sanctions, Pyongyang offered talks.");
+        assert!((s.sum - (2.5 - 1.25)).abs() < 1e-9, "{}", s.sum);
+        assert_eq!(s.label, Label::Conciliatory);
+    }
+
+    #[test]
+    fn evidence_lists_terms_weights_and_rules() {
+        let l = lex();
+        let text = "Pyongyang did not condemn Seoul.";
+        let s = Scorer::new(&l).score_sentence(text, None);
+        let e = s.evidence(&l, text);
+        assert!(
+            e.starts_with("condemn[disapprove -2.0 negated by 'not' ×-0.8 = +1.60]"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn tone_stays_in_range() {
+        for sum in [-1e300, -50.0, -1.0, 0.0, 3.0, 1e300, f64::NAN] {
+            let t = normalise(sum);
+            assert!((-1.0..=1.0).contains(&t));
+        }
+    }
+}

@@ -1,0 +1,520 @@
+//! Cleaning scraped news text before sentence splitting.
+//!
+//! [`clean`] drops two kinds of noise, line by line:
+//!
+//! * **boilerplate**: lines listed in the editable boilerplate list
+//!   (`lexicons/boilerplate.txt`, parsed by [`Boilerplate::parse`]), such as
+//!   `Advertisement` or `Read more: …`;
+//! * **repeated lines**: a line that repeats an earlier line of the same text,
+//!   typically a headline scraped twice or a pull quote. The first occurrence
+//!   is kept.
+//!
+//! Lines are compared after the same normalisation in both cases: surrounding
+//! whitespace trimmed, inner runs of whitespace collapsed to one space, case
+//! folded, and curly quotes and apostrophes (`“ ” „ ‘ ’` and the like) treated
+//! as their straight forms. Only lines of at least [`MIN_REPEAT_CHARS`]
+//! characters (after that normalisation) count as repeats, so short lines that
+//! legitimately recur (`—`, `Photo`, `1.`) are kept.
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use crate::error::{Error, Result};
+use crate::text::split::line_ranges;
+
+/// A line must have at least this many characters (after trimming and
+/// collapsing whitespace) for a later copy of it to be dropped as a repeat.
+pub const MIN_REPEAT_CHARS: usize = 20;
+
+/// The editable list of boilerplate lines (`lexicons/boilerplate.txt`).
+///
+/// One entry per line; lines starting with `#` (after leading whitespace)
+/// and blank lines are ignored, and each entry is trimmed. A document line
+/// equal to an entry is noise. An entry ending in `*` matches every line that
+/// starts with the rest of the entry (the text before the `*`, as written,
+/// so `Photo: *` needs the colon). Comparison ignores case, repeated
+/// whitespace and the curly/straight quote difference (see the
+/// [module documentation](self)). To list an entry that really starts with
+/// `#` or ends with `*`, write `\#` or `\*`.
+///
+/// # Example
+///
+/// ```
+/// use stancemeter::text::Boilerplate;
+///
+/// let list = "# scraped noise\nAdvertisement\nRead more:*\n";
+/// let boilerplate = Boilerplate::parse(list, "lexicons/boilerplate.txt")?;
+/// assert_eq!(boilerplate.len(), 2);
+/// assert!(boilerplate.is_boilerplate("  ADVERTISEMENT "));
+/// assert!(boilerplate.is_boilerplate("Read more: Seoul and Tokyo resume talks"));
+/// assert!(!boilerplate.is_boilerplate("The advertisement campaign ended."));
+/// # Ok::<(), stancemeter::Error>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Boilerplate {
+    /// Normalised whole-line entries.
+    exact: HashSet<String>,
+    /// Normalised prefixes (from entries ending in `*`), sorted, no duplicates.
+    prefixes: Vec<String>,
+}
+
+impl Boilerplate {
+    /// Parses the boilerplate list in `src`.
+    ///
+    /// `file` names the list in error messages.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Lexicon`] with the 1-based line number when an entry is only
+    /// `*`, which would drop every line of every document.
+    pub fn parse(src: &str, file: &str) -> Result<Boilerplate> {
+        let mut exact = HashSet::new();
+        let mut prefixes = Vec::new();
+        let mut key = String::new();
+        let src = src.strip_prefix('\u{feff}').unwrap_or(src);
+        for (index, raw) in src.lines().enumerate() {
+            let entry = raw.trim();
+            if entry.is_empty() || entry.starts_with('#') {
+                continue;
+            }
+            let entry = entry
+                .strip_prefix('\\')
+                .filter(|e| e.starts_with('#'))
+                .unwrap_or(entry);
+            if let Some(literal) = entry.strip_suffix("\\*") {
+                normalise_into(&format!("{literal}*"), &mut key);
+                exact.insert(key.clone());
+            } else if let Some(prefix) = entry.strip_suffix('*') {
+                if prefix.trim().is_empty() {
+                    return Err(Error::lexicon(
+                        file,
+                        index + 1,
+                        "the entry `*` would match every line; write the start of the line \
+                         before the `*` (e.g. `Read more:*`)",
+                    ));
+                }
+                normalise_prefix_into(prefix, &mut key);
+                prefixes.push(key.clone());
+            } else {
+                normalise_into(entry, &mut key);
+                exact.insert(key.clone());
+            }
+        }
+        prefixes.sort_unstable();
+        prefixes.dedup();
+        Ok(Boilerplate { exact, prefixes })
+    }
+
+    /// True when `line` is boilerplate: it equals an entry, or starts with a
+    /// prefix entry, after normalisation. Blank lines are never boilerplate.
+    pub fn is_boilerplate(&self, line: &str) -> bool {
+        let mut key = String::new();
+        normalise_into(line, &mut key);
+        self.matches_key(&key)
+    }
+
+    /// True when the normalised line `key` is boilerplate.
+    fn matches_key(&self, key: &str) -> bool {
+        !key.is_empty()
+            && (self.exact.contains(key)
+                || self.prefixes.iter().any(|p| key.starts_with(p.as_str())))
+    }
+
+    /// The number of distinct entries (whole-line and prefix).
+    pub fn len(&self) -> usize {
+        self.exact.len() + self.prefixes.len()
+    }
+
+    /// True when the list has no entries.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Counts of what [`clean`] dropped.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CleanStats {
+    /// Lines dropped because they are boilerplate.
+    pub boilerplate_lines: u64,
+    /// Lines dropped because they repeat an earlier line of the same text.
+    pub repeated_lines: u64,
+}
+
+impl CleanStats {
+    /// Adds `other`'s counts to these (to total over documents).
+    pub fn add(&mut self, other: &CleanStats) {
+        self.boilerplate_lines += other.boilerplate_lines;
+        self.repeated_lines += other.repeated_lines;
+    }
+}
+
+/// Drops boilerplate lines and lines that repeat an earlier line of `text`.
+///
+/// A line is boilerplate when `boilerplate` says so. A line repeats when its
+/// normalised form (see the [module documentation](self)) equals that of an
+/// earlier kept line and has at least [`MIN_REPEAT_CHARS`] characters; the
+/// first occurrence is kept. Boilerplate is checked first, so a repeated
+/// boilerplate line counts as boilerplate each time.
+///
+/// The result keeps paragraph structure: kept lines are trimmed of surrounding
+/// whitespace and joined with `\n`; whitespace-only lines become one empty
+/// line, runs of them (including runs left by dropped lines) collapse to one,
+/// and there are none at the start or end. Line ends may be `\n`, `\r\n`, `\r`,
+/// U+2028 or U+2029, as for the
+/// [sentence splitter](crate::text::split::NewsSplitter).
+///
+/// # Example
+///
+/// ```
+/// use stancemeter::text::{Boilerplate, CleanStats, clean};
+///
+/// let boilerplate = Boilerplate::parse("Advertisement\n", "boilerplate.txt")?;
+/// let text = "Seoul and Tokyo resume talks\n\
+///             \n\
+///             SEOUL -- The two sides met on Monday.\n\
+///             Advertisement\n\
+///             \n\
+///             \n\
+///             Seoul and Tokyo resume talks\n\
+///             Officials said the talks went well.";
+/// let (cleaned, stats) = clean(text, &boilerplate);
+/// assert_eq!(
+///     cleaned,
+///     "Seoul and Tokyo resume talks\n\
+///      \n\
+///      SEOUL -- The two sides met on Monday.\n\
+///      \n\
+///      Officials said the talks went well."
+/// );
+/// assert_eq!(stats, CleanStats { boilerplate_lines: 1, repeated_lines: 1 });
+/// # Ok::<(), stancemeter::Error>(())
+/// ```
+pub fn clean(text: &str, boilerplate: &Boilerplate) -> (String, CleanStats) {
+    let mut stats = CleanStats::default();
+    // First pass: drop boilerplate, and note the normalised keys of the long
+    // lines, all in one buffer (no allocation per line).
+    let mut lines: Vec<Kept> = Vec::new();
+    let mut keys = String::new();
+    let mut long_keys: Vec<(usize, Range<usize>)> = Vec::new();
+    let mut key = String::new();
+    for line in line_ranges(text) {
+        let raw = &text[line.clone()];
+        let trimmed = raw.trim();
+        if trimmed.is_empty() {
+            lines.push(Kept::Blank);
+            continue;
+        }
+        normalise_into(trimmed, &mut key);
+        if boilerplate.matches_key(&key) {
+            stats.boilerplate_lines += 1;
+            continue;
+        }
+        if key.chars().nth(MIN_REPEAT_CHARS - 1).is_some() {
+            let from = keys.len();
+            keys.push_str(&key);
+            long_keys.push((lines.len(), from..keys.len()));
+        }
+        let start = line.start + (raw.len() - raw.trim_start().len());
+        lines.push(Kept::Line(start..start + trimmed.len()));
+    }
+    // Second pass: among the long lines, only the first of each key stays.
+    let mut seen: HashSet<&str> = HashSet::with_capacity(long_keys.len());
+    for (index, range) in long_keys {
+        if !seen.insert(&keys[range]) {
+            lines[index] = Kept::Repeat;
+            stats.repeated_lines += 1;
+        }
+    }
+    // Output: kept lines joined by `\n`, one blank line per run of blanks.
+    let mut out = String::with_capacity(text.len());
+    let mut blank_pending = false;
+    for kept in lines {
+        match kept {
+            Kept::Repeat => {}
+            Kept::Blank => blank_pending = !out.is_empty(),
+            Kept::Line(range) => {
+                if !out.is_empty() {
+                    out.push_str(if blank_pending { "\n\n" } else { "\n" });
+                }
+                blank_pending = false;
+                out.push_str(&text[range]);
+            }
+        }
+    }
+    (out, stats)
+}
+
+/// What the first pass of [`clean`] decided about a line.
+enum Kept {
+    /// A whitespace-only line (a paragraph break).
+    Blank,
+    /// A line to keep: its trimmed byte range in the text.
+    Line(Range<usize>),
+    /// A long line that repeats an earlier one.
+    Repeat,
+}
+
+/// Writes the comparison form of `line` into `out`: trimmed, whitespace runs
+/// collapsed to one space, lower-cased, curly quotes made straight.
+fn normalise_into(line: &str, out: &mut String) {
+    out.clear();
+    push_normalised(line.trim(), out);
+}
+
+/// Like [`normalise_into`] but keeps one trailing space if `prefix` ends
+/// with whitespace (`Photo *` must not match `Photographs`).
+fn normalise_prefix_into(prefix: &str, out: &mut String) {
+    out.clear();
+    push_normalised(prefix.trim_start(), out);
+}
+
+/// Appends the normalised form of `s` (already trimmed at the start) to `out`.
+fn push_normalised(s: &str, out: &mut String) {
+    let mut in_space = false;
+    let mut i = 0;
+    while i < s.len() {
+        let b = s.as_bytes()[i];
+        // ASCII fast path: no char decoding.
+        let c = if b.is_ascii() {
+            i += 1;
+            char::from(b)
+        } else {
+            let Some(c) = s[i..].chars().next() else {
+                break;
+            };
+            i += c.len_utf8();
+            c
+        };
+        if c.is_whitespace() {
+            in_space = true;
+            continue;
+        }
+        if in_space {
+            out.push(' ');
+            in_space = false;
+        }
+        match c {
+            '`' | '‘' | '’' | '‚' | '‛' | '′' | '´' => out.push('\''),
+            '“' | '”' | '„' | '‟' | '″' | '«' | '»' => out.push('"'),
+            c if c.is_ascii() => out.push(c.to_ascii_lowercase()),
+            c => out.extend(c.to_lowercase()),
+        }
+    }
+    if in_space {
+        out.push(' ');
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LIST: &str = r"# Boilerplate seen in scraped wire copy.
+
+Advertisement
+  Skip Advertisement  
+Read more:*
+Photo *
+Don’t miss our newsletter
+\#1 in news
+Rated 5\*
+";
+
+    fn list() -> Boilerplate {
+        Boilerplate::parse(LIST, "boilerplate.txt").expect("valid list")
+    }
+
+    #[test]
+    fn parse_counts_entries_and_skips_comments_and_blanks() {
+        let b = list();
+        assert_eq!(b.len(), 7);
+        assert!(!b.is_empty());
+        assert!(!b.is_boilerplate("# Boilerplate seen in scraped wire copy."));
+        assert!(Boilerplate::default().is_empty());
+        let dup = Boilerplate::parse("Advertisement\nADVERTISEMENT\n advertisement\n", "b.txt")
+            .expect("valid list");
+        assert_eq!(dup.len(), 1);
+        let bom = Boilerplate::parse("\u{feff}Advertisement\r\nSponsored\r\n", "b.txt")
+            .expect("valid list");
+        assert!(bom.is_boilerplate("Advertisement"));
+        assert!(bom.is_boilerplate("Sponsored"));
+    }
+
+    #[test]
+    fn exact_entries_ignore_case_whitespace_and_quote_style() {
+        let b = list();
+        assert!(b.is_boilerplate("Advertisement"));
+        assert!(b.is_boilerplate("  ADVERTISEMENT\t"));
+        assert!(b.is_boilerplate("skip   advertisement"));
+        assert!(b.is_boilerplate("Don't miss our newsletter"));
+        assert!(b.is_boilerplate("DON’T MISS OUR NEWSLETTER"));
+        assert!(!b.is_boilerplate("Advertisements"));
+        assert!(!b.is_boilerplate("The ministry bought an advertisement."));
+        assert!(!b.is_boilerplate(""));
+        assert!(!b.is_boilerplate("   "));
+    }
+
+    #[test]
+    fn prefix_entries_match_line_starts() {
+        let b = list();
+        assert!(b.is_boilerplate("Read more: Seoul and Tokyo resume talks"));
+        assert!(b.is_boilerplate("READ MORE:"));
+        assert!(!b.is_boilerplate("Readers said more: talks"));
+        assert!(b.is_boilerplate("Photo by Jane Doe"));
+        // The space before `*` is part of the prefix.
+        assert!(!b.is_boilerplate("Photographs show damage"));
+        assert!(!b.is_boilerplate("Photo"));
+    }
+
+    #[test]
+    fn escapes_allow_hash_and_star_literals() {
+        let b = list();
+        assert!(b.is_boilerplate("#1 in news"));
+        assert!(b.is_boilerplate("Rated 5*"));
+        assert!(!b.is_boilerplate("Rated 5 stars"));
+    }
+
+    #[test]
+    fn star_only_entry_is_an_error_with_its_line() {
+        let err = Boilerplate::parse("# list\nAdvertisement\n\n   *  \nPhoto *\n", "lex/b.txt")
+            .expect_err("`*` alone must be rejected");
+        match &err {
+            Error::Lexicon {
+                file,
+                line,
+                message,
+            } => {
+                assert_eq!(file, "lex/b.txt");
+                assert_eq!(*line, 4);
+                assert!(message.contains('*'), "{message}");
+            }
+            other => panic!("wrong error: {other:?}"),
+        }
+        assert!(err.to_string().starts_with("lex/b.txt:4: "));
+    }
+
+    #[test]
+    fn drops_boilerplate_and_repeated_headline_keeping_the_first() {
+        let text = "\
+Seoul, Tokyo agree to resume talks
+Advertisement
+
+SEOUL (Wire) -- South Korea and Japan agreed on Monday to resume talks.
+Read more: Markets rally in Asia
+
+SEOUL,   TOKYO agree to resume talks
+Officials said the talks would start next month.
+advertisement";
+        let (cleaned, stats) = clean(text, &list());
+        assert_eq!(
+            cleaned,
+            "\
+Seoul, Tokyo agree to resume talks
+
+SEOUL (Wire) -- South Korea and Japan agreed on Monday to resume talks.
+
+Officials said the talks would start next month."
+        );
+        assert_eq!(
+            stats,
+            CleanStats {
+                boilerplate_lines: 3,
+                repeated_lines: 1
+            }
+        );
+    }
+
+    #[test]
+    fn repeats_ignore_curly_quotes_case_and_spacing() {
+        let text = "Kim calls sanctions “a declaration of war”\n\
+                    Body text here.\n\
+                    kim calls  sanctions \"a declaration of war\"";
+        let (cleaned, stats) = clean(text, &Boilerplate::default());
+        assert_eq!(
+            cleaned,
+            "Kim calls sanctions “a declaration of war”\nBody text here."
+        );
+        assert_eq!(stats.repeated_lines, 1);
+    }
+
+    #[test]
+    fn short_repeated_lines_are_kept() {
+        let text = "Photo\nFirst caption line.\n—\nPhoto\n—\n1234567890123456789\n1234567890123456789\n12345678901234567890\n12345678901234567890";
+        let (cleaned, stats) = clean(text, &Boilerplate::default());
+        assert_eq!(
+            cleaned,
+            "Photo\nFirst caption line.\n—\nPhoto\n—\n1234567890123456789\n1234567890123456789\n12345678901234567890"
+        );
+        assert_eq!(
+            stats,
+            CleanStats {
+                boilerplate_lines: 0,
+                repeated_lines: 1
+            }
+        );
+    }
+
+    #[test]
+    fn blank_line_structure_is_kept_and_collapsed() {
+        let text = "\n \nFirst paragraph.\n  \n\t\n\nSecond paragraph,\nstill second.\n\nAdvertisement\n\nThird.\n\n \n";
+        let (cleaned, stats) = clean(text, &list());
+        assert_eq!(
+            cleaned,
+            "First paragraph.\n\nSecond paragraph,\nstill second.\n\nThird."
+        );
+        assert_eq!(stats.boilerplate_lines, 1);
+    }
+
+    #[test]
+    fn line_endings_and_surrounding_whitespace() {
+        let text = "  Headline here  \r\nBody one.\r\n\r\nBody two.\rBody three.\u{2028}Body four.";
+        let (cleaned, _) = clean(text, &Boilerplate::default());
+        assert_eq!(
+            cleaned,
+            "Headline here\nBody one.\n\nBody two.\nBody three.\nBody four."
+        );
+    }
+
+    #[test]
+    fn empty_and_noise_only_texts() {
+        assert_eq!(clean("", &list()), (String::new(), CleanStats::default()));
+        let (cleaned, stats) = clean("Advertisement\n\nAdvertisement\n", &list());
+        assert_eq!(cleaned, "");
+        assert_eq!(
+            stats,
+            CleanStats {
+                boilerplate_lines: 2,
+                repeated_lines: 0
+            }
+        );
+    }
+
+    #[test]
+    fn multibyte_lines_are_compared_by_characters() {
+        // 20 characters, 40+ bytes: counts as long; case folds beyond ASCII.
+        let text = "한국과 일본이 회담을 재개하기로 합의했다 É\n본문.\n한국과 일본이 회담을 재개하기로 합의했다 é";
+        let (cleaned, stats) = clean(text, &Boilerplate::default());
+        assert_eq!(cleaned, "한국과 일본이 회담을 재개하기로 합의했다 É\n본문.");
+        assert_eq!(stats.repeated_lines, 1);
+    }
+
+    #[test]
+    fn stats_add_totals() {
+        let mut total = CleanStats::default();
+        total.add(&CleanStats {
+            boilerplate_lines: 2,
+            repeated_lines: 1,
+        });
+        total.add(&CleanStats {
+            boilerplate_lines: 3,
+            repeated_lines: 0,
+        });
+        assert_eq!(
+            total,
+            CleanStats {
+                boilerplate_lines: 5,
+                repeated_lines: 1
+            }
+        );
+    }
+}

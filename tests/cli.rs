@@ -1,0 +1,668 @@
+//! Integration tests: run the `stance` binary on small fixtures the tests
+//! write themselves (all text written by the team), and on the bundled
+//! sample corpus.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::cargo::cargo_bin_cmd;
+use predicates::prelude::*;
+
+fn stance() -> assert_cmd::Command {
+    cargo_bin_cmd!("stance")
+}
+
+fn read(p: &Path) -> String {
+    fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+/// Parses a CSV file into (header, rows).
+fn table(p: &Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut r = csv::Reader::from_path(p).unwrap();
+    let h = r.headers().unwrap().iter().map(String::from).collect();
+    let rows = r
+        .records()
+        .map(|x| x.unwrap().iter().map(String::from).collect())
+        .collect();
+    (h, rows)
+}
+
+fn col(h: &[String], name: &str) -> usize {
+    h.iter()
+        .position(|c| c == name)
+        .unwrap_or_else(|| panic!("no column {name}"))
+}
+
+/// A scraped wire story written for these tests: a repeated headline,
+/// "Advertisement" lines, an info_icon line, reported speech and a quoted insult.
+const SCRAPED_STORY: &str = "Top Stories\n\n\
+North Korea Offers To Mend Ties With Seoul After Party Meeting\n\n\
+Advertisement\n\n\
+North Korea Offers To Mend Ties With Seoul After Party Meeting\n\
+info_icon\n\n\
+North Korean leader Kim Jong Un pledged to sharply improve his country's relations with South Korea, state media said Saturday.\n\n\
+The U.S. envoy, who arrived in Seoul on Jan. 5, has called Kim a “tyrant” and ruled out an early meeting.\n\n\
+Advertisement\n\n\
+Advertisement\n";
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    if let Some(parent) = p.parent() {
+        fs::create_dir_all(parent).unwrap();
+    }
+    fs::write(&p, text).unwrap();
+    p
+}
+
+#[test]
+fn scraped_story_is_cleaned_and_attributed() {
+    let d = tempfile::tempdir().unwrap();
+    let story = write(d.path(), "story.txt", SCRAPED_STORY);
+    let out = d.path().join("out");
+    stance()
+        .args(["score", "--sentences", "--date", "2021-01-09", "-o"])
+        .arg(&out)
+        .arg(&story)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Scored 1 documents"));
+    let (h, rows) = table(&out.join("sentences.csv"));
+    let text = col(&h, "text");
+    let texts: Vec<&str> = rows.iter().map(|r| r[text].as_str()).collect();
+    assert!(
+        !texts
+            .iter()
+            .any(|t| t.contains("Advertisement") || t.contains("info_icon")),
+        "{texts:?}"
+    );
+    let headline = "North Korea Offers To Mend Ties With Seoul After Party Meeting";
+    assert_eq!(
+        texts.iter().filter(|t| **t == headline).count(),
+        1,
+        "{texts:?}"
+    );
+    let find = |needle: &str| {
+        rows.iter()
+            .find(|r| r[text].contains(needle))
+            .unwrap_or_else(|| panic!("no sentence with {needle}: {texts:?}"))
+    };
+    let (label, source, targets) = (col(&h, "label"), col(&h, "source"), col(&h, "targets"));
+    let r = find("pledged to sharply improve");
+    assert_eq!(
+        (r[label].as_str(), r[source].as_str(), r[targets].as_str()),
+        ("conciliatory", "PRK", "KOR")
+    );
+    let r = find("“tyrant”");
+    assert_eq!((r[label].as_str(), r[source].as_str()), ("hostile", "USA"));
+    assert!(r[targets].contains("PRK"), "{r:?}");
+    assert!(r[col(&h, "evidence")].contains("quoted"), "{r:?}");
+    let r = find(headline);
+    assert_eq!(
+        (r[label].as_str(), r[source].as_str()),
+        ("conciliatory", "PRK")
+    );
+    let (_, a) = table(&out.join("actors.csv"));
+    assert!(a.iter().all(|r| r[0] == "2021-01"), "{a:?}");
+}
+
+#[test]
+fn output_columns_are_exact() {
+    let d = tempfile::tempdir().unwrap();
+    let story = write(
+        d.path(),
+        "2024-02-03-a.txt",
+        "Japan praised South Korea. China condemned Japan.\n",
+    );
+    let out = d.path().join("o");
+    stance()
+        .args(["score", "--sentences", "-q", "-o"])
+        .arg(&out)
+        .arg(&story)
+        .assert()
+        .success()
+        .stdout("");
+    let first = |f: &str| read(&out.join(f)).lines().next().unwrap().to_string();
+    assert_eq!(
+        first("actors.csv"),
+        "period,actor,actor_name,role,sentences,conciliatory,neutral,hostile,mean_tone,net_stance"
+    );
+    assert_eq!(
+        first("dyads.csv"),
+        "period,source,target,sentences,conciliatory,neutral,hostile,mean_tone,net_stance"
+    );
+    assert_eq!(
+        first("sentences.csv"),
+        "doc_id,date,sentence_no,text,tone,label,source,targets,actors,evidence"
+    );
+    assert_eq!(first("rejects.csv"), "input,location,reason");
+    let dyads = read(&out.join("dyads.csv"));
+    assert!(dyads.contains("2024-02,CHN,JPN,1,0,0,1,"), "{dyads}");
+    assert!(dyads.contains("2024-02,JPN,KOR,1,1,0,0,"), "{dyads}");
+    let run: serde_json::Value = serde_json::from_str(&read(&out.join("run.json"))).unwrap();
+    assert_eq!(run["documents"], 1);
+    assert_eq!(run["sentences"], 2);
+    assert_eq!(run["lexicons"].as_array().unwrap().len(), 4);
+    assert_eq!(run["lexicons"][0]["sha256"].as_str().unwrap().len(), 64);
+}
+
+#[test]
+fn refuses_to_overwrite_without_force() {
+    let d = tempfile::tempdir().unwrap();
+    let story = write(d.path(), "a.txt", "Russia threatened Ukraine.\n");
+    let out = d.path().join("o");
+    stance()
+        .args(["score", "-q", "-o"])
+        .arg(&out)
+        .arg(&story)
+        .assert()
+        .success();
+    let before = read(&out.join("actors.csv"));
+    stance()
+        .args(["score", "-q", "-o"])
+        .arg(&out)
+        .arg(&story)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("already holds").and(predicate::str::contains("--force")));
+    assert_eq!(read(&out.join("actors.csv")), before);
+    stance()
+        .args(["score", "-q", "--force", "-o"])
+        .arg(&out)
+        .arg(&story)
+        .assert()
+        .success();
+}
+
+/// A corpus spread over many files of every format, and the same documents
+/// in one JSONL file.
+fn mixed_corpus(dir: &Path) -> (PathBuf, PathBuf) {
+    let texts = [
+        "Pyongyang condemned Seoul's drills with Washington.",
+        "South Korea offered talks to North Korea, the Unification Ministry said.",
+        "China and Japan agreed to improve ties.",
+        "The Kremlin warned NATO against sending troops to Ukraine.",
+        "The European Union imposed new sanctions on Russia.",
+        "Iran's foreign minister accused Israel of sabotage.",
+        "The United Nations welcomed the prisoner exchange between Russia and Ukraine.",
+        "Washington was criticised by Beijing for its export controls.",
+    ];
+    let split = dir.join("split");
+    let mut one = String::new();
+    for i in 0..64 {
+        let text = texts[i % texts.len()];
+        let date = format!("2024-{:02}-{:02}", i % 12 + 1, i % 27 + 1);
+        let id = format!("doc{i:03}");
+        one.push_str(&serde_json::json!({"id": id, "date": date, "text": text}).to_string());
+        one.push('\n');
+        match i % 3 {
+            0 => {
+                write(&split, &format!("txt/{date}/{id}.txt"), text);
+            }
+            1 => {
+                let f = fs::File::create(split.join(format!("{id}.jsonl.gz"))).unwrap();
+                let mut gz = flate2::write::GzEncoder::new(f, flate2::Compression::fast());
+                writeln!(
+                    gz,
+                    "{}",
+                    serde_json::json!({"id": id, "date": date, "text": text})
+                )
+                .unwrap();
+                gz.finish().unwrap();
+            }
+            _ => {
+                let mut w = csv::Writer::from_path(split.join(format!("{id}.csv"))).unwrap();
+                w.write_record(["id", "date", "text"]).unwrap();
+                w.write_record([id.as_str(), date.as_str(), text]).unwrap();
+                w.flush().unwrap();
+            }
+        }
+    }
+    let one_path = write(dir, "one.jsonl", &one);
+    (split, one_path)
+}
+
+#[test]
+fn tables_are_byte_identical_across_threads_and_splits() {
+    let d = tempfile::tempdir().unwrap();
+    let (split, one) = mixed_corpus(d.path());
+    let run = |input: &Path, threads: &str, out: &str| -> PathBuf {
+        let o = d.path().join(out);
+        stance()
+            .args(["score", "-q", "--sentences", "--threads", threads, "-o"])
+            .arg(&o)
+            .arg(input)
+            .assert()
+            .success();
+        o
+    };
+    let a = run(&one, "1", "a");
+    let b = run(&one, "2", "b");
+    let c = run(&split, "3", "c");
+    for f in ["actors.csv", "dyads.csv", "sentences.csv"] {
+        assert_eq!(
+            read(&a.join(f)),
+            read(&b.join(f)),
+            "{f} differs between 1 and 2 threads"
+        );
+    }
+    for f in ["actors.csv", "dyads.csv"] {
+        assert_eq!(
+            read(&a.join(f)),
+            read(&c.join(f)),
+            "{f} differs between one file and many"
+        );
+    }
+    let (_, rows) = table(&a.join("dyads.csv"));
+    assert!(
+        rows.iter()
+            .any(|r| r[1] == "EU" && r[2] == "RUS" && r[6] != "0"),
+        "{rows:?}"
+    );
+    assert!(
+        rows.iter().any(|r| r[1] == "CHN" && r[2] == "USA"),
+        "passive 'by Beijing': {rows:?}"
+    );
+}
+
+#[test]
+fn bad_records_are_reported_not_lost_and_strict_stops() {
+    let d = tempfile::tempdir().unwrap();
+    let f = write(
+        d.path(),
+        "feed.jsonl",
+        "{\"id\":\"a\",\"date\":\"2024-03-01\",\"text\":\"Seoul praised Tokyo.\"}\n\
+         {not json\n\
+         {\"id\":\"c\",\"date\":\"31/31/2024\",\"text\":\"Tokyo thanked Seoul.\"}\n\
+         {\"id\":\"d\",\"date\":\"2024-03-04\",\"body\":\"no text field\"}\n\
+         {\"id\":\"e\",\"date\":\"March 5, 2024\",\"text\":\"Beijing accused Tokyo of provocations.\"}\n",
+    );
+    let out = d.path().join("o");
+    stance()
+        .args(["score", "-o"])
+        .arg(&out)
+        .arg(&f)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("3 record(s) skipped"));
+    let (_, rejects) = table(&out.join("rejects.csv"));
+    let locs: Vec<&str> = rejects.iter().map(|r| r[1].as_str()).collect();
+    assert_eq!(locs, ["line 2", "line 3", "line 4"]);
+    assert!(rejects[1][2].contains("31/31/2024"), "{rejects:?}");
+    let run: serde_json::Value = serde_json::from_str(&read(&out.join("run.json"))).unwrap();
+    assert_eq!(run["documents"], 2);
+    assert_eq!(run["documents_rejected"], 3);
+    stance()
+        .args(["score", "--strict", "-q", "-o"])
+        .arg(d.path().join("strict"))
+        .arg(&f)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("line 2").and(predicate::str::contains("--strict")));
+    assert!(!d.path().join("strict/actors.csv").exists());
+}
+
+#[test]
+fn stdin_needs_format_and_then_reads() {
+    let d = tempfile::tempdir().unwrap();
+    stance()
+        .args(["score", "-", "-o"])
+        .arg(d.path().join("x"))
+        .write_stdin("id,date,text\n1,2024-01-01,Seoul praised Tokyo.\n")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--format"));
+    stance()
+        .args(["score", "-", "--format", "csv", "-q", "-o"])
+        .arg(d.path().join("y"))
+        .write_stdin("id,date,text\n1,2024-01-01,Seoul praised Tokyo.\n")
+        .assert()
+        .success();
+    assert!(read(&d.path().join("y/dyads.csv")).contains("2024-01,KOR,JPN,1,1,0,0"));
+}
+
+#[test]
+fn field_options_rename_columns() {
+    let d = tempfile::tempdir().unwrap();
+    let f = write(
+        d.path(),
+        "x.tsv",
+        "uid\tpublished\tbody\nk1\t8 Jan 2021\tMoscow condemned Kyiv.\n",
+    );
+    let out = d.path().join("o");
+    stance()
+        .args([
+            "score",
+            "-q",
+            "--sentences",
+            "--id-field",
+            "uid",
+            "--date-field",
+            "published",
+            "--text-field",
+            "body",
+            "--period",
+            "quarter",
+            "-o",
+        ])
+        .arg(&out)
+        .arg(&f)
+        .assert()
+        .success();
+    let s = read(&out.join("sentences.csv"));
+    assert!(s.contains("k1,2021-01-08,1,Moscow condemned Kyiv.,"), "{s}");
+    assert!(read(&out.join("dyads.csv")).contains("2021-Q1,RUS,UKR,1,0,0,1"));
+}
+
+#[test]
+fn period_option_buckets_and_undated_documents() {
+    let d = tempfile::tempdir().unwrap();
+    let f = write(
+        d.path(),
+        "x.jsonl",
+        "{\"id\":\"1\",\"date\":\"2021-01-08\",\"text\":\"Seoul praised Tokyo.\"}\n\
+         {\"id\":\"2\",\"date\":\"2017\",\"text\":\"Seoul praised Tokyo.\"}\n\
+         {\"id\":\"3\",\"text\":\"Seoul praised Tokyo.\"}\n",
+    );
+    for (period, want) in [
+        ("week", vec!["2017", "2021-W01", "undated"]),
+        ("day", vec!["2017", "2021-01-08", "undated"]),
+        ("all", vec!["all"]),
+    ] {
+        let out = d.path().join(period);
+        stance()
+            .args(["score", "-q", "--period", period, "-o"])
+            .arg(&out)
+            .arg(&f)
+            .assert()
+            .success();
+        let (_, rows) = table(&out.join("dyads.csv"));
+        let periods: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
+        assert_eq!(periods, want, "{period}");
+        let run: serde_json::Value = serde_json::from_str(&read(&out.join("run.json"))).unwrap();
+        assert_eq!(run["undated_documents"], 1);
+    }
+    stance()
+        .args(["score", "--period", "fortnight", "-o"])
+        .arg(d.path().join("z"))
+        .arg(&f)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "use day, week, month, quarter, year or all",
+        ));
+}
+
+#[test]
+fn no_rollup_keeps_people_and_media_apart() {
+    let d = tempfile::tempdir().unwrap();
+    let f = write(
+        d.path(),
+        "2024-05-01.txt",
+        "KCNA denounced Yoon Suk Yeol.\n",
+    );
+    let out = d.path().join("o");
+    stance()
+        .args(["score", "-q", "--no-rollup", "-o"])
+        .arg(&out)
+        .arg(&f)
+        .assert()
+        .success();
+    let dy = read(&out.join("dyads.csv"));
+    assert!(
+        dy.contains("2024-05,PRK_KCNA,KOR_YOON_SUK_YEOL,1,0,0,1"),
+        "{dy}"
+    );
+    let out = d.path().join("r");
+    stance()
+        .args(["score", "-q", "-o"])
+        .arg(&out)
+        .arg(&f)
+        .assert()
+        .success();
+    assert!(read(&out.join("dyads.csv")).contains("2024-05,PRK,KOR,1,0,0,1"));
+}
+
+#[test]
+fn missing_input_and_unknown_extension_are_usage_errors() {
+    let d = tempfile::tempdir().unwrap();
+    stance()
+        .args(["score", "no/such/dir", "-o"])
+        .arg(d.path().join("o"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no/such/dir"));
+    let f = write(d.path(), "notes.docx", "x");
+    stance()
+        .args(["score", "-o"])
+        .arg(d.path().join("o"))
+        .arg(&f)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("notes.docx").and(predicate::str::contains("--format")));
+}
+
+#[test]
+fn explain_shows_terms_rules_and_roles() {
+    stance()
+        .args(["explain", "Biden has called Kim a “thug”."])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("source:   USA")
+                .and(predicate::str::contains("targets:  PRK"))
+                .and(predicate::str::contains("quoted"))
+                .and(predicate::str::contains("hostile")),
+        );
+    stance()
+        .args(["explain", "-"])
+        .write_stdin("Seoul did not condemn Tokyo. Tokyo welcomed the move but warned Seoul.")
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("negated by").and(predicate::str::contains("after 'but'")),
+        );
+}
+
+#[test]
+fn lexicon_check_export_and_bad_rows() {
+    stance()
+        .args(["lexicon", "check"])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("actors: state")
+                .and(predicate::str::contains("tone terms: hostile")),
+        );
+    let d = tempfile::tempdir().unwrap();
+    let lex = d.path().join("lex");
+    stance()
+        .args(["lexicon", "export"])
+        .arg(&lex)
+        .assert()
+        .success();
+    for f in ["actors.csv", "tone.csv", "modifiers.csv", "boilerplate.txt"] {
+        assert!(lex.join(f).exists(), "{f}");
+    }
+    stance()
+        .args(["lexicon", "check"])
+        .arg(&lex)
+        .assert()
+        .success();
+    // Break one row: a weight out of range on line 3.
+    let tone = read(&lex.join("tone.csv"));
+    let mut lines: Vec<String> = tone.lines().map(String::from).collect();
+    let fields: Vec<&str> = lines[2].rsplitn(3, ',').collect();
+    lines[2] = format!("{},9,{}", fields[2], fields[0]);
+    fs::write(lex.join("tone.csv"), lines.join("\n")).unwrap();
+    stance()
+        .args(["lexicon", "check"])
+        .arg(&lex)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "tone.csv:3: weight 9 must be between -4 and 4",
+        ));
+    // A user tone file with one entry replaces the default tone lexicon only.
+    let mine = d.path().join("mine");
+    write(
+        &mine,
+        "tone.csv",
+        "term,weight,category\nfrobnicat*,-3,threaten\n",
+    );
+    let f = write(
+        d.path(),
+        "2024-01-01.txt",
+        "Seoul frobnicated Tokyo. Seoul condemned Tokyo.",
+    );
+    let out = d.path().join("o");
+    stance()
+        .args(["score", "-q", "--sentences", "--lexicons"])
+        .arg(&mine)
+        .arg("-o")
+        .arg(&out)
+        .arg(&f)
+        .assert()
+        .success();
+    let s = read(&out.join("sentences.csv"));
+    assert!(s.contains("frobnicated[threaten -3.0]"), "{s}");
+    assert!(s.contains("Seoul condemned Tokyo.,0.0000,neutral"), "{s}");
+}
+
+#[test]
+fn formula_like_cells_are_neutralised_unless_raw() {
+    let d = tempfile::tempdir().unwrap();
+    let f = write(
+        d.path(),
+        "x.jsonl",
+        "{\"id\":\"=cmd()\",\"date\":\"2024-01-01\",\"text\":\"-Seoul praised Tokyo.\"}\n",
+    );
+    let out = d.path().join("o");
+    stance()
+        .args(["score", "-q", "--sentences", "-o"])
+        .arg(&out)
+        .arg(&f)
+        .assert()
+        .success();
+    let s = read(&out.join("sentences.csv"));
+    assert!(
+        s.contains("'=cmd(),2024-01-01,1,'-Seoul praised Tokyo."),
+        "{s}"
+    );
+    let out = d.path().join("raw");
+    stance()
+        .args(["score", "-q", "--sentences", "--raw-cells", "-o"])
+        .arg(&out)
+        .arg(&f)
+        .assert()
+        .success();
+    assert!(read(&out.join("sentences.csv")).contains("=cmd(),2024-01-01,1,-Seoul praised Tokyo."));
+}
+
+#[test]
+fn sample_corpus_tells_the_story() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("o");
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/news");
+    stance()
+        .args(["score", "-q", "-o"])
+        .arg(&out)
+        .arg(&sample)
+        .assert()
+        .success();
+    let run: serde_json::Value = serde_json::from_str(&read(&out.join("run.json"))).unwrap();
+    assert!(run["documents"].as_u64().unwrap() >= 40);
+    assert_eq!(run["documents_rejected"], 0);
+    assert_eq!(run["undated_documents"], 0);
+    let (h, rows) = table(&out.join("dyads.csv"));
+    let (p, s, t, net) = (
+        col(&h, "period"),
+        col(&h, "source"),
+        col(&h, "target"),
+        col(&h, "net_stance"),
+    );
+    let net_of = |src: &str, tgt: &str, months: &[&str]| -> f64 {
+        let mut c = 0.0;
+        let mut n = 0.0;
+        for r in rows
+            .iter()
+            .filter(|r| r[s] == src && r[t] == tgt && months.contains(&r[p].as_str()))
+        {
+            let sent: f64 = r[col(&h, "sentences")].parse().unwrap();
+            c += r[net].parse::<f64>().unwrap() * sent;
+            n += sent;
+        }
+        assert!(n > 0.0, "no {src}→{tgt} rows in {months:?}");
+        c / n
+    };
+    // North Korea toward South Korea: hostile before the June plenum, warmer after.
+    let before = net_of(
+        "PRK",
+        "KOR",
+        &["2024-01", "2024-02", "2024-03", "2024-04", "2024-05"],
+    );
+    let after = net_of("PRK", "KOR", &["2024-06", "2024-07", "2024-08", "2024-09"]);
+    assert!(before < 0.0, "PRK→KOR Jan–May {before}");
+    assert!(after > 0.0, "PRK→KOR Jun–Sep {after}");
+    // Russia toward Ukraine stays hostile.
+    let all: Vec<&str> = rows.iter().map(|r| r[p].as_str()).collect();
+    assert!(net_of("RUS", "UKR", &all) < 0.0);
+}
+
+/// The real scraped seed story, when ../shared is present.
+#[test]
+fn seed_story_when_shared_corpus_present() {
+    let seed = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/corpus/seed/000_9984ae1b6277484c.txt");
+    if !seed.exists() {
+        eprintln!("skipped: {} is absent", seed.display());
+        return;
+    }
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("o");
+    stance()
+        .args(["score", "--sentences", "--date", "2021-01-08", "-q", "-o"])
+        .arg(&out)
+        .arg(&seed)
+        .assert()
+        .success();
+    let (h, rows) = table(&out.join("sentences.csv"));
+    let (text, label, source, targets, actors) = (
+        col(&h, "text"),
+        col(&h, "label"),
+        col(&h, "source"),
+        col(&h, "targets"),
+        col(&h, "actors"),
+    );
+    assert!(!rows.iter().any(|r| r[text].contains("Advertisement")));
+    let mut all_actors: Vec<&str> = rows
+        .iter()
+        .flat_map(|r| r[actors].split(';'))
+        .filter(|a| !a.is_empty())
+        .collect();
+    all_actors.sort();
+    all_actors.dedup();
+    for a in ["KOR", "PRK", "USA"] {
+        assert!(all_actors.contains(&a), "{a} missing: {all_actors:?}");
+    }
+    let headlines: Vec<_> = rows
+        .iter()
+        .filter(|r| r[text].contains("Vows To Improve Ties"))
+        .collect();
+    assert_eq!(headlines.len(), 1);
+    assert_eq!(
+        (headlines[0][label].as_str(), headlines[0][source].as_str()),
+        ("conciliatory", "PRK")
+    );
+    let r = rows
+        .iter()
+        .find(|r| r[text].contains("drastically improve"))
+        .unwrap();
+    assert_eq!(
+        (r[label].as_str(), r[source].as_str()),
+        ("conciliatory", "PRK")
+    );
+    let r = rows.iter().find(|r| r[text].contains("thug")).unwrap();
+    assert_eq!((r[label].as_str(), r[source].as_str()), ("hostile", "USA"));
+    assert!(r[targets].split(';').any(|t| t == "PRK"), "{r:?}");
+}
