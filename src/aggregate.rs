@@ -237,6 +237,8 @@ pub struct Counters {
     pub boilerplate_lines: u64,
     /// Repeated lines dropped.
     pub repeated_lines: u64,
+    /// Line breaks joined in hard-wrapped texts.
+    pub joined_lines: u64,
     /// Bytes of document text scored.
     pub text_bytes: u64,
 }
@@ -255,6 +257,7 @@ impl Counters {
         self.hostile += o.hostile;
         self.boilerplate_lines += o.boilerplate_lines;
         self.repeated_lines += o.repeated_lines;
+        self.joined_lines += o.joined_lines;
         self.text_bytes += o.text_bytes;
     }
 }

@@ -184,6 +184,7 @@ impl Pipeline {
         c.coarse_dated_documents = coarse as u64;
         c.boilerplate_lines = cs.boilerplate_lines;
         c.repeated_lines = cs.repeated_lines;
+        c.joined_lines = cs.joined_lines;
         c.text_bytes = doc.text.len() as u64;
         let scorer = Scorer::new(&self.lex);
         let date_text = doc.date.map(|d| d.to_string()).unwrap_or_default();

@@ -230,6 +230,7 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         "sentences_by_label": {"conciliatory": c.conciliatory, "neutral": c.neutral, "hostile": c.hostile},
         "boilerplate_lines_dropped": c.boilerplate_lines,
         "repeated_lines_dropped": c.repeated_lines,
+        "wrapped_line_breaks_joined": c.joined_lines,
         "text_bytes": c.text_bytes,
         "elapsed_seconds": (totals.elapsed.as_secs_f64() * 1000.0).round() / 1000.0,
         "threads": totals.threads,

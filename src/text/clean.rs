@@ -9,6 +9,14 @@
 //!   typically a headline scraped twice or a pull quote. The first occurrence
 //!   is kept.
 //!
+//! **Hard-wrapped text** (transcripts and scanned documents broken into
+//! lines of ~60 characters, where most lines end mid-sentence) is detected
+//! by [`is_hard_wrapped`]; in such a text a line that does not end with
+//! sentence-final punctuation is joined to the next with a space, so that
+//! the splitter, which ends a sentence at every line break, sees whole
+//! sentences. Repeated-line removal is off for such texts: wrapped lines
+//! are not units, and two may repeat by chance.
+//!
 //! Lines are compared after the same normalisation in both cases: surrounding
 //! whitespace trimmed, inner runs of whitespace collapsed to one space, case
 //! folded, and curly quotes and apostrophes (`“ ” „ ‘ ’` and the like) treated
@@ -138,6 +146,8 @@ pub struct CleanStats {
     pub boilerplate_lines: u64,
     /// Lines dropped because they repeat an earlier line of the same text.
     pub repeated_lines: u64,
+    /// Line breaks joined because the text is hard-wrapped.
+    pub joined_lines: u64,
 }
 
 impl CleanStats {
@@ -145,6 +155,7 @@ impl CleanStats {
     pub fn add(&mut self, other: &CleanStats) {
         self.boilerplate_lines += other.boilerplate_lines;
         self.repeated_lines += other.repeated_lines;
+        self.joined_lines += other.joined_lines;
     }
 }
 
@@ -186,11 +197,12 @@ impl CleanStats {
 ///      \n\
 ///      Officials said the talks went well."
 /// );
-/// assert_eq!(stats, CleanStats { boilerplate_lines: 1, repeated_lines: 1 });
+/// assert_eq!(stats, CleanStats { boilerplate_lines: 1, repeated_lines: 1, joined_lines: 0 });
 /// # Ok::<(), stancemeter::Error>(())
 /// ```
 pub fn clean(text: &str, boilerplate: &Boilerplate) -> (String, CleanStats) {
     let mut stats = CleanStats::default();
+    let wrapped = is_hard_wrapped(text);
     // First pass: drop boilerplate, and note the normalised keys of the long
     // lines, all in one buffer (no allocation per line).
     let mut lines: Vec<Kept> = Vec::new();
@@ -209,7 +221,7 @@ pub fn clean(text: &str, boilerplate: &Boilerplate) -> (String, CleanStats) {
             stats.boilerplate_lines += 1;
             continue;
         }
-        if key.chars().nth(MIN_REPEAT_CHARS - 1).is_some() {
+        if !wrapped && key.chars().nth(MIN_REPEAT_CHARS - 1).is_some() {
             let from = keys.len();
             keys.push_str(&key);
             long_keys.push((lines.len(), from..keys.len()));
@@ -228,20 +240,64 @@ pub fn clean(text: &str, boilerplate: &Boilerplate) -> (String, CleanStats) {
     // Output: kept lines joined by `\n`, one blank line per run of blanks.
     let mut out = String::with_capacity(text.len());
     let mut blank_pending = false;
+    let mut open_sentence = false;
     for kept in lines {
         match kept {
             Kept::Repeat => {}
             Kept::Blank => blank_pending = !out.is_empty(),
             Kept::Line(range) => {
                 if !out.is_empty() {
-                    out.push_str(if blank_pending { "\n\n" } else { "\n" });
+                    if wrapped && open_sentence && !blank_pending {
+                        out.push(' ');
+                        stats.joined_lines += 1;
+                    } else {
+                        out.push_str(if blank_pending { "\n\n" } else { "\n" });
+                    }
                 }
+                open_sentence = !ends_sentence(&text[range.clone()]);
                 blank_pending = false;
                 out.push_str(&text[range]);
             }
         }
     }
     (out, stats)
+}
+
+/// Whether a line ends with sentence-final punctuation (possibly followed
+/// by closing quotes or brackets).
+fn ends_sentence(line: &str) -> bool {
+    let last = line
+        .trim_end()
+        .trim_end_matches(['"', '\'', '”', '’', ')', ']', '»']);
+    last.ends_with(['.', '!', '?', ':', ';', '…'])
+}
+
+/// A line must be at least this long to count as wrapped mid-sentence.
+pub const WRAP_MIN_CHARS: usize = 25;
+
+/// Whether `text` is hard-wrapped: at least 8 non-blank lines, and more
+/// than half of them are long lines (see [`WRAP_MIN_CHARS`]) that end
+/// without sentence-final punctuation. News copy,
+/// where headlines and captions are the only such lines, stays well under.
+///
+/// ```
+/// use stancemeter::text::clean::is_hard_wrapped;
+/// let wrapped = "The delegation of my country wishes to\nexpress its deep concern about the\n".repeat(5);
+/// assert!(is_hard_wrapped(&wrapped));
+/// assert!(!is_hard_wrapped("Headline\n\nFirst sentence. Second one.\nAnother paragraph.\n"));
+/// ```
+pub fn is_hard_wrapped(text: &str) -> bool {
+    let (mut lines, mut open) = (0usize, 0usize);
+    for line in text.lines() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        lines += 1;
+        // Only a long line ending mid-sentence is evidence of wrapping;
+        // captions, labels and bylines are short.
+        open += (!ends_sentence(line) && line.trim().chars().count() >= WRAP_MIN_CHARS) as usize;
+    }
+    lines >= 8 && open * 2 > lines
 }
 
 /// What the first pass of [`clean`] decided about a line.
@@ -419,7 +475,8 @@ Officials said the talks would start next month."
             stats,
             CleanStats {
                 boilerplate_lines: 3,
-                repeated_lines: 1
+                repeated_lines: 1,
+                joined_lines: 0
             }
         );
     }
@@ -449,7 +506,8 @@ Officials said the talks would start next month."
             stats,
             CleanStats {
                 boilerplate_lines: 0,
-                repeated_lines: 1
+                repeated_lines: 1,
+                joined_lines: 0
             }
         );
     }
@@ -484,7 +542,8 @@ Officials said the talks would start next month."
             stats,
             CleanStats {
                 boilerplate_lines: 2,
-                repeated_lines: 0
+                repeated_lines: 0,
+                joined_lines: 0
             }
         );
     }
@@ -504,17 +563,39 @@ Officials said the talks would start next month."
         total.add(&CleanStats {
             boilerplate_lines: 2,
             repeated_lines: 1,
+            joined_lines: 0,
         });
         total.add(&CleanStats {
             boilerplate_lines: 3,
             repeated_lines: 0,
+            joined_lines: 0,
         });
         assert_eq!(
             total,
             CleanStats {
                 boilerplate_lines: 5,
-                repeated_lines: 1
+                repeated_lines: 1,
+                joined_lines: 0
             }
+        );
+    }
+
+    #[test]
+    fn hard_wrapped_text_is_joined_into_sentences() {
+        let bp = Boilerplate::default();
+        let para = "My delegation wishes to express its deep\nconcern about the situation in the\nregion, which has worsened since the\nlast session of the Assembly.\n";
+        let text = format!("{para}{para}{para}");
+        let (out, stats) = clean(&text, &bp);
+        let one = "My delegation wishes to express its deep concern about the situation in the region, which has worsened since the last session of the Assembly.";
+        assert_eq!(out, format!("{one}\n{one}\n{one}"));
+        assert_eq!(stats.joined_lines, 9);
+        // Repeats are not removed from wrapped text: lines are not units there.
+        assert_eq!(stats.repeated_lines, 0);
+        // News with short headline lines is not wrapped.
+        let news = "Seoul Offers Talks\n\nSouth Korea offered talks on Monday.\nThe North did not reply.\n";
+        assert_eq!(
+            clean(news, &bp).0,
+            "Seoul Offers Talks\n\nSouth Korea offered talks on Monday.\nThe North did not reply."
         );
     }
 }

@@ -147,6 +147,10 @@ impl SentenceSplitter for NewsSplitter {
 /// U+2029 (paragraph separator). Empty lines are yielded too, so callers can
 /// see paragraph breaks.
 pub(crate) fn line_ranges(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    // Most texts only use `\n`: then a fast (memchr) search for it does.
+    let only_newlines = !text.as_bytes().contains(&b'\r')
+        && !text.contains('\u{2028}')
+        && !text.contains('\u{2029}');
     let bytes = text.as_bytes();
     let mut pos = 0;
     let mut done = false;
@@ -155,29 +159,32 @@ pub(crate) fn line_ranges(text: &str) -> impl Iterator<Item = Range<usize>> + '_
             return None;
         }
         let start = pos;
-        let mut i = pos;
-        while i < bytes.len() {
-            match bytes[i] {
-                b'\n' => {
-                    pos = i + 1;
-                    return Some(start..i);
+        if only_newlines {
+            return Some(match text[start..].find('\n') {
+                Some(rel) => {
+                    pos = start + rel + 1;
+                    start..start + rel
                 }
-                b'\r' => {
-                    pos = if bytes.get(i + 1) == Some(&b'\n') {
-                        i + 2
-                    } else {
-                        i + 1
-                    };
-                    return Some(start..i);
+                None => {
+                    done = true;
+                    start..text.len()
                 }
+            });
+        }
+        for i in start..bytes.len() {
+            let break_len = match bytes[i] {
+                b'\n' => 1,
+                b'\r' if bytes.get(i + 1) == Some(&b'\n') => 2,
+                b'\r' => 1,
                 0xE2 if bytes.get(i + 1) == Some(&0x80)
                     && matches!(bytes.get(i + 2), Some(0xA8 | 0xA9)) =>
                 {
-                    pos = i + 3;
-                    return Some(start..i);
+                    3
                 }
-                _ => i += 1,
-            }
+                _ => continue,
+            };
+            pos = i + break_len;
+            return Some(start..i);
         }
         done = true;
         Some(start..bytes.len())
@@ -224,7 +231,12 @@ fn split_line(line: &str, base: usize, cuts: &mut Vec<usize>, out: &mut Vec<Rang
 /// (excluding 0), in increasing order, each at a non-whitespace character.
 fn sentencex_cuts(line: &str, cuts: &mut Vec<usize>) {
     let line_addr = line.as_ptr().addr();
-    let segments = English {}.segment(line);
+    // sentencex is young (its latest release fixed a panic on Unicode
+    // whitespace), so a panic in it must not take the whole run down: the
+    // line then keeps only the breaks the news rules add.
+    let Ok(segments) = std::panic::catch_unwind(|| English {}.segment(line)) else {
+        return;
+    };
     let mut last = 0;
     for seg in segments.iter().skip(1) {
         // Segments are subslices of `line`; recover their offsets. Any
@@ -427,10 +439,18 @@ static ABBREVIATION_TABLE: LazyLock<Vec<(u64, Abbrev, bool)>> = LazyLock::new(||
     table
 });
 
+/// The first letters of the entries of [`ABBREVIATIONS`] that count without
+/// a capital; other lower-case words are rejected before the table lookup.
+const LOWER_CASE_FIRST_LETTERS: &[u8] = b"aceipv";
+
 /// Looks up an abbreviation (the ASCII word before a full stop, without the
 /// final stop).
 fn lookup(word: &[u8]) -> Option<Abbrev> {
-    let capitalised = word.first()?.is_ascii_uppercase();
+    let first = *word.first()?;
+    if first.is_ascii_lowercase() && !LOWER_CASE_FIRST_LETTERS.contains(&first) {
+        return None;
+    }
+    let capitalised = first.is_ascii_uppercase();
     let (kind, needs_capital) = if word.len() <= MAX_ABBREVIATION_LEN
         && let Some(key) = word_key(word)
         && let Ok(i) = ABBREVIATION_TABLE.binary_search_by_key(&key, |entry| entry.0)
@@ -1303,6 +1323,35 @@ mod tests {
             let text = parts.concat();
             check_invariants(&text, &NewsSplitter::new().spans(&text));
         }
+    }
+
+    #[test]
+    fn lower_case_prefilter_matches_the_table() {
+        for &(_, needs_capital, words) in ABBREVIATIONS {
+            for word in words {
+                assert!(word.len() <= MAX_ABBREVIATION_LEN, "{word}");
+                if !needs_capital {
+                    assert!(
+                        LOWER_CASE_FIRST_LETTERS.contains(&word.as_bytes()[0]),
+                        "{word}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn line_ranges_handle_every_line_end() {
+        fn lines(t: &str) -> Vec<&str> {
+            line_ranges(t).map(|r| &t[r]).collect()
+        }
+        assert_eq!(lines("a\nb\n\nc"), ["a", "b", "", "c"]);
+        assert_eq!(
+            lines("a\r\nb\rc\u{2028}d\u{2029}e\n"),
+            ["a", "b", "c", "d", "e", ""]
+        );
+        assert_eq!(lines(""), [""]);
+        assert_eq!(lines("\r\n"), ["", ""]);
     }
 
     #[test]
