@@ -192,144 +192,38 @@ impl CellPolicy {
     }
 }
 
-/// Writes `actors.csv` into an [`AtomicFile`] (not yet committed).
-pub fn write_actors(
-    dir: &Path,
-    lex: &Lexicons,
-    agg: &Aggregates,
-    cells: CellPolicy,
-) -> Result<AtomicFile> {
-    let file = AtomicFile::create(dir, ACTORS_FILE)?;
-    let path = file.path().to_path_buf();
-    let mut w = csv::Writer::from_writer(file);
-    w.write_record(ACTORS_HEADER)
-        .map_err(|e| csv_err(&path, e))?;
-    let id = |a: u32| lex.actors()[a as usize].id.as_str();
-    for (period, a, role, t) in agg.sorted_actors(&id) {
-        let actor = &lex.actors()[a as usize];
-        w.write_record([
-            period.as_str(),
-            &cells.cell(&actor.id),
-            &cells.cell(&actor.name),
-            role.as_str(),
-            &t.sentences.to_string(),
-            &t.conciliatory.to_string(),
-            &t.neutral.to_string(),
-            &t.hostile.to_string(),
-            &fixed4(t.mean_tone()),
-            &fixed4(t.net_stance()),
-        ])
-        .map_err(|e| csv_err(&path, e))?;
-    }
-    w.into_inner().map_err(|e| Error::io(&path, e.into_error()))
-}
-
-/// Writes `dyads.csv` into an [`AtomicFile`] (not yet committed).
-pub fn write_dyads(
-    dir: &Path,
-    lex: &Lexicons,
-    agg: &Aggregates,
-    cells: CellPolicy,
-) -> Result<AtomicFile> {
-    let file = AtomicFile::create(dir, DYADS_FILE)?;
-    let path = file.path().to_path_buf();
-    let mut w = csv::Writer::from_writer(file);
-    w.write_record(DYADS_HEADER)
-        .map_err(|e| csv_err(&path, e))?;
-    let id = |a: u32| lex.actors()[a as usize].id.as_str();
-    for (period, s, t, v) in agg.sorted_dyads(&id) {
-        w.write_record([
-            period.as_str(),
-            &cells.cell(id(s)),
-            &cells.cell(id(t)),
-            &v.sentences.to_string(),
-            &v.conciliatory.to_string(),
-            &v.neutral.to_string(),
-            &v.hostile.to_string(),
-            &fixed4(v.mean_tone()),
-            &fixed4(v.net_stance()),
-        ])
-        .map_err(|e| csv_err(&path, e))?;
-    }
-    w.into_inner().map_err(|e| Error::io(&path, e.into_error()))
-}
-
-/// Streams `sentences.csv` rows as the run produces them.
+/// A CSV table being written to an [`AtomicFile`]: header first, then
+/// rows, then [`CsvFile::finish`] and [`AtomicFile::commit`].
 #[derive(Debug)]
-pub struct SentenceWriter {
+pub struct CsvFile {
     w: csv::Writer<AtomicFile>,
     path: PathBuf,
     cells: CellPolicy,
 }
 
-impl SentenceWriter {
-    /// Starts `dir/sentences.csv` (as a temporary file).
-    pub fn create(dir: &Path, cells: CellPolicy) -> Result<SentenceWriter> {
-        let file = AtomicFile::create(dir, SENTENCES_FILE)?;
+impl CsvFile {
+    /// Starts `dir/name` with its header row.
+    pub fn create(dir: &Path, name: &str, header: &[&str], cells: CellPolicy) -> Result<CsvFile> {
+        let file = AtomicFile::create(dir, name)?;
         let path = file.path().to_path_buf();
-        let mut w = csv::Writer::from_writer(file);
-        w.write_record(SENTENCES_HEADER)
-            .map_err(|e| csv_err(&path, e))?;
-        Ok(SentenceWriter { w, path, cells })
+        let mut f = CsvFile {
+            w: csv::Writer::from_writer(file),
+            path,
+            cells,
+        };
+        f.row(header.iter().copied())?;
+        Ok(f)
     }
 
-    /// Writes rows.
-    pub fn write(&mut self, rows: &[SentenceRow]) -> Result<()> {
-        for r in rows {
-            self.w
-                .write_record([
-                    &*self.cells.cell(&r.doc_id),
-                    &r.date,
-                    &r.sentence_no.to_string(),
-                    &self.cells.cell(&r.text),
-                    &fixed4(r.tone),
-                    r.label.as_str(),
-                    &r.source,
-                    &r.targets.join(";"),
-                    &r.actors.join(";"),
-                    &self.cells.cell(&r.evidence),
-                ])
-                .map_err(|e| csv_err(&self.path, e))?;
-        }
-        Ok(())
+    /// A text cell as this file writes it (formula-safe unless raw).
+    pub fn cell<'a>(&self, s: &'a str) -> Cow<'a, str> {
+        self.cells.cell(s)
     }
 
-    /// Finishes the file (still to be committed).
-    pub fn finish(self) -> Result<AtomicFile> {
-        let path = self.path;
+    /// Writes one row.
+    pub fn row<'a>(&mut self, fields: impl IntoIterator<Item = &'a str>) -> Result<()> {
         self.w
-            .into_inner()
-            .map_err(|e| Error::io(&path, e.into_error()))
-    }
-}
-
-/// Streams `rejects.csv`: one row per record that could not be read.
-#[derive(Debug)]
-pub struct RejectWriter {
-    w: csv::Writer<AtomicFile>,
-    path: PathBuf,
-    cells: CellPolicy,
-}
-
-impl RejectWriter {
-    /// Starts `dir/rejects.csv` (as a temporary file).
-    pub fn create(dir: &Path, cells: CellPolicy) -> Result<RejectWriter> {
-        let file = AtomicFile::create(dir, REJECTS_FILE)?;
-        let path = file.path().to_path_buf();
-        let mut w = csv::Writer::from_writer(file);
-        w.write_record(REJECTS_HEADER)
-            .map_err(|e| csv_err(&path, e))?;
-        Ok(RejectWriter { w, path, cells })
-    }
-
-    /// Writes one reject.
-    pub fn write(&mut self, r: &crate::corpus::Reject) -> Result<()> {
-        self.w
-            .write_record([
-                &*self.cells.cell(&r.input),
-                &self.cells.cell(&r.location),
-                &self.cells.cell(&r.reason),
-            ])
+            .write_record(fields)
             .map_err(|e| csv_err(&self.path, e))
     }
 
@@ -340,6 +234,102 @@ impl RejectWriter {
             .into_inner()
             .map_err(|e| Error::io(&path, e.into_error()))
     }
+}
+
+/// The numeric columns shared by both tables.
+fn tally_cells(t: &crate::aggregate::Tally) -> [String; 6] {
+    [
+        t.sentences.to_string(),
+        t.conciliatory.to_string(),
+        t.neutral.to_string(),
+        t.hostile.to_string(),
+        fixed4(t.mean_tone()),
+        fixed4(t.net_stance()),
+    ]
+}
+
+/// Writes `actors.csv` into an [`AtomicFile`] (not yet committed).
+pub fn write_actors(
+    dir: &Path,
+    lex: &Lexicons,
+    agg: &Aggregates,
+    cells: CellPolicy,
+) -> Result<AtomicFile> {
+    let mut f = CsvFile::create(dir, ACTORS_FILE, &ACTORS_HEADER, cells)?;
+    let id = |a: u32| lex.actors()[a as usize].id.as_str();
+    for (period, a, role, t) in agg.sorted_actors(&id) {
+        let actor = &lex.actors()[a as usize];
+        let (aid, name) = (
+            f.cell(&actor.id).into_owned(),
+            f.cell(&actor.name).into_owned(),
+        );
+        let nums = tally_cells(t);
+        let head = [period.as_str(), &aid, &name, role.as_str()];
+        f.row(head.into_iter().chain(nums.iter().map(String::as_str)))?;
+    }
+    f.finish()
+}
+
+/// Writes `dyads.csv` into an [`AtomicFile`] (not yet committed).
+pub fn write_dyads(
+    dir: &Path,
+    lex: &Lexicons,
+    agg: &Aggregates,
+    cells: CellPolicy,
+) -> Result<AtomicFile> {
+    let mut f = CsvFile::create(dir, DYADS_FILE, &DYADS_HEADER, cells)?;
+    let id = |a: u32| lex.actors()[a as usize].id.as_str();
+    for (period, s, t, v) in agg.sorted_dyads(&id) {
+        let (src, tgt) = (f.cell(id(s)).into_owned(), f.cell(id(t)).into_owned());
+        let nums = tally_cells(v);
+        let head = [period.as_str(), &src, &tgt];
+        f.row(head.into_iter().chain(nums.iter().map(String::as_str)))?;
+    }
+    f.finish()
+}
+
+/// Starts `sentences.csv`.
+pub fn sentences_file(dir: &Path, cells: CellPolicy) -> Result<CsvFile> {
+    CsvFile::create(dir, SENTENCES_FILE, &SENTENCES_HEADER, cells)
+}
+
+/// Writes sentence rows to a file started by [`sentences_file`].
+pub fn write_sentences(f: &mut CsvFile, rows: &[SentenceRow]) -> Result<()> {
+    for r in rows {
+        let (id, text, ev) = (
+            f.cell(&r.doc_id).into_owned(),
+            f.cell(&r.text).into_owned(),
+            f.cell(&r.evidence).into_owned(),
+        );
+        f.row([
+            id.as_str(),
+            &r.date,
+            &r.sentence_no.to_string(),
+            &text,
+            &fixed4(r.tone),
+            r.label.as_str(),
+            &r.source,
+            &r.targets.join(";"),
+            &r.actors.join(";"),
+            &ev,
+        ])?;
+    }
+    Ok(())
+}
+
+/// Starts `rejects.csv`: one row per record that could not be read.
+pub fn rejects_file(dir: &Path, cells: CellPolicy) -> Result<CsvFile> {
+    CsvFile::create(dir, REJECTS_FILE, &REJECTS_HEADER, cells)
+}
+
+/// Writes one reject to a file started by [`rejects_file`].
+pub fn write_reject(f: &mut CsvFile, r: &crate::corpus::Reject) -> Result<()> {
+    let cells = [
+        f.cell(&r.input).into_owned(),
+        f.cell(&r.location).into_owned(),
+        f.cell(&r.reason).into_owned(),
+    ];
+    f.row(cells.iter().map(String::as_str))
 }
 
 /// Writes `run.json` into an [`AtomicFile`] (not yet committed).

@@ -11,8 +11,7 @@ use serde_json::json;
 use stancemeter::aggregate::PeriodKind;
 use stancemeter::corpus::{Corpus, DocDate, Format, ReadOptions};
 use stancemeter::output::{
-    self, ACTORS_FILE, CellPolicy, DYADS_FILE, REJECTS_FILE, RUN_FILE, RejectWriter,
-    SENTENCES_FILE, SentenceWriter,
+    self, ACTORS_FILE, CellPolicy, DYADS_FILE, REJECTS_FILE, RUN_FILE, SENTENCES_FILE,
 };
 use stancemeter::pipeline::{Event, Pipeline, PipelineOptions};
 
@@ -174,17 +173,17 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         },
     );
     let mut sentences = if a.sentences {
-        Some(SentenceWriter::create(&a.output, cells)?)
+        Some(output::sentences_file(&a.output, cells)?)
     } else {
         None
     };
-    let mut rejects = RejectWriter::create(&a.output, cells)?;
+    let mut rejects = output::rejects_file(&a.output, cells)?;
 
     let progress = Progress::new(a.quiet, total_bytes);
     let totals = pipeline.run(corpus, &mut |event| {
         match event {
             Event::Reject(r) => {
-                rejects.write(r)?;
+                output::write_reject(&mut rejects, r)?;
                 if a.strict {
                     return Err(stancemeter::Error::Record {
                         input: r.input.clone(),
@@ -195,7 +194,7 @@ pub fn run(a: Args) -> anyhow::Result<()> {
             }
             Event::Sentences(rows) => {
                 if let Some(w) = sentences.as_mut() {
-                    w.write(rows)?;
+                    output::write_sentences(w, rows)?;
                 }
             }
             Event::Progress { documents } => {
