@@ -33,6 +33,7 @@ pub mod aggregate;
 pub mod attribute;
 pub mod corpus;
 pub mod error;
+pub mod eval;
 pub mod lexicon;
 pub mod output;
 pub mod pipeline;

@@ -666,3 +666,46 @@ fn seed_story_when_shared_corpus_present() {
     assert_eq!((r[label].as_str(), r[source].as_str()), ("hostile", "USA"));
     assert!(r[targets].split(';').any(|t| t == "PRK"), "{r:?}");
 }
+
+#[test]
+fn eval_reports_metrics_writes_errors_and_gates() {
+    let d = tempfile::tempdir().unwrap();
+    let gold = write(
+        d.path(),
+        "gold.jsonl",
+        "{\"id\":\"t1\",\"date\":\"2024-02-01\",\"text\":\"Pyongyang sharply condemned Seoul's drills.\",\"actors\":[\"PRK\",\"KOR\"],\"source\":\"PRK\",\"targets\":[\"KOR\"],\"tone\":\"hostile\"}\n\
+         {\"id\":\"t2\",\"date\":\"2024-02-02\",\"text\":\"Tokyo thanked Seoul for its help.\",\"actors\":[\"JPN\",\"KOR\"],\"source\":\"JPN\",\"targets\":[\"KOR\"],\"tone\":\"conciliatory\"}\n\
+         {\"id\":\"t3\",\"date\":\"2024-02-03\",\"text\":\"Beijing released trade figures for January.\",\"actors\":[\"CHN\"],\"source\":\"CHN\",\"targets\":[],\"tone\":\"hostile\"}\n",
+    );
+    let errors = d.path().join("errs.csv");
+    stance()
+        .args(["eval"])
+        .arg(&gold)
+        .arg("--errors")
+        .arg(&errors)
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("tone     accuracy 0.667")
+                .and(predicate::str::contains("source   accuracy 1.000"))
+                .and(predicate::str::contains("1 item(s) wrong")),
+        );
+    let (h, rows) = table(&errors);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0][col(&h, "id")], "t3");
+    assert_eq!(rows[0][col(&h, "wrong")], "tone");
+    stance()
+        .args(["eval", "--min-tone-acc", "0.9", "--errors"])
+        .arg(d.path().join("e2.csv"))
+        .arg(&gold)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("tone accuracy 0.667 < 0.9"));
+    let bad = write(d.path(), "bad.jsonl", "{\"text\":\"x\"}\n");
+    stance()
+        .args(["eval"])
+        .arg(&bad)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("bad.jsonl: line 1"));
+}

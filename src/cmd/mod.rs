@@ -2,6 +2,7 @@
 
 use clap::{Parser, Subcommand};
 
+pub mod eval;
 pub mod explain;
 pub mod lexicon;
 pub mod score;
@@ -21,6 +22,7 @@ Start with:
   stance score examples/news -o stance-out      score the bundled sample corpus
   stance explain \"Biden has called Kim a 'thug'.\"   see how one sentence is scored
   stance lexicon export my-lexicons             copy the default lexicons to edit them
+  stance eval gold.jsonl                        measure accuracy against labelled sentences
 
 Exit codes: 0 success (also when some records were rejected; they are reported),
 1 runtime error, 2 usage error.";
@@ -37,6 +39,7 @@ pub struct Cli {
 enum Command {
     Score(score::Args),
     Explain(explain::Args),
+    Eval(eval::Args),
     Lexicon(lexicon::Args),
 }
 
@@ -45,6 +48,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Score(a) => score::run(a),
         Command::Explain(a) => explain::run(a),
+        Command::Eval(a) => eval::run(a),
         Command::Lexicon(a) => lexicon::run(a),
     }
 }
