@@ -275,40 +275,61 @@ pub struct Aggregates {
 }
 
 impl Aggregates {
-    /// Counts one sentence: its source, targets and every actor it names
-    /// (each a distinct actor index, already rolled up if wanted).
+    /// Counts one sentence: its sources (the source first, then co-sources),
+    /// targets and every actor it names (each a distinct actor index,
+    /// already rolled up if wanted). Dyads run from the source to each
+    /// target, and from each co-source to each target or, when the sentence
+    /// is `mutual` (the co-sources act toward each other), to the source.
+    #[allow(clippy::too_many_arguments)]
     pub fn add_sentence(
         &mut self,
         period: Period,
         label: Label,
         tone_micros: i64,
-        source: Option<u32>,
+        sources: &[u32],
         targets: &[u32],
         mentioned: &[u32],
+        mutual: bool,
     ) {
-        if let Some(s) = source {
-            self.actors
-                .entry((period, s, Role::Source))
-                .or_default()
-                .add(label, tone_micros);
-            for &t in targets {
+        let mut dyad = |s: u32, t: u32| {
+            if s != t {
                 self.dyads
                     .entry((period, s, t))
                     .or_default()
                     .add(label, tone_micros);
             }
+        };
+        if let Some((&first, co)) = sources.split_first() {
+            for &t in targets {
+                dyad(first, t);
+            }
+            for &c in co {
+                if mutual {
+                    dyad(c, first);
+                } else {
+                    for &t in targets {
+                        dyad(c, t);
+                    }
+                }
+            }
+        }
+        let mut role = |a: u32, r: Role| {
+            self.actors
+                .entry((period, a, r))
+                .or_default()
+                .add(label, tone_micros);
+        };
+        for &s in sources {
+            role(s, Role::Source);
         }
         for &t in targets {
-            self.actors
-                .entry((period, t, Role::Target))
-                .or_default()
-                .add(label, tone_micros);
+            role(t, Role::Target);
+        }
+        if mutual && let Some(&first) = sources.first() {
+            role(first, Role::Target);
         }
         for &a in mentioned {
-            self.actors
-                .entry((period, a, Role::Mentioned))
-                .or_default()
-                .add(label, tone_micros);
+            role(a, Role::Mentioned);
         }
     }
 
@@ -407,9 +428,10 @@ mod tests {
                 Period::Year(2020),
                 label,
                 (i as i64 - 5) * 123_457,
-                Some(i % 3),
+                &[i % 3],
                 &[3],
                 &[i % 3, 3],
+                false,
             );
             a.counters.sentences += 1;
             parts.push(a);

@@ -1,165 +1,513 @@
-//! Stage 5: attribution — who says or does it (the *source*) and toward
-//! whom (the *targets*).
+//! Stage 5: attribution — who says or does it (the *source*, with any
+//! co-sources) and toward whom (the *targets*).
 //!
 //! Roles are decided on rolled-up actors (Kim Jong Un, KCNA and Pyongyang
 //! are all North Korea), so a sentence never makes an actor its own target.
-//! The rules, tried in this order:
+//! The *key term* is the tone term that carries the sentence (the strongest
+//! on the side of the total). The source rules, tried in this order:
 //!
-//! 1. **Passive agent** — "Seoul *was* accused *by* Pyongyang", "sanctions
-//!    *were* imposed *by* the EU": a form of *be* followed within four words
-//!    by "by" and an actor makes that actor the source.
-//! 2. **Reported speech** — "…, KCNA said", "Seoul's ministry said that …",
-//!    "according to Washington": an actor right before or after a reporting
-//!    verb (the `speech` words of `modifiers.csv`) is the speaker, and the
-//!    speaker is the source.
-//! 3. **Actor before the tone** — otherwise the first actor named before the
-//!    strongest tone term is the source (the subject in news word order:
-//!    "Pyongyang condemned Seoul"). With no actor before it, there is no
-//!    source: the actors are only targets ("Sanctions on Iran were
-//!    tightened").
-//! 4. **No tone term** — the first actor named is the source (the actor that
-//!    visits, announces, publishes).
+//! 1. **Passive agent** — "Seoul *was* accused *by* Pyongyang": a form of
+//!    *be* followed by "by" and an actor makes that actor the source and the
+//!    subject the target.
+//! 2. **Reported speech** — an actor right before or after a reporting verb
+//!    ("…, KCNA said", "according to Seoul"; the `speech` words of
+//!    `modifiers.csv`) is the speaker. When the clause reported before the
+//!    verb opens with another actor that *acts* ("North Korea fired …,
+//!    Seoul's military said": a tone term follows it within two words, or
+//!    the sentence has no stance), the speaker only relays and that actor is
+//!    the source; the speaker is then a target only if no one else is.
+//!    Otherwise the speaker evaluates and is the source, and the actor the
+//!    clause is about is the target ("Russia's war amounts to genocide,
+//!    Trudeau said"; "Erdogan said Somalia and Ethiopia had agreed …").
+//! 3. **Target-only construction** — "China *faced* renewed criticism",
+//!    "Iran *came under* fire", "drew condemnation": the subject undergoes
+//!    the act. It is the target; the source is an actor after "from"/"by"
+//!    if one is named, else there is none.
+//! 4. **Actor before the key term** — the first actor named before it
+//!    ("Pyongyang condemned Seoul"); with none, there is no source.
+//! 5. **No tone term** — the first actor named acts (visits, announces,
+//!    publishes), unless it is only described ("Nigeria *is* Africa's most
+//!    populous country": no source); there are no targets.
 //!
-//! Targets are the other actors named, each once, in order of mention.
+//! Actors joined to the source by "and" or commas ("Mali, Burkina Faso and
+//! Niger announced …") are **co-sources**. When they have no one else to
+//! act on ("Thailand and Cambodia agreed to a ceasefire") they act toward
+//! each other: the relation is *mutual* and the other co-sources are the
+//! targets.
+//!
+//! **Targets**, unless a rule above set them: the actor whose act is judged
+//! ("condemned *China's* drills", "praised *Trump's* leadership"), else the
+//! first other actor after the key term, else the last one before it; plus
+//! the actors joined to it by "and". Other actors (a drill partner, a venue,
+//! a victim, a third country in passing) are only mentioned.
 
 use crate::lexicon::{Lexicons, Matches, ModifierKind};
-use crate::score::TermScore;
+use crate::score::{Label, TermScore, normalise};
 
-/// Words that make a passive: a form of *be*.
+/// Forms of *be*, which make a passive ("was accused by") or a description
+/// ("is Africa's most populous country").
 const BE_FORMS: &[&str] = &["is", "are", "was", "were", "be", "been", "being"];
 
-/// How far "by" may follow a form of *be* ("was sharply criticised by").
-const PASSIVE_WINDOW: usize = 4;
+/// Verbs whose subject undergoes the act named by the key term after them:
+/// "faced criticism", "drew condemnation", "came under fire".
+const UNDERGO_VERBS: &[&str] = &[
+    "face",
+    "faces",
+    "faced",
+    "facing",
+    "draw",
+    "draws",
+    "drew",
+    "drawn",
+    "drawing",
+    "under",
+    "received",
+    "receives",
+    "receiving",
+    "suffered",
+    "suffers",
+    "attracted",
+    "attracts",
+];
+
+/// How far "by" may follow a form of *be* ("was suspended from the UN Human
+/// Rights Council by").
+const PASSIVE_WINDOW: usize = 8;
+
+/// How far an agent may follow "by" ("by a vote of the General Assembly").
+const AGENT_WINDOW: usize = 5;
 
 /// How many words may stand between a speaker and its reporting verb
 /// ("KCNA said", "Seoul's Unification Ministry said").
 const SPEAKER_BEFORE: usize = 3;
 
+/// Words that may not stand between a speaker and its verb: they show the
+/// actor belongs to another phrase ("talks with Washington *and* said").
+const NOT_IN_SPEAKER_PHRASE: &[&str] = &["and", "or", "but", "to", "that", "with", "of"];
+
 /// How many words may stand between a reporting verb and a speaker after it
 /// ("said the Foreign Ministry", "according to the South Korean military").
 const SPEAKER_AFTER: usize = 2;
+
+/// How close the key term must follow an actor for that actor to be the one
+/// acting ("North Korea *has fired*"): at most this many words between.
+const ACTS_WITHIN: usize = 2;
 
 /// The roles in one sentence, as indices into [`Matches::actors`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Attribution {
     /// The mention that is the source, if any.
     pub source: Option<usize>,
-    /// The first mention of each other actor.
+    /// Mentions of co-sources (other actors acting with the source).
+    pub also_sources: Vec<usize>,
+    /// The first mention of each target actor.
     pub targets: Vec<usize>,
+    /// Whether source and co-sources act toward each other (then the
+    /// targets are the co-sources).
+    pub mutual: bool,
     /// Which rule chose the source (for the evidence column).
     pub rule: Option<&'static str>,
 }
 
-/// Assigns source and targets (see the module docs for the rules).
+/// Assigns source, co-sources and targets (see the module docs).
 pub fn attribute(lex: &Lexicons, m: &Matches, terms: &[TermScore], sum: f64) -> Attribution {
     if m.actors.is_empty() {
         return Attribution::default();
     }
-    let root = |i: usize| lex.actors()[m.actors[i].actor].root;
-    let (source, rule) = if let Some(s) = passive_agent(m) {
-        (Some(s), Some("passive 'by' agent"))
-    } else if let Some(s) = speaker(lex, m) {
-        (Some(s), Some("speaker of reported speech"))
-    } else if terms.is_empty() {
-        (Some(0), Some("first actor (no tone term)"))
-    } else {
-        let key = strongest_term(m, terms, sum);
-        let start = m.tone[key].tok.start;
-        match m.actors.iter().position(|a| a.tok.end <= start) {
-            Some(s) => (Some(s), Some("first actor before the tone term")),
+    let s = Sentence { lex, m };
+    let key = (!terms.is_empty()).then(|| strongest_term(terms, sum));
+    let key_start = key.map(|k| m.tone[k].tok.start);
+
+    let mut preset_targets: Option<Vec<usize>> = None;
+    // The speaker that only relays another actor's act.
+    let mut relayed_by: Vec<usize> = Vec::new();
+    let stance = Label::of(normalise(sum)) != Label::Neutral;
+    let (source, rule) = if let Some((agent, be)) = s.passive_agent() {
+        preset_targets = s.before(be).first().map(|&a| s.coordinated(a));
+        (Some(agent), Some("passive 'by' agent"))
+    } else if let Some((speaker, verb)) = s.speaker() {
+        match s.reported_subject(speaker, verb) {
+            Some((subj, true)) if s.acts(subj, verb, stance) => {
+                relayed_by = s.coordinated(speaker);
+                (Some(subj), Some("actor of the reported act"))
+            }
+            Some((subj, _)) => {
+                preset_targets = Some(s.coordinated(subj));
+                (Some(speaker), Some("speaker of reported speech"))
+            }
+            None => (Some(speaker), Some("speaker of reported speech")),
+        }
+    } else if let Some((verb, ts)) = s.undergo_verb() {
+        preset_targets = s.before(verb).first().map(|&a| s.coordinated(a));
+        let agent = s.agent_after(ts, &["from", "by"]);
+        (agent, Some("target-only construction ('faced', 'drew')"))
+    } else if let Some(ks) = key_start {
+        match m.actors.iter().position(|a| a.tok.end <= ks) {
+            Some(a) => (Some(a), Some("first actor before the tone term")),
             None => (None, Some("none: no actor before the tone term")),
         }
+    } else if s.described(0) {
+        (None, Some("none: the actor is only described"))
+    } else {
+        (Some(0), Some("first actor (no tone term)"))
     };
-    let mut seen: Vec<usize> = source.map(root).into_iter().collect();
-    let mut targets = Vec::new();
-    for i in 0..m.actors.len() {
-        let r = root(i);
-        if !seen.contains(&r) {
-            seen.push(r);
-            targets.push(i);
+
+    let root = |i: usize| lex.actors()[m.actors[i].actor].root;
+    let mut out = Attribution {
+        source,
+        rule,
+        ..Attribution::default()
+    };
+    let mut taken: Vec<usize> = Vec::new(); // roots already given a role
+    if let Some(src) = source {
+        taken.push(root(src));
+        for a in s.coordinated(src) {
+            if !taken.contains(&root(a)) {
+                taken.push(root(a));
+                out.also_sources.push(a);
+            }
         }
     }
-    Attribution {
-        source,
-        targets,
-        rule,
+    if key.is_none() && preset_targets.is_none() {
+        return out; // no stance, no targets
     }
+    let candidates: Vec<usize> = (0..m.actors.len())
+        .filter(|&i| !taken.contains(&root(i)) && !relayed_by.contains(&i))
+        .collect();
+    let primary: Vec<usize> = match preset_targets {
+        Some(t) => t,
+        None => {
+            // The first term on the side of the total: usually the main verb.
+            let ks = first_on_side(m, terms, sum).unwrap_or(0);
+            let judged = candidates
+                .iter()
+                .copied()
+                .find(|&c| s.possessive_before_tone(c));
+            let pick = judged
+                .or_else(|| {
+                    candidates
+                        .iter()
+                        .copied()
+                        .find(|&c| m.actors[c].tok.start >= ks)
+                })
+                .or_else(|| {
+                    candidates
+                        .iter()
+                        .copied()
+                        .rev()
+                        .find(|&c| m.actors[c].tok.start < ks)
+                });
+            pick.map(|p| s.coordinated(p)).unwrap_or_default()
+        }
+    };
+    for t in primary {
+        let r = root(t);
+        if !taken.contains(&r) {
+            taken.push(r);
+            out.targets.push(t);
+        }
+    }
+    if out.targets.is_empty() && !out.also_sources.is_empty() && key.is_some() {
+        out.mutual = true;
+        out.targets = out.also_sources.clone();
+    }
+    // A relaying speaker with no one else in view is the counterpart
+    // ("North Korea accepted the offer, Seoul's ministry said").
+    if out.targets.is_empty() && stance {
+        for &t in &relayed_by {
+            let r = root(t);
+            if !taken.contains(&r) {
+                taken.push(r);
+                out.targets.push(t);
+            }
+        }
+    }
+    out
 }
 
-/// The hit index of the term that carries the sentence: the largest weight
-/// on the side of the total.
-fn strongest_term(m: &Matches, terms: &[TermScore], sum: f64) -> usize {
+/// The first token of the first tone term on the side of the total.
+fn first_on_side(m: &Matches, terms: &[TermScore], sum: f64) -> Option<usize> {
+    terms
+        .iter()
+        .filter(|t| sum == 0.0 || (t.weight > 0.0) == (sum > 0.0))
+        .map(|t| m.tone[t.hit].tok.start)
+        .min()
+}
+
+/// The hit index of the key term: the largest weight on the side of the
+/// total (the first of equals).
+fn strongest_term(terms: &[TermScore], sum: f64) -> usize {
+    let side = |w: f64| sum == 0.0 || (w > 0.0) == (sum > 0.0);
     let mut best = &terms[0];
     for t in terms {
-        let on_side = sum == 0.0 || (t.weight > 0.0) == (sum > 0.0);
-        let best_on_side = sum == 0.0 || (best.weight > 0.0) == (sum > 0.0);
-        if (on_side && !best_on_side)
-            || (on_side == best_on_side && t.weight.abs() > best.weight.abs())
-        {
+        let better_side = side(t.weight) && !side(best.weight);
+        let same_side_stronger =
+            side(t.weight) == side(best.weight) && t.weight.abs() > best.weight.abs();
+        if better_side || same_side_stronger {
             best = t;
         }
     }
-    let _ = m;
     best.hit
 }
 
-fn word(m: &Matches, i: usize) -> &str {
-    let t = m.tokens[i];
-    &m.norm.text()[t.start..t.end]
+/// A sentence's matches with the lexicons, and the questions the rules ask.
+struct Sentence<'a> {
+    lex: &'a Lexicons,
+    m: &'a Matches,
 }
 
-/// Rule 1: "was … by X".
-fn passive_agent(m: &Matches) -> Option<usize> {
-    for (i, _) in m.tokens.iter().enumerate() {
-        if !BE_FORMS.contains(&word(m, i)) {
-            continue;
+impl Sentence<'_> {
+    fn word(&self, i: usize) -> &str {
+        let t = self.m.tokens[i];
+        &self.m.norm.text()[t.start..t.end]
+    }
+
+    /// Folded text between token `a`'s end and token `b`'s start.
+    fn between(&self, a: usize, b: usize) -> &str {
+        let text = self.m.norm.text();
+        let (x, y) = (self.m.tokens[a].end, self.m.tokens[b].start);
+        if x <= y { &text[x..y] } else { "" }
+    }
+
+    /// Mentions that start before token `tok`, in order.
+    fn before(&self, tok: usize) -> Vec<usize> {
+        (0..self.m.actors.len())
+            .filter(|&i| self.m.actors[i].tok.start < tok)
+            .collect()
+    }
+
+    /// How mention `x` is joined to mention `x + 1`: `Some(true)` by "and"
+    /// or "or" (with "the"/"both" allowed), `Some(false)` by a comma only,
+    /// `None` not at all.
+    fn link(&self, x: usize) -> Option<bool> {
+        let (ex, sy) = (self.m.actors[x].tok.end, self.m.actors[x + 1].tok.start);
+        if ex == 0 || sy < ex {
+            return None;
         }
-        for j in i + 1..(i + 1 + PASSIVE_WINDOW).min(m.tokens.len()) {
-            if word(m, j) != "by" {
+        let gap = &self.m.norm.text()[self.m.tokens[ex - 1].end..self.m.tokens[sy].start];
+        let words: Vec<&str> = gap
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        if words.iter().any(|w| *w == "and" || *w == "or")
+            && words
+                .iter()
+                .all(|w| matches!(*w, "and" | "or" | "the" | "both"))
+        {
+            Some(true)
+        } else if gap.trim() == "," {
+            Some(false)
+        } else {
+            None
+        }
+    }
+
+    /// The mention and every mention joined to it in a list ("Mali,
+    /// Burkina Faso and Niger"; a comma joins only inside a list that ends
+    /// with "and" or "or"), in order.
+    fn coordinated(&self, a: usize) -> Vec<usize> {
+        let n = self.m.actors.len();
+        let links: Vec<Option<bool>> = (0..n.saturating_sub(1)).map(|x| self.link(x)).collect();
+        // A comma link counts when the chain after it reaches an "and".
+        let joined = |x: usize| -> bool {
+            let mut i = x;
+            while i < links.len() {
+                match links[i] {
+                    Some(true) => return true,
+                    Some(false) => i += 1,
+                    None => return false,
+                }
+            }
+            false
+        };
+        let mut first = a;
+        while first > 0 && joined(first - 1) {
+            first -= 1;
+        }
+        let mut last = a;
+        while last + 1 < n && joined(last) {
+            last += 1;
+        }
+        (first..=last).collect()
+    }
+
+    /// Whether the mention is followed by a possessive `'s` (or `'`).
+    fn possessive(&self, a: usize) -> bool {
+        let end = self.m.actors[a].tok.end;
+        if end == 0 {
+            return false;
+        }
+        let t = self.m.tokens[end - 1];
+        let word = &self.m.norm.text()[t.start..t.end];
+        word.ends_with("'s") || self.m.norm.text()[t.end..].starts_with('\'')
+    }
+
+    /// "China's coercive drills": a possessive mention with a tone term
+    /// starting within two words after it.
+    fn possessive_before_tone(&self, a: usize) -> bool {
+        let end = self.m.actors[a].tok.end;
+        self.possessive(a)
+            && self
+                .m
+                .tone
+                .iter()
+                .any(|t| t.tok.start >= end && t.tok.start - end <= 2)
+    }
+
+    /// Rule 1: an undergo verb up to three words before a hostile term:
+    /// the verb's token and the term's.
+    fn undergo_verb(&self) -> Option<(usize, usize)> {
+        for t in &self.m.tone {
+            let ts = t.tok.start;
+            let hostile = self.lex.tone()[t.term].weight < 0.0;
+            if !hostile {
                 continue;
             }
-            // The agent starts right after "by", or after "by the".
-            if let Some(a) = m.actors.iter().position(|a| {
-                a.tok.start == j + 1 || (a.tok.start == j + 2 && word(m, j + 1) == "the")
+            let from = ts.saturating_sub(3);
+            if let Some(v) = (from..ts)
+                .rev()
+                .find(|&i| UNDERGO_VERBS.contains(&self.word(i)) && !self.before(i).is_empty())
+            {
+                return Some((v, ts));
+            }
+        }
+        None
+    }
+
+    /// The first mention within [`AGENT_WINDOW`] words after one of `preps`
+    /// that follows token `after`.
+    fn agent_after(&self, after: usize, preps: &[&str]) -> Option<usize> {
+        for j in after..self.m.tokens.len() {
+            if !preps.contains(&self.word(j)) {
+                continue;
+            }
+            if let Some(a) = self.m.actors.iter().position(|a| {
+                a.tok.start > j
+                    && a.tok.start <= j + AGENT_WINDOW
+                    && !self.between(j, a.tok.start).contains([',', ';'])
             }) {
                 return Some(a);
             }
         }
+        None
     }
-    None
-}
 
-/// Rule 2: an actor next to a reporting verb.
-fn speaker(lex: &Lexicons, m: &Matches) -> Option<usize> {
-    for h in &m.modifiers {
-        if lex.modifiers()[h.modifier].kind != ModifierKind::Speech {
-            continue;
-        }
-        let tone_between =
-            |a: usize, b: usize| m.tone.iter().any(|t| t.tok.start >= a && t.tok.end <= b);
-        // "X said": the last actor ending shortly before the verb.
-        if let Some(a) = m
-            .actors
-            .iter()
-            .rposition(|a| a.tok.end <= h.tok.start && h.tok.start - a.tok.end <= SPEAKER_BEFORE)
-        {
-            let gap = m.norm.text()
-                [m.tokens[m.actors[a].tok.end - 1].end..m.tokens[h.tok.start].start]
-                .contains([',', ';', ':']);
-            if !gap && !tone_between(m.actors[a].tok.end, h.tok.start) {
-                return Some(a);
+    /// Rule 2: "was … by X": the agent mention and the be-form's token.
+    fn passive_agent(&self) -> Option<(usize, usize)> {
+        for i in 0..self.m.tokens.len() {
+            if !BE_FORMS.contains(&self.word(i)) {
+                continue;
+            }
+            for j in i + 1..(i + 1 + PASSIVE_WINDOW).min(self.m.tokens.len()) {
+                if self.word(j) == "by"
+                    && let Some(a) = self.agent_after(j, &["by"])
+                {
+                    return Some((a, i));
+                }
             }
         }
-        // "said X", "according to X".
-        if let Some(a) = m
-            .actors
-            .iter()
-            .position(|a| a.tok.start >= h.tok.end && a.tok.start - h.tok.end <= SPEAKER_AFTER)
-        {
-            return Some(a);
+        None
+    }
+
+    /// Rule 3: the speaker mention (the first of its coordination) and the
+    /// first token of its reporting verb.
+    fn speaker(&self) -> Option<(usize, usize)> {
+        for h in &self.m.modifiers {
+            if self.lex.modifiers()[h.modifier].kind != ModifierKind::Speech {
+                continue;
+            }
+            let v = h.tok.start;
+            let tone_between = |a: usize, b: usize| {
+                self.m
+                    .tone
+                    .iter()
+                    .any(|t| t.tok.start >= a && t.tok.end <= b)
+            };
+            // "X said": the last actor ending shortly before the verb, in
+            // the same phrase.
+            if let Some(a) = self
+                .m
+                .actors
+                .iter()
+                .rposition(|a| a.tok.end <= v && v - a.tok.end <= SPEAKER_BEFORE)
+            {
+                let end = self.m.actors[a].tok.end;
+                let phrase_ok = !self.between(end - 1, v).contains([',', ';', ':'])
+                    && (end..v).all(|i| !NOT_IN_SPEAKER_PHRASE.contains(&self.word(i)));
+                if phrase_ok && !tone_between(end, v) {
+                    return Some((self.coordinated(a)[0], v));
+                }
+            }
+            // "said X", "according to X".
+            if let Some(a) =
+                self.m.actors.iter().position(|a| {
+                    a.tok.start >= h.tok.end && a.tok.start - h.tok.end <= SPEAKER_AFTER
+                })
+            {
+                return Some((a, v));
+            }
+        }
+        None
+    }
+
+    /// The actor a reported clause is about: the first mention of another
+    /// actor than the speaker's, standing at the start of the sentence
+    /// (within its first three words: "North Korea fired …, Seoul said") or
+    /// right after the verb ("Erdogan said Somalia and Ethiopia …"). The flag
+    /// tells which: `true` when the clause comes before its reporting verb.
+    fn reported_subject(&self, speaker: usize, verb: usize) -> Option<(usize, bool)> {
+        let root = |i: usize| self.lex.actors()[self.m.actors[i].actor].root;
+        let speakers: Vec<usize> = self.coordinated(speaker).into_iter().map(root).collect();
+        let first = (0..self.m.actors.len()).find(|&i| !speakers.contains(&root(i)))?;
+        let start = self.m.actors[first].tok.start;
+        if start <= 2 && start < verb {
+            Some((first, true))
+        } else if start > verb && start <= verb + 3 {
+            Some((first, false))
+        } else {
+            None
         }
     }
-    None
+
+    /// Whether the subject mention acts in a clause reported before its
+    /// verb: the sentence has no stance, or a tone term follows the subject
+    /// (or its coordination) within [`ACTS_WITHIN`] words, before the verb,
+    /// with no form of *be* or undergo verb ("will face") between. A possessive ("Russia's war") does not
+    /// act.
+    fn acts(&self, subj: usize, verb: usize, stance: bool) -> bool {
+        if self.possessive(subj) {
+            return false;
+        }
+        if !stance {
+            return true;
+        }
+        let group = self.coordinated(subj);
+        let end = self.m.actors[*group.last().unwrap_or(&subj)].tok.end;
+        self.m.tone.iter().any(|t| {
+            let ts = t.tok.start;
+            ts >= end
+                && ts < verb
+                && ts - end <= ACTS_WITHIN
+                && (end..ts).all(|i| {
+                    let w = self.word(i);
+                    !BE_FORMS.contains(&w) && !UNDERGO_VERBS.contains(&w)
+                })
+        })
+    }
+
+    /// Rule 5: the mention is followed by "is" or "are", but not "is to"
+    /// (a description, not an act: "Nigeria is Africa's most populous
+    /// country"; "was sworn in" is an event).
+    fn described(&self, a: usize) -> bool {
+        let end = self.m.actors[a].tok.end;
+        end < self.m.tokens.len()
+            && matches!(self.word(end), "is" | "are")
+            && self
+                .m
+                .tokens
+                .get(end + 1)
+                .is_none_or(|_| self.word(end + 1) != "to")
+    }
 }
 
 #[cfg(test)]
@@ -171,107 +519,192 @@ mod tests {
         Lexicons::from_texts(&LexiconTexts {
             actors: "id,name,kind,parent,alias,case,valid_from,valid_to\n\
                      PRK,North Korea,state,,Pyongyang,,,\nPRK,North Korea,state,,North Korea,,,\n\
-                     KOR,South Korea,state,,Seoul,,,\nUSA,United States,state,,Washington,,,\n\
+                     KOR,South Korea,state,,Seoul,,,\nKOR,South Korea,state,,South Korea,,,\n\
+                     USA,United States,state,,Washington,,,\nJPN,Japan,state,,Tokyo,,,\n\
                      EU,European Union,organisation,,EU,,,\nRUS,Russia,state,,Russia,,,\n\
+                     UKR,Ukraine,state,,Ukrainian,,,\nCHN,China,state,,China,,,\nTWN,Taiwan,state,,Taiwan,,,\n\
+                     UN,United Nations,organisation,,UN,,,\nMLI,Mali,state,,Mali,,,\nNER,Niger,state,,Niger,,,\n\
+                     ECOWAS,ECOWAS,organisation,,ECOWAS,,,\nNGA,Nigeria,state,,Nigeria,,,\n\
                      PRK_KCNA,KCNA,media,PRK,KCNA,,,\nPRK_KIM,Kim Jong Un,person,PRK,Kim,,,\n\
-                     USA_BIDEN,Joe Biden,person,USA,Biden,,,\n"
+                     USA_BIDEN,Joe Biden,person,USA,Biden,,,\nCAN_PM,Canada PM,person,CAN,Trudeau,,,\n\
+                     CAN,Canada,state,,Canada,,,\n"
                 .into(),
-            tone:
-                "term,weight,category\ncondemn*,-2,disapprove\naccus*,-2,accuse\nthug,-3,insult\n\
-                   sanction*,-2.5,sanction\nimprov* ... ties,2.5,cooperate\nmet,1,consult\n"
-                    .into(),
-            modifiers: "word,kind,factor\nsaid,speech,1\naccording to,speech,1\n".into(),
+            tone: "term,weight,category\ncondemn*,-2,disapprove\naccus*,-2,accuse\nthug,-3,insult\n\
+                   sanction*,-2.5,sanction\nimprov* ... ties,2.5,cooperate\ndrills,-2,force_posture\n\
+                   war,-3.5,fight\ngenocide,-4,assault\nfired,-3,assault\nagreed,2.5,cooperate\n\
+                   criticism,-2,disapprove\nwithdraw* from,-2,reduce_relations\ntalks,1,consult\n"
+                .into(),
+            modifiers: "word,kind,factor\nsaid,speech,1\naccording to,speech,1\nannounced,speech,1\n".into(),
             boilerplate: String::new(),
             origins: FILE_NAMES.map(|f| f.to_string()),
         })
         .unwrap()
     }
 
-    /// (source id, target ids), rolled up.
-    fn roles(s: &str) -> (Option<String>, Vec<String>) {
+    /// (source, co-sources, targets) as rolled-up ids.
+    fn roles(s: &str) -> (Option<String>, Vec<String>, Vec<String>) {
         let l = lex();
         let sc = Scorer::new(&l).score_sentence(s, None);
-        let id = |i: usize| {
-            l.actors()[l.actors()[sc.matches.actors[i].actor].root]
+        let id = |i: &usize| {
+            l.actors()[l.actors()[sc.matches.actors[*i].actor].root]
                 .id
                 .clone()
         };
+        let a = &sc.attribution;
         (
-            sc.attribution.source.map(id),
-            sc.attribution.targets.iter().map(|&i| id(i)).collect(),
+            a.source.as_ref().map(id),
+            a.also_sources.iter().map(id).collect(),
+            a.targets.iter().map(id).collect(),
         )
     }
 
-    fn r(src: Option<&str>, tg: &[&str]) -> (Option<String>, Vec<String>) {
-        (
-            src.map(String::from),
-            tg.iter().map(|s| s.to_string()).collect(),
-        )
+    fn r(
+        src: Option<&str>,
+        also: &[&str],
+        tg: &[&str],
+    ) -> (Option<String>, Vec<String>, Vec<String>) {
+        let v = |x: &[&str]| x.iter().map(|s| s.to_string()).collect();
+        (src.map(String::from), v(also), v(tg))
     }
 
     #[test]
-    fn subject_before_tone_is_source() {
+    fn subject_before_tone_is_source_and_object_is_target() {
         assert_eq!(
             roles("Pyongyang condemned Seoul and Washington."),
-            r(Some("PRK"), &["KOR", "USA"])
+            r(Some("PRK"), &[], &["KOR", "USA"])
         );
         assert_eq!(
             roles("Biden, who takes office soon, has called Kim a thug."),
-            r(Some("USA"), &["PRK"])
+            r(Some("USA"), &[], &["PRK"])
         );
     }
 
     #[test]
-    fn reported_speech_speaker_is_source() {
+    fn bystanders_are_not_targets() {
+        // A drill partner and a place in passing are only mentioned.
         assert_eq!(
-            roles("Seoul must stop its provocations and sanctions, KCNA said."),
-            r(Some("PRK"), &["KOR"])
+            roles("Pyongyang condemned the drills Seoul held with Washington."),
+            r(Some("PRK"), &[], &["KOR"])
         );
+        // The actor whose act is judged is the target.
         assert_eq!(
-            roles("According to Seoul, Pyongyang condemned Washington."),
-            r(Some("KOR"), &["PRK", "USA"])
+            roles("Tokyo condemned China's drills near Taiwan."),
+            r(Some("JPN"), &[], &["CHN"])
         );
     }
 
     #[test]
-    fn passive_agent_is_source() {
+    fn reported_speech_speaker_evaluates() {
+        assert_eq!(
+            roles("Seoul must stop its sanctions, KCNA said."),
+            r(Some("PRK"), &[], &["KOR"])
+        );
+        assert_eq!(
+            roles("Russia's war amounts to genocide against the Ukrainian people, Trudeau said."),
+            r(Some("CAN"), &[], &["RUS"])
+        );
+        assert_eq!(
+            roles("According to Seoul, Pyongyang's drills threaten the region."),
+            r(Some("KOR"), &[], &["PRK"])
+        );
+    }
+
+    #[test]
+    fn reported_speech_speaker_relays_an_act() {
+        assert_eq!(
+            roles("North Korea fired missiles toward Seoul, Tokyo said."),
+            r(Some("PRK"), &[], &["KOR"])
+        );
+        assert_eq!(
+            roles("Pyongyang has agreed to talks with Seoul, the UN said."),
+            r(Some("PRK"), &[], &["KOR"])
+        );
+        // "and said": Washington is not the speaker.
+        assert_eq!(
+            roles("Pyongyang condemned talks with Washington and said more."),
+            r(Some("PRK"), &[], &["USA"])
+        );
+    }
+
+    #[test]
+    fn relaying_speaker_is_the_counterpart_when_no_one_else_is_named() {
+        assert_eq!(
+            roles("North Korea agreed to the talks, Seoul said."),
+            r(Some("PRK"), &[], &["KOR"])
+        );
+    }
+
+    #[test]
+    fn a_subject_that_will_face_something_does_not_act() {
+        assert_eq!(
+            roles("North Korea will face sanctions if it fired again, Biden said."),
+            r(Some("USA"), &[], &["PRK"])
+        );
+    }
+
+    #[test]
+    fn passive_agent_is_source_and_subject_target() {
         assert_eq!(
             roles("Seoul was accused by Pyongyang of spying."),
-            r(Some("PRK"), &["KOR"])
+            r(Some("PRK"), &[], &["KOR"])
         );
         assert_eq!(
             roles("New sanctions were imposed by the EU on Russia."),
-            r(Some("EU"), &["RUS"])
+            r(Some("EU"), &[], &["RUS"])
+        );
+        assert_eq!(
+            roles("Russia was condemned by a vote of the UN."),
+            r(Some("UN"), &[], &["RUS"])
         );
         // An active sentence with "by" is not a passive.
         assert_eq!(
             roles("Pyongyang condemned drills by Washington."),
-            r(Some("PRK"), &["USA"])
+            r(Some("PRK"), &[], &["USA"])
         );
     }
 
     #[test]
-    fn no_actor_before_tone_means_no_source() {
+    fn target_only_constructions() {
+        assert_eq!(
+            roles("China faced renewed criticism over Taiwan."),
+            r(None, &[], &["CHN"])
+        );
+        assert_eq!(
+            roles("China drew criticism from the EU."),
+            r(Some("EU"), &[], &["CHN"])
+        );
         assert_eq!(
             roles("Sanctions on Pyongyang were tightened."),
-            r(None, &["PRK"])
+            r(None, &[], &["PRK"])
         );
     }
 
     #[test]
-    fn neutral_sentence_first_actor_acts() {
+    fn co_sources_and_mutual_acts() {
+        assert_eq!(
+            roles("Mali and Niger announced their withdrawal from ECOWAS."),
+            r(Some("MLI"), &["NER"], &["ECOWAS"])
+        );
+        assert_eq!(
+            roles("Russia and China agreed to deepen ties."),
+            r(Some("RUS"), &["CHN"], &["CHN"])
+        );
+    }
+
+    #[test]
+    fn neutral_sentences() {
         assert_eq!(
             roles("Kim visited a factory near Pyongyang."),
-            r(Some("PRK"), &[])
+            r(Some("PRK"), &[], &[])
         );
-        assert_eq!(roles("Nothing names an actor here."), r(None, &[]));
-    }
-
-    #[test]
-    fn never_own_target() {
+        assert_eq!(
+            roles("Nigeria is the most populous country in Africa."),
+            r(None, &[], &[])
+        );
+        assert_eq!(roles("Nothing names an actor here."), r(None, &[], &[]));
         assert_eq!(
             roles("Kim said North Korea would improve its ties."),
-            r(Some("PRK"), &[])
+            r(Some("PRK"), &[], &[])
         );
     }
 }

@@ -190,13 +190,22 @@ impl Pipeline {
         let date_text = doc.date.map(|d| d.to_string()).unwrap_or_default();
         let mut mentioned: Vec<u32> = Vec::new();
         let mut targets: Vec<u32> = Vec::new();
+        let mut sources: Vec<u32> = Vec::new();
         for (n, span) in self.splitter.spans(&text).into_iter().enumerate() {
             let sentence = &text[span];
             let s = scorer.score_sentence(sentence, doc.date);
             let mention = |i: usize| self.reported(s.matches.actors[i].actor);
-            let source = s.attribution.source.map(mention);
+            let a = &s.attribution;
+            let source = a.source.map(mention);
+            sources.clear();
+            for i in a.source.iter().chain(&a.also_sources) {
+                let id = mention(*i);
+                if !sources.contains(&id) {
+                    sources.push(id);
+                }
+            }
             targets.clear();
-            for &t in &s.attribution.targets {
+            for &t in &a.targets {
                 let id = mention(t);
                 if Some(id) != source && !targets.contains(&id) {
                     targets.push(id);
@@ -214,9 +223,10 @@ impl Pipeline {
                 period,
                 s.label,
                 s.tone_micros(),
-                source,
+                &sources,
                 &targets,
                 &mentioned,
+                a.mutual,
             );
             let c = &mut agg.counters;
             c.sentences += 1;

@@ -173,6 +173,18 @@ impl Scored {
             out.push_str("source: ");
             out.push_str(rule);
         }
+        if !self.attribution.also_sources.is_empty() {
+            let names: Vec<&str> = self
+                .attribution
+                .also_sources
+                .iter()
+                .map(|&i| &sentence[self.matches.actors[i].span.clone()])
+                .collect();
+            let _ = write!(out, "; co-sources: {}", names.join(", "));
+            if self.attribution.mutual {
+                out.push_str(" (mutual)");
+            }
+        }
         out
     }
 }
