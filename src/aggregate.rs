@@ -241,6 +241,10 @@ pub struct Counters {
     pub joined_lines: u64,
     /// Bytes of document text scored.
     pub text_bytes: u64,
+    /// Documents with a speaker (`--speaker`, `--speaker-field`).
+    pub documents_with_speaker: u64,
+    /// Documents whose `--speaker-field` value is not an actor id.
+    pub unknown_speakers: u64,
 }
 
 impl Counters {
@@ -259,6 +263,8 @@ impl Counters {
         self.repeated_lines += o.repeated_lines;
         self.joined_lines += o.joined_lines;
         self.text_bytes += o.text_bytes;
+        self.documents_with_speaker += o.documents_with_speaker;
+        self.unknown_speakers += o.unknown_speakers;
     }
 }
 

@@ -221,6 +221,9 @@ pub enum ModifierKind {
     Concession,
     /// A reporting verb ("said", "according to") marking reported speech.
     Speech,
+    /// A first-person reference ("we", "our country", "my Government",
+    /// "this delegation"): the document's speaker, when one is given.
+    SelfRef,
 }
 
 impl ModifierKind {
@@ -232,6 +235,7 @@ impl ModifierKind {
             "contrast" => ModifierKind::Contrast,
             "concession" => ModifierKind::Concession,
             "speech" => ModifierKind::Speech,
+            "self" => ModifierKind::SelfRef,
             _ => return None,
         })
     }
@@ -245,6 +249,7 @@ impl ModifierKind {
             ModifierKind::Contrast => "contrast",
             ModifierKind::Concession => "concession",
             ModifierKind::Speech => "speech",
+            ModifierKind::SelfRef => "self",
         }
     }
 }
@@ -348,8 +353,9 @@ enum Ref {
 pub struct ActorHit {
     /// Index into [`Lexicons::actors`] of the actor as named (not rolled up).
     pub actor: usize,
-    /// Index into [`Lexicons::aliases`].
-    pub alias: usize,
+    /// Index into [`Lexicons::aliases`]; `None` for a first-person
+    /// reference ("we", "my Government") to the document's speaker.
+    pub alias: Option<usize>,
     /// Token range in [`Matches::tokens`].
     pub tok: Range<usize>,
     /// Byte range in the original sentence.
@@ -622,7 +628,7 @@ impl Lexicons {
         for (s, e, alias) in select_longest(actor_c) {
             out.actors.push(ActorHit {
                 actor: self.aliases[alias].actor,
-                alias,
+                alias: Some(alias),
                 tok: tok_range(s, e),
                 span: norm.orig_range(s..e),
             });
@@ -1341,29 +1347,30 @@ fn parse_modifiers(src: &str, file: &str) -> Result<Vec<Modifier>> {
             t.err(
                 line,
                 format!(
-                    "kind '{kind_s}' is not one of negator, intensifier, dampener, contrast, concession, speech"
+                    "kind '{kind_s}' is not one of negator, intensifier, dampener, contrast, concession, speech, self"
                 ),
             )
         })?;
         let f_s = t.get(row, "factor");
-        let factor: f64 = if f_s.is_empty() && kind == ModifierKind::Speech {
-            1.0
-        } else {
-            f_s.parse()
-                .map_err(|_| t.err(line, format!("factor '{f_s}' is not a number")))?
-        };
+        let factor: f64 =
+            if f_s.is_empty() && matches!(kind, ModifierKind::Speech | ModifierKind::SelfRef) {
+                1.0
+            } else {
+                f_s.parse()
+                    .map_err(|_| t.err(line, format!("factor '{f_s}' is not a number")))?
+            };
         let ok = match kind {
             ModifierKind::Negator => (-1.0..0.0).contains(&factor),
             ModifierKind::Intensifier | ModifierKind::Contrast => factor > 1.0 && factor <= 3.0,
             ModifierKind::Dampener | ModifierKind::Concession => factor > 0.0 && factor < 1.0,
-            ModifierKind::Speech => factor.is_finite(),
+            ModifierKind::Speech | ModifierKind::SelfRef => factor.is_finite(),
         };
         if !ok {
             let want = match kind {
                 ModifierKind::Negator => "from -1 up to (not including) 0",
                 ModifierKind::Intensifier | ModifierKind::Contrast => "above 1 and at most 3",
                 ModifierKind::Dampener | ModifierKind::Concession => "between 0 and 1",
-                ModifierKind::Speech => "a number",
+                ModifierKind::Speech | ModifierKind::SelfRef => "a number",
             };
             return Err(t.err(
                 line,

@@ -57,6 +57,12 @@ pub struct PipelineOptions {
     pub sentences: bool,
     /// Worker threads; `None` or 0 for all cores.
     pub threads: Option<usize>,
+    /// The actor (index into [`Lexicons::actors`]) every document speaks
+    /// for: first-person references ("we", "my Government") mean it.
+    pub speaker: Option<usize>,
+    /// A record field holding each document's speaker as an actor id (e.g.
+    /// `country_iso3`), used when `speaker` is not set.
+    pub speaker_field: Option<String>,
 }
 
 /// One sentence as written to `sentences.csv`.
@@ -187,13 +193,21 @@ impl Pipeline {
         c.joined_lines = cs.joined_lines;
         c.text_bytes = doc.text.len() as u64;
         let scorer = Scorer::new(&self.lex);
+        let speaker = self.options.speaker.or_else(|| {
+            let field = self.options.speaker_field.as_ref()?;
+            let code = doc.fields.get(field)?;
+            let found = self.lex.actor_index(&code.trim().to_ascii_uppercase());
+            out.aggregates.counters.unknown_speakers += found.is_none() as u64;
+            found
+        });
+        out.aggregates.counters.documents_with_speaker += speaker.is_some() as u64;
         let date_text = doc.date.map(|d| d.to_string()).unwrap_or_default();
         let mut mentioned: Vec<u32> = Vec::new();
         let mut targets: Vec<u32> = Vec::new();
         let mut sources: Vec<u32> = Vec::new();
         for (n, span) in self.splitter.spans(&text).into_iter().enumerate() {
             let sentence = &text[span];
-            let s = scorer.score_sentence(sentence, doc.date);
+            let s = scorer.score_sentence_as(sentence, doc.date, speaker);
             let mention = |i: usize| self.reported(s.matches.actors[i].actor);
             let a = &s.attribution;
             let source = a.source.map(mention);

@@ -212,7 +212,34 @@ impl<'a> Scorer<'a> {
     /// # Ok::<(), stancemeter::Error>(())
     /// ```
     pub fn score_sentence(&self, sentence: &str, date: Option<DocDate>) -> Scored {
-        let matches = self.lex.find(sentence, date);
+        self.score_sentence_as(sentence, date, None)
+    }
+
+    /// Like [`Scorer::score_sentence`], for a document whose speaker is the
+    /// actor at index `speaker` (a UN delegation's speech, a state news
+    /// agency's story): first-person references ("we", "our country", "my
+    /// Government", the `self` words of `modifiers.csv`) then count as
+    /// mentions of that actor.
+    ///
+    /// ```
+    /// use stancemeter::{Lexicons, Scorer};
+    /// let lex = Lexicons::defaults()?;
+    /// let prk = lex.actor_index("PRK");
+    /// let s = Scorer::new(&lex).score_sentence_as("We condemn the drills of Seoul.", None, prk);
+    /// let source = s.attribution.source.map(|i| lex.actors()[s.matches.actors[i].actor].id.as_str());
+    /// assert_eq!(source, Some("PRK"));
+    /// # Ok::<(), stancemeter::Error>(())
+    /// ```
+    pub fn score_sentence_as(
+        &self,
+        sentence: &str,
+        date: Option<DocDate>,
+        speaker: Option<usize>,
+    ) -> Scored {
+        let mut matches = self.lex.find(sentence, date);
+        if let Some(sp) = speaker {
+            add_self_references(self.lex, &mut matches, sp);
+        }
         let clauses = clause_ids(self.lex, &matches);
         let mut terms: Vec<TermScore> = matches
             .tone
@@ -245,6 +272,33 @@ impl<'a> Scorer<'a> {
             label,
             attribution,
         }
+    }
+}
+
+/// Turns first-person references into mentions of the speaker, unless an
+/// actor alias already covers the same words.
+fn add_self_references(lex: &Lexicons, m: &mut Matches, speaker: usize) {
+    let mut added = false;
+    for h in &m.modifiers {
+        if lex.modifiers()[h.modifier].kind != ModifierKind::SelfRef {
+            continue;
+        }
+        let overlaps = m
+            .actors
+            .iter()
+            .any(|a| a.tok.start < h.tok.end && h.tok.start < a.tok.end);
+        if !overlaps {
+            m.actors.push(crate::lexicon::ActorHit {
+                actor: speaker,
+                alias: None,
+                tok: h.tok.clone(),
+                span: h.span.clone(),
+            });
+            added = true;
+        }
+    }
+    if added {
+        m.actors.sort_by_key(|a| (a.tok.start, a.tok.end));
     }
 }
 
@@ -295,27 +349,33 @@ fn same_clause(clauses: &[usize], a: usize, b: usize) -> bool {
     }
 }
 
-/// **Negation.** A negator ("not", "never", "no longer", "didn't") at most
-/// [`NEGATION_WINDOW`] words before a term, in the same clause, multiplies
-/// its weight by the negator's factor (about −0.8): "did not condemn" turns
+/// **Negation.** A negator ("not", "never", "no longer", "didn't") negates
+/// the first tone term after it, if that term starts at most
+/// [`NEGATION_WINDOW`] words later in the same clause: its weight is
+/// multiplied by the negator's factor (about −0.8). "did not condemn" turns
 /// a hostile act into a mildly conciliatory one, "no longer threatens" and
 /// "has no intention of imposing sanctions" likewise; "will not allow"
-/// turns a conciliatory "allow" hostile. The flip is weaker than the
-/// original because a refusal to act is a weaker signal than the act.
+/// turns a conciliatory "allow" hostile. Only the first term is negated:
+/// in "will never tolerate the reckless provocations" the provocations stay
+/// hostile. The flip is weaker than the original because a refusal to act
+/// is a weaker signal than the act.
 pub fn rule_negation(lex: &Lexicons, m: &Matches, clauses: &[usize], terms: &mut [TermScore]) {
-    for t in terms.iter_mut() {
-        let hit = &m.tone[t.hit];
-        let neg = m.modifiers.iter().rfind(|h| {
-            lex.modifiers()[h.modifier].kind == ModifierKind::Negator
-                && h.tok.end <= hit.tok.start
-                && hit.tok.start - h.tok.end < NEGATION_WINDOW
-                && same_clause(clauses, h.tok.start, hit.tok.start)
-        });
-        if let Some(n) = neg {
-            let md = &lex.modifiers()[n.modifier];
-            t.weight *= md.factor;
-            t.notes
-                .push(format!("negated by '{}' ×{}", md.word, md.factor));
+    for h in &m.modifiers {
+        let md = &lex.modifiers()[h.modifier];
+        if md.kind != ModifierKind::Negator {
+            continue;
+        }
+        let first = terms
+            .iter_mut()
+            .filter(|t| m.tone[t.hit].tok.start >= h.tok.end)
+            .min_by_key(|t| m.tone[t.hit].tok.start);
+        if let Some(t) = first {
+            let start = m.tone[t.hit].tok.start;
+            if start - h.tok.end < NEGATION_WINDOW && same_clause(clauses, h.tok.start, start) {
+                t.weight *= md.factor;
+                t.notes
+                    .push(format!("negated by '{}' ×{}", md.word, md.factor));
+            }
         }
     }
 }
@@ -494,6 +554,13 @@ mod tests {
             score("Not surprisingly, Pyongyang condemned Seoul.").sum,
             -2.0
         );
+    }
+
+    #[test]
+    fn negation_reaches_only_the_first_term() {
+        // "not condemn" flips; the later "sanctions" stays hostile.
+        let s = score("Pyongyang did not condemn the sanctions.");
+        assert!((s.sum - (1.6 - 2.5)).abs() < 1e-9, "{}", s.sum);
     }
 
     #[test]

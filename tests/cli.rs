@@ -709,3 +709,63 @@ fn eval_reports_metrics_writes_errors_and_gates() {
         .code(1)
         .stderr(predicate::str::contains("bad.jsonl: line 1"));
 }
+
+#[test]
+fn speaker_options_resolve_first_person_references() {
+    let d = tempfile::tempdir().unwrap();
+    let f = write(
+        d.path(),
+        "speeches.jsonl",
+        "{\"id\":\"s1\",\"date\":\"2019\",\"iso\":\"nor\",\"text\":\"My delegation welcomes the agreement with Sweden.\"}\n\
+         {\"id\":\"s2\",\"date\":\"2019\",\"iso\":\"XYZ\",\"text\":\"We condemn the occupation.\"}\n\
+         {\"id\":\"s3\",\"date\":\"2019\",\"text\":\"We condemn the occupation.\"}\n",
+    );
+    let out = d.path().join("o");
+    stance()
+        .args([
+            "score",
+            "-q",
+            "--sentences",
+            "--speaker-field",
+            "iso",
+            "--period",
+            "year",
+            "-o",
+        ])
+        .arg(&out)
+        .arg(&f)
+        .assert()
+        .success();
+    let s = read(&out.join("sentences.csv"));
+    assert!(
+        s.contains("s1,2019,1,My delegation welcomes the agreement with Sweden.,"),
+        "{s}"
+    );
+    assert!(read(&out.join("dyads.csv")).contains("2019,NOR,SWE,1,1,0,0"));
+    let run: serde_json::Value = serde_json::from_str(&read(&out.join("run.json"))).unwrap();
+    assert_eq!(run["documents_with_speaker"], 1);
+    assert_eq!(run["documents_with_unknown_speaker"], 1);
+    // A fixed speaker for every document.
+    let kcna = write(
+        d.path(),
+        "2012-03-01-kcna.txt",
+        "We will never tolerate the provocations of south Korea.",
+    );
+    let out = d.path().join("k");
+    stance()
+        .args(["score", "-q", "--speaker", "PRK", "-o"])
+        .arg(&out)
+        .arg(&kcna)
+        .assert()
+        .success();
+    assert!(read(&out.join("dyads.csv")).contains("2012-03,PRK,KOR,1,0,0,1"));
+    stance()
+        .args(["score", "--speaker", "NOPE", "-o"])
+        .arg(d.path().join("x"))
+        .arg(&kcna)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--speaker 'NOPE' is not an actor id",
+        ));
+}

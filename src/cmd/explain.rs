@@ -33,6 +33,10 @@ pub struct Args {
     /// Directory of lexicon files overriding the built-in ones.
     #[arg(long, value_name = "DIR")]
     lexicons: Option<PathBuf>,
+
+    /// Actor id of the text's speaker: "we", "our country", "my Government" refer to it.
+    #[arg(long, value_name = "ID")]
+    speaker: Option<String>,
 }
 
 fn parse_date(s: &str) -> Result<DocDate, String> {
@@ -49,6 +53,10 @@ pub fn run(a: Args) -> anyhow::Result<()> {
     } else {
         a.text.join(" ")
     };
+    let speaker = match &a.speaker {
+        Some(id) => Some(super::speaker_index(&lex, id)?),
+        None => None,
+    };
     let mut out = std::io::stdout().lock();
     let spans = NewsSplitter::new().spans(&text);
     if spans.is_empty() {
@@ -58,7 +66,7 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         if n > 0 {
             writeln!(out)?;
         }
-        explain(&mut out, &lex, &text[span], a.date)?;
+        explain(&mut out, &lex, &text[span], a.date, speaker)?;
     }
     Ok(())
 }
@@ -68,8 +76,9 @@ fn explain(
     lex: &Lexicons,
     sentence: &str,
     date: Option<DocDate>,
+    speaker: Option<usize>,
 ) -> std::io::Result<()> {
-    let s = Scorer::new(lex).score_sentence(sentence, date);
+    let s = Scorer::new(lex).score_sentence_as(sentence, date, speaker);
     let actor = |i: usize| {
         let a = &lex.actors()[s.matches.actors[i].actor];
         let root = &lex.actors()[a.root];
@@ -105,7 +114,10 @@ fn explain(
     }
     for (i, h) in s.matches.actors.iter().enumerate() {
         let a = &lex.actors()[h.actor];
-        let alias = &lex.aliases()[h.alias];
+        let line = match h.alias {
+            Some(i) => format!("actors.csv line {}", lex.aliases()[i].line),
+            None => "first-person reference to the speaker".to_string(),
+        };
         let roll = if a.root != h.actor {
             format!(" → {}", lex.actors()[a.root].id)
         } else {
@@ -113,13 +125,12 @@ fn explain(
         };
         writeln!(
             out,
-            "{}\"{}\" → {} ({}, {}){roll}   [actors.csv line {}]",
+            "{}\"{}\" → {} ({}, {}){roll}   [{line}]",
             if i == 0 { "actors:   " } else { "          " },
             &sentence[h.span.clone()],
             a.id,
             a.name,
             a.kind.as_str(),
-            alias.line
         )?;
     }
     if s.terms.is_empty() {

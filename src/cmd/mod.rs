@@ -60,3 +60,12 @@ pub fn load_lexicons(dir: Option<&std::path::Path>) -> anyhow::Result<stancemete
         None => stancemeter::Lexicons::defaults()?,
     })
 }
+
+/// The index of actor `id` for `--speaker`, or a usage error naming it.
+pub fn speaker_index(lex: &stancemeter::Lexicons, id: &str) -> anyhow::Result<usize> {
+    lex.actor_index(&id.to_ascii_uppercase()).ok_or_else(|| {
+        anyhow::Error::new(stancemeter::Error::Usage(format!(
+            "--speaker '{id}' is not an actor id in actors.csv (use an id such as PRK, USA, UN)"
+        )))
+    })
+}

@@ -89,6 +89,15 @@ pub struct Args {
     #[arg(long, value_name = "DIR")]
     lexicons: Option<PathBuf>,
 
+    /// Actor id every document speaks for (e.g. PRK for KCNA stories): first-person
+    /// references such as "we", "our country", "my Government" then mean that actor.
+    #[arg(long, value_name = "ID", conflicts_with = "speaker_field")]
+    speaker: Option<String>,
+
+    /// JSONL/CSV field holding each document's speaker as an actor id (e.g. country_iso3).
+    #[arg(long, value_name = "FIELD")]
+    speaker_field: Option<String>,
+
     /// Keep people, ministries and media as actors of their own instead of rolling
     /// them up to their state.
     #[arg(long)]
@@ -135,6 +144,10 @@ fn parse_format(s: &str) -> Result<Format, String> {
 /// Runs `stance score`.
 pub fn run(a: Args) -> anyhow::Result<()> {
     let lex = super::load_lexicons(a.lexicons.as_deref())?;
+    let speaker = match &a.speaker {
+        Some(id) => Some(super::speaker_index(&lex, id)?),
+        None => None,
+    };
     let mut files = vec![ACTORS_FILE, DYADS_FILE, RUN_FILE, REJECTS_FILE];
     if a.sentences {
         files.push(SENTENCES_FILE);
@@ -170,6 +183,8 @@ pub fn run(a: Args) -> anyhow::Result<()> {
             no_rollup: a.no_rollup,
             sentences: a.sentences,
             threads: a.threads,
+            speaker,
+            speaker_field: a.speaker_field.clone(),
         },
     );
     let mut sentences = if a.sentences {
@@ -218,6 +233,10 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         "files_skipped_unknown_format": skipped_files,
         "period": format!("{:?}", a.period).to_lowercase(),
         "rollup": !a.no_rollup,
+        "speaker": a.speaker,
+        "speaker_field": a.speaker_field,
+        "documents_with_speaker": c.documents_with_speaker,
+        "documents_with_unknown_speaker": c.unknown_speakers,
         "documents": c.documents,
         "documents_rejected": totals.rejected(),
         "rejects_by_reason": totals.rejects,
