@@ -245,6 +245,8 @@ pub struct Counters {
     pub documents_with_speaker: u64,
     /// Documents whose `--speaker-field` value is not an actor id.
     pub unknown_speakers: u64,
+    /// Sentences longer than the limit, scored in pieces.
+    pub long_sentences_cut: u64,
 }
 
 impl Counters {
@@ -265,6 +267,7 @@ impl Counters {
         self.text_bytes += o.text_bytes;
         self.documents_with_speaker += o.documents_with_speaker;
         self.unknown_speakers += o.unknown_speakers;
+        self.long_sentences_cut += o.long_sentences_cut;
     }
 }
 

@@ -114,7 +114,14 @@ pub fn attribute(lex: &Lexicons, m: &Matches, terms: &[TermScore], sum: f64) -> 
     if m.actors.is_empty() {
         return Attribution::default();
     }
-    let s = Sentence { lex, m };
+    let mut s = Sentence {
+        lex,
+        m,
+        links: Vec::new(),
+    };
+    s.links = (0..m.actors.len().saturating_sub(1))
+        .map(|x| s.link(x))
+        .collect();
     let key = (!terms.is_empty()).then(|| strongest_term(terms, sum));
     let key_start = key.map(|k| m.tone[k].tok.start);
 
@@ -254,6 +261,9 @@ fn strongest_term(terms: &[TermScore], sum: f64) -> usize {
 struct Sentence<'a> {
     lex: &'a Lexicons,
     m: &'a Matches,
+    /// `links[x]`: how mention `x` is joined to mention `x + 1` (see
+    /// [`Sentence::link`]), computed once.
+    links: Vec<Option<bool>>,
 }
 
 impl Sentence<'_> {
@@ -307,7 +317,7 @@ impl Sentence<'_> {
     /// with "and" or "or"), in order.
     fn coordinated(&self, a: usize) -> Vec<usize> {
         let n = self.m.actors.len();
-        let links: Vec<Option<bool>> = (0..n.saturating_sub(1)).map(|x| self.link(x)).collect();
+        let links = &self.links;
         // A comma link counts when the chain after it reaches an "and".
         let joined = |x: usize| -> bool {
             let mut i = x;

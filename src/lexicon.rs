@@ -64,6 +64,10 @@ pub enum ActorKind {
     Media,
     /// An armed or other non-state group.
     Group,
+    /// Not an actor: a phrase that contains an alias but means something
+    /// else ("Jordan River", "Latin American", "Washington state"). Longest
+    /// match lets it claim the words; it never appears in the tables.
+    Ignore,
 }
 
 impl ActorKind {
@@ -74,6 +78,7 @@ impl ActorKind {
             "organisation" | "organization" => ActorKind::Organisation,
             "media" => ActorKind::Media,
             "group" => ActorKind::Group,
+            "ignore" => ActorKind::Ignore,
             _ => return None,
         })
     }
@@ -86,6 +91,7 @@ impl ActorKind {
             ActorKind::Organisation => "organisation",
             ActorKind::Media => "media",
             ActorKind::Group => "group",
+            ActorKind::Ignore => "ignore",
         }
     }
 }
@@ -626,6 +632,9 @@ impl Lexicons {
         };
         let mut out = Matches::default();
         for (s, e, alias) in select_longest(actor_c) {
+            if self.actors[self.aliases[alias].actor].kind == ActorKind::Ignore {
+                continue; // the words are taken, by no actor
+            }
             out.actors.push(ActorHit {
                 actor: self.aliases[alias].actor,
                 alias: Some(alias),
@@ -741,6 +750,7 @@ impl Lexicons {
             ActorKind::Organisation,
             ActorKind::Media,
             ActorKind::Group,
+            ActorKind::Ignore,
         ] {
             let n = self.actors.iter().filter(|a| a.kind == kind).count();
             report
@@ -917,16 +927,22 @@ fn rest_gap_ok(text: &str, a: usize, b: usize) -> bool {
 
 /// Keeps the longest of overlapping candidates: sort by start, longest
 /// first, then keep each that does not overlap one already kept.
+/// Kept intervals are disjoint, so a candidate overlaps one of them exactly
+/// when the kept interval starting last before the candidate's end reaches
+/// past its start: one ordered-map lookup each, O(n log n) in all.
 fn select_longest<T: Copy>(mut c: Vec<(usize, usize, T)>) -> Vec<(usize, usize, T)> {
     c.sort_by(|a, b| (b.1 - b.0).cmp(&(a.1 - a.0)).then(a.0.cmp(&b.0)));
-    let mut kept: Vec<(usize, usize, T)> = Vec::with_capacity(c.len());
-    for cand in c {
-        if kept.iter().all(|k| cand.1 <= k.0 || cand.0 >= k.1) {
-            kept.push(cand);
+    let mut kept: std::collections::BTreeMap<usize, (usize, T)> = std::collections::BTreeMap::new();
+    for (s, e, t) in c {
+        let overlaps = kept
+            .range(..e)
+            .next_back()
+            .is_some_and(|(_, (ke, _))| *ke > s);
+        if !overlaps {
+            kept.insert(s, (e, t));
         }
     }
-    kept.sort_by_key(|k| (k.0, k.1));
-    kept
+    kept.into_iter().map(|(s, (e, t))| (s, e, t)).collect()
 }
 
 /// Folded text of the part of a tone term found by the automaton: its words
@@ -1059,7 +1075,7 @@ fn parse_actors(src: &str, file: &str) -> Result<ActorTables> {
         let kind = ActorKind::parse(kind_s).ok_or_else(|| {
             t.err(
                 line,
-                format!("kind '{kind_s}' is not one of state, person, organisation, media, group"),
+                format!("kind '{kind_s}' is not one of state, person, organisation, media, group, ignore"),
             )
         })?;
         let parent = t.get(row, "parent");
@@ -1468,6 +1484,23 @@ talks,1,consult\n";
     }
 
     #[test]
+    fn ignore_rows_claim_words_for_no_actor() {
+        let a = format!(
+            "{ACTORS}JOR,Jordan,state,,Jordan,,,\nNOT_ACTOR,not an actor,ignore,,Jordan River,,,\n"
+        );
+        let l = Lexicons::from_texts(&LexiconTexts {
+            actors: a,
+            tone: TONE.into(),
+            modifiers: MODS.into(),
+            boilerplate: String::new(),
+            origins: FILE_NAMES.map(|f| f.to_string()),
+        })
+        .unwrap();
+        assert!(ids(&l, &l.find("Land west of the Jordan River.", None)).is_empty());
+        assert_eq!(ids(&l, &l.find("Jordan condemned it.", None)), ["JOR"]);
+    }
+
+    #[test]
     fn dated_alias_only_inside_its_range() {
         let l = lex();
         let d = |s: &str| DocDate::parse(s);
@@ -1576,7 +1609,7 @@ talks,1,consult\n";
         );
         assert_eq!(
             e,
-            "actors.csv:2: kind 'country' is not one of state, person, organisation, media, group"
+            "actors.csv:2: kind 'country' is not one of state, person, organisation, media, group, ignore"
         );
         let e = err(
             &format!("{h}PRK,North Korea,state,,DPRK,,,\nX_Y,Y,person,ZZZ,Y,,,\n"),

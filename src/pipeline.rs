@@ -45,6 +45,12 @@ const BATCH_BYTES: usize = 8 << 20;
 /// Batches waiting between the reader and the scorers.
 const QUEUE_BATCHES: usize = 2;
 
+/// The longest sentence scored as one, in bytes. A longer "sentence" (a
+/// table flattened into one line, a run of punctuation, a list of thousands
+/// of names) is scored in pieces of at most this size, cut at white space,
+/// so time and memory per sentence stay bounded. `run.json` counts them.
+pub const MAX_SENTENCE_BYTES: usize = 4096;
+
 /// Options of a run.
 #[derive(Debug, Clone, Default)]
 pub struct PipelineOptions {
@@ -205,7 +211,16 @@ impl Pipeline {
         let mut mentioned: Vec<u32> = Vec::new();
         let mut targets: Vec<u32> = Vec::new();
         let mut sources: Vec<u32> = Vec::new();
-        for (n, span) in self.splitter.spans(&text).into_iter().enumerate() {
+        let mut spans = Vec::new();
+        for span in self.splitter.spans(&text) {
+            if span.len() > MAX_SENTENCE_BYTES {
+                out.aggregates.counters.long_sentences_cut += 1;
+                spans.extend(cut_long(&text, span, MAX_SENTENCE_BYTES));
+            } else {
+                spans.push(span);
+            }
+        }
+        for (n, span) in spans.into_iter().enumerate() {
             let sentence = &text[span];
             let s = scorer.score_sentence_as(sentence, doc.date, speaker);
             let mention = |i: usize| self.reported(s.matches.actors[i].actor);
@@ -358,6 +373,44 @@ impl Pipeline {
     }
 }
 
+/// Cuts `text[span]` into pieces of at most `max` bytes, at white space
+/// where there is some, trimmed, never empty.
+fn cut_long(text: &str, span: std::ops::Range<usize>, max: usize) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = span.start;
+    while start < span.end {
+        while start < span.end && text[start..].starts_with(char::is_whitespace) {
+            start += text[start..].chars().next().map_or(1, char::len_utf8);
+        }
+        if start >= span.end {
+            break;
+        }
+        let mut end = if span.end - start <= max {
+            span.end
+        } else {
+            let mut limit = start + max;
+            while !text.is_char_boundary(limit) {
+                limit -= 1;
+            }
+            match text[start..limit].rfind(char::is_whitespace) {
+                Some(ws) if ws > 0 => start + ws,
+                _ => limit.max(start + text[start..].chars().next().map_or(1, char::len_utf8)),
+            }
+        };
+        while end > start && text[..end].ends_with(char::is_whitespace) {
+            end -= text[..end].chars().next_back().map_or(1, char::len_utf8);
+        }
+        if end > start {
+            out.push(start..end);
+        }
+        start = end.max(start + 1);
+        while start < span.end && !text.is_char_boundary(start) {
+            start += 1;
+        }
+    }
+    out
+}
+
 /// Groups reject reasons: the text before the first quote, colon or
 /// parenthesis ("unreadable date '31/31/2021'" → "unreadable date").
 fn reason_class(reason: &str) -> String {
@@ -382,6 +435,26 @@ mod tests {
             text: text.into(),
             fields: Default::default(),
         }
+    }
+
+    #[test]
+    fn long_sentences_are_cut_at_white_space() {
+        let text = "word ".repeat(3000) + "é".repeat(5000).as_str();
+        let pieces = cut_long(&text, 0..text.len(), 4096);
+        assert!(pieces.iter().all(|r| r.len() <= 4096 && !r.is_empty()));
+        let joined: String = pieces
+            .iter()
+            .map(|r| text[r.clone()].replace(' ', ""))
+            .collect();
+        assert_eq!(joined, text.replace(' ', ""));
+        let p = Pipeline::new(Lexicons::defaults().unwrap(), PipelineOptions::default());
+        let out = p.process(&doc(
+            "x",
+            "2024-01-01",
+            &("Seoul condemned Tokyo, ".repeat(2000) + "."),
+        ));
+        assert_eq!(out.aggregates.counters.long_sentences_cut, 1);
+        assert!(out.aggregates.counters.sentences > 10);
     }
 
     #[test]
