@@ -624,7 +624,7 @@ impl Lexicons {
                 actor_c.push((s, e, p));
             }
         }
-        self.drop_swallowing_gaps(&mut other_c);
+        self.drop_swallowing_gaps(text, &toks, &mut other_c);
         let tok_range = |s: usize, e: usize| -> Range<usize> {
             let a = toks.partition_point(|t| t.end <= s);
             let b = toks.partition_point(|t| t.start < e);
@@ -665,10 +665,18 @@ impl Lexicons {
     }
 
     /// A phrase with a `...` gap must not swallow a term of the opposite
-    /// tone standing wholly inside it: in "resumed airstrikes after peace
-    /// talks", `resum* ... talks` would hide the hostile "airstrikes". Such
-    /// a gapped match is dropped, and the words inside it count on their own.
-    fn drop_swallowing_gaps(&self, cands: &mut Vec<(usize, usize, Ref)>) {
+    /// tone that stands on its own inside it: in "resumed airstrikes after
+    /// peace talks", `resum* ... talks` would hide the hostile "airstrikes".
+    /// Such a gapped match is dropped, and the words inside it count on
+    /// their own. A term right before the phrase's last word belongs to its
+    /// object and is swallowed as meant: "dropped its *retaliatory* tariffs"
+    /// stays one conciliatory phrase.
+    fn drop_swallowing_gaps(
+        &self,
+        text: &str,
+        toks: &[Token],
+        cands: &mut Vec<(usize, usize, Ref)>,
+    ) {
         let weight = |r: &Ref| match r {
             Ref::Tone(i) => self.tone[*i as usize].weight,
             _ => 0.0,
@@ -679,11 +687,20 @@ impl Lexicons {
         };
         let drop: Vec<bool> = cands
             .iter()
-            .map(|(s, e, r)| {
-                gapped(r)
-                    && cands
-                        .iter()
-                        .any(|(s2, e2, r2)| s2 > s && e2 < e && weight(r2) * weight(r) < 0.0)
+            .map(|&(s, e, r)| {
+                if !gapped(&r) {
+                    return false;
+                }
+                // Start of the phrase's last word.
+                let last = toks[..toks.partition_point(|t| t.start < e)]
+                    .last()
+                    .map_or(e, |t| t.start);
+                cands.iter().any(|&(s2, e2, r2)| {
+                    s2 > s
+                        && e2 < e
+                        && weight(&r2) * weight(&r) < 0.0
+                        && text[e2.min(last)..last].chars().any(is_word_char)
+                })
             })
             .collect();
         let mut i = 0;
@@ -1560,12 +1577,18 @@ talks,1,consult\n";
     #[test]
     fn gap_does_not_swallow_opposite_tone() {
         let l = lex();
-        let s = "Kim improved and condemned ties.";
+        let s = "Kim improved and condemned their ties.";
         assert_eq!(terms(&l, s, &l.find(s, None)), ["condemn*=condemned"]);
         let s = "Kim improved his nation's ties.";
         assert_eq!(
             terms(&l, s, &l.find(s, None)),
             ["improv* ... ties=improved his nation's ties"]
+        );
+        // A term that is part of the phrase's object is swallowed as meant.
+        let s = "Kim improved his condemned ties.";
+        assert_eq!(
+            terms(&l, s, &l.find(s, None)),
+            ["improv* ... ties=improved his condemned ties"]
         );
     }
 
