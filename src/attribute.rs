@@ -129,6 +129,7 @@ pub fn attribute(lex: &Lexicons, m: &Matches, terms: &[TermScore], sum: f64) -> 
     // The speaker that only relays another actor's act.
     let mut relayed_by: Vec<usize> = Vec::new();
     let stance = Label::of(normalise(sum)) != Label::Neutral;
+    let venues: Vec<usize> = (0..m.actors.len()).filter(|&a| s.venue(a)).collect();
     let (source, rule) = if let Some((agent, be)) = s.passive_agent() {
         preset_targets = s.before(be).first().map(|&a| s.coordinated(a));
         (Some(agent), Some("passive 'by' agent"))
@@ -149,14 +150,19 @@ pub fn attribute(lex: &Lexicons, m: &Matches, terms: &[TermScore], sum: f64) -> 
         let agent = s.agent_after(ts, &["from", "by"]);
         (agent, Some("target-only construction ('faced', 'drew')"))
     } else if let Some(ks) = key_start {
-        match m.actors.iter().position(|a| a.tok.end <= ks) {
+        let actor_before =
+            (0..m.actors.len()).find(|&a| m.actors[a].tok.end <= ks && !venues.contains(&a));
+        match actor_before {
             Some(a) => (Some(a), Some("first actor before the tone term")),
             None => (None, Some("none: no actor before the tone term")),
         }
-    } else if s.described(0) {
-        (None, Some("none: the actor is only described"))
     } else {
-        (Some(0), Some("first actor (no tone term)"))
+        let first = (0..m.actors.len()).find(|a| !venues.contains(a));
+        match first {
+            Some(a) if !s.described(a) => (Some(a), Some("first actor (no tone term)")),
+            Some(_) => (None, Some("none: the actor is only described")),
+            None => (None, Some("none: only a venue is named")),
+        }
     };
 
     let root = |i: usize| lex.actors()[m.actors[i].actor].root;
@@ -179,7 +185,7 @@ pub fn attribute(lex: &Lexicons, m: &Matches, terms: &[TermScore], sum: f64) -> 
         return out; // no stance, no targets
     }
     let candidates: Vec<usize> = (0..m.actors.len())
-        .filter(|&i| !taken.contains(&root(i)) && !relayed_by.contains(&i))
+        .filter(|&i| !taken.contains(&root(i)) && !relayed_by.contains(&i) && !venues.contains(&i))
         .collect();
     let primary: Vec<usize> = match preset_targets {
         Some(t) => t,
@@ -339,6 +345,22 @@ impl Sentence<'_> {
             last += 1;
         }
         (first..=last).collect()
+    }
+
+    /// Whether the mention is a venue: a place alias (a capital, a seat of
+    /// government) right after "in" or "at" ("a summit in Addis Ababa",
+    /// "talks at the Kremlin").
+    fn venue(&self, a: usize) -> bool {
+        let h = &self.m.actors[a];
+        let Some(alias) = h.alias else {
+            return false;
+        };
+        if !self.lex.aliases()[alias].place {
+            return false;
+        }
+        let s = h.tok.start;
+        let prep = |i: usize| matches!(self.word(i), "in" | "at");
+        (s >= 1 && prep(s - 1)) || (s >= 2 && self.word(s - 1) == "the" && prep(s - 2))
     }
 
     /// Whether the mention is followed by a possessive `'s` (or `'`).
@@ -698,6 +720,42 @@ mod tests {
         assert_eq!(
             roles("Russia and China agreed to deepen ties."),
             r(Some("RUS"), &["CHN"], &["CHN"])
+        );
+    }
+
+    #[test]
+    fn a_capital_named_as_venue_is_neither_source_nor_target() {
+        let l = Lexicons::from_texts(&LexiconTexts {
+            actors: "id,name,kind,parent,alias,case,valid_from,valid_to,place\n\
+                     ETH,Ethiopia,state,,Addis Ababa,,,,capital\nETH,Ethiopia,state,,Ethiopia,,,,\n\
+                     KEN,Kenya,state,,Kenya,,,,\nSOM,Somalia,state,,Somalia,,,,\n"
+                .into(),
+            tone: "term,weight,category\ncondemn*,-2,disapprove\n".into(),
+            modifiers: "word,kind,factor\nsaid,speech,1\n".into(),
+            boilerplate: String::new(),
+            origins: FILE_NAMES.map(|f| f.to_string()),
+        })
+        .unwrap();
+        let roles = |text: &str| {
+            let sc = Scorer::new(&l).score_sentence(text, None);
+            let id = |i: &usize| l.actors()[sc.matches.actors[*i].actor].id.clone();
+            let a = &sc.attribution;
+            (
+                a.source.as_ref().map(id),
+                a.targets.iter().map(id).collect::<Vec<_>>(),
+            )
+        };
+        assert_eq!(
+            roles("At a summit in Addis Ababa, Kenya condemned Somalia."),
+            (Some("KEN".into()), vec!["SOM".into()])
+        );
+        assert_eq!(
+            roles("Addis Ababa condemned Somalia."),
+            (Some("ETH".into()), vec!["SOM".into()])
+        );
+        assert_eq!(
+            roles("Kenya condemned a raid in Ethiopia."),
+            (Some("KEN".into()), vec!["ETH".into()])
         );
     }
 

@@ -140,6 +140,10 @@ pub struct Alias {
     pub valid_to: Option<DocDate>,
     /// Line in `actors.csv`.
     pub line: usize,
+    /// The alias names a place that stands for the actor (a capital, a seat
+    /// of government): optional column `place`. "a summit *in* Addis Ababa"
+    /// uses it as a venue, and a venue is neither source nor target.
+    pub place: bool,
     case_form: Vec<char>,
 }
 
@@ -1160,6 +1164,17 @@ fn parse_actors(src: &str, file: &str) -> Result<ActorTables> {
                 )
             })
         };
+        let place_s = t.get(row, "place");
+        let place = match place_s.to_ascii_lowercase().as_str() {
+            "" | "no" => false,
+            "capital" | "seat" | "city" | "yes" => true,
+            _ => {
+                return Err(t.err(
+                    line,
+                    format!("place '{place_s}' is not one of capital, seat, city (or empty)"),
+                ));
+            }
+        };
         let valid_from = date("valid_from")?;
         let valid_to = date("valid_to")?;
         if let (Some(f), Some(to)) = (valid_from, valid_to)
@@ -1184,6 +1199,7 @@ fn parse_actors(src: &str, file: &str) -> Result<ActorTables> {
             valid_from,
             valid_to,
             line,
+            place,
             case_form: fold_keep_case(surface).chars().collect(),
         });
     }
