@@ -444,8 +444,14 @@ fn missing_input_and_unknown_extension_are_usage_errors() {
 
 #[test]
 fn explain_shows_terms_rules_and_roles() {
+    // Leaders' names resolve by date: without one, Biden is no actor.
     stance()
         .args(["explain", "Biden has called Kim a “thug”."])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("targets:  (none)"));
+    stance()
+        .args(["explain", "--date", "2021-01-08", "Biden has called Kim a “thug”."])
         .assert()
         .success()
         .stdout(
