@@ -1,6 +1,7 @@
 //! The `stance` command line: parses arguments and calls the library.
 //! Each subcommand lives in its own file under `src/cmd/`.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -20,7 +21,13 @@ fn main() -> ExitCode {
             if broken_pipe {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("stance: error: {err:#}");
+            // Ctrl-C or SIGTERM during `stance score`: 130 or 143.
+            if let Some(interrupted) = err.downcast_ref::<cmd::score::Interrupted>() {
+                let _ = writeln!(std::io::stderr(), "stance: {interrupted}");
+                return ExitCode::from(interrupted.exit_code());
+            }
+            // writeln!, not eprintln!, which would panic on a closed stderr.
+            let _ = writeln!(std::io::stderr(), "stance: error: {err:#}");
             let usage = err.chain().any(|c| {
                 matches!(
                     c.downcast_ref::<stancemeter::Error>(),

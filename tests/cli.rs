@@ -451,7 +451,12 @@ fn explain_shows_terms_rules_and_roles() {
         .success()
         .stdout(predicate::str::contains("targets:  (none)"));
     stance()
-        .args(["explain", "--date", "2021-01-08", "Biden has called Kim a “thug”."])
+        .args([
+            "explain",
+            "--date",
+            "2021-01-08",
+            "Biden has called Kim a “thug”.",
+        ])
         .assert()
         .success()
         .stdout(

@@ -1,8 +1,9 @@
 //! `stance eval`: accuracy against gold-labelled sentences.
 
-use std::path::PathBuf;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 
-use stancemeter::eval::{LABELS, evaluate, read_gold};
+use stancemeter::eval::{EvalReport, LABELS, Prf, evaluate, read_gold};
 use stancemeter::output::{AtomicFile, CellPolicy, CsvFile};
 
 const AFTER_HELP: &str = "\
@@ -56,26 +57,67 @@ pub struct Args {
 }
 
 /// Runs `stance eval`.
+///
+/// The errors file is written and the gates are checked whatever happens to
+/// standard output: with `stance eval ... | head -1` the pipe closes early,
+/// which is not an error (exit 0), but a gate that fails still exits 1.
 pub fn run(a: Args) -> anyhow::Result<()> {
     let lex = super::load_lexicons(a.lexicons.as_deref())?;
     let gold = read_gold(&a.gold)?;
     let r = evaluate(&lex, &gold);
-    println!("{} items from {}", r.items, a.gold.display());
-    println!();
-    println!(
+    let wrong = write_errors(&a.errors, &r)?;
+    let printed = print_report(&mut std::io::stdout().lock(), &a, &r, wrong);
+
+    let mut failed = Vec::new();
+    let mut gate = |name: &str, value: f64, min: Option<f64>| {
+        if let Some(m) = min
+            && value < m
+        {
+            failed.push(format!("{name} {value:.3} < {m}"));
+        }
+    };
+    gate("tone accuracy", r.tone_accuracy(), a.min_tone_acc);
+    gate("actor F1", r.actors.f1(), a.min_actor_f1);
+    gate("source accuracy", r.source_accuracy(), a.min_source_acc);
+    gate("target F1", r.targets.f1(), a.min_target_f1);
+    if !failed.is_empty() {
+        anyhow::bail!("below the minimum: {}", failed.join(", "));
+    }
+    // A closed pipe comes back as an io error that main.rs turns into exit 0.
+    printed?;
+    Ok(())
+}
+
+/// Prints the metrics with `writeln!` (not `println!`, which panics when
+/// the reader of a pipe has gone).
+fn print_report(
+    out: &mut impl Write,
+    a: &Args,
+    r: &EvalReport,
+    wrong: usize,
+) -> std::io::Result<()> {
+    writeln!(out, "{} items from {}", r.items, a.gold.display())?;
+    writeln!(out)?;
+    writeln!(
+        out,
         "tone     accuracy {:.3}   macro-F1 {:.3}",
         r.tone_accuracy(),
         r.tone_macro_f1()
-    );
-    println!("         gold \\ predicted  conciliatory  neutral  hostile");
+    )?;
+    writeln!(
+        out,
+        "         gold \\ predicted  conciliatory  neutral  hostile"
+    )?;
     for (i, l) in LABELS.iter().enumerate() {
-        println!(
+        writeln!(
+            out,
             "         {l:<18} {:>12} {:>8} {:>8}",
             r.confusion[i][0], r.confusion[i][1], r.confusion[i][2]
-        );
+        )?;
     }
-    let prf = |name: &str, p: &stancemeter::eval::Prf| {
-        println!(
+    let prf = |out: &mut dyn Write, name: &str, p: &Prf| {
+        writeln!(
+            out,
             "{name:<8} precision {:.3}   recall {:.3}   F1 {:.3}   (tp {}, fp {}, fn {})",
             p.precision(),
             p.recall(),
@@ -83,18 +125,25 @@ pub fn run(a: Args) -> anyhow::Result<()> {
             p.tp,
             p.fp,
             p.r#fn
-        );
+        )
     };
-    prf("actors", &r.actors);
-    println!("source   accuracy {:.3}", r.source_accuracy());
-    prf("targets", &r.targets);
+    prf(out, "actors", &r.actors)?;
+    writeln!(out, "source   accuracy {:.3}", r.source_accuracy())?;
+    prf(out, "targets", &r.targets)?;
+    writeln!(
+        out,
+        "\n{wrong} item(s) wrong somewhere: see {}",
+        a.errors.display()
+    )
+}
 
-    let dir = match a.errors.parent() {
+/// Writes every item that is wrong somewhere to `path`; returns how many.
+fn write_errors(path: &Path, r: &EvalReport) -> anyhow::Result<usize> {
+    let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let name = a
-        .errors
+    let name = path
         .file_name()
         .ok_or_else(|| anyhow::anyhow!("--errors needs a file name"))?
         .to_string_lossy()
@@ -138,22 +187,5 @@ pub fn run(a: Args) -> anyhow::Result<()> {
     }
     let file: AtomicFile = f.finish()?;
     file.commit()?;
-    println!("\n{n} item(s) wrong somewhere: see {}", a.errors.display());
-
-    let mut failed = Vec::new();
-    let mut gate = |name: &str, value: f64, min: Option<f64>| {
-        if let Some(m) = min
-            && value < m
-        {
-            failed.push(format!("{name} {value:.3} < {m}"));
-        }
-    };
-    gate("tone accuracy", r.tone_accuracy(), a.min_tone_acc);
-    gate("actor F1", r.actors.f1(), a.min_actor_f1);
-    gate("source accuracy", r.source_accuracy(), a.min_source_acc);
-    gate("target F1", r.targets.f1(), a.min_target_f1);
-    if !failed.is_empty() {
-        anyhow::bail!("below the minimum: {}", failed.join(", "));
-    }
-    Ok(())
+    Ok(n)
 }

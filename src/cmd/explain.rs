@@ -47,9 +47,10 @@ fn parse_date(s: &str) -> Result<DocDate, String> {
 pub fn run(a: Args) -> anyhow::Result<()> {
     let lex = super::load_lexicons(a.lexicons.as_deref())?;
     let text = if a.text.len() == 1 && a.text[0] == "-" {
-        let mut s = String::new();
-        std::io::stdin().read_to_string(&mut s)?;
-        s
+        // Invalid UTF-8 is replaced (U+FFFD), as in the corpus readers.
+        let mut bytes = Vec::new();
+        std::io::stdin().read_to_end(&mut bytes)?;
+        String::from_utf8_lossy(&bytes).into_owned()
     } else {
         a.text.join(" ")
     };

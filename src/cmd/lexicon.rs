@@ -1,5 +1,6 @@
 //! `stance lexicon`: check lexicon files, or export the defaults to edit.
 
+use std::io::Write;
 use std::path::PathBuf;
 
 use stancemeter::lexicon::{
@@ -47,26 +48,30 @@ pub fn run(a: Args) -> anyhow::Result<()> {
     match a.action {
         Action::Check { dir } => {
             let lex = super::load_lexicons(dir.as_deref())?;
+            // A closed pipe (`stance lexicon check | head -1`) is an io error
+            // that main.rs turns into exit 0, not a panic as with println!.
+            let mut out = std::io::stdout().lock();
             for s in lex.sources() {
-                println!(
+                writeln!(
+                    out,
                     "{:<16} {:>6} entries  from {}  sha256 {}",
                     s.file,
                     s.entries,
                     s.origin,
                     &s.sha256[..16]
-                );
+                )?;
             }
             let report = lex.check();
-            println!();
+            writeln!(out)?;
             for (what, n) in &report.counts {
-                println!("{what:<40} {n:>6}");
+                writeln!(out, "{what:<40} {n:>6}")?;
             }
             if report.warnings.is_empty() {
-                println!("\nOK: no problems found.");
+                writeln!(out, "\nOK: no problems found.")?;
             } else {
-                println!("\n{} warning(s):", report.warnings.len());
+                writeln!(out, "\n{} warning(s):", report.warnings.len())?;
                 for w in &report.warnings {
-                    println!("  {w}");
+                    writeln!(out, "  {w}")?;
                 }
             }
             Ok(())
@@ -81,10 +86,15 @@ pub fn run(a: Args) -> anyhow::Result<()> {
             ];
             for (name, text) in FILE_NAMES.iter().zip(texts) {
                 let mut f = stancemeter::output::AtomicFile::create(&dir, name)?;
-                std::io::Write::write_all(&mut f, text.as_bytes())?;
+                f.write_all(text.as_bytes())?;
                 f.commit()?;
             }
-            println!("Wrote {} to {}", FILE_NAMES.join(", "), dir.display());
+            writeln!(
+                std::io::stdout().lock(),
+                "Wrote {} to {}",
+                FILE_NAMES.join(", "),
+                dir.display()
+            )?;
             Ok(())
         }
     }

@@ -5,6 +5,7 @@ use clap::{Parser, Subcommand};
 pub mod eval;
 pub mod explain;
 pub mod lexicon;
+pub mod plot;
 pub mod score;
 
 const ABOUT: &str = "Measure the tone between actors in news: who is conciliatory or hostile toward whom, by period.";
@@ -23,6 +24,7 @@ Start with:
   stance explain \"Biden has called Kim a 'thug'.\"   see how one sentence is scored
   stance lexicon export my-lexicons             copy the default lexicons to edit them
   stance eval gold.jsonl                        measure accuracy against labelled sentences
+  stance plot stance-out -o stance.svg          chart stance over time from a scored directory
 
 Exit codes: 0 success (also when some records were rejected; they are reported),
 1 runtime error, 2 usage error.";
@@ -41,6 +43,7 @@ enum Command {
     Explain(explain::Args),
     Eval(eval::Args),
     Lexicon(lexicon::Args),
+    Plot(plot::Args),
 }
 
 /// Runs the chosen subcommand.
@@ -50,6 +53,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Explain(a) => explain::run(a),
         Command::Eval(a) => eval::run(a),
         Command::Lexicon(a) => lexicon::run(a),
+        Command::Plot(a) => plot::run(a),
     }
 }
 

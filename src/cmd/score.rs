@@ -1,6 +1,6 @@
 //! `stance score`: score a corpus and write the tables.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
@@ -10,6 +10,8 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 use stancemeter::aggregate::PeriodKind;
 use stancemeter::corpus::{Corpus, DocDate, Format, ReadOptions};
+use stancemeter::output::wide::{self, DYADS_WIDE_FILE, STANCE_WIDE_FILE, WideMetric, WideOptions};
+use stancemeter::output::xlsx::{self, XLSX_FILE};
 use stancemeter::output::{
     self, ACTORS_FILE, CellPolicy, DYADS_FILE, REJECTS_FILE, RUN_FILE, SENTENCES_FILE,
 };
@@ -32,10 +34,17 @@ Outputs (in -o DIR):
                   net_stance
   sentences.csv   with --sentences: doc_id,date,sentence_no,text,tone,label,source,
                   targets,actors,evidence
+  stance_wide.csv one row per period, one column per actor (net stance as source; see
+                  --wide-actors, --wide-metric); periods without data have empty cells
+  dyads_wide.csv  one row per period, one column per SRC→TGT pair among the top pairs
+  stance.xlsx     with --xlsx: the tables as sheets plus native line charts
   rejects.csv     records that could not be read: input,location,reason
-  run.json        inputs, counts, rejects by reason, timings, lexicon checksums
+  run.json        inputs, counts, rejects by reason, invalid UTF-8 replaced, timings,
+                  lexicon checksums
 net_stance = (conciliatory - hostile) / sentences; mean_tone is in [-1, 1].
 Tables are written atomically; the same input gives byte-identical tables at any --threads.
+Ctrl-C (SIGINT) or SIGTERM stops the run with exit code 130 or 143: its temporary files are
+removed and tables from an earlier run are left as they were.
 
 Examples:
   stance score examples/news -o stance-out
@@ -124,6 +133,29 @@ pub struct Args {
     #[arg(long)]
     raw_cells: bool,
 
+    /// Actors (ids, comma-separated) for the columns of stance_wide.csv and the charts;
+    /// default: the actors with most sentences as source.
+    #[arg(long, value_name = "IDS", value_delimiter = ',')]
+    wide_actors: Vec<String>,
+
+    /// What stance_wide.csv holds per period and actor: net_stance, mean_tone or sentences.
+    #[arg(long, value_name = "METRIC", default_value = "net_stance", value_parser = parse_metric)]
+    wide_metric: WideMetric,
+
+    /// How many dyads dyads_wide.csv (and the dyad chart) shows, by volume.
+    #[arg(long, value_name = "N", default_value_t = wide::DEFAULT_TOP)]
+    wide_top: usize,
+
+    /// Write CSVs that open correctly by double-click in Excel: a UTF-8 byte-order mark
+    /// (Excel otherwise garbles "Pyongyang’s" and non-Latin names), formula-safe cells.
+    #[arg(long, conflicts_with = "raw_cells")]
+    excel: bool,
+
+    /// Also write stance.xlsx: the tables as sheets, and native line charts of net stance
+    /// over time for the top actors and dyads.
+    #[arg(long)]
+    xlsx: bool,
+
     /// No progress and no summary on the terminal.
     #[arg(short, long)]
     quiet: bool,
@@ -137,6 +169,10 @@ fn parse_date(s: &str) -> Result<DocDate, String> {
     DocDate::parse(s).ok_or_else(|| format!("cannot read date '{s}'; write it as YYYY-MM-DD"))
 }
 
+fn parse_metric(s: &str) -> Result<WideMetric, String> {
+    s.parse::<WideMetric>().map_err(|e| e.to_string())
+}
+
 fn parse_format(s: &str) -> Result<Format, String> {
     s.parse::<Format>().map_err(|e| e.to_string())
 }
@@ -148,9 +184,33 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         Some(id) => Some(super::speaker_index(&lex, id)?),
         None => None,
     };
-    let mut files = vec![ACTORS_FILE, DYADS_FILE, RUN_FILE, REJECTS_FILE];
+    let mut files = vec![
+        ACTORS_FILE,
+        DYADS_FILE,
+        RUN_FILE,
+        REJECTS_FILE,
+        STANCE_WIDE_FILE,
+        DYADS_WIDE_FILE,
+    ];
     if a.sentences {
         files.push(SENTENCES_FILE);
+    }
+    if a.xlsx {
+        files.push(XLSX_FILE);
+    }
+    let wide_opts = WideOptions {
+        actors: (!a.wide_actors.is_empty()).then(|| {
+            a.wide_actors
+                .iter()
+                .map(|s| s.trim().to_ascii_uppercase())
+                .collect()
+        }),
+        metric: a.wide_metric,
+        top: a.wide_top,
+        period: a.period,
+    };
+    if let Some(ids) = &wide_opts.actors {
+        wide::resolve_actors(&lex, ids)?;
     }
     let options = ReadOptions {
         format: a.format,
@@ -162,7 +222,12 @@ pub fn run(a: Args) -> anyhow::Result<()> {
     };
     let corpus = Corpus::open(&a.inputs, options)?;
     output::prepare_dir(&a.output, &files, a.force)?;
-    let cells = CellPolicy { raw: a.raw_cells };
+    // From here on temporary files exist: SIGINT/SIGTERM stop the run cleanly.
+    interrupt::install(&a.output, &files)?;
+    let cells = CellPolicy {
+        raw: a.raw_cells,
+        bom: a.excel,
+    };
     let input_files: Vec<String> = corpus
         .files()
         .iter()
@@ -175,6 +240,7 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         .collect();
     let total_bytes = corpus.total_bytes();
     let bytes_read = corpus.bytes_read();
+    let invalid_utf8 = corpus.invalid_utf8();
 
     let pipeline = Pipeline::new(
         lex,
@@ -195,15 +261,28 @@ pub fn run(a: Args) -> anyhow::Result<()> {
     let mut rejects = output::rejects_file(&a.output, cells)?;
 
     let progress = Progress::new(a.quiet, total_bytes);
-    let totals = pipeline.run(corpus, &mut |event| {
+    let result = pipeline.run(corpus, &mut |event| {
+        if let Some(signal) = interrupt::pending() {
+            // Stops the run; the temporary files are deleted as they drop.
+            return Err(stancemeter::Error::Other(format!(
+                "interrupted by {}",
+                interrupt::signal_name(signal)
+            )));
+        }
         match event {
             Event::Reject(r) => {
                 output::write_reject(&mut rejects, r)?;
                 if a.strict {
+                    let reason = format!("{} (stopped by --strict)", r.reason);
+                    if r.location.is_empty() {
+                        // A whole file: "input: reason", as in the warning
+                        // (Error::Record would print an empty location).
+                        return Err(stancemeter::Error::Other(format!("{}: {reason}", r.input)));
+                    }
                     return Err(stancemeter::Error::Record {
                         input: r.input.clone(),
                         location: r.location.clone(),
-                        reason: format!("{} (stopped by --strict)", r.reason),
+                        reason,
                     });
                 }
             }
@@ -217,8 +296,12 @@ pub fn run(a: Args) -> anyhow::Result<()> {
             }
         }
         Ok(())
-    })?;
+    });
     progress.finish();
+    let totals = match result {
+        Ok(totals) => totals,
+        Err(e) => return Err(interrupt::check().err().unwrap_or_else(|| e.into())),
+    };
 
     let lex = pipeline.lexicons();
     let agg = &totals.aggregates;
@@ -249,25 +332,50 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         "boilerplate_lines_dropped": c.boilerplate_lines,
         "repeated_lines_dropped": c.repeated_lines,
         "wrapped_line_breaks_joined": c.joined_lines,
+        "long_sentences_cut": c.long_sentences_cut,
         "text_bytes": c.text_bytes,
+        "invalid_utf8": {
+            "documents": invalid_utf8.documents(),
+            "sequences_replaced": invalid_utf8.sequences(),
+            "examples": invalid_utf8.examples(),
+        },
         "elapsed_seconds": (totals.elapsed.as_secs_f64() * 1000.0).round() / 1000.0,
         "threads": totals.threads,
         "lexicons": lex.sources(),
     });
 
-    // Everything is complete: now commit all files together.
+    // Everything is complete: now commit all files together. A signal that
+    // arrives from here on waits for the commit (a few renames) to finish,
+    // so the tables are either all new or all from the earlier run.
+    let end_phase = interrupt::end_phase();
+    interrupt::check()?;
     let mut done = vec![
         output::write_actors(&a.output, lex, agg, cells)?,
         output::write_dyads(&a.output, lex, agg, cells)?,
         rejects.finish()?,
     ];
-    if let Some(w) = sentences {
-        done.push(w.finish()?);
+    done.extend(wide::write_wide(&a.output, lex, agg, &wide_opts, cells)?);
+    let mut sentences_file = sentences.map(|w| w.finish()).transpose()?;
+    if a.xlsx {
+        let back = match sentences_file.as_mut() {
+            Some(f) => Some(f.flushed_temp_path()?.to_path_buf()),
+            None => None,
+        };
+        done.push(xlsx::write_xlsx(
+            &a.output,
+            lex,
+            agg,
+            &wide_opts,
+            back.as_deref(),
+        )?);
     }
+    done.extend(sentences_file);
     done.push(output::write_json(&a.output, RUN_FILE, &run_json)?);
     for f in done {
         f.commit().context("writing the output tables")?;
     }
+    interrupt::committed();
+    drop(end_phase);
 
     if totals.rejected() > 0 {
         let reasons: Vec<String> = totals
@@ -275,24 +383,46 @@ pub fn run(a: Args) -> anyhow::Result<()> {
             .iter()
             .map(|(k, v)| format!("{} {k}", v.count))
             .collect();
-        eprintln!(
+        warn(&format!(
             "stance: warning: {} record(s) skipped ({}); see {}",
             totals.rejected(),
             reasons.join(", "),
             a.output.join(REJECTS_FILE).display()
-        );
+        ));
+    }
+    if invalid_utf8.documents() > 0 {
+        warn(&format!(
+            "stance: warning: {} document(s) had invalid UTF-8: {} byte sequence(s) replaced by U+FFFD (first: {}; see {})",
+            invalid_utf8.documents(),
+            invalid_utf8.sequences(),
+            invalid_utf8.examples().first().map_or("", String::as_str),
+            a.output.join(RUN_FILE).display()
+        ));
     }
     if !a.quiet {
-        print_summary(&a, &pipeline, &totals);
+        // A closed stdout (`stance score ... | head -1`) ends here with an
+        // io error that main.rs turns into exit 0: the tables are written.
+        print_summary(&mut std::io::stdout().lock(), &a, &pipeline, &totals)?;
     }
     Ok(())
 }
 
-fn print_summary(a: &Args, pipeline: &Pipeline, totals: &stancemeter::pipeline::RunTotals) {
+/// A line on standard error; a closed stderr is no reason to fail a run.
+fn warn(line: &str) {
+    let _ = writeln!(std::io::stderr(), "{line}");
+}
+
+fn print_summary(
+    out: &mut impl Write,
+    a: &Args,
+    pipeline: &Pipeline,
+    totals: &stancemeter::pipeline::RunTotals,
+) -> std::io::Result<()> {
     let c = &totals.aggregates.counters;
     let secs = totals.elapsed.as_secs_f64();
     let mb = c.text_bytes as f64 / 1e6;
-    println!(
+    writeln!(
+        out,
         "Scored {} documents, {} sentences ({:.0}% naming an actor) in {:.2} s ({:.1} MB/s, {} threads).",
         c.documents,
         c.sentences,
@@ -304,19 +434,26 @@ fn print_summary(a: &Args, pipeline: &Pipeline, totals: &stancemeter::pipeline::
         secs,
         if secs > 0.0 { mb / secs } else { 0.0 },
         totals.threads
-    );
-    println!(
+    )?;
+    writeln!(
+        out,
         "Sentences: {} conciliatory, {} neutral, {} hostile. Undated documents: {}.",
         c.conciliatory, c.neutral, c.hostile, c.undated_documents
-    );
+    )?;
     let top = output::top_sources(pipeline.lexicons(), &totals.aggregates, 10);
     if !top.is_empty() {
-        println!("\nTop actors as source (net stance = (conciliatory - hostile) / sentences):");
+        writeln!(
+            out,
+            "\nTop actors as source (net stance = (conciliatory - hostile) / sentences):"
+        )?;
         for (id, name, n, net) in top {
-            println!("  {id:<10} {name:<28} {n:>8} sentences   net stance {net:+.2}");
+            writeln!(
+                out,
+                "  {id:<10} {name:<28} {n:>8} sentences   net stance {net:+.2}"
+            )?;
         }
     }
-    println!("\nTables written to {}", a.output.display());
+    writeln!(out, "\nTables written to {}", a.output.display())
 }
 
 /// A progress bar on a terminal; a line every 10 seconds otherwise.
@@ -354,11 +491,11 @@ impl Progress {
             b.set_message(format!("{documents} docs"));
         } else if self.log && self.last.get().elapsed() >= Duration::from_secs(10) {
             self.last.set(Instant::now());
-            eprintln!(
+            warn(&format!(
                 "stance: {documents} documents, {:.1} MB read, {:.0} s",
                 bytes as f64 / 1e6,
                 self.start.elapsed().as_secs_f64()
-            );
+            ));
         }
     }
 
@@ -366,5 +503,177 @@ impl Progress {
         if let Some(b) = &self.bar {
             b.finish_and_clear();
         }
+    }
+}
+
+/// The run was stopped by SIGINT or SIGTERM; main.rs exits with 128 + the
+/// signal number (130, 143) after printing this.
+#[derive(Debug)]
+pub struct Interrupted {
+    /// The signal number.
+    pub signal: i32,
+    /// The output directory, for the message.
+    pub output: PathBuf,
+}
+
+impl std::fmt::Display for Interrupted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "interrupted by {}: no table was written; earlier tables in {} are untouched",
+            interrupt::signal_name(self.signal),
+            self.output.display()
+        )
+    }
+}
+
+impl std::error::Error for Interrupted {}
+
+impl Interrupted {
+    /// The process exit code: 128 + the signal number.
+    pub fn exit_code(&self) -> u8 {
+        u8::try_from(128 + self.signal).unwrap_or(1)
+    }
+}
+
+mod interrupt {
+    //! Stopping on SIGINT (Ctrl-C) or SIGTERM without leaving a partial table.
+    //!
+    //! The signal handler only stores the signal number. The run checks it at
+    //! every pipeline event (at least once per batch of documents) and stops
+    //! with an error: the temporary files (`.<table>.XXXX.tmp`, see
+    //! [`AtomicFile`](stancemeter::output::AtomicFile)) are deleted as they
+    //! drop, no table is renamed into place, and main.rs exits with 128 +
+    //! the signal. Should the run not
+    //! stop within [`GRACE`] (a batch stuck on a huge document, a blocked
+    //! read), a watchdog thread deletes the temporary files this run created
+    //! and exits by itself. The commit at the end (a few renames) holds
+    //! [`end_phase`], so the watchdog never cuts it in half.
+
+    use std::collections::HashSet;
+    use std::path::{Path, PathBuf};
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use std::sync::{Mutex, MutexGuard};
+    use std::time::Duration;
+
+    use signal_hook::consts::{SIGINT, SIGTERM};
+
+    /// The last signal received, 0 for none.
+    static SIGNAL: AtomicUsize = AtomicUsize::new(0);
+    /// Held while the tables are written and committed.
+    static END_PHASE: Mutex<()> = Mutex::new(());
+    /// Set once every table is renamed into place.
+    static COMMITTED: AtomicBool = AtomicBool::new(false);
+    /// The output directory, for messages.
+    static OUTPUT: Mutex<PathBuf> = Mutex::new(PathBuf::new());
+    /// How long the run gets to stop by itself after a signal.
+    pub const GRACE: Duration = Duration::from_secs(3);
+
+    /// Installs the handlers and the watchdog for a run writing `files`
+    /// into `dir`. Temporary files already in `dir` (left by another run)
+    /// are never touched.
+    pub fn install(dir: &Path, files: &[&str]) -> anyhow::Result<()> {
+        *OUTPUT.lock().unwrap_or_else(|e| e.into_inner()) = dir.to_path_buf();
+        for signal in [SIGINT, SIGTERM] {
+            signal_hook::flag::register_usize(signal, &SIGNAL, signal as usize)
+                .map_err(|e| anyhow::anyhow!("cannot handle signal {signal}: {e}"))?;
+        }
+        let names: Vec<String> = files.iter().map(|f| f.to_string()).collect();
+        let before: HashSet<PathBuf> = temp_files(dir, &names).into_iter().collect();
+        let dir = dir.to_path_buf();
+        std::thread::Builder::new()
+            .name("stance-signals".into())
+            .spawn(move || watchdog(&dir, &names, &before))
+            .map_err(|e| anyhow::anyhow!("cannot start the signal watchdog: {e}"))?;
+        Ok(())
+    }
+
+    /// The signal received, if any.
+    pub fn pending() -> Option<i32> {
+        match SIGNAL.load(Ordering::SeqCst) {
+            0 => None,
+            s => i32::try_from(s).ok(),
+        }
+    }
+
+    /// `Err(Interrupted)` when a signal has arrived.
+    pub fn check() -> anyhow::Result<()> {
+        match pending() {
+            Some(signal) => Err(anyhow::Error::new(super::Interrupted {
+                signal,
+                output: OUTPUT.lock().map(|o| o.clone()).unwrap_or_default(),
+            })),
+            None => Ok(()),
+        }
+    }
+
+    /// Records that every table is in place: a signal now only ends the
+    /// process.
+    pub fn committed() {
+        COMMITTED.store(true, Ordering::SeqCst);
+    }
+
+    /// Holds off the watchdog while the tables are committed.
+    pub fn end_phase() -> MutexGuard<'static, ()> {
+        END_PHASE.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// `SIGINT`, `SIGTERM`, or the number.
+    pub fn signal_name(signal: i32) -> String {
+        match signal {
+            SIGINT => "SIGINT".to_string(),
+            SIGTERM => "SIGTERM".to_string(),
+            n => format!("signal {n}"),
+        }
+    }
+
+    /// The temporary files of `names` in `dir`.
+    fn temp_files(dir: &Path, names: &[String]) -> Vec<PathBuf> {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return Vec::new();
+        };
+        entries
+            .filter_map(|e| e.ok())
+            .filter(|e| {
+                let name = e.file_name();
+                let name = name.to_string_lossy();
+                name.ends_with(".tmp") && names.iter().any(|n| name.starts_with(&format!(".{n}.")))
+            })
+            .map(|e| e.path())
+            .collect()
+    }
+
+    /// Waits for a signal, gives the run [`GRACE`] to stop by itself, then
+    /// deletes this run's temporary files and exits.
+    fn watchdog(dir: &Path, names: &[String], before: &HashSet<PathBuf>) {
+        let signal = loop {
+            if let Some(signal) = pending() {
+                break signal;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        std::thread::sleep(GRACE);
+        // The run did not stop in time. Wait for a commit in progress.
+        let _end = end_phase();
+        if COMMITTED.load(Ordering::SeqCst) {
+            super::warn(&format!(
+                "stance: interrupted by {} after the tables were written",
+                signal_name(signal)
+            ));
+            std::process::exit(128 + signal);
+        }
+        for path in temp_files(dir, names) {
+            if !before.contains(&path) {
+                let _ = std::fs::remove_file(path);
+            }
+        }
+        super::warn(&format!(
+            "stance: {}",
+            super::Interrupted {
+                signal,
+                output: dir.to_path_buf(),
+            }
+        ));
+        std::process::exit(128 + signal);
     }
 }

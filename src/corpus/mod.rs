@@ -16,6 +16,12 @@
 //! a time and never the whole corpus. A bad record (not JSON, no text field,
 //! an unreadable date, too big) does not stop the run: it is yielded as a
 //! [`Reject`] naming the file and line, for the caller to count and report.
+//!
+//! Memory stays bounded whatever the input: a JSONL line or CSV record over
+//! [`ReadOptions::max_doc_bytes`] is skipped with a buffer of at most that
+//! size (the bytes past it are counted, not kept) and the next record is
+//! read; a `.txt` file is read up to the limit. Bytes that are invalid in a
+//! file's encoding are replaced by U+FFFD and counted in [`InvalidUtf8`].
 
 mod date;
 
@@ -29,8 +35,8 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 /// The default for [`ReadOptions::max_doc_bytes`]: 32 MiB.
 pub const DEFAULT_MAX_DOC_BYTES: usize = 32 * 1024 * 1024;
@@ -103,6 +109,91 @@ impl fmt::Display for Reject {
             write!(f, "{}: {}: {}", self.input, self.location, self.reason)
         }
     }
+}
+
+/// How much invalid text was repaired in the documents read: byte
+/// sequences that are not valid in the file's encoding (invalid UTF-8 in a
+/// UTF-8 file, an unpaired surrogate in UTF-16) are replaced by U+FFFD and
+/// counted here instead of rejecting the document.
+///
+/// [`Corpus::invalid_utf8`] gives a shared handle that the reader updates
+/// as it goes (only for documents it yields, not for rejects).
+///
+/// ```
+/// use stancemeter::corpus::{Corpus, ReadOptions};
+///
+/// let dir = tempfile::tempdir()?;
+/// std::fs::write(
+///     dir.path().join("wire.jsonl"),
+///     b"{\"id\": \"w1\", \"text\": \"caf\xe9 and \xff\xfe\"}\n{\"id\": \"w2\", \"text\": \"ok\"}\n",
+/// )?;
+/// let corpus = Corpus::open(&[dir.path().join("wire.jsonl")], ReadOptions::default())?;
+/// let invalid = corpus.invalid_utf8();
+/// let docs: Vec<_> = corpus.collect();
+/// // \xe9 and each of \xff, \xfe is invalid on its own.
+/// assert_eq!(docs[0].as_ref().unwrap().text, "caf\u{fffd} and \u{fffd}\u{fffd}");
+/// assert_eq!((invalid.documents(), invalid.sequences()), (1, 3));
+/// assert_eq!(invalid.examples(), [format!("{}: line 1", dir.path().join("wire.jsonl").display())]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Default)]
+pub struct InvalidUtf8 {
+    documents: AtomicU64,
+    sequences: AtomicU64,
+    examples: Mutex<Vec<String>>,
+}
+
+impl InvalidUtf8 {
+    /// How many `input: location`s [`examples`](InvalidUtf8::examples) keeps.
+    pub const MAX_EXAMPLES: usize = 5;
+
+    /// Documents with at least one replaced sequence.
+    pub fn documents(&self) -> u64 {
+        self.documents.load(Ordering::Relaxed)
+    }
+
+    /// Invalid byte sequences replaced by U+FFFD, in all documents.
+    pub fn sequences(&self) -> u64 {
+        self.sequences.load(Ordering::Relaxed)
+    }
+
+    /// The first few documents affected, as `input: location` (or `input`
+    /// for a whole file), in reading order.
+    pub fn examples(&self) -> Vec<String> {
+        self.examples
+            .lock()
+            .map(|e| e.clone())
+            .unwrap_or_else(|e| e.into_inner().clone())
+    }
+
+    /// Counts `sequences` replaced in one document at `input: location`.
+    fn add(&self, sequences: u64, input: &str, location: &str) {
+        if sequences == 0 {
+            return;
+        }
+        self.documents.fetch_add(1, Ordering::Relaxed);
+        self.sequences.fetch_add(sequences, Ordering::Relaxed);
+        let mut examples = self.examples.lock().unwrap_or_else(|e| e.into_inner());
+        if examples.len() < Self::MAX_EXAMPLES {
+            examples.push(if location.is_empty() {
+                input.to_string()
+            } else {
+                format!("{input}: {location}")
+            });
+        }
+    }
+}
+
+/// The number of invalid UTF-8 sequences in `bytes`: how many U+FFFD
+/// [`String::from_utf8_lossy`] puts in.
+fn invalid_utf8_sequences(bytes: &[u8]) -> u64 {
+    if std::str::from_utf8(bytes).is_ok() {
+        return 0;
+    }
+    bytes
+        .utf8_chunks()
+        .filter(|c| !c.invalid().is_empty())
+        .count() as u64
 }
 
 impl From<Reject> for Error {
@@ -299,6 +390,7 @@ pub struct Corpus {
     entries: VecDeque<Entry>,
     total_bytes: u64,
     bytes_read: Arc<AtomicU64>,
+    invalid_utf8: Arc<InvalidUtf8>,
     current: Option<Open>,
 }
 
@@ -349,6 +441,7 @@ impl Corpus {
             entries: VecDeque::new(),
             total_bytes: 0,
             bytes_read: Arc::new(AtomicU64::new(0)),
+            invalid_utf8: Arc::new(InvalidUtf8::default()),
             current: None,
         };
         for input in inputs {
@@ -379,6 +472,12 @@ impl Corpus {
     /// it reaches [`total_bytes`](Corpus::total_bytes) when reading is done.
     pub fn bytes_read(&self) -> Arc<AtomicU64> {
         Arc::clone(&self.bytes_read)
+    }
+
+    /// A shared tally of invalid text replaced by U+FFFD in the documents
+    /// read so far (see [`InvalidUtf8`]).
+    pub fn invalid_utf8(&self) -> Arc<InvalidUtf8> {
+        Arc::clone(&self.invalid_utf8)
     }
 
     fn add_input(&mut self, input: &Path) -> Result<()> {
@@ -535,8 +634,14 @@ impl Corpus {
             raw
         };
         match file.format {
-            Format::Txt => Source::One(Some(read_txt(&file, reader, &self.options))),
+            Format::Txt => Source::One(Some(read_txt(
+                &file,
+                reader,
+                &self.options,
+                &self.invalid_utf8,
+            ))),
             Format::Jsonl => Source::Jsonl(JsonlSource {
+                invalid_utf8: Arc::clone(&self.invalid_utf8),
                 input: shown,
                 name: file.name.clone(),
                 gzip: file.gzip,
@@ -551,7 +656,8 @@ impl Corpus {
                 } else {
                     b','
                 };
-                CsvSource::open(shown, &file, reader, delimiter, &self.options)
+                let invalid = Arc::clone(&self.invalid_utf8);
+                CsvSource::open(shown, &file, reader, delimiter, &self.options, invalid)
             }
         }
     }
@@ -691,6 +797,7 @@ fn read_txt(
     file: &InputFile,
     reader: Box<dyn Read + Send>,
     options: &ReadOptions,
+    invalid_utf8: &InvalidUtf8,
 ) -> std::result::Result<Document, Reject> {
     let reject = |reason: String| Reject {
         input: file.path.to_string_lossy().into_owned(),
@@ -712,7 +819,8 @@ fn read_txt(
         let more = io::copy(&mut rest, &mut io::sink()).unwrap_or(0);
         return Err(reject(too_big(bytes.len() as u64 + more, max)));
     }
-    let text = decode_text(&bytes).map_err(reject)?;
+    let (text, invalid) = decode_text(&bytes).map_err(reject)?;
+    invalid_utf8.add(invalid, &file.path.to_string_lossy(), "");
     let date = options
         .date
         .or_else(|| DocDate::from_path(&file.name))
@@ -727,28 +835,64 @@ fn read_txt(
 
 /// Decodes a text file: UTF-8 (a BOM stripped), UTF-16 with a BOM, else
 /// windows-1252. A file with NUL bytes (not UTF-16) is binary: an error.
-fn decode_text(bytes: &[u8]) -> std::result::Result<String, String> {
+///
+/// Without a BOM, a file that is not valid UTF-8 is still read as UTF-8 when
+/// its valid multi-byte characters outnumber its invalid sequences (a UTF-8
+/// story with a stray byte keeps its curly quotes); otherwise it is
+/// windows-1252, where every byte is a character. Returns the text and the
+/// number of invalid sequences replaced by U+FFFD.
+fn decode_text(bytes: &[u8]) -> std::result::Result<(String, u64), String> {
+    let binary = || Err("binary file (contains NUL bytes)".to_string());
     if let Some((encoding, bom)) = encoding_rs::Encoding::for_bom(bytes) {
         let body = &bytes[bom..];
         if encoding == encoding_rs::UTF_8 {
             if body.contains(&0) {
-                return Err("binary file (contains NUL bytes)".to_string());
+                return binary();
             }
-            return Ok(String::from_utf8_lossy(body).into_owned());
+            let invalid = invalid_utf8_sequences(body);
+            return Ok((String::from_utf8_lossy(body).into_owned(), invalid));
         }
-        let (text, _) = encoding.decode_without_bom_handling(body);
-        return Ok(text.into_owned());
+        let (text, had_errors) = encoding.decode_without_bom_handling(body);
+        let invalid = if had_errors {
+            // U+FFFD in the output that were not U+FFFD in the input.
+            let be = encoding == encoding_rs::UTF_16BE;
+            let genuine = body
+                .chunks_exact(2)
+                .filter(|u| {
+                    let unit = if be {
+                        u16::from_be_bytes([u[0], u[1]])
+                    } else {
+                        u16::from_le_bytes([u[0], u[1]])
+                    };
+                    unit == 0xfffd
+                })
+                .count();
+            text.chars()
+                .filter(|&c| c == '\u{fffd}')
+                .count()
+                .saturating_sub(genuine) as u64
+        } else {
+            0
+        };
+        return Ok((text.into_owned(), invalid));
     }
     if bytes.contains(&0) {
-        return Err("binary file (contains NUL bytes)".to_string());
+        return binary();
     }
-    match std::str::from_utf8(bytes) {
-        Ok(text) => Ok(text.to_string()),
-        Err(_) => {
-            let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
-            Ok(text.into_owned())
-        }
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Ok((text.to_string(), 0));
     }
+    let mut multibyte = 0u64;
+    let mut invalid = 0u64;
+    for chunk in bytes.utf8_chunks() {
+        multibyte += chunk.valid().chars().filter(|c| !c.is_ascii()).count() as u64;
+        invalid += !chunk.invalid().is_empty() as u64;
+    }
+    if multibyte > invalid {
+        return Ok((String::from_utf8_lossy(bytes).into_owned(), invalid));
+    }
+    let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
+    Ok((text.into_owned(), 0))
 }
 
 /// Reads one line into `buf` (without its `\n`), keeping at most `max + 1`
@@ -798,6 +942,8 @@ struct JsonlSource {
     buf: Vec<u8>,
     /// Set after a read error: the rest of the file is skipped.
     done: bool,
+    /// Where invalid UTF-8 is counted.
+    invalid_utf8: Arc<InvalidUtf8>,
 }
 
 impl JsonlSource {
@@ -830,6 +976,11 @@ impl JsonlSource {
             }
             let text = String::from_utf8_lossy(bytes);
             let record = jsonl_record(&text, &self.name, self.line, options).map_err(reject);
+            if record.is_ok() {
+                let location = format!("line {}", self.line);
+                let invalid = invalid_utf8_sequences(bytes);
+                self.invalid_utf8.add(invalid, &self.input, &location);
+            }
             return Some(record);
         }
         None
@@ -977,12 +1128,204 @@ fn non_finite_as_null(line: &str) -> Option<String> {
     Some(out)
 }
 
+/// The most columns a CSV header may have.
+const CSV_MAX_COLUMNS: usize = 1 << 16;
+
+/// One CSV record as read by [`CsvRecords`].
+#[derive(Debug, Clone, Copy)]
+struct CsvRecord {
+    /// The line the record starts on (1-based).
+    line: u64,
+    /// Bytes of field content (quotes and delimiters not counted), all of
+    /// them, also those past the limit.
+    bytes: usize,
+    /// Number of fields, all of them.
+    fields: usize,
+    /// The record was over a limit: its fields were counted, not kept.
+    truncated: bool,
+    /// The input ended inside a quoted field: a quote was never closed.
+    open_quote: bool,
+}
+
+/// Where the parser is in a field, to tell a quote left open at the end of
+/// the input (`csv_core` ends the record there without saying so). These are
+/// `csv_core`'s default rules: `"` opens a quoted field only at its start,
+/// `""` inside one is a quote, and after the closing quote the field goes on
+/// unquoted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum QuoteState {
+    FieldStart,
+    Unquoted,
+    Quoted,
+    QuoteInQuoted,
+}
+
+impl QuoteState {
+    fn step(self, b: u8, delimiter: u8) -> QuoteState {
+        use QuoteState::*;
+        let end = b == delimiter || b == b'\n' || b == b'\r';
+        match (self, b) {
+            (Quoted, b'"') => QuoteInQuoted,
+            (Quoted, _) => Quoted,
+            (QuoteInQuoted, b'"') => Quoted,
+            (FieldStart, b'"') => Quoted,
+            _ if end => FieldStart,
+            _ => Unquoted,
+        }
+    }
+}
+
+/// CSV records read with `csv_core` in bounded memory.
+///
+/// `csv::Reader` keeps a whole record in memory, so a 100 MB cell, or a
+/// quote left open in a big file (which makes the rest of the file one
+/// record), would grow a buffer that big. Here a record's field bytes are
+/// kept only up to a limit; past it they are counted and dropped, and the
+/// parser goes on to the end of the record, so the records after it are
+/// still read.
+struct CsvRecords {
+    core: csv_core::Reader,
+    input: BufReader<Box<dyn Read + Send>>,
+    /// Field bytes of the current record (its length is the buffer size).
+    out: Vec<u8>,
+    /// Field end offsets within `out` (its length is the buffer size).
+    ends: Vec<usize>,
+    /// Fields kept of the current record.
+    kept: usize,
+    eof: bool,
+    delimiter: u8,
+    /// Quote state after the bytes consumed so far.
+    quote: QuoteState,
+    /// Bytes consumed so far (to skip a BOM as `csv_core` does).
+    consumed: u64,
+}
+
+impl CsvRecords {
+    fn new(reader: Box<dyn Read + Send>, delimiter: u8) -> CsvRecords {
+        CsvRecords {
+            core: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
+            input: BufReader::with_capacity(64 * 1024, reader),
+            out: Vec::new(),
+            ends: Vec::new(),
+            kept: 0,
+            eof: false,
+            delimiter,
+            quote: QuoteState::FieldStart,
+            consumed: 0,
+        }
+    }
+
+    /// The line the reader is on: the next record starts on it or later.
+    fn line(&self) -> u64 {
+        self.core.line()
+    }
+
+    /// Reads the next record, keeping at most `max_bytes` bytes and
+    /// `max_fields` fields of it. `Ok(None)` at the end of the input.
+    fn read(&mut self, max_bytes: usize, max_fields: usize) -> io::Result<Option<CsvRecord>> {
+        use csv_core::ReadRecordResult;
+        if self.eof {
+            return Ok(None);
+        }
+        let line = self.core.line();
+        let (mut outlen, mut endlen) = (0usize, 0usize);
+        let (mut bytes, mut fields) = (0usize, 0usize);
+        let mut truncated = false;
+        if self.out.is_empty() {
+            self.out
+                .resize(max_bytes.saturating_add(1).min(64 * 1024), 0);
+        }
+        if self.ends.is_empty() {
+            self.ends.resize(max_fields.clamp(1, 64), 0);
+        }
+        loop {
+            let input = match self.input.fill_buf() {
+                Ok(input) => input,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    self.eof = true;
+                    return Err(e);
+                }
+            };
+            let at_end = input.is_empty();
+            let (result, nin, nout, nend) =
+                self.core
+                    .read_record(input, &mut self.out[outlen..], &mut self.ends[endlen..]);
+            let mut seen = &input[..nin];
+            if self.consumed == 0 {
+                seen = seen.strip_prefix(b"\xef\xbb\xbf").unwrap_or(seen);
+            }
+            for &b in seen {
+                self.quote = self.quote.step(b, self.delimiter);
+            }
+            self.consumed += nin as u64;
+            self.input.consume(nin);
+            outlen += nout;
+            endlen += nend;
+            bytes += nout;
+            fields += nend;
+            match result {
+                ReadRecordResult::InputEmpty => {}
+                ReadRecordResult::OutputFull => {
+                    let cap = max_bytes.saturating_add(1);
+                    if self.out.len() < cap && !truncated {
+                        let size = self.out.len().saturating_mul(2).max(1024).min(cap);
+                        self.out.resize(size, 0);
+                    } else {
+                        // Over the limit: count the rest, reusing the buffer.
+                        truncated = true;
+                        outlen = 0;
+                    }
+                }
+                ReadRecordResult::OutputEndsFull => {
+                    if self.ends.len() < max_fields && !truncated {
+                        let size = self.ends.len().saturating_mul(2).max(64).min(max_fields);
+                        self.ends.resize(size, 0);
+                    } else {
+                        truncated = true;
+                        endlen = 0;
+                    }
+                }
+                ReadRecordResult::Record => {
+                    self.kept = if truncated { 0 } else { endlen };
+                    let open_quote = at_end && self.quote == QuoteState::Quoted;
+                    return Ok(Some(CsvRecord {
+                        line,
+                        bytes,
+                        fields,
+                        truncated,
+                        open_quote,
+                    }));
+                }
+                ReadRecordResult::End => {
+                    self.eof = true;
+                    return Ok(None);
+                }
+            }
+        }
+    }
+
+    /// Field `i` of the record just read (empty if it was not kept).
+    fn field(&self, i: usize) -> &[u8] {
+        if i >= self.kept {
+            return &[];
+        }
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.out[start..self.ends[i]]
+    }
+
+    /// The kept fields of the record just read.
+    fn fields(&self) -> impl Iterator<Item = &[u8]> {
+        (0..self.kept).map(|i| self.field(i))
+    }
+}
+
 /// Reading a CSV or TSV file.
 struct CsvSource {
     input: String,
     name: String,
     gzip: bool,
-    reader: csv::Reader<Box<dyn Read + Send>>,
+    reader: CsvRecords,
     /// Column names, from the header.
     columns: Vec<String>,
     id: Option<usize>,
@@ -990,8 +1333,9 @@ struct CsvSource {
     text: usize,
     /// Data records read so far (the current one's number, 1-based).
     record: u64,
-    row: csv::ByteRecord,
     done: bool,
+    /// Where invalid UTF-8 is counted.
+    invalid_utf8: Arc<InvalidUtf8>,
 }
 
 impl CsvSource {
@@ -1002,12 +1346,9 @@ impl CsvSource {
         reader: Box<dyn Read + Send>,
         delimiter: u8,
         options: &ReadOptions,
+        invalid_utf8: Arc<InvalidUtf8>,
     ) -> Source {
-        let mut reader = csv::ReaderBuilder::new()
-            .delimiter(delimiter)
-            .has_headers(true)
-            .flexible(false)
-            .from_reader(reader);
+        let mut reader = CsvRecords::new(reader, delimiter);
         let header_reject = |location: &str, reason: String| {
             Source::One(Some(Err(Reject {
                 input: input.clone(),
@@ -1015,25 +1356,37 @@ impl CsvSource {
                 reason,
             })))
         };
-        let columns: Vec<String> = match reader.byte_headers() {
-            Ok(headers) => headers
-                .iter()
-                .map(|h| {
-                    String::from_utf8_lossy(h)
-                        .trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
-                        .to_string()
-                })
-                .collect(),
-            Err(e) => {
-                let reason = match e.kind() {
-                    csv::ErrorKind::Io(io) => read_error_reason(io, file.gzip),
-                    _ => format!("CSV: cannot read the header: {e}"),
-                };
-                return header_reject("line 1", reason);
-            }
-        };
-        if columns.len() <= 1 && columns.first().is_none_or(|c| c.is_empty()) {
+        let header = match reader.read(options.max_doc_bytes, CSV_MAX_COLUMNS) {
+            Ok(Some(header)) => header,
             // An empty file: nothing to read.
+            Ok(None) => return Source::Done,
+            Err(e) => return header_reject("line 1", read_error_reason(&e, file.gzip)),
+        };
+        if header.truncated {
+            let reason = if header.fields > CSV_MAX_COLUMNS {
+                format!(
+                    "CSV: the header row has {} fields, over the limit of {CSV_MAX_COLUMNS}; \
+                     the file is skipped",
+                    header.fields
+                )
+            } else {
+                format!(
+                    "CSV: the header row is {} bytes, over --max-doc-bytes {}; the file is skipped",
+                    header.bytes, options.max_doc_bytes
+                )
+            };
+            return header_reject("line 1", reason);
+        }
+        let columns: Vec<String> = reader
+            .fields()
+            .map(|h| {
+                String::from_utf8_lossy(h)
+                    .trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
+                    .to_string()
+            })
+            .collect();
+        if columns.len() <= 1 && columns.first().is_none_or(|c| c.is_empty()) {
+            // A blank header: nothing to read.
             return Source::Done;
         }
         let find = |name: &str| columns.iter().position(|c| c == name);
@@ -1060,8 +1413,8 @@ impl CsvSource {
             date,
             text,
             record: 0,
-            row: csv::ByteRecord::new(),
             done: false,
+            invalid_utf8,
         }))
     }
 
@@ -1069,17 +1422,19 @@ impl CsvSource {
         if self.done {
             return None;
         }
-        let result = self.reader.read_byte_record(&mut self.row);
-        let line = self.row.position().map_or(0, csv::Position::line);
-        let ok = match result {
-            Ok(false) => {
+        let result = self
+            .reader
+            .read(options.max_doc_bytes, self.columns.len() + 1);
+        let row = match result {
+            Ok(None) => {
                 self.done = true;
                 return None;
             }
-            Ok(true) => Ok(()),
+            Ok(Some(row)) => Ok(row),
             Err(e) => Err(e),
         };
         self.record += 1;
+        let line = row.as_ref().map_or(self.reader.line(), |r| r.line);
         let location = format!("record {} (line {line})", self.record);
         let reject = |reason: String| {
             Some(Err(Reject {
@@ -1088,39 +1443,46 @@ impl CsvSource {
                 reason,
             }))
         };
-        if let Err(e) = ok {
-            return match e.kind() {
-                csv::ErrorKind::UnequalLengths {
-                    expected_len, len, ..
-                } => {
-                    let mut reason =
-                        format!("CSV: record has {len} fields, header has {expected_len}");
-                    // The next record starts on `next_line`; a record
-                    // spanning lines may hold an unclosed quote.
-                    let next_line = self.reader.position().line();
-                    if next_line > line + 1 {
-                        reason.push_str(&format!(
-                            "; it spans lines {line}-{}, so a quote may have been left open",
-                            next_line - 1
-                        ));
-                    }
-                    reject(reason)
-                }
-                csv::ErrorKind::Io(io) => {
-                    self.done = true;
-                    reject(read_error_reason(io, self.gzip))
-                }
-                _ => {
-                    self.done = true;
-                    reject(format!("CSV: {e}; the rest of the file is skipped"))
-                }
+        let row = match row {
+            Ok(row) => row,
+            Err(e) => {
+                self.done = true;
+                return reject(read_error_reason(&e, self.gzip));
+            }
+        };
+        if row.open_quote {
+            let last = self.reader.line().saturating_sub(1).max(line);
+            let lines = if last > line {
+                format!("lines {line}-{last}")
+            } else {
+                format!("line {line}")
             };
+            return reject(format!(
+                "CSV: a quote opened in this record is never closed, so {lines} (to the end \
+                 of the file) were read as one record"
+            ));
         }
-        let size = self.row.as_slice().len();
-        if size > options.max_doc_bytes {
-            return reject(too_big(size as u64, options.max_doc_bytes));
+        if row.fields != self.columns.len() {
+            let mut reason = format!(
+                "CSV: record has {} fields, header has {}",
+                row.fields,
+                self.columns.len()
+            );
+            // The next record starts on `next_line`; a record spanning
+            // lines may hold an unclosed quote.
+            let next_line = self.reader.line();
+            if next_line > line + 1 {
+                reason.push_str(&format!(
+                    "; it spans lines {line}-{}, so a quote may have been left open",
+                    next_line - 1
+                ));
+            }
+            return reject(reason);
         }
-        let cell = |i: usize| String::from_utf8_lossy(self.row.get(i).unwrap_or_default());
+        if row.truncated || row.bytes > options.max_doc_bytes {
+            return reject(too_big(row.bytes as u64, options.max_doc_bytes));
+        }
+        let cell = |i: usize| String::from_utf8_lossy(self.reader.field(i));
         let id = self
             .id
             .map(|i| cell(i).into_owned())
@@ -1146,6 +1508,12 @@ impl CsvSource {
                     .or_insert_with(|| value.into_owned());
             }
         }
+        let invalid = self
+            .reader
+            .fields()
+            .map(invalid_utf8_sequences)
+            .sum::<u64>();
+        self.invalid_utf8.add(invalid, &self.input, &location);
         Some(Ok(Document {
             id,
             date,

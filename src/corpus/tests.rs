@@ -694,12 +694,56 @@ fn csv_open_quote_runs_to_the_end() {
     let r = rejects(&items);
     assert_eq!(r.len(), 1, "{items:#?}");
     assert_eq!(r[0].location, "record 2 (line 3)");
-    assert!(
-        r[0].reason
-            == "CSV: record has 2 fields, header has 3; it spans lines 3-5, so a quote may have been left open",
-        "{}",
-        r[0].reason
+    assert_eq!(
+        r[0].reason,
+        "CSV: a quote opened in this record is never closed, so lines 3-5 (to the end of the \
+         file) were read as one record"
     );
+    // Even when the field count happens to match (the quote is in the last
+    // column), the record is not taken as a document.
+    let text = "id,text\na,fine\nb,\"never closed\nc,lost";
+    let file = write(dir.path(), "last.csv", text.as_bytes());
+    let items = read(&[file]);
+    assert_eq!(docs(&items).len(), 1);
+    assert_eq!(one_reject(&items[1..]).location, "record 2 (line 3)");
+}
+
+#[test]
+fn csv_quote_closed_later_spans_lines() {
+    let dir = tmp();
+    let text = "id,text,src\na,\"opens,s\nb,close\"d\nc,ok,s\n";
+    let file = write(dir.path(), "q.csv", text.as_bytes());
+    let items = read(&[file]);
+    assert_eq!(docs(&items)[0].id, "c");
+    let r = one_reject(&items[..1]);
+    assert_eq!(r.location, "record 1 (line 2)");
+    assert_eq!(
+        r.reason,
+        "CSV: record has 2 fields, header has 3; it spans lines 2-3, so a quote may have been \
+         left open"
+    );
+}
+
+#[test]
+fn csv_open_quote_is_told_only_when_the_input_ends_inside_quotes() {
+    let open = |data: &[u8], delimiter: u8| -> Vec<bool> {
+        let mut reader = CsvRecords::new(Box::new(io::Cursor::new(data.to_vec())), delimiter);
+        let mut out = Vec::new();
+        while let Some(r) = reader.read(1 << 20, 1 << 10).expect("read") {
+            out.push(r.open_quote);
+        }
+        out
+    };
+    assert_eq!(open(b"a,\"b\"\"\"\n", b','), [false]); // "b""" is b"
+    assert_eq!(open(b"a,\"b\"\"\n", b','), [true]); // "b"" is still open
+    assert_eq!(open(b"a,b\"c\n", b','), [false]); // a quote inside a field
+    assert_eq!(open(b"a,b \"c", b','), [false]);
+    assert_eq!(open(b"\xef\xbb\xbf\"a\r\n", b','), [true]); // after a BOM
+    assert_eq!(open(b"x\r\n\"a\"x\r\n\"open", b','), [false, false, true]);
+    assert_eq!(open(b"x\t\"a,\n", b'\t'), [true]);
+    assert_eq!(open(b"x,\"a\t\"b\"\n", b'\t'), [false]); // x,"a unquoted, "b" quoted
+    assert_eq!(open(b"x,\"a\t\"\n", b'\t'), [true]); // the second field opens a quote
+    assert_eq!(open(b"", b','), Vec::<bool>::new());
 }
 
 #[test]
@@ -877,4 +921,285 @@ fn reads_real_kcna_head_without_rejects() {
         assert!(!doc.text.is_empty());
         assert!(doc.fields.contains_key("title"));
     }
+}
+
+// ---------------------------------------------------------------- bounded CSV records
+
+/// All records of `data` as `csv::Reader` reads them (no header handling,
+/// any field count): (start line, fields).
+fn csv_crate_records(data: &[u8], delimiter: u8) -> Vec<(u64, Vec<Vec<u8>>)> {
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(data);
+    let mut out = Vec::new();
+    let mut row = csv::ByteRecord::new();
+    while reader.read_byte_record(&mut row).expect("in-memory read") {
+        let line = row.position().map_or(0, csv::Position::line);
+        out.push((line, row.iter().map(<[u8]>::to_vec).collect()));
+    }
+    out
+}
+
+/// The same with [`CsvRecords`] and limits high enough to keep everything.
+fn bounded_records(data: &[u8], delimiter: u8) -> Vec<(u64, Vec<Vec<u8>>)> {
+    let mut reader = CsvRecords::new(Box::new(io::Cursor::new(data.to_vec())), delimiter);
+    let mut out = Vec::new();
+    while let Some(r) = reader
+        .read(usize::MAX / 2, 1 << 20)
+        .expect("in-memory read")
+    {
+        assert!(!r.truncated);
+        assert_eq!(r.fields, reader.fields().count());
+        assert_eq!(r.bytes, reader.fields().map(<[u8]>::len).sum::<usize>());
+        out.push((r.line, reader.fields().map(<[u8]>::to_vec).collect()));
+    }
+    out
+}
+
+proptest::proptest! {
+    /// The bounded reader splits records and fields exactly like the csv
+    /// crate (quotes, doubled quotes, CR/LF/CRLF, blank lines, a BOM).
+    #[test]
+    fn bounded_csv_reader_agrees_with_csv_crate(
+        pieces in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "a", "bc", ",", "\t", "\"", "\"\"", "\n", "\r", "\r\n", " ", "\u{e9}",
+                "\u{feff}", "\u{201c}",
+            ]),
+            0..60,
+        ),
+        tsv in proptest::bool::ANY,
+    ) {
+        let data = pieces.concat();
+        let delimiter = if tsv { b'\t' } else { b',' };
+        proptest::prop_assert_eq!(
+            bounded_records(data.as_bytes(), delimiter),
+            csv_crate_records(data.as_bytes(), delimiter)
+        );
+    }
+}
+
+#[test]
+fn bounded_csv_reader_keeps_at_most_the_limit() {
+    // One 3 MB field, one field per character of a 1 MB run of commas, and
+    // a quote that stays open for 2 MB: none is held, all are counted, and
+    // the record after each is read whole.
+    let mut data = b"id,text\n".to_vec();
+    data.extend(b"big,");
+    data.extend(std::iter::repeat_n(b'x', 3 << 20));
+    data.extend(b"\nok1,fine\nwide,");
+    data.extend(std::iter::repeat_n(b',', 1 << 20));
+    data.extend(b"\nok2,fine\nopen,\"");
+    data.extend(std::iter::repeat_n(b'y', 2 << 20));
+    data.extend(b"\nstill quoted\"\nok3,fine\n");
+    let mut reader = CsvRecords::new(Box::new(io::Cursor::new(data)), b',');
+    let max = 1000;
+    let mut seen = Vec::new();
+    while let Some(r) = reader.read(max, 3).expect("read") {
+        assert!(reader.out.len() <= max + 1, "buffer {}", reader.out.len());
+        assert!(reader.ends.len() <= 64, "ends {}", reader.ends.len());
+        let first = String::from_utf8_lossy(reader.field(0)).into_owned();
+        seen.push((r.line, r.fields, r.bytes, r.truncated, first));
+    }
+    assert_eq!(
+        seen,
+        [
+            (1, 2, 6, false, "id".to_string()),
+            (2, 2, 3 + (3 << 20), true, String::new()),
+            (3, 2, 7, false, "ok1".to_string()),
+            (4, (1 << 20) + 2, 4, true, String::new()),
+            (5, 2, 7, false, "ok2".to_string()),
+            (6, 2, 4 + (2 << 20) + 13, true, String::new()),
+            (8, 2, 7, false, "ok3".to_string()),
+        ]
+    );
+}
+
+#[test]
+fn csv_huge_record_is_rejected_and_the_next_is_read() {
+    let dir = tmp();
+    let mut data = b"id,text\na,before\nb,\"".to_vec();
+    data.extend(std::iter::repeat_n(b'z', 5 << 20));
+    data.extend(b"\"\nc,after\n");
+    let file = write(dir.path(), "huge.csv", &data);
+    let options = ReadOptions {
+        max_doc_bytes: 4096,
+        ..ReadOptions::default()
+    };
+    let items = read_with(&[file], options);
+    let d = docs(&items);
+    assert_eq!(
+        d.iter().map(|d| d.text.as_str()).collect::<Vec<_>>(),
+        ["before", "after"]
+    );
+    let r = one_reject(&items[1..2]);
+    assert_eq!(r.location, "record 2 (line 3)");
+    assert_eq!(
+        r.reason,
+        format!(
+            "document is {} bytes, over --max-doc-bytes 4096",
+            1 + (5 << 20)
+        )
+    );
+}
+
+#[test]
+fn csv_header_over_the_limits_is_one_reject() {
+    let dir = tmp();
+    let header = format!("id,text,{}\n1,x\n", "c,".repeat(CSV_MAX_COLUMNS));
+    let file = write(dir.path(), "wide.csv", header.as_bytes());
+    let r = one_reject(&read(&[file])).clone();
+    assert_eq!(r.location, "line 1");
+    assert_eq!(
+        r.reason,
+        "CSV: the header row has 65539 fields, over the limit of 65536; the file is skipped"
+    );
+    let file = write(
+        dir.path(),
+        "long.csv",
+        format!("id,{}\n", "t".repeat(50)).as_bytes(),
+    );
+    let options = ReadOptions {
+        max_doc_bytes: 20,
+        ..ReadOptions::default()
+    };
+    let r = one_reject(&read_with(&[file], options)).clone();
+    assert_eq!(
+        r.reason,
+        "CSV: the header row is 52 bytes, over --max-doc-bytes 20; the file is skipped"
+    );
+}
+
+// ---------------------------------------------------------------- invalid UTF-8 is counted
+
+#[test]
+fn invalid_utf8_is_replaced_and_counted_per_document() {
+    let dir = tmp();
+    let jsonl = write(
+        dir.path(),
+        "a.jsonl",
+        b"{\"id\": \"j1\", \"text\": \"bad \xff\xfe here \xc3\"}\n\
+          {\"id\": \"j2\", \"text\": \"clean \xc3\xa9\"}\n\
+          not json \xff\n",
+    );
+    let csv = write(
+        dir.path(),
+        "b.csv",
+        b"id,text,desk\nc1,fine,asia\nc2,caf\xe9,\xffdesk\n",
+    );
+    // A UTF-8 story with curly quotes and one stray byte stays UTF-8.
+    let mostly = write(
+        dir.path(),
+        "c.txt",
+        "\u{201c}Talks\u{201d} resumed \u{2014} "
+            .as_bytes()
+            .iter()
+            .chain(b"\x81 today.")
+            .copied()
+            .collect::<Vec<u8>>()
+            .as_slice(),
+    );
+    let bom = write(dir.path(), "d.txt", b"\xef\xbb\xbfBOM then \xe2\x80 cut");
+    let mut utf16 = vec![0xff, 0xfe];
+    for unit in [0x0041u16, 0xd800, 0x0042, 0xfffd] {
+        utf16.extend(unit.to_le_bytes());
+    }
+    let utf16 = write(dir.path(), "e.txt", &utf16);
+    // Windows-1252 is decoded, not replaced.
+    let cp1252 = write(dir.path(), "f.txt", b"\x93Caf\xe9\x94");
+    let corpus = Corpus::open(
+        &[
+            jsonl.clone(),
+            csv.clone(),
+            mostly.clone(),
+            bom.clone(),
+            utf16.clone(),
+            cp1252,
+        ],
+        ReadOptions::default(),
+    )
+    .expect("open");
+    let invalid = corpus.invalid_utf8();
+    let items: Vec<Item> = corpus.collect();
+    let texts: Vec<&str> = docs(&items).iter().map(|d| d.text.as_str()).collect();
+    assert_eq!(
+        texts,
+        [
+            "bad \u{fffd}\u{fffd} here \u{fffd}",
+            "clean \u{e9}",
+            "fine",
+            "caf\u{fffd}",
+            "\u{201c}Talks\u{201d} resumed \u{2014} \u{fffd} today.",
+            "BOM then \u{fffd} cut",
+            "A\u{fffd}B\u{fffd}",
+            "\u{201c}Caf\u{e9}\u{201d}",
+        ]
+    );
+    assert_eq!(docs(&items)[3].fields["desk"], "\u{fffd}desk");
+    assert_eq!(rejects(&items).len(), 1); // the line that is not JSON: not counted
+    assert_eq!(invalid.documents(), 5);
+    // j1: 3; c2: 2 (one per cell); c.txt: 1; d.txt: 1; e.txt: 1 (the
+    // genuine U+FFFD in the UTF-16 file is not counted).
+    assert_eq!(invalid.sequences(), 8);
+    let shown = |p: &Path| p.to_string_lossy().into_owned();
+    assert_eq!(
+        invalid.examples(),
+        [
+            format!("{}: line 1", shown(&jsonl)),
+            format!("{}: record 2 (line 3)", shown(&csv)),
+            shown(&mostly),
+            shown(&bom),
+            shown(&utf16),
+        ]
+    );
+}
+
+#[test]
+fn decode_text_prefers_utf8_only_when_it_looks_like_utf8() {
+    // Mostly valid multi-byte UTF-8: UTF-8 with replacements.
+    assert_eq!(
+        decode_text(
+            "\u{e9}\u{e9}"
+                .as_bytes()
+                .iter()
+                .chain(b"\xff")
+                .copied()
+                .collect::<Vec<_>>()
+                .as_slice()
+        ),
+        Ok(("\u{e9}\u{e9}\u{fffd}".to_string(), 1))
+    );
+    // As many invalid bytes as valid characters: windows-1252.
+    assert_eq!(
+        decode_text(b"\xc3\xa9\xe9"),
+        Ok(("\u{c3}\u{a9}\u{e9}".to_string(), 0))
+    );
+    assert_eq!(decode_text(b"plain"), Ok(("plain".to_string(), 0)));
+    assert_eq!(
+        decode_text(b"a\0b"),
+        Err("binary file (contains NUL bytes)".to_string())
+    );
+}
+
+#[test]
+fn bounded_csv_reader_takes_any_limits_in_any_order() {
+    let data = format!(
+        "a,{}\nb,{}\nc,{}\n",
+        "x".repeat(300),
+        "y".repeat(3000),
+        ",".repeat(100)
+    );
+    let mut reader = CsvRecords::new(Box::new(io::Cursor::new(data.into_bytes())), b',');
+    let r = reader.read(10, 1).expect("read").expect("record");
+    assert_eq!((r.bytes, r.fields, r.truncated), (301, 2, true));
+    // A bigger limit later grows the buffers up to the new limit only.
+    let r = reader.read(500, 200).expect("read").expect("record");
+    assert_eq!((r.bytes, r.fields, r.truncated), (3001, 2, true));
+    assert!(reader.out.len() <= 501);
+    let r = reader.read(5000, 50).expect("read").expect("record");
+    assert_eq!((r.bytes, r.fields, r.truncated), (1, 102, true));
+    assert!(reader.ends.len() <= 64);
+    assert!(reader.read(0, 0).expect("read").is_none());
 }

@@ -11,6 +11,10 @@
 //! would run as a formula (starting with `=`, `+`, `-`, `@`, tab or carriage
 //! return) get a leading `'`, unless raw cells are asked for.
 
+pub mod svg;
+pub mod wide;
+pub mod xlsx;
+
 use std::borrow::Cow;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -130,8 +134,24 @@ impl AtomicFile {
             .into_inner()
             .map_err(|e| Error::io(&path, e.into_error()))?;
         tmp.as_file().sync_all().map_err(|e| Error::io(&path, e))?;
+        // Temporary files are created private (0600); a table is not.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::Permissions::from_mode(0o644);
+            tmp.as_file()
+                .set_permissions(mode)
+                .map_err(|e| Error::io(&path, e))?;
+        }
         tmp.persist(&path).map_err(|e| Error::io(&path, e.error))?;
         Ok(())
+    }
+
+    /// The flushed temporary file, to read back a finished but uncommitted
+    /// table (the xlsx writer re-reads `sentences.csv`).
+    pub fn flushed_temp_path(&mut self) -> Result<&Path> {
+        self.tmp.flush().map_err(|e| Error::io(&self.path, e))?;
+        Ok(self.tmp.get_ref().path())
     }
 }
 
@@ -180,6 +200,10 @@ fn csv_err(path: &Path, e: csv::Error) -> Error {
 pub struct CellPolicy {
     /// Write text cells exactly as they are (no formula neutralising).
     pub raw: bool,
+    /// Start every CSV with a UTF-8 byte-order mark (`--excel`), without
+    /// which Excel reads UTF-8 as the local code page and garbles
+    /// "Pyongyang’s" and non-Latin names.
+    pub bom: bool,
 }
 
 impl CellPolicy {
@@ -204,8 +228,12 @@ pub struct CsvFile {
 impl CsvFile {
     /// Starts `dir/name` with its header row.
     pub fn create(dir: &Path, name: &str, header: &[&str], cells: CellPolicy) -> Result<CsvFile> {
-        let file = AtomicFile::create(dir, name)?;
+        let mut file = AtomicFile::create(dir, name)?;
         let path = file.path().to_path_buf();
+        if cells.bom {
+            file.write_all("\u{feff}".as_bytes())
+                .map_err(|e| Error::io(&path, e))?;
+        }
         let mut f = CsvFile {
             w: csv::Writer::from_writer(file),
             path,

@@ -1,0 +1,50 @@
+//! The lexicon parser on arbitrary files: `Lexicons::from_texts` returns Ok
+//! or a precise Err, never panics; lexicons it accepts can score text.
+//!
+//! The input is split on NUL bytes into actors.csv, tone.csv, modifiers.csv
+//! and boilerplate.txt; a part that is missing keeps the default file.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use stancemeter::lexicon::LexiconTexts;
+use stancemeter::{Lexicons, Scorer};
+
+fuzz_target!(|data: &[u8]| {
+    let mut texts = LexiconTexts::defaults();
+    let mut parts = data.split(|&b| b == 0);
+    for (i, slot) in [
+        &mut texts.actors,
+        &mut texts.tone,
+        &mut texts.modifiers,
+        &mut texts.boilerplate,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        if let Some(part) = parts.next() {
+            *slot = String::from_utf8_lossy(part).into_owned();
+            texts.origins[i] = format!("fuzz-{i}");
+        }
+    }
+    let lex = match Lexicons::from_texts(&texts) {
+        Ok(lex) => lex,
+        Err(e) => {
+            assert!(!e.to_string().is_empty());
+            return;
+        }
+    };
+    let _ = lex.check();
+    let scorer = Scorer::new(&lex);
+    for sentence in [
+        "North Korea sharply condemned Seoul's drills, KCNA said.",
+        "Officials did not welcome the talks but warned Tokyo.",
+        "We will never allow it, although Kim called it a \u{201c}thug\u{201d} move.",
+    ] {
+        let s = scorer.score_sentence(sentence, None);
+        assert!((-1.0..=1.0).contains(&s.tone), "tone {}", s.tone);
+        let _ = s.evidence(&lex, sentence);
+        if let Some(id) = s.attribution.source {
+            assert!(id < s.matches.actors.len());
+        }
+    }
+});
