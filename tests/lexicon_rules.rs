@@ -1,0 +1,124 @@
+//! The default actor lexicon's case and ambiguity rules, checked on
+//! sentences the team wrote: what each alias resolves to, by case, by
+//! longest match, by date, and what is deliberately no actor.
+
+use stancemeter::{DocDate, Lexicons, Scorer};
+
+fn lex() -> &'static Lexicons {
+    static LEX: std::sync::OnceLock<Lexicons> = std::sync::OnceLock::new();
+    LEX.get_or_init(|| Lexicons::defaults().expect("default lexicons load"))
+}
+
+/// Rolled-up actor ids found in `text` for a document of `date`.
+fn actors(text: &str, date: Option<&str>) -> Vec<String> {
+    let l = lex();
+    let m = l.find(text, date.and_then(DocDate::parse));
+    let mut out: Vec<String> = Vec::new();
+    for h in &m.actors {
+        let id = l.actors()[l.actors()[h.actor].root].id.clone();
+        if !out.contains(&id) {
+            out.push(id);
+        }
+    }
+    out
+}
+
+#[test]
+fn case_rules_keep_common_words_out() {
+    assert_eq!(actors("The US told us to wait.", None), ["USA"]);
+    assert!(actors("Let us roast a turkey and chad about it.", None).is_empty());
+    assert_eq!(
+        actors("Turkey and Chad signed the accord.", None),
+        ["TUR", "TCD"]
+    );
+    assert_eq!(
+        actors("TURKEY AND GEORGIA SIGN ACCORD", None),
+        ["TUR", "GEO"]
+    );
+    assert_eq!(actors("Jordan and Georgia objected.", None), ["JOR", "GEO"]);
+}
+
+#[test]
+fn longest_match_separates_similar_names() {
+    assert_eq!(actors("Niger and Nigeria met.", None), ["NER", "NGA"]);
+    assert_eq!(
+        actors("Guinea-Bissau and Equatorial Guinea thanked Guinea.", None),
+        ["GNB", "GNQ", "GIN"]
+    );
+    assert_eq!(actors("Papua New Guinea welcomed the deal.", None), ["PNG"]);
+    assert_eq!(
+        actors(
+            "The Republic of Congo and the Democratic Republic of Congo met in Brazzaville.",
+            None
+        ),
+        ["COG", "COD"]
+    );
+}
+
+#[test]
+fn korea_alone_is_skipped_and_kcna_spellings_match() {
+    assert!(actors("Korea is a peninsula.", None).is_empty());
+    assert_eq!(
+        actors(
+            "KCNA denounced the south Korean puppets and the U.S. imperialists.",
+            None
+        ),
+        ["PRK", "KOR", "USA"]
+    );
+    assert_eq!(
+        actors("The DPRK warned the puppet group.", Some("2012-03-01")),
+        ["PRK", "KOR"]
+    );
+}
+
+#[test]
+fn places_and_phrases_that_are_no_actor() {
+    assert_eq!(
+        actors("Israel rejected any state west of the Jordan River.", None),
+        ["ISR"]
+    );
+    assert_eq!(
+        actors("Ships crowded the South China Sea.", None),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        actors("Caracas expelled envoys of Latin American states.", None),
+        ["VEN"]
+    );
+    assert!(actors("Fires burned in Washington state.", None).is_empty());
+    assert_eq!(actors("Washington condemned the test.", None), ["USA"]);
+}
+
+#[test]
+fn leaders_resolve_by_document_date() {
+    assert_eq!(
+        actors("Trump met Kim Jong Un.", Some("2019-06-30")),
+        ["USA", "PRK"]
+    );
+    assert_eq!(
+        actors("Trump met Kim Jong Un.", Some("2023-06-30")),
+        ["PRK"]
+    );
+    assert_eq!(actors("Trump met Kim Jong Un.", None), ["PRK"]);
+    assert_eq!(actors("Putin called Xi Jinping.", None), ["RUS", "CHN"]);
+    assert_eq!(
+        actors("The Soviet Union protested.", Some("1962-10-25")),
+        ["RUS"]
+    );
+    assert!(actors("Former Soviet republics met.", Some("2015-05-01")).is_empty());
+}
+
+#[test]
+fn a_capital_named_as_a_venue_is_only_mentioned() {
+    let l = lex();
+    let s =
+        Scorer::new(l).score_sentence("At a summit in Addis Ababa, Kenya condemned Somalia.", None);
+    let id = |i: usize| {
+        l.actors()[l.actors()[s.matches.actors[i].actor].root]
+            .id
+            .as_str()
+    };
+    assert_eq!(s.attribution.source.map(id), Some("KEN"));
+    let targets: Vec<&str> = s.attribution.targets.iter().map(|&i| id(i)).collect();
+    assert_eq!(targets, ["SOM"]);
+}
