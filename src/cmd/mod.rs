@@ -21,13 +21,14 @@ per-actor and per-dyad tables by period as CSV.
 
 Start with:
   stance score examples/news -o stance-out      score the bundled sample corpus
-  stance explain \"Biden has called Kim a 'thug'.\"   see how one sentence is scored
+  stance explain --date 2021-01-08 \"Biden has called Kim a 'thug'.\"
+                                                see how one sentence is scored
   stance lexicon export my-lexicons             copy the default lexicons to edit them
   stance eval gold.jsonl                        measure accuracy against labelled sentences
   stance plot stance-out -o stance.svg          chart stance over time from a scored directory
 
 Exit codes: 0 success (also when some records were rejected; they are reported),
-1 runtime error, 2 usage error.";
+1 runtime error, 2 usage error, 130/143 stopped by Ctrl-C/SIGTERM (no partial tables).";
 
 /// Top-level arguments.
 #[derive(Debug, Parser)]
