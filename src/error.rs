@@ -35,7 +35,7 @@ pub enum Error {
     #[error("{0}")]
     Usage(String),
     /// A record was bad and `--strict` asked to stop on the first one.
-    #[error("{input}: {location}: {reason}")]
+    #[error("{}", record_message(input, location, reason))]
     Record {
         /// The input file.
         input: String,
@@ -65,6 +65,15 @@ impl Error {
             line,
             message: message.into(),
         }
+    }
+}
+
+/// `input: location: reason`, or `input: reason` for a whole file.
+fn record_message(input: &str, location: &str, reason: &str) -> String {
+    if location.is_empty() {
+        format!("{input}: {reason}")
+    } else {
+        format!("{input}: {location}: {reason}")
     }
 }
 

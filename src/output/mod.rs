@@ -87,6 +87,9 @@ pub const REJECTS_HEADER: [&str; 3] = ["input", "location", "reason"];
 /// assert_eq!(safe_cell("North Korea"), "North Korea");
 /// ```
 pub fn safe_cell(s: &str) -> Cow<'_, str> {
+    if s == "-" {
+        return Cow::Borrowed(s); // standard input's name, not a formula
+    }
     match s.as_bytes().first() {
         Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => Cow::Owned(format!("'{s}")),
         _ => Cow::Borrowed(s),
