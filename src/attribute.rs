@@ -17,8 +17,8 @@
 //!    the sentence has no stance), the speaker only relays and that actor is
 //!    the source; the speaker is then a target only if no one else is.
 //!    Otherwise the speaker evaluates and is the source, and the actor the
-//!    clause is about is the target ("Russia's war amounts to genocide,
-//!    Trudeau said"; "Erdogan said Somalia and Ethiopia had agreed …").
+//!    clause is about is the target ("Russia's war is a crime, the
+//!    Canadian premier said"; "Erdogan said Serbia and Kosovo had agreed …").
 //! 3. **Target-only construction** — "China *faced* renewed criticism",
 //!    "Iran *came under* fire", "drew condemnation": the subject undergoes
 //!    the act. It is the target; the source is an actor after "from"/"by"
@@ -29,9 +29,9 @@
 //!    publishes), unless it is only described ("Nigeria *is* Africa's most
 //!    populous country": no source); there are no targets.
 //!
-//! Actors joined to the source by "and" or commas ("Mali, Burkina Faso and
-//! Niger announced …") are **co-sources**. When they have no one else to
-//! act on ("Thailand and Cambodia agreed to a ceasefire") they act toward
+//! Actors joined to the source by "and" or commas ("Chile, Peru and
+//! Bolivia announced …") are **co-sources**. When they have no one else to
+//! act on ("Armenia and Azerbaijan agreed to a border truce") they act toward
 //! each other: the relation is *mutual* and the other co-sources are the
 //! targets.
 //!
@@ -45,7 +45,7 @@ use crate::lexicon::{Lexicons, Matches, ModifierKind};
 use crate::score::{Label, TermScore, normalise};
 
 /// Forms of *be*, which make a passive ("was accused by") or a description
-/// ("is Africa's most populous country").
+/// ("is the largest state on its continent").
 const BE_FORMS: &[&str] = &["is", "are", "was", "were", "be", "been", "being"];
 
 /// Verbs whose subject undergoes the act named by the key term after them:
@@ -70,11 +70,11 @@ const UNDERGO_VERBS: &[&str] = &[
     "attracts",
 ];
 
-/// How far "by" may follow a form of *be* ("was suspended from the UN Human
-/// Rights Council by").
+/// How far "by" may follow a form of *be* ("was barred from the council's
+/// next two sessions by").
 const PASSIVE_WINDOW: usize = 8;
 
-/// How far an agent may follow "by" ("by a vote of the General Assembly").
+/// How far an agent may follow "by" ("by a majority decision of the UN").
 const AGENT_WINDOW: usize = 5;
 
 /// How many words may stand between a speaker and its reporting verb
@@ -318,8 +318,8 @@ impl Sentence<'_> {
         }
     }
 
-    /// The mention and every mention joined to it in a list ("Mali,
-    /// Burkina Faso and Niger"; a comma joins only inside a list that ends
+    /// The mention and every mention joined to it in a list ("Chile,
+    /// Peru and Bolivia"; a comma joins only inside a list that ends
     /// with "and" or "or"), in order.
     fn coordinated(&self, a: usize) -> Vec<usize> {
         let n = self.m.actors.len();
@@ -485,7 +485,7 @@ impl Sentence<'_> {
     /// The actor a reported clause is about: the first mention of another
     /// actor than the speaker's, standing at the start of the sentence
     /// (within its first three words: "North Korea fired …, Seoul said") or
-    /// right after the verb ("Erdogan said Somalia and Ethiopia …"). The flag
+    /// right after the verb ("Erdogan said Serbia and Kosovo …"). The flag
     /// tells which: `true` when the clause comes before its reporting verb.
     fn reported_subject(&self, speaker: usize, verb: usize) -> Option<(usize, bool)> {
         let root = |i: usize| self.lex.actors()[self.m.actors[i].actor].root;
@@ -528,7 +528,7 @@ impl Sentence<'_> {
     }
 
     /// Rule 5: the mention is followed by "is" or "are", but not "is to"
-    /// (a description, not an act: "Nigeria is Africa's most populous
+    /// (a description, not an act: "Brazil is the largest state on its
     /// country"; "was sworn in" is an event).
     fn described(&self, a: usize) -> bool {
         let end = self.m.actors[a].tok.end;
@@ -620,7 +620,7 @@ mod tests {
         );
         // The actor whose act is judged is the target.
         assert_eq!(
-            roles("Tokyo condemned China's drills near Taiwan."),
+            roles("Tokyo criticised China's drills off Taiwan."),
             r(Some("JPN"), &[], &["CHN"])
         );
     }
@@ -632,7 +632,7 @@ mod tests {
             r(Some("PRK"), &[], &["KOR"])
         );
         assert_eq!(
-            roles("Russia's war amounts to genocide against the Ukrainian people, Trudeau said."),
+            roles("Russia's war on Ukrainian farmers is a crime, Trudeau said."),
             r(Some("CAN"), &[], &["RUS"])
         );
         assert_eq!(
@@ -653,7 +653,7 @@ mod tests {
         );
         // "and said": Washington is not the speaker.
         assert_eq!(
-            roles("Pyongyang condemned talks with Washington and said more."),
+            roles("Pyongyang condemned drills with Washington and then said more."),
             r(Some("PRK"), &[], &["USA"])
         );
     }
@@ -685,7 +685,7 @@ mod tests {
             r(Some("EU"), &[], &["RUS"])
         );
         assert_eq!(
-            roles("Russia was condemned by a vote of the UN."),
+            roles("Russia was condemned by a majority of the UN."),
             r(Some("UN"), &[], &["RUS"])
         );
         // An active sentence with "by" is not a passive.
@@ -698,7 +698,7 @@ mod tests {
     #[test]
     fn target_only_constructions() {
         assert_eq!(
-            roles("China faced renewed criticism over Taiwan."),
+            roles("China faced sharp criticism about Taiwan."),
             r(None, &[], &["CHN"])
         );
         assert_eq!(
@@ -714,7 +714,7 @@ mod tests {
     #[test]
     fn co_sources_and_mutual_acts() {
         assert_eq!(
-            roles("Mali and Niger announced their withdrawal from ECOWAS."),
+            roles("Mali and Niger announced they would withdraw from ECOWAS."),
             r(Some("MLI"), &["NER"], &["ECOWAS"])
         );
         assert_eq!(
@@ -765,10 +765,7 @@ mod tests {
             roles("Kim visited a factory near Pyongyang."),
             r(Some("PRK"), &[], &[])
         );
-        assert_eq!(
-            roles("Nigeria is the most populous country in Africa."),
-            r(None, &[], &[])
-        );
+        assert_eq!(roles("Nigeria is a big oil producer."), r(None, &[], &[]));
         assert_eq!(roles("Nothing names an actor here."), r(None, &[], &[]));
         assert_eq!(
             roles("Kim said North Korea would improve its ties."),

@@ -1529,7 +1529,7 @@ talks,1,consult\n";
             origins: FILE_NAMES.map(|f| f.to_string()),
         })
         .unwrap();
-        assert!(ids(&l, &l.find("Land west of the Jordan River.", None)).is_empty());
+        assert!(ids(&l, &l.find("Pilgrims waded into the Jordan River.", None)).is_empty());
         assert_eq!(ids(&l, &l.find("Jordan condemned it.", None)), ["JOR"]);
     }
 
@@ -1557,7 +1557,7 @@ talks,1,consult\n";
                 "sanction*=sanctions"
             ]
         );
-        let s = "Kim vowed to drastically improve his nation's ties with the world.";
+        let s = "Kim promised to improve his nation's ties abroad.";
         assert_eq!(
             terms(&l, s, &l.find(s, None)),
             ["improv* ... ties=improve his nation's ties"]
@@ -1581,10 +1581,10 @@ talks,1,consult\n";
     #[test]
     fn gap_counts_words_not_tokens() {
         let l = lex();
-        let s = "The EU lifted the decades-old U.S. sanctions.";
+        let s = "The EU lifted its long-standing U.S. sanctions.";
         assert_eq!(
             terms(&l, s, &l.find(s, None)),
-            ["lift* ... sanction*=lifted the decades-old U.S. sanctions"]
+            ["lift* ... sanction*=lifted its long-standing U.S. sanctions"]
         );
         let s = "They lifted one two three four five sanctions.";
         assert_eq!(terms(&l, s, &l.find(s, None)), ["sanction*=sanctions"]);

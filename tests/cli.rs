@@ -41,7 +41,7 @@ North Korea Offers To Mend Ties With Seoul After Party Meeting\n\n\
 Advertisement\n\n\
 North Korea Offers To Mend Ties With Seoul After Party Meeting\n\
 info_icon\n\n\
-North Korean leader Kim Jong Un pledged to sharply improve his country's relations with South Korea, state media said Saturday.\n\n\
+The North's leader, Kim Jong Un, pledged to sharply improve his country's relations with South Korea, state media said Saturday.\n\n\
 The U.S. envoy, who arrived in Seoul on Jan. 5, has called Kim a “tyrant” and ruled out an early meeting.\n\n\
 Advertisement\n\n\
 Advertisement\n";

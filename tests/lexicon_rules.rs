@@ -74,7 +74,7 @@ fn korea_alone_is_skipped_and_kcna_spellings_match() {
 #[test]
 fn places_and_phrases_that_are_no_actor() {
     assert_eq!(
-        actors("Israel rejected any state west of the Jordan River.", None),
+        actors("Israel pumped water from the Jordan River.", None),
         ["ISR"]
     );
     assert_eq!(
@@ -82,8 +82,8 @@ fn places_and_phrases_that_are_no_actor() {
         Vec::<String>::new()
     );
     assert_eq!(
-        actors("Caracas expelled envoys of Latin American states.", None),
-        ["VEN"]
+        actors("Bogota hosted Latin American ministers.", None),
+        ["COL"]
     );
     assert!(actors("Fires burned in Washington state.", None).is_empty());
     assert_eq!(actors("Washington condemned the test.", None), ["USA"]);
