@@ -108,6 +108,22 @@ impl Period {
     }
 }
 
+impl Period {
+    /// True when this is a bucket of `kind` (not a coarser date kept at its
+    /// own precision, not `undated`).
+    pub fn is_kind(&self, kind: PeriodKind) -> bool {
+        matches!(
+            (self, kind),
+            (Period::Day(..), PeriodKind::Day)
+                | (Period::Week(..), PeriodKind::Week)
+                | (Period::Month(..), PeriodKind::Month)
+                | (Period::Quarter(..), PeriodKind::Quarter)
+                | (Period::Year(..), PeriodKind::Year)
+                | (Period::All, PeriodKind::All)
+        )
+    }
+}
+
 impl fmt::Display for Period {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -545,11 +545,10 @@ impl Sentence<'_> {
 #[cfg(test)]
 mod tests {
     use crate::Scorer;
-    use crate::lexicon::{FILE_NAMES, LexiconTexts, Lexicons};
+    use crate::lexicon::{LexiconTexts, Lexicons};
 
     fn lex() -> Lexicons {
-        Lexicons::from_texts(&LexiconTexts {
-            actors: "id,name,kind,parent,alias,case,valid_from,valid_to\n\
+        Lexicons::from_texts(&LexiconTexts::new("id,name,kind,parent,alias,case,valid_from,valid_to\n\
                      PRK,North Korea,state,,Pyongyang,,,\nPRK,North Korea,state,,North Korea,,,\n\
                      KOR,South Korea,state,,Seoul,,,\nKOR,South Korea,state,,South Korea,,,\n\
                      USA,United States,state,,Washington,,,\nJPN,Japan,state,,Tokyo,,,\n\
@@ -560,16 +559,11 @@ mod tests {
                      PRK_KCNA,KCNA,media,PRK,KCNA,,,\nPRK_KIM,Kim Jong Un,person,PRK,Kim,,,\n\
                      USA_BIDEN,Joe Biden,person,USA,Biden,,,\nCAN_PM,Canada PM,person,CAN,Trudeau,,,\n\
                      CAN,Canada,state,,Canada,,,\n"
-                .into(),
-            tone: "term,weight,category\ncondemn*,-2,disapprove\naccus*,-2,accuse\nthug,-3,insult\n\
+                , "term,weight,category\ncondemn*,-2,disapprove\naccus*,-2,accuse\nthug,-3,insult\n\
                    sanction*,-2.5,sanction\nimprov* ... ties,2.5,cooperate\ndrills,-2,force_posture\n\
                    war,-3.5,fight\ngenocide,-4,assault\nfired,-3,assault\nagreed,2.5,cooperate\n\
                    criticism,-2,disapprove\nwithdraw* from,-2,reduce_relations\ntalks,1,consult\n"
-                .into(),
-            modifiers: "word,kind,factor\nsaid,speech,1\naccording to,speech,1\nannounced,speech,1\n".into(),
-            boilerplate: String::new(),
-            origins: FILE_NAMES.map(|f| f.to_string()),
-        })
+                , "word,kind,factor\nsaid,speech,1\naccording to,speech,1\nannounced,speech,1\n", ""))
         .unwrap()
     }
 
@@ -725,16 +719,14 @@ mod tests {
 
     #[test]
     fn a_capital_named_as_venue_is_neither_source_nor_target() {
-        let l = Lexicons::from_texts(&LexiconTexts {
-            actors: "id,name,kind,parent,alias,case,valid_from,valid_to,place\n\
+        let l = Lexicons::from_texts(&LexiconTexts::new(
+            "id,name,kind,parent,alias,case,valid_from,valid_to,place\n\
                      ETH,Ethiopia,state,,Addis Ababa,,,,capital\nETH,Ethiopia,state,,Ethiopia,,,,\n\
-                     KEN,Kenya,state,,Kenya,,,,\nSOM,Somalia,state,,Somalia,,,,\n"
-                .into(),
-            tone: "term,weight,category\ncondemn*,-2,disapprove\n".into(),
-            modifiers: "word,kind,factor\nsaid,speech,1\n".into(),
-            boilerplate: String::new(),
-            origins: FILE_NAMES.map(|f| f.to_string()),
-        })
+                     KEN,Kenya,state,,Kenya,,,,\nSOM,Somalia,state,,Somalia,,,,\n",
+            "term,weight,category\ncondemn*,-2,disapprove\n",
+            "word,kind,factor\nsaid,speech,1\n",
+            "",
+        ))
         .unwrap();
         let roles = |text: &str| {
             let sc = Scorer::new(&l).score_sentence(text, None);

@@ -304,14 +304,40 @@ pub struct LexiconTexts {
 }
 
 impl LexiconTexts {
+    /// Lexicons given as text, each file named as in [`FILE_NAMES`] in
+    /// error messages (for lexicons built in code, or tests).
+    ///
+    /// ```
+    /// use stancemeter::lexicon::{LexiconTexts, Lexicons};
+    /// let lex = Lexicons::from_texts(&LexiconTexts::new(
+    ///     "id,name,kind,parent,alias,case,valid_from,valid_to\nPRK,North Korea,state,,Pyongyang,,,\n",
+    ///     "term,weight,category\ncondemn*,-2,disapprove\n",
+    ///     "word,kind,factor\nnot,negator,-0.8\n",
+    ///     "Advertisement\n",
+    /// ))?;
+    /// assert_eq!(lex.find("Pyongyang condemned it.", None).tone.len(), 1);
+    /// # Ok::<(), stancemeter::Error>(())
+    /// ```
+    pub fn new(actors: &str, tone: &str, modifiers: &str, boilerplate: &str) -> LexiconTexts {
+        LexiconTexts {
+            actors: actors.to_string(),
+            tone: tone.to_string(),
+            modifiers: modifiers.to_string(),
+            boilerplate: boilerplate.to_string(),
+            origins: FILE_NAMES.map(|f| f.to_string()),
+        }
+    }
+
     /// The embedded defaults.
     pub fn defaults() -> LexiconTexts {
         LexiconTexts {
-            actors: DEFAULT_ACTORS.to_string(),
-            tone: DEFAULT_TONE.to_string(),
-            modifiers: DEFAULT_MODIFIERS.to_string(),
-            boilerplate: DEFAULT_BOILERPLATE.to_string(),
             origins: FILE_NAMES.map(|_| "built-in".to_string()),
+            ..LexiconTexts::new(
+                DEFAULT_ACTORS,
+                DEFAULT_TONE,
+                DEFAULT_MODIFIERS,
+                DEFAULT_BOILERPLATE,
+            )
         }
     }
 
@@ -1474,14 +1500,7 @@ talks,1,consult\n";
         "word,kind,factor\nnot,negator,-0.8\nsharply,intensifier,1.4\nsaid,speech,1\n";
 
     fn lex() -> Lexicons {
-        Lexicons::from_texts(&LexiconTexts {
-            actors: ACTORS.into(),
-            tone: TONE.into(),
-            modifiers: MODS.into(),
-            boilerplate: "Advertisement\n".into(),
-            origins: FILE_NAMES.map(|f| f.to_string()),
-        })
-        .unwrap()
+        Lexicons::from_texts(&LexiconTexts::new(ACTORS, TONE, MODS, "Advertisement\n")).unwrap()
     }
 
     fn ids(l: &Lexicons, m: &Matches) -> Vec<String> {
@@ -1521,14 +1540,7 @@ talks,1,consult\n";
         let a = format!(
             "{ACTORS}JOR,Jordan,state,,Jordan,,,\nNOT_ACTOR,not an actor,ignore,,Jordan River,,,\n"
         );
-        let l = Lexicons::from_texts(&LexiconTexts {
-            actors: a,
-            tone: TONE.into(),
-            modifiers: MODS.into(),
-            boilerplate: String::new(),
-            origins: FILE_NAMES.map(|f| f.to_string()),
-        })
-        .unwrap();
+        let l = Lexicons::from_texts(&LexiconTexts::new(&a, TONE, MODS, "")).unwrap();
         assert!(ids(&l, &l.find("Pilgrims waded into the Jordan River.", None)).is_empty());
         assert_eq!(ids(&l, &l.find("Jordan condemned it.", None)), ["JOR"]);
     }
@@ -1627,15 +1639,9 @@ talks,1,consult\n";
     }
 
     fn err(actors: &str, tone: &str, mods: &str) -> String {
-        Lexicons::from_texts(&LexiconTexts {
-            actors: actors.into(),
-            tone: tone.into(),
-            modifiers: mods.into(),
-            boilerplate: String::new(),
-            origins: FILE_NAMES.map(|f| f.to_string()),
-        })
-        .unwrap_err()
-        .to_string()
+        Lexicons::from_texts(&LexiconTexts::new(actors, tone, mods, ""))
+            .unwrap_err()
+            .to_string()
     }
 
     #[test]
@@ -1709,14 +1715,7 @@ talks,1,consult\n";
     fn check_warns_about_shared_aliases() {
         let h = "id,name,kind,parent,alias,case,valid_from,valid_to\n";
         let a = format!("{h}GEO,Georgia,state,,Georgia,,,\nUSA,United States,state,,Georgia,,,\n");
-        let l = Lexicons::from_texts(&LexiconTexts {
-            actors: a,
-            tone: TONE.into(),
-            modifiers: MODS.into(),
-            boilerplate: String::new(),
-            origins: FILE_NAMES.map(|f| f.to_string()),
-        })
-        .unwrap();
+        let l = Lexicons::from_texts(&LexiconTexts::new(&a, TONE, MODS, "")).unwrap();
         let r = l.check();
         assert_eq!(r.warnings.len(), 1, "{:?}", r.warnings);
         assert!(r.warnings[0].contains("claimed by GEO and USA"));

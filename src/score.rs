@@ -503,24 +503,18 @@ pub fn rule_concession(lex: &Lexicons, m: &Matches, clauses: &[usize], terms: &m
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lexicon::{FILE_NAMES, LexiconTexts};
+    use crate::lexicon::LexiconTexts;
 
     fn lex() -> Lexicons {
-        Lexicons::from_texts(&LexiconTexts {
-            actors: "id,name,kind,parent,alias,case,valid_from,valid_to\n\
+        Lexicons::from_texts(&LexiconTexts::new("id,name,kind,parent,alias,case,valid_from,valid_to\n\
                      PRK,North Korea,state,,Pyongyang,,,\nKOR,South Korea,state,,Seoul,,,\n"
-                .into(),
-            tone: "term,weight,category\ncondemn*,-2,disapprove\nthug,-3,insult\nwelcom*,2,praise\n\
+                , "term,weight,category\ncondemn*,-2,disapprove\nthug,-3,insult\nwelcom*,2,praise\n\
                    warn*,-2,threaten\noffer* ... talks,2.5,intent_cooperate\nsanction*,-2.5,sanction\n\
                    eas* ... tension*,2.5,de_escalate\ntalks,1,consult\n"
-                .into(),
-            modifiers: "word,kind,factor\nnot,negator,-0.8\nno longer,negator,-0.8\n\
+                , "word,kind,factor\nnot,negator,-0.8\nno longer,negator,-0.8\n\
                         sharply,intensifier,1.4\nsomewhat,dampener,0.6\nbut,contrast,1.5\n\
                         despite,concession,0.5\nsaid,speech,1\n"
-                .into(),
-            boilerplate: String::new(),
-            origins: FILE_NAMES.map(|f| f.to_string()),
-        })
+                , ""))
         .unwrap()
     }
 

@@ -9,7 +9,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use stancemeter::aggregate::{Period, PeriodKind, Role, Tally};
+use stancemeter::aggregate::{Period, Role, Tally};
 use stancemeter::output::svg::{self, Heatmap, Line, LineChart};
 use stancemeter::output::wide::{WideMetric, full_periods, infer_kind, parse_period};
 use stancemeter::output::{ACTORS_FILE, AtomicFile, DYADS_FILE};
@@ -230,17 +230,7 @@ fn read_table(
 fn axis(rows: &[&Row]) -> (Vec<Period>, usize) {
     let present: BTreeSet<Period> = rows.iter().map(|r| r.period).collect();
     let kind = infer_kind(&present);
-    let keep = |p: &Period| {
-        matches!(
-            (p, kind),
-            (Period::Day(..), PeriodKind::Day)
-                | (Period::Week(..), PeriodKind::Week)
-                | (Period::Month(..), PeriodKind::Month)
-                | (Period::Quarter(..), PeriodKind::Quarter)
-                | (Period::Year(..), PeriodKind::Year)
-                | (Period::All, PeriodKind::All)
-        )
-    };
+    let keep = |p: &Period| p.is_kind(kind);
     let left_out = present.iter().filter(|p| !keep(p)).count();
     let kept: Vec<Period> = present.into_iter().filter(keep).collect();
     (full_periods(kept, kind), left_out)

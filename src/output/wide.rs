@@ -211,20 +211,6 @@ fn iso_weeks_in(y: i32) -> u32 {
     NaiveDate::from_ymd_opt(y, 12, 28).map_or(52, |d| d.iso_week().week())
 }
 
-/// True when `p` is a bucket of `kind` (not a coarser date kept at its own
-/// precision, not `undated`).
-fn is_kind(p: Period, kind: PeriodKind) -> bool {
-    matches!(
-        (p, kind),
-        (Period::Day(..), PeriodKind::Day)
-            | (Period::Week(..), PeriodKind::Week)
-            | (Period::Month(..), PeriodKind::Month)
-            | (Period::Quarter(..), PeriodKind::Quarter)
-            | (Period::Year(..), PeriodKind::Year)
-            | (Period::All, PeriodKind::All)
-    )
-}
-
 /// Every period of `kind` from the first to the last of `present` at that
 /// granularity, plus every other period of `present` (a coarser date kept
 /// at its own precision, `undated`), sorted as text: chronologically, with
@@ -240,7 +226,7 @@ fn is_kind(p: Period, kind: PeriodKind) -> bool {
 pub fn full_periods(present: impl IntoIterator<Item = Period>, kind: PeriodKind) -> Vec<Period> {
     let present: BTreeSet<Period> = present.into_iter().collect();
     let mut all = present.clone();
-    let mut dated = present.iter().copied().filter(|p| is_kind(*p, kind));
+    let mut dated = present.iter().copied().filter(|p| p.is_kind(kind));
     if let Some(first) = dated.next() {
         let last = dated.next_back().unwrap_or(first);
         let mut filled = Vec::new();
