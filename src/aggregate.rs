@@ -229,7 +229,8 @@ impl Tally {
 }
 
 /// Run-wide counters that also merge exactly.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct Counters {
     /// Documents scored.
     pub documents: u64,

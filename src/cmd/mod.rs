@@ -5,6 +5,7 @@ use clap::{Parser, Subcommand};
 pub mod eval;
 pub mod explain;
 pub mod lexicon;
+pub mod merge;
 pub mod plot;
 pub mod score;
 
@@ -26,6 +27,8 @@ Start with:
   stance lexicon export my-lexicons             copy the default lexicons to edit them
   stance eval gold.jsonl                        measure accuracy against labelled sentences
   stance plot stance-out -o stance.svg          chart stance over time from a scored directory
+  stance score corpus/ --shard 2/7 --partial -o parts/2
+  stance merge parts/* -o stance-out            score on many machines, merge into one run
 
 Exit codes: 0 success (also when some records were rejected; they are reported),
 1 runtime error, 2 usage error, 130/143 stopped by Ctrl-C/SIGTERM (no partial tables).";
@@ -41,6 +44,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     Score(score::Args),
+    Merge(merge::Args),
     Explain(explain::Args),
     Eval(eval::Args),
     Lexicon(lexicon::Args),
@@ -51,6 +55,7 @@ enum Command {
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Score(a) => score::run(a),
+        Command::Merge(a) => merge::run(a),
         Command::Explain(a) => explain::run(a),
         Command::Eval(a) => eval::run(a),
         Command::Lexicon(a) => lexicon::run(a),

@@ -2,20 +2,23 @@
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
+use std::sync::Mutex;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
-use stancemeter::aggregate::PeriodKind;
+use stancemeter::Lexicons;
+use stancemeter::aggregate::{Aggregates, Counters, PeriodKind};
 use stancemeter::corpus::{Corpus, DocDate, Format, ReadOptions};
-use stancemeter::output::wide::{self, DYADS_WIDE_FILE, STANCE_WIDE_FILE, WideMetric, WideOptions};
-use stancemeter::output::xlsx::{self, XLSX_FILE};
-use stancemeter::output::{
-    self, ACTORS_FILE, CellPolicy, DYADS_FILE, REJECTS_FILE, RUN_FILE, SENTENCES_FILE,
+use stancemeter::output::partial::{
+    FORMAT, FORMAT_VERSION, InvalidUtf8Summary, LexiconId, PARTIAL_FILE, Partial, PartialHeader,
+    RejectRow, Settings, ShardSpec, StreamDigest,
 };
-use stancemeter::pipeline::{Event, Pipeline, PipelineOptions};
+use stancemeter::output::wide::{self, WideMetric, WideOptions};
+use stancemeter::output::{self, CellPolicy, REJECTS_FILE, RUN_FILE, SENTENCES_FILE, TableOptions};
+use stancemeter::pipeline::{Event, Pipeline, PipelineOptions, RunTotals};
 
 const AFTER_HELP: &str = "\
 Inputs: files and directories (walked recursively, in sorted order), each optionally
@@ -41,16 +44,26 @@ Outputs (in -o DIR):
   rejects.csv     records that could not be read: input,location,reason
   run.json        inputs, counts, rejects by reason, invalid UTF-8 replaced, timings,
                   lexicon checksums
+  partial.json    with --partial, instead of the tables (and rejects.csv): the integer
+                  sums behind them, for `stance merge`
 net_stance = (conciliatory - hostile) / sentences; mean_tone is in [-1, 1].
 Tables are written atomically; the same input gives byte-identical tables at any --threads.
 Ctrl-C (SIGINT) or SIGTERM stops the run with exit code 130 or 143: its temporary files are
 removed and tables from an earlier run are left as they were.
 
+Shards: --shard I/N scores only the documents whose id hashes to shard I of N (the first 8
+bytes of SHA-256 of the id, modulo N, plus 1; a rejected record goes by its file name and
+location), so N machines can each read the same inputs and score a different Nth. With
+--partial each writes partial.json; `stance merge` adds them up into exactly the tables of
+a single run.
+
 Examples:
   stance score examples/news -o stance-out
   stance score corpus/ more.jsonl.gz -o out --period quarter --sentences
   stance score seed.txt --date 2021-01-08 --sentences -o seed-out
-  zcat feed.jsonl.gz | stance score - --format jsonl --text-field body -o out";
+  zcat feed.jsonl.gz | stance score - --format jsonl --text-field body -o out
+  stance score corpus/ --shard 2/7 --partial -o parts/2     # one of 7 shards, on any machine
+  stance merge parts/* -o stance-out                         # once all 7 are done";
 
 /// Score a corpus and write per-actor and per-dyad stance tables.
 #[derive(Debug, clap::Args)]
@@ -156,9 +169,24 @@ pub struct Args {
     #[arg(long)]
     xlsx: bool,
 
+    /// Score only shard I of N (1-based): the documents whose id hashes to I. Every shard
+    /// reads all inputs; together the N shards score each document exactly once. Use with
+    /// --partial and combine with `stance merge` (alone it gives a 1/N sample's tables).
+    #[arg(long, value_name = "I/N", value_parser = parse_shard)]
+    shard: Option<ShardSpec>,
+
+    /// Write partial.json (the integer sums behind the tables, for `stance merge`)
+    /// instead of the tables. With --sentences, sentences.csv is written beside it.
+    #[arg(long, conflicts_with_all = ["xlsx", "wide_actors", "wide_metric", "wide_top"])]
+    partial: bool,
+
     /// No progress and no summary on the terminal.
     #[arg(short, long)]
     quiet: bool,
+}
+
+fn parse_shard(s: &str) -> Result<ShardSpec, String> {
+    s.parse()
 }
 
 fn parse_period(s: &str) -> Result<PeriodKind, String> {
@@ -169,7 +197,7 @@ fn parse_date(s: &str) -> Result<DocDate, String> {
     DocDate::parse(s).ok_or_else(|| format!("cannot read date '{s}'; write it as YYYY-MM-DD"))
 }
 
-fn parse_metric(s: &str) -> Result<WideMetric, String> {
+pub fn parse_metric(s: &str) -> Result<WideMetric, String> {
     s.parse::<WideMetric>().map_err(|e| e.to_string())
 }
 
@@ -184,20 +212,15 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         Some(id) => Some(super::speaker_index(&lex, id)?),
         None => None,
     };
-    let mut files = vec![
-        ACTORS_FILE,
-        DYADS_FILE,
-        RUN_FILE,
-        REJECTS_FILE,
-        STANCE_WIDE_FILE,
-        DYADS_WIDE_FILE,
-    ];
-    if a.sentences {
-        files.push(SENTENCES_FILE);
-    }
-    if a.xlsx {
-        files.push(XLSX_FILE);
-    }
+    let files = if a.partial {
+        let mut files = vec![PARTIAL_FILE, RUN_FILE];
+        if a.sentences {
+            files.push(SENTENCES_FILE);
+        }
+        files
+    } else {
+        output::table_files(a.xlsx, a.sentences)
+    };
     let wide_opts = WideOptions {
         actors: (!a.wide_actors.is_empty()).then(|| {
             a.wide_actors
@@ -258,10 +281,43 @@ pub fn run(a: Args) -> anyhow::Result<()> {
     } else {
         None
     };
-    let mut rejects = output::rejects_file(&a.output, cells)?;
+    // A partial keeps its rejects (with their place in the input) in partial.json.
+    let mut rejects = if a.partial {
+        None
+    } else {
+        Some(output::rejects_file(&a.output, cells)?)
+    };
+
+    // Every shard reads the whole input and keeps its share. A partial
+    // fingerprints the whole stream, so that `stance merge` can tell shards
+    // of one run from shards of different inputs, and notes each reject's
+    // place in it, so that the merged rejects.csv is in input order.
+    let stream = Mutex::new(StreamDigest::default());
+    let kept_rejects: Mutex<Vec<RejectRow>> = Mutex::new(Vec::new());
+    let docs = corpus
+        .enumerate()
+        .filter(|(seq, item)| {
+            if a.partial {
+                lock(&stream).add(item);
+            }
+            let keep = a.shard.is_none_or(|s| s.owns(item));
+            if keep
+                && a.partial
+                && let Err(r) = item
+            {
+                lock(&kept_rejects).push(RejectRow {
+                    seq: *seq as u64,
+                    input: r.input.clone(),
+                    location: r.location.clone(),
+                    reason: r.reason.clone(),
+                });
+            }
+            keep
+        })
+        .map(|(_, item)| item);
 
     let progress = Progress::new(a.quiet, total_bytes);
-    let result = pipeline.run(corpus, &mut |event| {
+    let result = pipeline.run(docs, &mut |event| {
         if let Some(signal) = interrupt::pending() {
             // Stops the run; the temporary files are deleted as they drop.
             return Err(stancemeter::Error::Other(format!(
@@ -271,7 +327,9 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         }
         match event {
             Event::Reject(r) => {
-                output::write_reject(&mut rejects, r)?;
+                if let Some(w) = rejects.as_mut() {
+                    output::write_reject(w, r)?;
+                }
                 if a.strict {
                     let reason = format!("{} (stopped by --strict)", r.reason);
                     if r.location.is_empty() {
@@ -305,8 +363,12 @@ pub fn run(a: Args) -> anyhow::Result<()> {
 
     let lex = pipeline.lexicons();
     let agg = &totals.aggregates;
-    let c = &agg.counters;
-    let run_json = json!({
+    let invalid = InvalidUtf8Summary {
+        documents: invalid_utf8.documents(),
+        sequences_replaced: invalid_utf8.sequences(),
+        examples: invalid_utf8.examples(),
+    };
+    let mut run_json = json!({
         "tool": "stance",
         "version": env!("CARGO_PKG_VERSION"),
         "command": std::env::args().collect::<Vec<_>>(),
@@ -314,66 +376,76 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         "files_read": input_files.len(),
         "files": input_files.iter().take(1000).collect::<Vec<_>>(),
         "files_skipped_unknown_format": skipped_files,
-        "period": format!("{:?}", a.period).to_lowercase(),
+        "period": period_name(a.period),
         "rollup": !a.no_rollup,
         "speaker": a.speaker,
         "speaker_field": a.speaker_field,
-        "documents_with_speaker": c.documents_with_speaker,
-        "documents_with_unknown_speaker": c.unknown_speakers,
-        "documents": c.documents,
+        "shard": a.shard.map(|s| s.to_string()),
+        "partial": a.partial,
         "documents_rejected": totals.rejected(),
         "rejects_by_reason": totals.rejects,
-        "undated_documents": c.undated_documents,
-        "documents_dated_coarser_than_period": c.coarse_dated_documents,
-        "sentences": c.sentences,
-        "sentences_with_actors": c.sentences_with_actors,
-        "sentences_with_source": c.sentences_with_source,
-        "sentences_by_label": {"conciliatory": c.conciliatory, "neutral": c.neutral, "hostile": c.hostile},
-        "boilerplate_lines_dropped": c.boilerplate_lines,
-        "repeated_lines_dropped": c.repeated_lines,
-        "wrapped_line_breaks_joined": c.joined_lines,
-        "long_sentences_cut": c.long_sentences_cut,
-        "text_bytes": c.text_bytes,
-        "invalid_utf8": {
-            "documents": invalid_utf8.documents(),
-            "sequences_replaced": invalid_utf8.sequences(),
-            "examples": invalid_utf8.examples(),
-        },
+        "invalid_utf8": invalid,
         "elapsed_seconds": (totals.elapsed.as_secs_f64() * 1000.0).round() / 1000.0,
         "threads": totals.threads,
         "lexicons": lex.sources(),
     });
+    add_counts(&mut run_json, &agg.counters);
 
     // Everything is complete: now commit all files together. A signal that
     // arrives from here on waits for the commit (a few renames) to finish,
     // so the tables are either all new or all from the earlier run.
     let end_phase = interrupt::end_phase();
     interrupt::check()?;
-    let mut done = vec![
-        output::write_actors(&a.output, lex, agg, cells)?,
-        output::write_dyads(&a.output, lex, agg, cells)?,
-        rejects.finish()?,
-    ];
-    done.extend(wide::write_wide(&a.output, lex, agg, &wide_opts, cells)?);
-    let mut sentences_file = sentences.map(|w| w.finish()).transpose()?;
-    if a.xlsx {
-        let back = match sentences_file.as_mut() {
-            Some(f) => Some(f.flushed_temp_path()?.to_path_buf()),
-            None => None,
-        };
-        done.push(xlsx::write_xlsx(
-            &a.output,
-            lex,
-            agg,
-            &wide_opts,
-            back.as_deref(),
-        )?);
-    }
-    done.extend(sentences_file);
-    done.push(output::write_json(&a.output, RUN_FILE, &run_json)?);
-    for f in done {
-        f.commit().context("writing the output tables")?;
-    }
+    // `rejects` is None exactly with --partial.
+    let done = match rejects {
+        Some(rejects) => {
+            let opts = TableOptions {
+                cells,
+                wide: wide_opts,
+                xlsx: a.xlsx,
+            };
+            output::write_tables(&a.output, lex, agg, &opts, rejects, sentences, &run_json)?
+        }
+        None => {
+            let header = PartialHeader {
+                format: FORMAT.to_string(),
+                format_version: FORMAT_VERSION,
+                tool_version: env!("CARGO_PKG_VERSION").to_string(),
+                shard: a.shard,
+                settings: settings(&a),
+                lexicons: lex.sources().iter().map(LexiconId::from).collect(),
+                inputs: a.inputs.iter().map(|p| p.display().to_string()).collect(),
+                stream: lock(&stream).summary(),
+                invalid_utf8: invalid,
+                sentences_file: a.sentences.then(|| SENTENCES_FILE.to_string()),
+                raw_cells: cells.raw,
+                counters: agg.counters,
+                rejects_by_reason: totals
+                    .rejects
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.into()))
+                    .collect(),
+            };
+            let (actors, dyads) = Partial::rows(lex, agg);
+            let rejects = std::mem::take(&mut *lock(&kept_rejects));
+            let part = Partial {
+                header,
+                actors,
+                dyads,
+                rejects,
+            };
+            // partial.json last: when it is there, so is the rest.
+            let mut done: Vec<_> = sentences
+                .map(|w| w.finish())
+                .transpose()?
+                .into_iter()
+                .collect();
+            done.push(output::write_json(&a.output, RUN_FILE, &run_json)?);
+            done.push(part.write(&a.output)?);
+            done
+        }
+    };
+    output::commit_all(done).context("writing the output tables")?;
     interrupt::committed();
     drop(end_phase);
 
@@ -383,11 +455,18 @@ pub fn run(a: Args) -> anyhow::Result<()> {
             .iter()
             .map(|(k, v)| format!("{} {k}", v.count))
             .collect();
+        let listed = if a.partial {
+            format!(
+                "listed in {} and, after `stance merge`, in rejects.csv",
+                a.output.join(PARTIAL_FILE).display()
+            )
+        } else {
+            format!("see {}", a.output.join(REJECTS_FILE).display())
+        };
         warn(&format!(
-            "stance: warning: {} record(s) skipped ({}); see {}",
+            "stance: warning: {} record(s) skipped ({}); {listed}",
             totals.rejected(),
             reasons.join(", "),
-            a.output.join(REJECTS_FILE).display()
         ));
     }
     if invalid_utf8.documents() > 0 {
@@ -402,28 +481,83 @@ pub fn run(a: Args) -> anyhow::Result<()> {
     if !a.quiet {
         // A closed stdout (`stance score ... | head -1`) ends here with an
         // io error that main.rs turns into exit 0: the tables are written.
-        print_summary(&mut std::io::stdout().lock(), &a, &pipeline, &totals)?;
+        print_summary(
+            &mut std::io::stdout().lock(),
+            &a,
+            pipeline.lexicons(),
+            &totals,
+        )?;
     }
     Ok(())
 }
 
+/// Locks a mutex, also one a panicking thread left behind.
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// `month`, `week`, ...: a period kind as `--period` takes it.
+pub fn period_name(kind: PeriodKind) -> String {
+    format!("{kind:?}").to_lowercase()
+}
+
+/// The options that change what the tables hold, for partial.json.
+fn settings(a: &Args) -> Settings {
+    Settings {
+        period: period_name(a.period),
+        no_rollup: a.no_rollup,
+        speaker: a.speaker.as_ref().map(|s| s.to_ascii_uppercase()),
+        speaker_field: a.speaker_field.clone(),
+        date: a.date.map(|d| d.to_string()),
+        format: a.format.map(|f| f.to_string()),
+        id_field: a.id_field.clone(),
+        date_field: a.date_field.clone(),
+        text_field: a.text_field.clone(),
+        max_doc_bytes: a.max_doc_bytes as u64,
+    }
+}
+
+/// Adds the run's counts to `run.json` (shared with `stance merge`).
+pub fn add_counts(run_json: &mut serde_json::Value, c: &Counters) {
+    let counts = json!({
+        "documents_with_speaker": c.documents_with_speaker,
+        "documents_with_unknown_speaker": c.unknown_speakers,
+        "documents": c.documents,
+        "undated_documents": c.undated_documents,
+        "documents_dated_coarser_than_period": c.coarse_dated_documents,
+        "sentences": c.sentences,
+        "sentences_with_actors": c.sentences_with_actors,
+        "sentences_with_source": c.sentences_with_source,
+        "sentences_by_label": {"conciliatory": c.conciliatory, "neutral": c.neutral, "hostile": c.hostile},
+        "boilerplate_lines_dropped": c.boilerplate_lines,
+        "repeated_lines_dropped": c.repeated_lines,
+        "wrapped_line_breaks_joined": c.joined_lines,
+        "long_sentences_cut": c.long_sentences_cut,
+        "text_bytes": c.text_bytes,
+    });
+    if let (Some(run), serde_json::Value::Object(counts)) = (run_json.as_object_mut(), counts) {
+        run.extend(counts);
+    }
+}
+
 /// A line on standard error; a closed stderr is no reason to fail a run.
-fn warn(line: &str) {
+pub fn warn(line: &str) {
     let _ = writeln!(std::io::stderr(), "{line}");
 }
 
 fn print_summary(
     out: &mut impl Write,
     a: &Args,
-    pipeline: &Pipeline,
-    totals: &stancemeter::pipeline::RunTotals,
+    lex: &Lexicons,
+    totals: &RunTotals,
 ) -> std::io::Result<()> {
     let c = &totals.aggregates.counters;
     let secs = totals.elapsed.as_secs_f64();
     let mb = c.text_bytes as f64 / 1e6;
+    let shard = a.shard.map(|s| format!(" (shard {s})")).unwrap_or_default();
     writeln!(
         out,
-        "Scored {} documents, {} sentences ({:.0}% naming an actor) in {:.2} s ({:.1} MB/s, {} threads).",
+        "Scored {} documents{shard}, {} sentences ({:.0}% naming an actor) in {:.2} s ({:.1} MB/s, {} threads).",
         c.documents,
         c.sentences,
         if c.sentences > 0 {
@@ -440,7 +574,25 @@ fn print_summary(
         "Sentences: {} conciliatory, {} neutral, {} hostile. Undated documents: {}.",
         c.conciliatory, c.neutral, c.hostile, c.undated_documents
     )?;
-    let top = output::top_sources(pipeline.lexicons(), &totals.aggregates, 10);
+    print_top_sources(out, lex, &totals.aggregates)?;
+    if a.partial {
+        writeln!(
+            out,
+            "\nPartial results written to {}; combine every shard's with `stance merge`.",
+            a.output.join(PARTIAL_FILE).display()
+        )
+    } else {
+        writeln!(out, "\nTables written to {}", a.output.display())
+    }
+}
+
+/// The top actors as source with their net stance (shared with `stance merge`).
+pub fn print_top_sources(
+    out: &mut impl Write,
+    lex: &Lexicons,
+    agg: &Aggregates,
+) -> std::io::Result<()> {
+    let top = output::top_sources(lex, agg, 10);
     if !top.is_empty() {
         writeln!(
             out,
@@ -453,7 +605,7 @@ fn print_summary(
             )?;
         }
     }
-    writeln!(out, "\nTables written to {}", a.output.display())
+    Ok(())
 }
 
 /// A progress bar on a terminal; a line every 10 seconds otherwise.

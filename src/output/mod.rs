@@ -11,6 +11,7 @@
 //! would run as a formula (starting with `=`, `+`, `-`, `@`, tab or carriage
 //! return) get a leading `'`, unless raw cells are asked for.
 
+pub mod partial;
 pub mod svg;
 pub mod wide;
 pub mod xlsx;
@@ -371,6 +372,85 @@ pub fn write_json(dir: &Path, name: &str, value: &serde_json::Value) -> Result<A
         .map_err(|e| Error::Other(format!("{}: {e}", path.display())))?;
     file.write_all(b"\n").map_err(|e| Error::io(&path, e))?;
     Ok(file)
+}
+
+/// How the tables of a run are rendered: the options `stance score` and
+/// `stance merge` share.
+#[derive(Debug, Clone, Default)]
+pub struct TableOptions {
+    /// Text cells and byte-order mark.
+    pub cells: CellPolicy,
+    /// What the wide tables (and the workbook's charts) show.
+    pub wide: wide::WideOptions,
+    /// Also write `stance.xlsx`.
+    pub xlsx: bool,
+}
+
+/// The files a run writes into its output directory, for
+/// [`prepare_dir`]: the tables, `rejects.csv` and `run.json`, plus
+/// `sentences.csv` and `stance.xlsx` when asked for.
+pub fn table_files(xlsx: bool, sentences: bool) -> Vec<&'static str> {
+    let mut files = vec![
+        ACTORS_FILE,
+        DYADS_FILE,
+        RUN_FILE,
+        REJECTS_FILE,
+        wide::STANCE_WIDE_FILE,
+        wide::DYADS_WIDE_FILE,
+    ];
+    if sentences {
+        files.push(SENTENCES_FILE);
+    }
+    if xlsx {
+        files.push(xlsx::XLSX_FILE);
+    }
+    files
+}
+
+/// Writes every file of a finished run into [`AtomicFile`]s, not yet
+/// committed, in the order to commit them: `actors.csv`, `dyads.csv`,
+/// `rejects.csv` (its rows already written), the wide tables,
+/// `stance.xlsx` (with `opts.xlsx`, its sentences sheet read back from
+/// `sentences`), `sentences.csv` (when given) and `run.json`. `stance
+/// score` and `stance merge` both call it, so equal aggregates give
+/// byte-identical tables.
+pub fn write_tables(
+    dir: &Path,
+    lex: &Lexicons,
+    agg: &Aggregates,
+    opts: &TableOptions,
+    rejects: CsvFile,
+    sentences: Option<CsvFile>,
+    run_json: &serde_json::Value,
+) -> Result<Vec<AtomicFile>> {
+    let mut done = vec![
+        write_actors(dir, lex, agg, opts.cells)?,
+        write_dyads(dir, lex, agg, opts.cells)?,
+        rejects.finish()?,
+    ];
+    done.extend(wide::write_wide(dir, lex, agg, &opts.wide, opts.cells)?);
+    let mut sentences = sentences.map(|w| w.finish()).transpose()?;
+    if opts.xlsx {
+        let back = match sentences.as_mut() {
+            Some(f) => Some(f.flushed_temp_path()?.to_path_buf()),
+            None => None,
+        };
+        done.push(xlsx::write_xlsx(
+            dir,
+            lex,
+            agg,
+            &opts.wide,
+            back.as_deref(),
+        )?);
+    }
+    done.extend(sentences);
+    done.push(write_json(dir, RUN_FILE, run_json)?);
+    Ok(done)
+}
+
+/// Renames finished files into place, in order.
+pub fn commit_all(files: Vec<AtomicFile>) -> Result<()> {
+    files.into_iter().try_for_each(AtomicFile::commit)
 }
 
 /// The actors with most sentences as source over the whole run, with their

@@ -1,0 +1,520 @@
+//! `stance merge`: add up the partial results of shards (`stance score
+//! --shard I/N --partial`) into exactly the tables of a single run.
+//!
+//! Every number in a partial file is an integer sum, so adding them gives
+//! the same aggregates as scoring the whole corpus at once, and the tables
+//! are written by the same code as `stance score`'s: byte-identical.
+//! Before adding anything the merge checks that the parts belong together
+//! (same options, lexicons and inputs; each shard exactly once).
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::Context;
+use serde_json::json;
+use stancemeter::Error;
+use stancemeter::aggregate::{Aggregates, PeriodKind};
+use stancemeter::lexicon::Lexicons;
+use stancemeter::output::partial::{PARTIAL_FILE, Partial, ReasonSummary, ShardSpec};
+use stancemeter::output::wide::{self, WideMetric, WideOptions};
+use stancemeter::output::{self, CellPolicy, CsvFile, SENTENCES_HEADER, TableOptions};
+
+const AFTER_HELP: &str = "\
+Each PART is a partial.json written by `stance score --partial`, or the directory holding
+one. The parts must be the shards 1/N ... N/N of one run: scored with the same options that
+change the tables (--period, --no-rollup, --speaker, --date, field names, ...), the same
+lexicons (compared by SHA-256) and the same inputs (compared by a fingerprint of every
+document id). A shard given twice, a missing shard, or parts that do not belong together
+are refused with the file and the difference named; --allow-incomplete writes tables from
+the shards you have (run.json lists the missing ones).
+
+Writes the same files as `stance score` (actors.csv, dyads.csv, stance_wide.csv,
+dyads_wide.csv, rejects.csv, run.json; stance.xlsx with --xlsx), byte-identical to a single
+run's tables; run.json lists the parts merged. With --sentences, sentences.csv is every
+shard's sentences.csv (each shard scored with --sentences), shard 1 first, each in input
+order.
+
+Lexicons are needed to name the actors: the built-in ones, or --lexicons DIR with the same
+files the shards used.
+
+Examples:
+  for i in 1 2 3; do stance score corpus/ --shard $i/3 --partial -o parts/$i -q; done
+  stance merge parts/1 parts/2 parts/3 -o stance-out
+  stance merge parts/*/partial.json -o out --excel --xlsx --wide-actors PRK,KOR,USA
+  stance merge parts/* --lexicons my-lex -o out         shards scored with --lexicons my-lex";
+
+/// Combine the partial results of shards into the tables of a single run.
+#[derive(Debug, clap::Args)]
+#[command(after_help = AFTER_HELP)]
+pub struct Args {
+    /// Partial files (partial.json from `stance score --partial`), or directories holding one.
+    #[arg(required = true, value_name = "PART")]
+    parts: Vec<PathBuf>,
+
+    /// Output directory.
+    #[arg(short, long, value_name = "DIR", default_value = "stance-out")]
+    output: PathBuf,
+
+    /// Directory of lexicon files the shards were scored with (default: built-in);
+    /// their checksums must match the shards'.
+    #[arg(long, value_name = "DIR")]
+    lexicons: Option<PathBuf>,
+
+    /// Also write sentences.csv: the shards' sentences.csv (each scored with --sentences),
+    /// shard by shard.
+    #[arg(long)]
+    sentences: bool,
+
+    /// Write tables even if some shards are missing (a duplicate shard is always an error).
+    #[arg(long)]
+    allow_incomplete: bool,
+
+    /// Overwrite tables already in the output directory.
+    #[arg(long)]
+    force: bool,
+
+    /// Write text cells as they are (see `stance score --help`).
+    #[arg(long)]
+    raw_cells: bool,
+
+    /// Actors (ids, comma-separated) for the columns of stance_wide.csv and the charts;
+    /// default: the actors with most sentences as source.
+    #[arg(long, value_name = "IDS", value_delimiter = ',')]
+    wide_actors: Vec<String>,
+
+    /// What stance_wide.csv holds per period and actor: net_stance, mean_tone or sentences.
+    #[arg(long, value_name = "METRIC", default_value = "net_stance", value_parser = super::score::parse_metric)]
+    wide_metric: WideMetric,
+
+    /// How many dyads dyads_wide.csv (and the dyad chart) shows, by volume.
+    #[arg(long, value_name = "N", default_value_t = wide::DEFAULT_TOP)]
+    wide_top: usize,
+
+    /// Write CSVs with a UTF-8 byte-order mark, for Excel (see `stance score --help`).
+    #[arg(long, conflicts_with = "raw_cells")]
+    excel: bool,
+
+    /// Also write stance.xlsx: the tables as sheets, and native line charts.
+    #[arg(long)]
+    xlsx: bool,
+
+    /// No summary on the terminal.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+/// A partial file and where it was read from.
+struct Part {
+    file: PathBuf,
+    partial: Partial,
+}
+
+impl Part {
+    /// The shard, a whole run counting as shard 1/1.
+    fn shard(&self) -> ShardSpec {
+        self.partial
+            .header
+            .shard
+            .unwrap_or(ShardSpec { index: 1, count: 1 })
+    }
+}
+
+fn usage(message: String) -> anyhow::Error {
+    anyhow::Error::new(Error::Usage(message))
+}
+
+/// Runs `stance merge`.
+pub fn run(a: Args) -> anyhow::Result<()> {
+    let start = Instant::now();
+    let mut parts = Vec::with_capacity(a.parts.len());
+    for p in &a.parts {
+        let file = partial_path(p)?;
+        let partial = Partial::read(&file)?;
+        parts.push(Part { file, partial });
+    }
+    check_together(&parts)?;
+    parts.sort_by_key(|p| p.shard().index);
+    let missing = check_shards(&parts, a.allow_incomplete)?;
+
+    let lex = super::load_lexicons(a.lexicons.as_deref())?;
+    check_lexicons(&lex, &parts[0], a.lexicons.as_deref())?;
+    let settings = &parts[0].partial.header.settings;
+    let period: PeriodKind = settings
+        .period
+        .parse()
+        .map_err(|e| anyhow::anyhow!("{}: {e}", parts[0].file.display()))?;
+    let wide_opts = WideOptions {
+        actors: (!a.wide_actors.is_empty()).then(|| {
+            a.wide_actors
+                .iter()
+                .map(|s| s.trim().to_ascii_uppercase())
+                .collect()
+        }),
+        metric: a.wide_metric,
+        top: a.wide_top,
+        period,
+    };
+    if let Some(ids) = &wide_opts.actors {
+        wide::resolve_actors(&lex, ids)?;
+    }
+    if a.sentences {
+        check_sentences(&parts, a.raw_cells)?;
+    }
+
+    let mut agg = Aggregates::default();
+    for p in &parts {
+        p.partial
+            .add_to(&lex, &mut agg)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", p.file.display()))?;
+    }
+
+    let files = output::table_files(a.xlsx, a.sentences);
+    output::prepare_dir(&a.output, &files, a.force)?;
+    let cells = CellPolicy {
+        raw: a.raw_cells,
+        bom: a.excel,
+    };
+    // Rejects in input order: each carries its place in the whole input.
+    let mut rows: Vec<_> = parts.iter().flat_map(|p| &p.partial.rejects).collect();
+    rows.sort_by_key(|r| r.seq);
+    let mut rejects = output::rejects_file(&a.output, cells)?;
+    for r in &rows {
+        output::write_reject(&mut rejects, &r.reject())?;
+    }
+    let sentences = if a.sentences {
+        Some(merge_sentences(&a.output, &parts, cells)?)
+    } else {
+        None
+    };
+
+    let reasons = merge_reasons(&parts);
+    let rejected: u64 = reasons.values().map(|r| r.count).sum();
+    let first = &parts[0].partial.header;
+    let mut run_json = json!({
+        "tool": "stance",
+        "version": env!("CARGO_PKG_VERSION"),
+        "command": std::env::args().collect::<Vec<_>>(),
+        "merged_parts": parts.iter().map(|p| json!({
+            "file": p.file.display().to_string(),
+            "shard": p.partial.header.shard.map(|s| s.to_string()),
+            "inputs": p.partial.header.inputs,
+            "documents": p.partial.header.counters.documents,
+            "sentences": p.partial.header.counters.sentences,
+            "documents_rejected": p.partial.rejects.len(),
+            "scored_by": p.partial.header.tool_version,
+        })).collect::<Vec<_>>(),
+        "shards": parts[0].shard().count,
+        "missing_shards": missing.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+        "inputs": first.inputs,
+        "input_stream": first.stream,
+        "period": settings.period,
+        "rollup": !settings.no_rollup,
+        "speaker": settings.speaker,
+        "speaker_field": settings.speaker_field,
+        "documents_rejected": rejected,
+        "rejects_by_reason": reasons,
+        "invalid_utf8": first.invalid_utf8,
+        "elapsed_seconds": (start.elapsed().as_secs_f64() * 1000.0).round() / 1000.0,
+        "lexicons": lex.sources(),
+    });
+    super::score::add_counts(&mut run_json, &agg.counters);
+    let opts = TableOptions {
+        cells,
+        wide: wide_opts,
+        xlsx: a.xlsx,
+    };
+    let done = output::write_tables(&a.output, &lex, &agg, &opts, rejects, sentences, &run_json)?;
+    output::commit_all(done).context("writing the output tables")?;
+
+    if !a.quiet {
+        let out = &mut std::io::stdout().lock();
+        print_summary(out, &a, &parts, &missing, &lex, &agg)?;
+    }
+    Ok(())
+}
+
+/// The partial file of a PART argument: the file itself, or `partial.json`
+/// in a directory.
+fn partial_path(p: &Path) -> anyhow::Result<PathBuf> {
+    if p.is_dir() {
+        let file = p.join(PARTIAL_FILE);
+        if !file.is_file() {
+            return Err(usage(format!(
+                "'{}' holds no {PARTIAL_FILE}: give the -o directory of `stance score --partial`, \
+                 or the partial file itself",
+                p.display()
+            )));
+        }
+        Ok(file)
+    } else if p.is_file() {
+        Ok(p.to_path_buf())
+    } else {
+        Err(usage(format!("'{}' does not exist", p.display())))
+    }
+}
+
+/// Refuses parts that are not from one run: another tool version, other
+/// options, other lexicons, another number of shards, other inputs.
+fn check_together(parts: &[Part]) -> anyhow::Result<()> {
+    let Some((first, rest)) = parts.split_first() else {
+        return Ok(());
+    };
+    let a = &first.partial.header;
+    for p in rest {
+        let b = &p.partial.header;
+        let (fa, fb) = (first.file.display(), p.file.display());
+        let mut why = Vec::new();
+        if a.tool_version != b.tool_version {
+            why.push(format!(
+                "{fb} was scored by stance {} but {fa} by stance {}",
+                b.tool_version, a.tool_version
+            ));
+        }
+        for (opt, theirs, ours) in b.settings.differences(&a.settings) {
+            why.push(format!("{opt} is {theirs} in {fb} but {ours} in {fa}"));
+        }
+        for (x, y) in b.lexicons.iter().zip(&a.lexicons) {
+            if x.file != y.file || x.sha256 != y.sha256 {
+                why.push(format!(
+                    "lexicon {} differs: {fb} used {} (sha256 {:.12}…), {fa} used {} (sha256 {:.12}…)",
+                    x.file, x.origin, x.sha256, y.origin, y.sha256
+                ));
+            }
+        }
+        if why.is_empty() && p.shard().count != first.shard().count {
+            why.push(format!(
+                "{fb} is shard {} but {fa} is shard {}: all parts must split the run the same way",
+                p.shard(),
+                first.shard()
+            ));
+        }
+        if why.is_empty() && b.stream != a.stream {
+            why.push(format!(
+                "they read different inputs ({} items in {fb}, {} in {fa}, or other document ids): \
+                 every shard must read the same inputs in the same order",
+                b.stream.items, a.stream.items
+            ));
+        }
+        if !why.is_empty() {
+            return Err(usage(format!(
+                "cannot merge {fb} with {fa}: {}; score every shard of a run with the same \
+                 options, lexicons and inputs",
+                why.join("; ")
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Checks that each shard 1..N is there exactly once (parts sorted by
+/// shard), and that complete shards add up to the whole input. Returns the
+/// missing shards (only with `allow_incomplete`).
+fn check_shards(parts: &[Part], allow_incomplete: bool) -> anyhow::Result<Vec<ShardSpec>> {
+    let count = parts[0].shard().count;
+    for w in parts.windows(2) {
+        if w[0].shard() == w[1].shard() {
+            return Err(usage(format!(
+                "shard {} is given twice: {} and {}; give each shard once",
+                w[0].shard(),
+                w[0].file.display(),
+                w[1].file.display()
+            )));
+        }
+    }
+    let missing: Vec<ShardSpec> = (1..=count)
+        .filter(|i| !parts.iter().any(|p| p.shard().index == *i))
+        .map(|index| ShardSpec { index, count })
+        .collect();
+    if !missing.is_empty() {
+        let list: Vec<String> = missing.iter().map(|s| s.to_string()).collect();
+        let message = format!(
+            "missing shard(s) {} ({} of {count} given)",
+            list.join(", "),
+            parts.len()
+        );
+        if !allow_incomplete {
+            return Err(usage(format!(
+                "{message}: merge every shard's partial.json, or add --allow-incomplete to \
+                 write tables from the shards you have"
+            )));
+        }
+        super::score::warn(&format!(
+            "stance: warning: {message}; the tables cover only part of the input"
+        ));
+        return Ok(missing);
+    }
+    // Each document and reject is counted by exactly one shard.
+    let stream = &parts[0].partial.header.stream;
+    let documents: u64 = parts
+        .iter()
+        .map(|p| p.partial.header.counters.documents)
+        .sum();
+    let rejects: u64 = parts.iter().map(|p| p.partial.rejects.len() as u64).sum();
+    if (documents, rejects) != (stream.documents, stream.rejects) {
+        return Err(anyhow::anyhow!(
+            "the shards do not add up: they scored {documents} documents and rejected {rejects} \
+             records, but their inputs hold {} and {}; score the shards again with this stance",
+            stream.documents,
+            stream.rejects
+        ));
+    }
+    Ok(Vec::new())
+}
+
+/// Checks that `lex` are the lexicons the parts were scored with.
+fn check_lexicons(lex: &Lexicons, first: &Part, dir: Option<&Path>) -> anyhow::Result<()> {
+    let ours = lex.sources();
+    let theirs = &first.partial.header.lexicons;
+    let same = ours.len() == theirs.len()
+        && ours
+            .iter()
+            .zip(theirs)
+            .all(|(x, y)| x.file == y.file && x.sha256 == y.sha256);
+    if same {
+        return Ok(());
+    }
+    let used: Vec<String> = theirs
+        .iter()
+        .map(|l| format!("{} from {}", l.file, l.origin))
+        .collect();
+    let given = dir.map_or("the built-in lexicons".to_string(), |d| {
+        format!("the lexicons in {}", d.display())
+    });
+    Err(usage(format!(
+        "{} was scored with other lexicons than {given} ({}): pass --lexicons DIR with the \
+         files the shards used",
+        first.file.display(),
+        used.join(", ")
+    )))
+}
+
+/// With `--sentences`: every part has its sentences.csv, written with the
+/// same `--raw-cells` as this merge.
+fn check_sentences(parts: &[Part], raw_cells: bool) -> anyhow::Result<()> {
+    for p in parts {
+        let h = &p.partial.header;
+        if h.sentences_file.is_none() {
+            return Err(usage(format!(
+                "{} was scored without --sentences: score that shard again with --sentences, \
+                 or merge without --sentences",
+                p.file.display()
+            )));
+        }
+        if h.raw_cells != raw_cells {
+            let (with, without) = if h.raw_cells {
+                ("", "out")
+            } else {
+                ("out", "")
+            };
+            return Err(usage(format!(
+                "{}: its sentences.csv was written with{with} --raw-cells, but this merge is \
+                 with{without} it; give --raw-cells to both or to neither",
+                p.file.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// `sentences.csv`: the parts' sentence rows, shard by shard, copied as
+/// written (each row already formula-safe or raw, as the shard wrote it).
+fn merge_sentences(dir: &Path, parts: &[Part], cells: CellPolicy) -> anyhow::Result<CsvFile> {
+    let mut out = output::sentences_file(dir, cells)?;
+    for p in parts {
+        let name = p.partial.header.sentences_file.as_deref().unwrap_or("");
+        let path = p.file.parent().unwrap_or(Path::new(".")).join(name);
+        let damaged = |what: String| {
+            anyhow::anyhow!(
+                "{}: {what}; it is not the sentences.csv of {}: score that shard again",
+                path.display(),
+                p.file.display()
+            )
+        };
+        let file = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
+        let mut r = csv::Reader::from_reader(std::io::BufReader::new(file));
+        let header = r
+            .headers()
+            .map_err(|e| damaged(e.to_string()))?
+            .iter()
+            .map(|h| h.trim_start_matches('\u{feff}'))
+            .collect::<Vec<_>>();
+        if header != SENTENCES_HEADER {
+            return Err(damaged(format!("unexpected header {}", header.join(","))));
+        }
+        let mut rows = 0u64;
+        for rec in r.records() {
+            let rec = rec.map_err(|e| damaged(e.to_string()))?;
+            out.row(rec.iter())?;
+            rows += 1;
+        }
+        let expected = p.partial.header.counters.sentences;
+        if rows != expected {
+            return Err(damaged(format!(
+                "{rows} rows, but the partial counted {expected} sentences"
+            )));
+        }
+    }
+    Ok(out)
+}
+
+/// Rejects by reason over all parts: counts added, the first examples in
+/// input order.
+fn merge_reasons(parts: &[Part]) -> BTreeMap<String, ReasonSummary> {
+    let mut merged: BTreeMap<String, (u64, Vec<(u64, String)>)> = BTreeMap::new();
+    for p in parts {
+        // An example is `input: location`; its place in the input orders it.
+        let mut seq_of: HashMap<String, u64> = HashMap::new();
+        for r in &p.partial.rejects {
+            seq_of.entry(r.place()).or_insert(r.seq);
+        }
+        for (reason, summary) in &p.partial.header.rejects_by_reason {
+            let e = merged.entry(reason.clone()).or_default();
+            e.0 += summary.count;
+            e.1.extend(
+                summary
+                    .examples
+                    .iter()
+                    .map(|x| (seq_of.get(x).copied().unwrap_or(u64::MAX), x.clone())),
+            );
+        }
+    }
+    merged
+        .into_iter()
+        .map(|(reason, (count, mut examples))| {
+            examples.sort();
+            examples.truncate(5);
+            let examples = examples.into_iter().map(|(_, x)| x).collect();
+            (reason, ReasonSummary { count, examples })
+        })
+        .collect()
+}
+
+fn print_summary(
+    out: &mut impl std::io::Write,
+    a: &Args,
+    parts: &[Part],
+    missing: &[ShardSpec],
+    lex: &Lexicons,
+    agg: &Aggregates,
+) -> std::io::Result<()> {
+    let c = &agg.counters;
+    let count = parts[0].shard().count;
+    let incomplete = if missing.is_empty() {
+        String::new()
+    } else {
+        format!(", {} MISSING", missing.len())
+    };
+    writeln!(
+        out,
+        "Merged {} of {count} shard(s){incomplete}: {} documents, {} sentences ({} conciliatory, {} neutral, {} hostile).",
+        parts.len(),
+        c.documents,
+        c.sentences,
+        c.conciliatory,
+        c.neutral,
+        c.hostile
+    )?;
+    super::score::print_top_sources(out, lex, agg)?;
+    writeln!(out, "\nTables written to {}", a.output.display())
+}

@@ -1,0 +1,515 @@
+//! Sharded runs: `stance score --shard I/N --partial` on each shard, then
+//! `stance merge`, must give exactly the tables of a single run; shards must
+//! partition the documents; parts that do not belong together are refused.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::cargo::cargo_bin_cmd;
+use predicates::prelude::*;
+
+fn stance() -> assert_cmd::Command {
+    cargo_bin_cmd!("stance")
+}
+
+fn read(p: &Path) -> Vec<u8> {
+    fs::read(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+fn json(p: &Path) -> serde_json::Value {
+    serde_json::from_slice(&read(p)).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    if let Some(parent) = p.parent() {
+        fs::create_dir_all(parent).unwrap();
+    }
+    fs::write(&p, text).unwrap();
+    p
+}
+
+fn sample() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/news")
+}
+
+/// The tables `stance score` writes by default.
+const TABLES: [&str; 5] = [
+    "actors.csv",
+    "dyads.csv",
+    "stance_wide.csv",
+    "dyads_wide.csv",
+    "rejects.csv",
+];
+
+/// A small corpus written for these tests: JSONL, CSV and .txt files, ids
+/// that repeat across files, a record without an id, undated and year-only
+/// documents, and bad records (broken JSON, an unreadable date, a CSV row
+/// with too many fields).
+fn generated_corpus(dir: &Path) -> PathBuf {
+    let root = dir.join("corpus");
+    let texts = [
+        "North Korea condemned South Korea's joint drills with Washington.",
+        "Seoul welcomed Pyongyang's offer of talks, the unification ministry said.",
+        "China and Japan agreed to improve ties.",
+        "Russia threatened Ukraine, the Kremlin said.",
+        "Tokyo protested to Beijing over coast guard ships near the Senkakus.",
+        "The United States praised South Korea for its help.",
+        "Iran vowed harsh punishment for Israel.",
+        "The European Union imposed new sanctions on Russia.",
+        "Ukraine and Russia exchanged prisoners.",
+        "Beijing criticised Washington's tariffs.",
+    ];
+    let mut a = String::new();
+    for i in 0..24 {
+        let id = if i % 5 == 0 {
+            "dup".to_string()
+        } else {
+            format!("a{i}")
+        };
+        let date = match i % 7 {
+            0 => String::new(),
+            1 => "2023".to_string(),
+            _ => format!("2024-{:02}-{:02}", i % 12 + 1, i % 27 + 1),
+        };
+        a.push_str(
+            &serde_json::json!({"id": id, "date": date, "text": texts[i % texts.len()]})
+                .to_string(),
+        );
+        a.push('\n');
+        if i == 6 {
+            a.push_str("{\"id\": \"broken\", \"date\": \n");
+        }
+        if i == 13 {
+            a.push_str("{\"id\": \"a-bad-date\", \"date\": \"31/31/2024\", \"text\": \"Seoul praised Tokyo.\"}\n");
+        }
+    }
+    a.push_str("{\"date\": \"2024-05-05\", \"text\": \"Japan thanked South Korea.\"}\n");
+    write(&root, "a.jsonl", &a);
+    let mut b = String::from("id,date,text\n");
+    for i in 0..12 {
+        let id = if i % 4 == 0 {
+            "dup".to_string()
+        } else {
+            format!("b{i}")
+        };
+        b.push_str(&format!(
+            "{id},2024-{:02}-15,\"{}\"\n",
+            i % 12 + 1,
+            texts[(i * 3) % texts.len()]
+        ));
+        if i == 5 {
+            b.push_str("b-wide,2024-02-02,\"Seoul praised Tokyo.\",extra\n");
+        }
+    }
+    write(&root, "b.csv", &b);
+    write(
+        &root,
+        "stories/2024-03-05-drills.txt",
+        "North Korea fired missiles after Seoul and Washington began drills.\n\nSouth Korea condemned the launch.\n",
+    );
+    write(
+        &root,
+        "stories/2024-11-07-hotline.txt",
+        "Pyongyang answered the hotline again, Seoul said.\n",
+    );
+    write(
+        &root,
+        "z.jsonl",
+        "{\"id\": \"dup\", \"date\": \"2024-06-01\", \"text\": \"China praised Russia.\"}\nnot json at all\n",
+    );
+    root
+}
+
+fn score(input: &Path, out: &Path, extra: &[&str]) {
+    stance()
+        .args(["score", "-q", "-o"])
+        .arg(out)
+        .arg(input)
+        .args(extra)
+        .assert()
+        .success();
+}
+
+/// Scores `input` as `n` shards into `dir/1` ... `dir/n`; returns the part dirs.
+fn shards(input: &Path, dir: &Path, n: u32, extra: &[&str]) -> Vec<PathBuf> {
+    (1..=n)
+        .map(|i| {
+            let out = dir.join(i.to_string());
+            let spec = format!("{i}/{n}");
+            score(
+                input,
+                &out,
+                &[&["--partial", "--shard", &spec], extra].concat(),
+            );
+            out
+        })
+        .collect()
+}
+
+fn merge(parts: &[PathBuf], out: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
+    stance()
+        .args(["merge", "-q", "-o"])
+        .arg(out)
+        .args(parts)
+        .args(extra)
+        .assert()
+}
+
+fn assert_same_files(a: &Path, b: &Path, files: &[&str]) {
+    for f in files {
+        let (x, y) = (read(&a.join(f)), read(&b.join(f)));
+        assert!(
+            x == y,
+            "{f} differs between {} and {}:\n{}\n---\n{}",
+            a.display(),
+            b.display(),
+            String::from_utf8_lossy(&x),
+            String::from_utf8_lossy(&y)
+        );
+    }
+}
+
+/// Single run vs `ns` shards merged: every table byte-identical.
+fn shards_merge_to_single_run(input: &Path, extra: &[&str], ns: &[u32]) {
+    let d = tempfile::tempdir().unwrap();
+    let single = d.path().join("single");
+    score(input, &single, extra);
+    for &n in ns {
+        let parts = shards(input, &d.path().join(format!("parts{n}")), n, extra);
+        let merged = d.path().join(format!("merged{n}"));
+        merge(&parts, &merged, &[]).success();
+        assert_same_files(&single, &merged, &TABLES);
+        let (s, m) = (
+            json(&single.join("run.json")),
+            json(&merged.join("run.json")),
+        );
+        for key in [
+            "documents",
+            "documents_rejected",
+            "rejects_by_reason",
+            "sentences",
+            "sentences_by_label",
+            "undated_documents",
+            "documents_dated_coarser_than_period",
+            "invalid_utf8",
+        ] {
+            assert_eq!(s[key], m[key], "{key} with {n} shards");
+        }
+        assert_eq!(m["merged_parts"].as_array().unwrap().len(), n as usize);
+    }
+}
+
+#[test]
+fn sample_corpus_shards_merge_to_the_single_run() {
+    shards_merge_to_single_run(&sample(), &[], &[1, 3, 7]);
+}
+
+#[test]
+fn generated_corpus_with_repeated_ids_and_bad_records_merges_exactly() {
+    let d = tempfile::tempdir().unwrap();
+    let corpus = generated_corpus(d.path());
+    // The fixture really has what it is meant to have.
+    let check = d.path().join("check");
+    score(&corpus, &check, &[]);
+    let run = json(&check.join("run.json"));
+    assert!(run["documents_rejected"].as_u64().unwrap() >= 4, "{run}");
+    assert!(run["undated_documents"].as_u64().unwrap() >= 1, "{run}");
+    shards_merge_to_single_run(&corpus, &[], &[1, 3, 7]);
+    shards_merge_to_single_run(&corpus, &["--period", "week", "--no-rollup"], &[3]);
+}
+
+#[test]
+fn shards_partition_the_documents() {
+    let d = tempfile::tempdir().unwrap();
+    let corpus = generated_corpus(d.path());
+    for input in [sample(), corpus] {
+        let single = d.path().join("single");
+        score(&input, &single, &["--sentences", "--force"]);
+        let total = json(&single.join("run.json"))["documents"]
+            .as_u64()
+            .unwrap();
+        let ids = |dir: &Path| -> BTreeSet<String> {
+            let mut r = csv::Reader::from_path(dir.join("sentences.csv")).unwrap();
+            r.records().map(|x| x.unwrap()[0].to_string()).collect()
+        };
+        let all = ids(&single);
+        let parts = shards(&input, &d.path().join("p"), 3, &["--sentences"]);
+        let mut seen = BTreeSet::new();
+        let mut documents = 0;
+        for p in &parts {
+            let part = json(&p.join("partial.json"));
+            documents += part["header"]["counters"]["documents"].as_u64().unwrap();
+            // Every shard reads the whole input.
+            assert_eq!(part["header"]["stream"]["documents"], total);
+            for id in ids(p) {
+                assert!(seen.insert(id.clone()), "{id} is in two shards");
+            }
+        }
+        assert_eq!(documents, total);
+        assert_eq!(seen, all);
+        // Merged sentences: the shards' rows, shard by shard.
+        let merged = d.path().join("m");
+        merge(&parts, &merged, &["--sentences", "--force"]).success();
+        let rows = |p: &Path| -> Vec<String> {
+            let mut r = csv::Reader::from_path(p.join("sentences.csv")).unwrap();
+            let mut v: Vec<String> = r
+                .records()
+                .map(|x| x.unwrap().iter().collect::<Vec<_>>().join("|"))
+                .collect();
+            v.sort();
+            v
+        };
+        assert_eq!(rows(&merged), rows(&single));
+        fs::remove_dir_all(d.path().join("p")).unwrap();
+    }
+}
+
+#[test]
+fn merge_renders_like_score_with_excel_and_wide_options() {
+    let d = tempfile::tempdir().unwrap();
+    let opts = [
+        "--excel",
+        "--wide-actors",
+        "PRK,KOR,USA",
+        "--wide-metric",
+        "mean_tone",
+        "--wide-top",
+        "3",
+    ];
+    let single = d.path().join("single");
+    score(&sample(), &single, &[&opts[..], &["--xlsx"]].concat());
+    let parts = shards(&sample(), &d.path().join("p"), 3, &[]);
+    let merged = d.path().join("merged");
+    merge(&parts, &merged, &[&opts[..], &["--xlsx"]].concat()).success();
+    assert_same_files(&single, &merged, &TABLES);
+    assert!(read(&merged.join("actors.csv")).starts_with("\u{feff}".as_bytes()));
+    assert!(merged.join("stance.xlsx").is_file());
+}
+
+#[test]
+fn bad_shard_values_are_usage_errors() {
+    let d = tempfile::tempdir().unwrap();
+    for (bad, says) in [
+        ("0/3", "numbered from 1"),
+        ("4/3", "numbered from 1"),
+        ("x/y", "whole numbers"),
+        ("3", "not I/N"),
+        ("1/0", "at least 1"),
+    ] {
+        stance()
+            .args(["score", "--partial", "--shard", bad, "-o"])
+            .arg(d.path().join("o"))
+            .arg(sample())
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(says).and(predicate::str::contains("--shard")));
+    }
+    assert!(!d.path().join("o").exists());
+    // --partial writes no tables, so table options belong to `stance merge`.
+    stance()
+        .args(["score", "--partial", "--xlsx", "-o"])
+        .arg(d.path().join("o"))
+        .arg(sample())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--xlsx"));
+}
+
+#[test]
+fn mismatched_partials_are_refused_with_the_difference_named() {
+    let d = tempfile::tempdir().unwrap();
+    let month = shards(&sample(), &d.path().join("month"), 2, &[]);
+    let week = shards(&sample(), &d.path().join("week"), 2, &["--period", "week"]);
+    let out = d.path().join("o");
+    merge(&[month[0].clone(), week[1].clone()], &out, &[])
+        .code(2)
+        .stderr(
+            predicate::str::contains("--period is week")
+                .and(predicate::str::contains("but month"))
+                .and(predicate::str::contains(
+                    week[1].join("partial.json").display().to_string(),
+                )),
+        );
+    assert!(!out.exists());
+
+    // Another number of shards.
+    let three = shards(&sample(), &d.path().join("three"), 3, &[]);
+    merge(&[month[0].clone(), three[1].clone()], &out, &[])
+        .code(2)
+        .stderr(predicate::str::contains("split the run the same way"));
+
+    // Other inputs.
+    let other = shards(&generated_corpus(d.path()), &d.path().join("other"), 2, &[]);
+    merge(&[month[0].clone(), other[1].clone()], &out, &[])
+        .code(2)
+        .stderr(predicate::str::contains("read different inputs"));
+
+    // Other lexicons: refused, then accepted with the same --lexicons.
+    let lex = d.path().join("lex");
+    stance()
+        .args(["lexicon", "export"])
+        .arg(&lex)
+        .assert()
+        .success();
+    let boiler = lex.join("boilerplate.txt");
+    let text = String::from_utf8(read(&boiler)).unwrap() + "Sign up for our newsletter\n";
+    fs::write(&boiler, text).unwrap();
+    let lex_arg = lex.display().to_string();
+    let edited = shards(
+        &sample(),
+        &d.path().join("edited"),
+        2,
+        &["--lexicons", &lex_arg],
+    );
+    merge(&[month[0].clone(), edited[1].clone()], &out, &[])
+        .code(2)
+        .stderr(predicate::str::contains("lexicon boilerplate.txt differs"));
+    merge(&edited, &out, &[])
+        .code(2)
+        .stderr(predicate::str::contains("--lexicons DIR"));
+    merge(&edited, &out, &["--lexicons", &lex_arg]).success();
+
+    // Not a partial file.
+    let single = d.path().join("single");
+    score(&sample(), &single, &[]);
+    merge(&[single.join("run.json")], &out, &["--force"])
+        .code(2)
+        .stderr(predicate::str::contains("not a partial file"));
+    merge(std::slice::from_ref(&single), &out, &["--force"])
+        .code(2)
+        .stderr(predicate::str::contains("holds no partial.json"));
+}
+
+#[test]
+fn missing_and_duplicate_shards_are_detected() {
+    let d = tempfile::tempdir().unwrap();
+    let parts = shards(&sample(), &d.path().join("p"), 3, &[]);
+    let out = d.path().join("o");
+    merge(&parts[..2], &out, &[]).code(2).stderr(
+        predicate::str::contains("missing shard(s) 3/3")
+            .and(predicate::str::contains("--allow-incomplete")),
+    );
+    merge(
+        &[parts[0].clone(), parts[1].clone(), parts[1].clone()],
+        &out,
+        &[],
+    )
+    .code(2)
+    .stderr(predicate::str::contains("shard 2/3 is given twice"));
+    // A duplicate stays an error with --allow-incomplete.
+    merge(
+        &[parts[0].clone(), parts[0].join("partial.json")],
+        &out,
+        &["--allow-incomplete"],
+    )
+    .code(2)
+    .stderr(predicate::str::contains("given twice"));
+    assert!(!out.exists());
+    // Two unsharded runs are the same "shard 1/1" twice.
+    let whole = d.path().join("whole");
+    score(&sample(), &whole, &["--partial"]);
+    merge(&[whole.clone(), whole.clone()], &out, &[])
+        .code(2)
+        .stderr(predicate::str::contains("shard 1/1 is given twice"));
+    // The escape hatch: tables from the shards there are, and a loud warning.
+    stance()
+        .args(["merge", "-o"])
+        .arg(&out)
+        .args(&parts[..2])
+        .arg("--allow-incomplete")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("missing shard(s) 3/3"))
+        .stdout(predicate::str::contains("1 MISSING"));
+    let run = json(&out.join("run.json"));
+    assert_eq!(run["missing_shards"], serde_json::json!(["3/3"]));
+}
+
+/// The files in `dir`, hidden temporary files included.
+fn listing(dir: &Path) -> BTreeSet<String> {
+    fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect()
+}
+
+#[test]
+fn a_failed_merge_leaves_no_half_written_file() {
+    let d = tempfile::tempdir().unwrap();
+    let parts = shards(&sample(), &d.path().join("p"), 3, &["--sentences"]);
+    let out = d.path().join("o");
+    merge(&parts, &out, &["--sentences"]).success();
+    let before: Vec<(String, Vec<u8>)> = listing(&out)
+        .into_iter()
+        .map(|f| (f.clone(), read(&out.join(&f))))
+        .collect();
+    // Shard 3's sentences.csv loses its last row: the merge fails after it
+    // has started writing, and must leave the earlier tables as they were.
+    let s3 = parts[2].join("sentences.csv");
+    let text = String::from_utf8(read(&s3)).unwrap();
+    let cut = text.trim_end().rfind('\n').unwrap();
+    fs::write(&s3, &text[..=cut]).unwrap();
+    merge(&parts, &out, &["--sentences", "--force"])
+        .code(1)
+        .stderr(
+            predicate::str::contains("sentences.csv")
+                .and(predicate::str::contains("score that shard again")),
+        );
+    let after: Vec<(String, Vec<u8>)> = listing(&out)
+        .into_iter()
+        .map(|f| (f.clone(), read(&out.join(&f))))
+        .collect();
+    assert!(before == after, "{:?}", listing(&out));
+    // Into a fresh directory: nothing at all.
+    let fresh = d.path().join("fresh");
+    merge(&parts, &fresh, &["--sentences"]).code(1);
+    assert!(
+        !fresh.exists() || listing(&fresh).is_empty(),
+        "{:?}",
+        listing(&fresh)
+    );
+    // Tables in the way need --force, as with `stance score`.
+    merge(&parts, &out, &[])
+        .code(2)
+        .stderr(predicate::str::contains("--force"));
+}
+
+#[test]
+fn merge_with_sentences_needs_shards_scored_with_sentences() {
+    let d = tempfile::tempdir().unwrap();
+    let parts = shards(&sample(), &d.path().join("p"), 2, &[]);
+    merge(&parts, &d.path().join("o"), &["--sentences"])
+        .code(2)
+        .stderr(predicate::str::contains("scored without --sentences"));
+}
+
+#[test]
+fn help_teaches_sharding_with_examples() {
+    stance()
+        .args(["score", "--help"])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("--shard <I/N>")
+                .and(predicate::str::contains("--partial"))
+                .and(predicate::str::contains("--shard 2/7 --partial"))
+                .and(predicate::str::contains("stance merge parts/*")),
+        );
+    stance()
+        .args(["merge", "--help"])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("Usage: stance merge [OPTIONS] <PART>...")
+                .and(predicate::str::contains("--allow-incomplete"))
+                .and(predicate::str::contains("Examples:"))
+                .and(predicate::str::contains("byte-identical")),
+        );
+    stance()
+        .arg("--help")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("merge"));
+}
