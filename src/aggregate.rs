@@ -7,7 +7,7 @@
 //! merged into byte-identical tables. Means are computed only when a table
 //! is written.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::fmt;
 
 use crate::corpus::DocDate;

@@ -28,13 +28,15 @@ use std::fmt;
 use std::ops::Range;
 use std::path::Path;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::automaton::Automaton;
+use aho_corasick::nfa::contiguous::NFA as DFA;
+use aho_corasick::{Anchored, MatchKind};
 use sha2::{Digest, Sha256};
 
 use crate::corpus::DocDate;
 use crate::error::{Error, Result};
 use crate::text::Boilerplate;
-use crate::text::norm::{Normalized, Token, fold, fold_keep_case, is_word_char, tokens};
+use crate::text::norm::{ASCII_WORD, Normalized, Token, fold, fold_keep_case, is_word_char, tokens};
 
 /// The most words a `...` gap in a tone phrase may skip.
 pub const MAX_GAP: usize = 4;
@@ -463,8 +465,10 @@ pub struct Lexicons {
     modifiers: Vec<Modifier>,
     boilerplate: Boilerplate,
     sources: Vec<LexiconSource>,
-    ac: AhoCorasick,
+    ac: DFA,
     refs: Vec<Vec<Ref>>,
+    /// `first_byte[b]`: some pattern starts with byte `b`.
+    first_byte: [bool; 256],
 }
 
 impl Lexicons {
@@ -528,7 +532,13 @@ impl Lexicons {
         for (i, m) in modifiers.iter().enumerate() {
             add(fold(&m.word), Ref::Modifier(i as u32));
         }
-        let ac = AhoCorasick::builder()
+        let mut first_byte = [false; 256];
+        for p in &patterns {
+            if let Some(&b) = p.as_bytes().first() {
+                first_byte[b as usize] = true;
+            }
+        }
+        let ac = DFA::builder()
             .match_kind(MatchKind::Standard)
             .build(&patterns)
             .map_err(|e| Error::Other(format!("cannot compile the lexicons: {e}")))?;
@@ -542,6 +552,7 @@ impl Lexicons {
             sources,
             ac,
             refs,
+            first_byte,
         })
     }
 
@@ -586,31 +597,20 @@ impl Lexicons {
         let norm = Normalized::new(sentence);
         let text = norm.text();
         let toks = tokens(text);
-        // Tokens written against the previous one with no space between
-        // ("U.S.", "decades-old") are one word when a gap counts words.
-        let attached: Vec<bool> = (0..toks.len())
-            .map(|i| {
-                i > 0 && {
-                    let a = norm.orig_range(toks[i - 1].end..toks[i].start);
-                    !sentence[a].contains(char::is_whitespace)
-                }
-            })
-            .collect();
         let words = Words {
             text,
             toks: &toks,
-            attached: &attached,
+            norm: &norm,
+            sentence,
         };
         let mut actor_c: Vec<(usize, usize, usize)> = Vec::new(); // start, end, alias
         let mut other_c: Vec<(usize, usize, Ref)> = Vec::new();
-        for m in self.ac.find_overlapping_iter(text) {
-            let (s, e) = (m.start(), m.end());
-            if !left_boundary(text, s) {
-                continue;
-            }
+        let mut found = Vec::new();
+        self.anchored_matches(text, &mut found);
+        for (s, e, pattern) in found {
             let right_ok = right_boundary(text, e);
             let mut alias_pick: Option<usize> = None;
-            for r in &self.refs[m.pattern().as_usize()] {
+            for r in &self.refs[pattern] {
                 match *r {
                     Ref::Alias(i) => {
                         let a = &self.aliases[i as usize];
@@ -692,6 +692,51 @@ impl Lexicons {
         out.tokens = toks;
         out.norm = norm;
         out
+    }
+
+    /// Every occurrence of every pattern that starts at a word boundary
+    /// (see [`left_boundary`]), as `(start, end, pattern)`: an anchored walk
+    /// of the automaton from each such position. It finds what an
+    /// unanchored overlapping scan filtered by the boundary finds, at a
+    /// fraction of the cost, as most walks end after a byte or two.
+    fn anchored_matches(&self, text: &str, out: &mut Vec<(usize, usize, usize)>) {
+        let bytes = text.as_bytes();
+        let Ok(start) = self.ac.start_state(Anchored::Yes) else {
+            return; // cannot happen: the automaton is built for anchored walks
+        };
+        let ascii = text.is_ascii();
+        for s in 0..bytes.len() {
+            if !self.first_byte[bytes[s] as usize] {
+                continue;
+            }
+            let boundary = if ascii {
+                s == 0 || !ASCII_WORD[bytes[s - 1] as usize] || !ASCII_WORD[bytes[s] as usize]
+            } else {
+                left_boundary(text, s)
+            };
+            if !boundary {
+                continue;
+            }
+            let mut sid = start;
+            for (e, &b) in bytes.iter().enumerate().skip(s) {
+                sid = self.ac.next_state(Anchored::Yes, sid, b);
+                if self.ac.is_special(sid) {
+                    if self.ac.is_dead(sid) {
+                        break;
+                    }
+                    if self.ac.is_match(sid) {
+                        // A state's matches include patterns that are
+                        // suffixes of the walk; keep those starting at `s`.
+                        for i in 0..self.ac.match_len(sid) {
+                            let p = self.ac.match_pattern(sid, i);
+                            if self.ac.pattern_len(p) == e + 1 - s {
+                                out.push((s, e + 1, p.as_usize()));
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// A phrase with a `...` gap must not swallow a term of the opposite
@@ -897,11 +942,23 @@ fn word_end(text: &str, mut e: usize) -> usize {
 struct Words<'a> {
     text: &'a str,
     toks: &'a [Token],
-    /// `attached[i]`: token `i` touches token `i - 1` (no space between).
-    attached: &'a [bool],
+    norm: &'a Normalized,
+    /// The original sentence.
+    sentence: &'a str,
 }
 
 impl Words<'_> {
+    /// Token `i` is written against token `i - 1` with no space between
+    /// ("U.S.", "decades-old"): the two are one word when a gap counts words.
+    fn attached(&self, i: usize) -> bool {
+        i > 0 && {
+            let a = self
+                .norm
+                .orig_range(self.toks[i - 1].end..self.toks[i].start);
+            !self.sentence[a].contains(char::is_whitespace)
+        }
+    }
+
     fn word_matches(&self, i: usize, w: &str, prefix: bool) -> bool {
         let Some(t) = self.toks.get(i) else {
             return false;
@@ -948,7 +1005,7 @@ fn match_parts(w: &Words<'_>, at: usize, parts: &[Part], after_gap: bool) -> Opt
             let mut skipped_words = 0;
             for i in at..w.toks.len() {
                 // Tokens at..i are skipped; count the words they make.
-                if i > at && (i - 1 == at || !w.attached[i - 1]) {
+                if i > at && (i - 1 == at || !w.attached(i - 1)) {
                     skipped_words += 1;
                 }
                 if skipped_words > MAX_GAP {
@@ -979,6 +1036,17 @@ fn rest_gap_ok(text: &str, a: usize, b: usize) -> bool {
 /// past its start: one ordered-map lookup each, O(n log n) in all.
 fn select_longest<T: Copy>(mut c: Vec<(usize, usize, T)>) -> Vec<(usize, usize, T)> {
     c.sort_by(|a, b| (b.1 - b.0).cmp(&(a.1 - a.0)).then(a.0.cmp(&b.0)));
+    if c.len() <= 16 {
+        // A sentence's handful of candidates: a linear check beats the map.
+        let mut kept: Vec<(usize, usize, T)> = Vec::with_capacity(c.len());
+        for (s, e, t) in c {
+            if !kept.iter().any(|&(ks, ke, _)| ks < e && s < ke) {
+                kept.push((s, e, t));
+            }
+        }
+        kept.sort_by_key(|k| k.0);
+        return kept;
+    }
     let mut kept: std::collections::BTreeMap<usize, (usize, T)> = std::collections::BTreeMap::new();
     for (s, e, t) in c {
         let overlaps = kept

@@ -240,6 +240,18 @@ impl<'a> Scorer<'a> {
         if let Some(sp) = speaker {
             add_self_references(self.lex, &mut matches, sp);
         }
+        if matches.tone.is_empty() && matches.actors.is_empty() {
+            // Nothing to weigh and no one to attribute: neutral, and the
+            // rules below would only confirm it.
+            return Scored {
+                matches,
+                terms: Vec::new(),
+                sum: 0.0,
+                tone: 0.0,
+                label: Label::Neutral,
+                attribution: Attribution::default(),
+            };
+        }
         let clauses = clause_ids(self.lex, &matches);
         let mut terms: Vec<TermScore> = matches
             .tone

@@ -24,7 +24,7 @@
 //! characters (after that normalisation) count as repeats, so short lines that
 //! legitimately recur (`—`, `Photo`, `1.`) are kept.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 use std::ops::Range;
 
 use crate::error::{Error, Result};
@@ -76,7 +76,7 @@ impl Boilerplate {
     /// [`Error::Lexicon`] with the 1-based line number when an entry is only
     /// `*`, which would drop every line of every document.
     pub fn parse(src: &str, file: &str) -> Result<Boilerplate> {
-        let mut exact = HashSet::new();
+        let mut exact = HashSet::default();
         let mut prefixes = Vec::new();
         let mut key = String::new();
         let src = src.strip_prefix('\u{feff}').unwrap_or(src);
@@ -230,7 +230,7 @@ pub fn clean(text: &str, boilerplate: &Boilerplate) -> (String, CleanStats) {
         lines.push(Kept::Line(start..start + trimmed.len()));
     }
     // Second pass: among the long lines, only the first of each key stays.
-    let mut seen: HashSet<&str> = HashSet::with_capacity(long_keys.len());
+    let mut seen: HashSet<&str> = HashSet::with_capacity_and_hasher(long_keys.len(), Default::default());
     for (index, range) in long_keys {
         if !seen.insert(&keys[range]) {
             lines[index] = Kept::Repeat;
@@ -324,41 +324,80 @@ fn normalise_prefix_into(prefix: &str, out: &mut String) {
     push_normalised(prefix.trim_start(), out);
 }
 
+/// How an ASCII byte (other than white space) appears in a line's key:
+/// lower-cased, a backtick as `'`.
+const KEY_FOLD: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut i = 0;
+    while i < 128 {
+        t[i] = if i as u8 == b'`' {
+            b'\''
+        } else {
+            (i as u8).to_ascii_lowercase()
+        };
+        i += 1;
+    }
+    t
+};
+
 /// Appends the normalised form of `s` (already trimmed at the start) to `out`.
 fn push_normalised(s: &str, out: &mut String) {
+    let mut buf = std::mem::take(out).into_bytes();
+    buf.reserve(s.len());
+    let bytes = s.as_bytes();
+    // ASCII white space (what `char::is_whitespace` says of ASCII).
+    let space = |b: u8| matches!(b, b' ' | b'\t'..=b'\r');
     let mut in_space = false;
     let mut i = 0;
-    while i < s.len() {
-        let b = s.as_bytes()[i];
-        // ASCII fast path: no char decoding.
-        let c = if b.is_ascii() {
-            i += 1;
-            char::from(b)
-        } else {
-            let Some(c) = s[i..].chars().next() else {
-                break;
-            };
-            i += c.len_utf8();
-            c
+    while i < bytes.len() {
+        let b = bytes[i];
+        // ASCII fast path: whole runs between spaces, folded by a table.
+        if b.is_ascii() {
+            if space(b) {
+                in_space = true;
+                i += 1;
+                continue;
+            }
+            if in_space {
+                buf.push(b' ');
+                in_space = false;
+            }
+            let start = i;
+            while i < bytes.len() && bytes[i].is_ascii() && !space(bytes[i]) {
+                i += 1;
+            }
+            buf.extend(bytes[start..i].iter().map(|&b| KEY_FOLD[b as usize]));
+            continue;
+        }
+        let Some(c) = s[i..].chars().next() else {
+            break;
         };
+        i += c.len_utf8();
         if c.is_whitespace() {
             in_space = true;
             continue;
         }
         if in_space {
-            out.push(' ');
+            buf.push(b' ');
             in_space = false;
         }
+        let mut tmp = [0u8; 4];
         match c {
-            '`' | '‘' | '’' | '‚' | '‛' | '′' | '´' => out.push('\''),
-            '“' | '”' | '„' | '‟' | '″' | '«' | '»' => out.push('"'),
-            c if c.is_ascii() => out.push(c.to_ascii_lowercase()),
-            c => out.extend(c.to_lowercase()),
+            '‘' | '’' | '‚' | '‛' | '′' | '´' => buf.push(b'\''),
+            '“' | '”' | '„' | '‟' | '″' | '«' | '»' => buf.push(b'"'),
+            c => {
+                for l in c.to_lowercase() {
+                    buf.extend_from_slice(l.encode_utf8(&mut tmp).as_bytes());
+                }
+            }
         }
     }
     if in_space {
-        out.push(' ');
+        buf.push(b' ');
     }
+    // Only whole characters were written, so this never fails.
+    *out = String::from_utf8(buf)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
 }
 
 #[cfg(test)]

@@ -33,21 +33,75 @@ use unicode_normalization::char::is_combining_mark;
 pub struct Normalized {
     text: String,
     /// `map[i]` is the original offset of folded byte `i`; one extra entry at
-    /// the end holds the original length.
+    /// the end holds the original length. Empty when the original was all
+    /// ASCII: then every character folds to one byte and offsets are equal.
     map: Vec<u32>,
 }
+
+/// How each ASCII byte folds: lower case, `-` and white space to a space,
+/// a backtick to `'` (the ASCII half of [`fold_char`]).
+const ASCII_FOLD: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut i = 0;
+    while i < 128 {
+        let b = i as u8;
+        t[i] = match b {
+            b'-' | b' ' | b'\t' | b'\n' | b'\r' | 0x0C => b' ',
+            b'`' => b'\'',
+            _ => b.to_ascii_lowercase(),
+        };
+        i += 1;
+    }
+    t
+};
+
+/// `ASCII_WORD[b]`: byte `b` is an ASCII letter or digit (a word byte).
+pub(crate) const ASCII_WORD: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 128 {
+        t[i] = (i as u8).is_ascii_alphanumeric();
+        i += 1;
+    }
+    t
+};
 
 impl Normalized {
     /// Folds `s` (see the module docs).
     pub fn new(s: &str) -> Normalized {
+        if s.is_ascii() {
+            // Fast path: one table lookup per byte and no offset map.
+            let bytes: Vec<u8> = s.bytes().map(|b| ASCII_FOLD[b as usize]).collect();
+            // The table maps ASCII to ASCII, so the bytes are valid UTF-8.
+            let text = String::from_utf8(bytes).unwrap_or_default();
+            return Normalized {
+                text,
+                map: Vec::new(),
+            };
+        }
         let mut text = String::with_capacity(s.len());
         let mut map = Vec::with_capacity(s.len() + 1);
-        for (i, c) in s.char_indices() {
+        let bytes = s.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            // A run of ASCII: folded by the table, offsets one to one.
+            let run = bytes[i..].iter().take_while(|b| b.is_ascii()).count();
+            if run > 0 {
+                let folded = bytes[i..i + run].iter().map(|&b| char::from(ASCII_FOLD[b as usize]));
+                text.extend(folded);
+                map.extend(i as u32..(i + run) as u32);
+                i += run;
+                continue;
+            }
+            let Some(c) = s[i..].chars().next() else {
+                break;
+            };
             let before = text.len();
             fold_char(c, true, &mut text);
             for _ in before..text.len() {
                 map.push(i as u32);
             }
+            i += c.len_utf8();
         }
         map.push(s.len() as u32);
         Normalized { text, map }
@@ -61,6 +115,10 @@ impl Normalized {
     /// Maps a byte range of the folded text to the byte range of the original
     /// characters it came from.
     pub fn orig_range(&self, r: Range<usize>) -> Range<usize> {
+        if self.map.is_empty() {
+            let n = self.text.len();
+            return r.start.min(n)..r.end.min(n).max(r.start.min(n));
+        }
         let start = self.map[r.start.min(self.map.len() - 1)] as usize;
         let end = if r.end >= self.text.len() {
             self.map[self.map.len() - 1] as usize
@@ -147,30 +205,83 @@ pub struct Token {
 /// assert_eq!(words, ["kim", "didn't", "improve", "his", "nation's", "ties"]);
 /// ```
 pub fn tokens(folded: &str) -> Vec<Token> {
-    let mut out = Vec::new();
+    if folded.is_ascii() {
+        return ascii_tokens(folded.as_bytes());
+    }
+    let mut out = Vec::with_capacity(folded.len() / 5 + 1);
+    let bytes = folded.as_bytes();
+    // The character at byte `i` (ASCII without decoding) and its length.
+    let char_at = |i: usize| -> (char, usize) {
+        let b = bytes[i];
+        if b.is_ascii() {
+            (char::from(b), 1)
+        } else {
+            let c = folded[i..].chars().next().unwrap_or(' ');
+            (c, c.len_utf8())
+        }
+    };
+    let word = |c: char| {
+        if c.is_ascii() {
+            c.is_ascii_alphanumeric()
+        } else {
+            is_word_char(c)
+        }
+    };
     let mut start: Option<usize> = None;
     let mut prev_end = 0;
-    let mut iter = folded.char_indices().peekable();
-    while let Some((i, c)) = iter.next() {
-        let is_word = is_word_char(c)
-            || (c == '\'' && start.is_some() && iter.peek().is_some_and(|&(_, n)| is_word_char(n)));
+    let mut i = 0;
+    while i < bytes.len() {
+        let (c, len) = char_at(i);
+        let is_word = word(c)
+            || (c == '\'' && start.is_some() && i + len < bytes.len() && word(char_at(i + len).0));
         if is_word {
             if start.is_none() {
                 start = Some(i);
             }
-            prev_end = i + c.len_utf8();
+            prev_end = i + len;
         } else if let Some(s) = start.take() {
             out.push(Token {
                 start: s,
                 end: prev_end,
             });
         }
+        i += len;
     }
     if let Some(s) = start {
         out.push(Token {
             start: s,
             end: prev_end,
         });
+    }
+    out
+}
+
+/// [`tokens`] for ASCII text: the same rules on bytes.
+fn ascii_tokens(b: &[u8]) -> Vec<Token> {
+    let word = |x: u8| ASCII_WORD[x as usize];
+    let mut out = Vec::with_capacity(b.len() / 5 + 1);
+    let n = b.len();
+    let mut i = 0;
+    while i < n {
+        while i < n && !word(b[i]) {
+            i += 1;
+        }
+        if i == n {
+            break;
+        }
+        let start = i;
+        loop {
+            while i < n && word(b[i]) {
+                i += 1;
+            }
+            // An apostrophe between word characters stays inside the word.
+            if i + 1 < n && b[i] == b'\'' && word(b[i + 1]) {
+                i += 1;
+            } else {
+                break;
+            }
+        }
+        out.push(Token { start, end: i });
     }
     out
 }
