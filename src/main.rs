@@ -8,6 +8,11 @@ use clap::Parser;
 
 mod cmd;
 
+/// mimalloc: glibc malloc and free were 7% of a run (many small per-sentence
+/// vectors); mimalloc makes them cheaper without changing any code.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = cmd::Cli::parse();
     match cmd::run(cli) {

@@ -974,9 +974,13 @@ impl JsonlSource {
             if bytes.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
-            let text = String::from_utf8_lossy(bytes);
+            // Valid UTF-8 (the usual case) is borrowed after one fast check.
+            let (text, valid) = match std::str::from_utf8(bytes) {
+                Ok(t) => (std::borrow::Cow::Borrowed(t), true),
+                Err(_) => (String::from_utf8_lossy(bytes), false),
+            };
             let record = jsonl_record(&text, &self.name, self.line, options).map_err(reject);
-            if record.is_ok() {
+            if record.is_ok() && !valid {
                 let location = format!("line {}", self.line);
                 let invalid = invalid_utf8_sequences(bytes);
                 self.invalid_utf8.add(invalid, &self.input, &location);
