@@ -1,0 +1,134 @@
+//! Per-sentence time of `Scorer::score_sentence` against the `vader-parity`
+//! crate (a Rust port of VADER with output parity to Python's
+//! vaderSentiment 3.3.2), one thread, on the same sentences.
+//!
+//! Meant to be run by `bash benches/vader_compare.sh`, which makes the
+//! sentences and also times Python's vaderSentiment. Environment:
+//!
+//! * `STANCE_VADER_CSV`: a `sentences.csv` written by `stance score
+//!   --sentences --raw-cells` (columns `date` and `text` are used); without
+//!   it the bench prints why and does nothing;
+//! * `STANCE_VADER_N`: how many sentences (default 10000; the first N, the
+//!   list repeated if it is shorter);
+//! * `STANCE_VADER_TXT`: write the sentences used there, one per line;
+//! * `STANCE_VADER_OUT`: write the results there (`name value` lines), and
+//!   vader-parity's compound scores to the same path + `.compound`;
+//! * `STANCE_BENCH_REPS`: timed passes over the sentences (default 3; the
+//!   median is reported).
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use stancemeter::corpus::DocDate;
+use stancemeter::{Lexicons, Scorer};
+use vader_parity::SentimentIntensityAnalyzer;
+
+/// The allocator the `stance` binary uses; both scorers run on it here.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// Median seconds of `reps` passes of `pass` (after one untimed warm-up).
+fn time_passes(reps: usize, mut pass: impl FnMut()) -> f64 {
+    pass();
+    let mut secs: Vec<f64> = (0..reps)
+        .map(|_| {
+            let t = Instant::now();
+            pass();
+            t.elapsed().as_secs_f64()
+        })
+        .collect();
+    secs.sort_by(f64::total_cmp);
+    secs[secs.len() / 2]
+}
+
+fn main() {
+    let Ok(csv_path) = std::env::var("STANCE_VADER_CSV") else {
+        println!("vader_compare: STANCE_VADER_CSV is not set; run `bash benches/vader_compare.sh`");
+        return;
+    };
+    let n: usize = std::env::var("STANCE_VADER_N")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(10_000);
+    let reps: usize = std::env::var("STANCE_BENCH_REPS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .filter(|&r| r > 0)
+        .unwrap_or(3);
+
+    let mut reader = csv::Reader::from_path(&csv_path)
+        .unwrap_or_else(|e| panic!("STANCE_VADER_CSV={csv_path}: {e}"));
+    let headers = reader.headers().expect("header row").clone();
+    let col = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("{csv_path} has no column {name}"))
+    };
+    let (date_col, text_col) = (col("date"), col("text"));
+    let mut read: Vec<(String, Option<DocDate>)> = Vec::new();
+    for rec in reader.records() {
+        let rec = rec.unwrap_or_else(|e| panic!("{csv_path}: {e}"));
+        let text = rec[text_col]
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        if !text.is_empty() {
+            read.push((text, DocDate::parse(&rec[date_col])));
+        }
+        if read.len() == n {
+            break;
+        }
+    }
+    assert!(!read.is_empty(), "{csv_path} has no sentences");
+    if read.len() < n {
+        println!(
+            "only {} sentences in {csv_path}: repeating them to make {n}",
+            read.len()
+        );
+    }
+    let sentences: Vec<(String, Option<DocDate>)> = read.iter().cycle().take(n).cloned().collect();
+    let bytes: usize = sentences.iter().map(|(s, _)| s.len()).sum();
+    println!(
+        "{} sentences, {:.0} bytes on average, one thread, median of {reps} passes",
+        sentences.len(),
+        bytes as f64 / sentences.len() as f64
+    );
+    if let Ok(path) = std::env::var("STANCE_VADER_TXT") {
+        let text: String = sentences.iter().map(|(s, _)| format!("{s}\n")).collect();
+        std::fs::write(&path, text).unwrap_or_else(|e| panic!("{path}: {e}"));
+    }
+
+    let vader = SentimentIntensityAnalyzer::new();
+    let vader_secs = time_passes(reps, || {
+        for (s, _) in &sentences {
+            black_box(vader.polarity_scores(black_box(s)));
+        }
+    });
+    let lex = Lexicons::defaults().expect("default lexicons load");
+    let scorer = Scorer::new(&lex);
+    let ours_secs = time_passes(reps, || {
+        for (s, date) in &sentences {
+            black_box(scorer.score_sentence(black_box(s), *date));
+        }
+    });
+
+    let per = |secs: f64| secs * 1e6 / sentences.len() as f64;
+    let (vader_us, ours_us) = (per(vader_secs), per(ours_secs));
+    println!("vader-parity polarity_scores: {vader_us:>8.2} µs/sentence");
+    println!("stance Scorer::score_sentence: {ours_us:>8.2} µs/sentence");
+    println!(
+        "stance is {:.1}× as fast as vader-parity (target ≥ 5×)",
+        vader_us / ours_us
+    );
+    if let Ok(path) = std::env::var("STANCE_VADER_OUT") {
+        let results = format!("vader_parity_us {vader_us}\nstance_us {ours_us}\n");
+        std::fs::write(&path, results).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let compound: String = sentences
+            .iter()
+            .map(|(s, _)| format!("{}\n", vader.polarity_scores(s).compound))
+            .collect();
+        let path = format!("{path}.compound");
+        std::fs::write(&path, compound).unwrap_or_else(|e| panic!("{path}: {e}"));
+    }
+}
