@@ -36,7 +36,9 @@ use sha2::{Digest, Sha256};
 use crate::corpus::DocDate;
 use crate::error::{Error, Result};
 use crate::text::Boilerplate;
-use crate::text::norm::{ASCII_WORD, Normalized, Token, fold, fold_keep_case, is_word_char, tokens};
+use crate::text::norm::{
+    ASCII_WORD, Normalized, Token, fold, fold_keep_case, is_word_char, tokens,
+};
 
 /// The most words a `...` gap in a tone phrase may skip.
 pub const MAX_GAP: usize = 4;

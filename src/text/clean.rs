@@ -230,7 +230,8 @@ pub fn clean(text: &str, boilerplate: &Boilerplate) -> (String, CleanStats) {
         lines.push(Kept::Line(start..start + trimmed.len()));
     }
     // Second pass: among the long lines, only the first of each key stays.
-    let mut seen: HashSet<&str> = HashSet::with_capacity_and_hasher(long_keys.len(), Default::default());
+    let mut seen: HashSet<&str> =
+        HashSet::with_capacity_and_hasher(long_keys.len(), Default::default());
     for (index, range) in long_keys {
         if !seen.insert(&keys[range]) {
             lines[index] = Kept::Repeat;

@@ -87,7 +87,9 @@ impl Normalized {
             // A run of ASCII: folded by the table, offsets one to one.
             let run = bytes[i..].iter().take_while(|b| b.is_ascii()).count();
             if run > 0 {
-                let folded = bytes[i..i + run].iter().map(|&b| char::from(ASCII_FOLD[b as usize]));
+                let folded = bytes[i..i + run]
+                    .iter()
+                    .map(|&b| char::from(ASCII_FOLD[b as usize]));
                 text.extend(folded);
                 map.extend(i as u32..(i + run) as u32);
                 i += run;
