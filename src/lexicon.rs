@@ -23,7 +23,7 @@
 //! leftmost-longest search followed by a boundary filter — never loses a
 //! shorter valid match hidden behind a longer invalid one.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::fmt;
 use std::ops::Range;
 use std::path::Path;
@@ -468,7 +468,10 @@ pub struct Lexicons {
     boilerplate: Boilerplate,
     sources: Vec<LexiconSource>,
     ac: DFA,
-    refs: Vec<Vec<Ref>>,
+    /// What each pattern stands for: `refs[ref_start[p]..ref_start[p + 1]]`
+    /// (one flat list, so a match costs one lookup, not a pointer chase).
+    refs: Vec<Ref>,
+    ref_start: Vec<u32>,
     /// `first_byte[b]`: some pattern starts with byte `b`.
     first_byte: [bool; 256],
 }
@@ -516,7 +519,7 @@ impl Lexicons {
         // One automaton: dedupe folded patterns, each pointing at its entries.
         let mut patterns: Vec<String> = Vec::new();
         let mut refs: Vec<Vec<Ref>> = Vec::new();
-        let mut index: HashMap<String, usize> = HashMap::new();
+        let mut index: HashMap<String, usize> = HashMap::default();
         let mut add = |pat: String, r: Ref| {
             let i = *index.entry(pat.clone()).or_insert_with(|| {
                 patterns.push(pat);
@@ -534,6 +537,13 @@ impl Lexicons {
         for (i, m) in modifiers.iter().enumerate() {
             add(fold(&m.word), Ref::Modifier(i as u32));
         }
+        let mut ref_start = Vec::with_capacity(refs.len() + 1);
+        let mut ref_list = Vec::new();
+        for r in &refs {
+            ref_start.push(ref_list.len() as u32);
+            ref_list.extend_from_slice(r);
+        }
+        ref_start.push(ref_list.len() as u32);
         let mut first_byte = [false; 256];
         for p in &patterns {
             if let Some(&b) = p.as_bytes().first() {
@@ -553,7 +563,8 @@ impl Lexicons {
             boilerplate,
             sources,
             ac,
-            refs,
+            refs: ref_list,
+            ref_start,
             first_byte,
         })
     }
@@ -607,12 +618,14 @@ impl Lexicons {
         };
         let mut actor_c: Vec<(usize, usize, usize)> = Vec::new(); // start, end, alias
         let mut other_c: Vec<(usize, usize, Ref)> = Vec::new();
-        let mut found = Vec::new();
+        let mut found = Vec::with_capacity(32);
         self.anchored_matches(text, &mut found);
         for (s, e, pattern) in found {
             let right_ok = right_boundary(text, e);
             let mut alias_pick: Option<usize> = None;
-            for r in &self.refs[pattern] {
+            let refs =
+                &self.refs[self.ref_start[pattern] as usize..self.ref_start[pattern + 1] as usize];
+            for r in refs {
                 match *r {
                     Ref::Alias(i) => {
                         let a = &self.aliases[i as usize];
@@ -720,8 +733,8 @@ impl Lexicons {
                 continue;
             }
             let mut sid = start;
-            for (e, &b) in bytes.iter().enumerate().skip(s) {
-                sid = self.ac.next_state(Anchored::Yes, sid, b);
+            for e in s..bytes.len() {
+                sid = self.ac.next_state(Anchored::Yes, sid, bytes[e]);
                 if self.ac.is_special(sid) {
                     if self.ac.is_dead(sid) {
                         break;
@@ -792,7 +805,7 @@ impl Lexicons {
     /// win because a modifier has the same text) and counts coverage.
     pub fn check(&self) -> CheckReport {
         let mut report = CheckReport::default();
-        let mut by_alias: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_alias: HashMap<String, Vec<usize>> = HashMap::default();
         for (i, a) in self.aliases.iter().enumerate() {
             by_alias.entry(fold(&a.surface)).or_default().push(i);
         }
@@ -1164,11 +1177,11 @@ type ActorTables = (Vec<Actor>, HashMap<String, usize>, Vec<Alias>);
 fn parse_actors(src: &str, file: &str) -> Result<ActorTables> {
     let t = CsvTable::parse(src, file, &["id", "name", "kind", "alias"])?;
     let mut actors: Vec<Actor> = Vec::new();
-    let mut by_id: HashMap<String, usize> = HashMap::new();
+    let mut by_id: HashMap<String, usize> = HashMap::default();
     let mut parent_names: Vec<(String, usize)> = Vec::new(); // per actor: parent id, line
     let mut aliases: Vec<Alias> = Vec::new();
     type RowKey = (usize, String, Option<DocDate>, Option<DocDate>);
-    let mut seen: HashMap<RowKey, usize> = HashMap::new();
+    let mut seen: HashMap<RowKey, usize> = HashMap::default();
     for (line, row) in &t.rows {
         let line = *line;
         let id = t.get(row, "id");
@@ -1363,7 +1376,7 @@ pub const HOSTILE_CATEGORIES: &[&str] = &[
 fn parse_tone(src: &str, file: &str) -> Result<Vec<ToneTerm>> {
     let t = CsvTable::parse(src, file, &["term", "weight", "category"])?;
     let mut out: Vec<ToneTerm> = Vec::new();
-    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut seen: HashMap<String, usize> = HashMap::default();
     for (line, row) in &t.rows {
         let line = *line;
         let term_raw = t.get(row, "term");
@@ -1474,7 +1487,7 @@ fn parse_tone(src: &str, file: &str) -> Result<Vec<ToneTerm>> {
 fn parse_modifiers(src: &str, file: &str) -> Result<Vec<Modifier>> {
     let t = CsvTable::parse(src, file, &["word", "kind", "factor"])?;
     let mut out = Vec::new();
-    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut seen: HashMap<String, usize> = HashMap::default();
     for (line, row) in &t.rows {
         let line = *line;
         let word = t.get(row, "word");
