@@ -733,8 +733,8 @@ impl Lexicons {
                 continue;
             }
             let mut sid = start;
-            for e in s..bytes.len() {
-                sid = self.ac.next_state(Anchored::Yes, sid, bytes[e]);
+            for (e, &b) in bytes.iter().enumerate().skip(s) {
+                sid = self.ac.next_state(Anchored::Yes, sid, b);
                 if self.ac.is_special(sid) {
                     if self.ac.is_dead(sid) {
                         break;
