@@ -3,9 +3,10 @@
 //!
 //! A reader thread pulls documents from the corpus and hands them over in
 //! batches through a small bounded channel, so reading and decompressing
-//! overlap with scoring and at most a few batches are ever in memory. Each
-//! batch is scored on the rayon pool, order preserved; the results are then
-//! merged in input order. Because aggregates are integer sums
+//! overlap with scoring and at most a few batches are ever in memory. A few
+//! batches are scored on the rayon pool at once (so no worker waits while a
+//! finished batch is merged), order preserved within each; finished batches
+//! are merged strictly in input order. Because aggregates are integer sums
 //! ([`crate::aggregate`]), the tables do not depend on the thread count,
 //! and sentence rows come out in input order.
 //!
@@ -44,6 +45,11 @@ const BATCH_DOCS: usize = 256;
 const BATCH_BYTES: usize = 8 << 20;
 /// Batches waiting between the reader and the scorers.
 const QUEUE_BATCHES: usize = 2;
+/// Batches being scored at once.
+const IN_FLIGHT: usize = 3;
+
+/// A batch of read documents (or rejects), in input order.
+type Batch = Vec<std::result::Result<Document, Reject>>;
 
 /// The longest sentence scored as one, in bytes. A longer "sentence" (a
 /// table flattened into one line, a run of punctuation, a list of thousands
@@ -330,42 +336,81 @@ impl Pipeline {
                     let _ = tx.send(batch);
                 }
             });
+            // Up to IN_FLIGHT batches are scored on the pool at once, so the
+            // workers never wait while this thread merges a finished batch;
+            // finished batches are merged strictly in input order.
+            let (done_tx, done_rx) =
+                std::sync::mpsc::channel::<(u64, Batch, Vec<Option<DocOutput>>)>();
             let mut documents = 0u64;
-            for batch in rx {
-                let outs: Vec<Option<DocOutput>> = pool.install(|| {
-                    batch
-                        .par_iter()
-                        .map(|item| item.as_ref().ok().map(|d| self.process(d)))
-                        .collect()
-                });
-                for (item, out) in batch.iter().zip(outs) {
-                    match (item, out) {
-                        (Err(r), _) => {
-                            let key = reason_class(&r.reason);
-                            let e = totals.rejects.entry(key).or_default();
-                            e.count += 1;
-                            if e.examples.len() < 5 {
-                                let loc = if r.location.is_empty() {
-                                    r.input.clone()
-                                } else {
-                                    format!("{}: {}", r.input, r.location)
-                                };
-                                e.examples.push(loc);
+            let mut pending: BTreeMap<u64, (Batch, Vec<Option<DocOutput>>)> = BTreeMap::new();
+            let mut next_out = 0u64;
+            let mut in_flight = 0usize;
+            let mut merge =
+                |batch: Batch, outs: Vec<Option<DocOutput>>, documents: &mut u64| -> Result<()> {
+                    for (item, out) in batch.into_iter().zip(outs) {
+                        match (item, out) {
+                            (Err(r), _) => {
+                                let key = reason_class(&r.reason);
+                                let e = totals.rejects.entry(key).or_default();
+                                e.count += 1;
+                                if e.examples.len() < 5 {
+                                    let loc = if r.location.is_empty() {
+                                        r.input.clone()
+                                    } else {
+                                        format!("{}: {}", r.input, r.location)
+                                    };
+                                    e.examples.push(loc);
+                                }
+                                sink(Event::Reject(&r))?;
                             }
-                            sink(Event::Reject(r))?;
-                        }
-                        (Ok(_), Some(o)) => {
-                            documents += 1;
-                            totals.aggregates.merge(&o.aggregates);
-                            if !o.rows.is_empty() {
-                                sink(Event::Sentences(&o.rows))?;
+                            (Ok(_), Some(o)) => {
+                                *documents += 1;
+                                totals.aggregates.merge(&o.aggregates);
+                                if !o.rows.is_empty() {
+                                    sink(Event::Sentences(&o.rows))?;
+                                }
                             }
+                            (Ok(_), None) => {}
                         }
-                        (Ok(_), None) => {}
+                    }
+                    sink(Event::Progress {
+                        documents: *documents,
+                    })
+                };
+            pool.in_place_scope(|jobs| -> Result<()> {
+                let mut received = rx.into_iter().enumerate();
+                let mut reading = true;
+                loop {
+                    while reading && in_flight < IN_FLIGHT {
+                        let Some((index, batch)) = received.next() else {
+                            reading = false;
+                            break;
+                        };
+                        let done = done_tx.clone();
+                        in_flight += 1;
+                        jobs.spawn(move |_| {
+                            let outs: Vec<Option<DocOutput>> = batch
+                                .par_iter()
+                                .map(|item| item.as_ref().ok().map(|d| self.process(d)))
+                                .collect();
+                            // The receiver outlives every job of this scope.
+                            let _ = done.send((index as u64, batch, outs));
+                        });
+                    }
+                    if in_flight == 0 {
+                        return Ok(());
+                    }
+                    let Ok((index, batch, outs)) = done_rx.recv() else {
+                        return Ok(());
+                    };
+                    in_flight -= 1;
+                    pending.insert(index, (batch, outs));
+                    while let Some((batch, outs)) = pending.remove(&next_out) {
+                        next_out += 1;
+                        merge(batch, outs, &mut documents)?;
                     }
                 }
-                sink(Event::Progress { documents })?;
-            }
+            })?;
             Ok(())
         })?;
         totals.elapsed = start.elapsed();
