@@ -10,6 +10,7 @@
 pub mod clean;
 pub mod norm;
 pub mod split;
+mod split_fast;
 
 pub use clean::{Boilerplate, CleanStats, clean};
 pub use norm::Normalized;

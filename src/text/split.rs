@@ -5,6 +5,12 @@
 //! sentencex alone gets wire copy wrong. Spans are byte ranges into the text;
 //! see [`SentenceSplitter`] for the guarantees.
 //!
+//! sentencex's breaks are found by `split_fast`, a reimplementation of
+//! sentencex 0.1.33's English segmentation that scans each text once for
+//! the bytes that matter and gives exactly sentencex's breaks; the few lines
+//! it leaves alone (list items, e-mail addresses, backticks, CJK brackets)
+//! go to sentencex itself. Tests compare the two on generated text.
+//!
 //! # The rules
 //!
 //! * **Every line break ends a sentence.** `\n`, `\r\n`, a lone `\r`, U+2028
@@ -71,6 +77,8 @@ use std::sync::LazyLock;
 
 use sentencex::languages::{English, Language};
 
+use super::split_fast;
+
 /// Splits text into sentences.
 ///
 /// Spans are byte ranges into `text`, in order, non-overlapping, trimmed of
@@ -129,16 +137,102 @@ impl NewsSplitter {
 
 impl SentenceSplitter for NewsSplitter {
     fn spans(&self, text: &str) -> Vec<Range<usize>> {
-        let mut out = Vec::with_capacity(text.len() / 96 + 1);
-        let mut cuts = Vec::new();
-        for line in line_ranges(text) {
-            let (start, end) = trim_range(text, line.start, line.end);
-            if start < end {
-                split_line(&text[start..end], start, &mut cuts, &mut out);
-            }
-        }
-        out
+        fast_spans(text)
     }
+}
+
+/// The spans [`NewsSplitter`] gives when every line goes through sentencex
+/// itself rather than this module's fast reimplementation of it: the
+/// reference the fast path is tested against. Not part of the stable API.
+#[doc(hidden)]
+pub fn reference_spans(text: &str) -> Vec<Range<usize>> {
+    spans_with(text, Segmenter::Sentencex)
+}
+
+/// Which implementation of sentencex's English rules finds the base breaks.
+#[derive(Debug, Clone, Copy)]
+enum Segmenter<'a> {
+    /// [`split_fast`], falling back to sentencex on lines it does not
+    /// handle; with the [`split_fast::collect_hits`] of the whole text that
+    /// fall in the line (untrimmed).
+    Fast(&'a [u32]),
+    /// sentencex on every line.
+    Sentencex,
+}
+
+/// Buffers reused from line to line.
+#[derive(Debug, Default)]
+struct Scratch {
+    /// Sentence starts within the line.
+    cuts: Vec<usize>,
+    /// For [`split_fast`].
+    buffers: split_fast::Buffers,
+}
+
+/// [`NewsSplitter::spans`] with sentencex on every line.
+fn spans_with(text: &str, segmenter: Segmenter<'_>) -> Vec<Range<usize>> {
+    let mut out = Vec::with_capacity(text.len() / 96 + 1);
+    let mut scratch = Scratch::default();
+    for line in line_ranges(text) {
+        let (start, end) = trim_range(text, line.start, line.end);
+        if start < end {
+            split_line(&text[start..end], start, segmenter, &mut scratch, &mut out);
+        }
+    }
+    out
+}
+
+/// [`NewsSplitter::spans`]: one scan of the text finds the bytes that
+/// matter (line ends, terminators, quotes, brackets, characters beyond
+/// ASCII); the lines come from it as [`line_ranges`] would cut them.
+fn fast_spans(text: &str) -> Vec<Range<usize>> {
+    if u32::try_from(text.len()).is_err() {
+        return spans_with(text, Segmenter::Sentencex);
+    }
+    let mut hits = Vec::with_capacity(text.len() / 16);
+    split_fast::collect_hits(text, &mut hits);
+    let mut out = Vec::with_capacity(text.len() / 96 + 1);
+    let mut scratch = Scratch::default();
+    let bytes = text.as_bytes();
+    let mut line = |start: usize, end: usize, hits: &[u32], out: &mut Vec<Range<usize>>| {
+        let (start, end) = trim_range(text, start, end);
+        if start < end {
+            split_line(
+                &text[start..end],
+                start,
+                Segmenter::Fast(hits),
+                &mut scratch,
+                out,
+            );
+        }
+    };
+    let mut line_start = 0;
+    // The index of the line's first hit.
+    let mut first_hit = 0;
+    for (i, &h) in hits.iter().enumerate() {
+        let h = h as usize;
+        if h < line_start {
+            // The `\n` of a `\r\n`.
+            first_hit = i + 1;
+            continue;
+        }
+        let break_len = match bytes[h] {
+            b'\n' => 1,
+            b'\r' if bytes.get(h + 1) == Some(&b'\n') => 2,
+            b'\r' => 1,
+            0xE2 if bytes.get(h + 1) == Some(&0x80)
+                && matches!(bytes.get(h + 2), Some(0xA8 | 0xA9)) =>
+            {
+                3
+            }
+            _ => continue,
+        };
+        line(line_start, h, &hits[first_hit..i], &mut out);
+        line_start = h + break_len;
+        first_hit = i + 1;
+    }
+    line(line_start, text.len(), &hits[first_hit..], &mut out);
+    out
 }
 
 /// Byte ranges of the lines of `text`, without their line terminators.
@@ -194,6 +288,13 @@ pub(crate) fn line_ranges(text: &str) -> impl Iterator<Item = Range<usize>> + '_
 /// `start..end` of `text` without leading and trailing whitespace.
 fn trim_range(text: &str, start: usize, end: usize) -> (usize, usize) {
     let s = &text[start..end];
+    // Most lines start and end with a visible ASCII character.
+    if let (Some(&first), Some(&last)) = (s.as_bytes().first(), s.as_bytes().last())
+        && first.is_ascii_graphic()
+        && last.is_ascii_graphic()
+    {
+        return (start, end);
+    }
     let trimmed_start = s.trim_start();
     let new_start = start + (s.len() - trimmed_start.len());
     (new_start, new_start + trimmed_start.trim_end().len())
@@ -201,20 +302,44 @@ fn trim_range(text: &str, start: usize, end: usize) -> (usize, usize) {
 
 /// Splits one trimmed, non-empty line (starting at byte `base` of the whole
 /// text) and pushes its sentence spans onto `out`. `cuts` is scratch space.
-fn split_line(line: &str, base: usize, cuts: &mut Vec<usize>, out: &mut Vec<Range<usize>>) {
+fn split_line(
+    line: &str,
+    base: usize,
+    segmenter: Segmenter<'_>,
+    scratch: &mut Scratch,
+    out: &mut Vec<Range<usize>>,
+) {
+    let Scratch { cuts, buffers } = scratch;
+    let scan = match segmenter {
+        Segmenter::Fast(hits) => Some(split_fast::Scan::new(line, hits, base)),
+        Segmenter::Sentencex => None,
+    };
     // Lines with no terminator at all (headlines, datelines, bylines) need
     // no segmenter. Non-ASCII lines might hold other scripts' terminators.
-    if line
-        .bytes()
-        .all(|b| b < 0x80 && !matches!(b, b'.' | b'!' | b'?'))
-    {
+    let no_breaks = match &scan {
+        Some(scan) => !scan.may_have_breaks(),
+        None => line
+            .bytes()
+            .all(|b| b < 0x80 && !matches!(b, b'.' | b'!' | b'?')),
+    };
+    if no_breaks {
         out.push(base..base + line.len());
         return;
     }
 
     cuts.clear();
-    sentencex_cuts(line, cuts);
-    apply_abbreviation_rules(line, cuts);
+    match scan {
+        Some(scan) => {
+            fast_cuts(line, scan, buffers, cuts);
+            let bytes = line.as_bytes();
+            let dots = scan.all().filter(|&h| bytes[h] == b'.');
+            apply_abbreviation_rules(line, dots, cuts);
+        }
+        None => {
+            sentencex_cuts(line, cuts);
+            apply_abbreviation_rules(line, line.match_indices('.').map(|(i, _)| i), cuts);
+        }
+    }
     apply_attribution_rule(line, cuts);
 
     let mut start = 0;
@@ -224,6 +349,26 @@ fn split_line(line: &str, base: usize, cuts: &mut Vec<usize>, out: &mut Vec<Rang
             out.push(base + start..base + start + piece.len());
         }
         start = end;
+    }
+}
+
+/// Appends to `cuts` the sentence starts that sentencex finds in `line`,
+/// computed by [`split_fast`] where it can, else by sentencex.
+fn fast_cuts(
+    line: &str,
+    scan: split_fast::Scan<'_>,
+    buffers: &mut split_fast::Buffers,
+    cuts: &mut Vec<usize>,
+) {
+    let first = cuts.len();
+    // A bug in the fast path must not take the run down either: sentencex
+    // then decides the line.
+    let fast = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        split_fast::sentence_starts(scan, buffers, cuts)
+    }));
+    if !matches!(fast, Ok(Ok(()))) {
+        cuts.truncate(first);
+        sentencex_cuts(line, cuts);
     }
 }
 
@@ -279,12 +424,9 @@ enum Abbrev {
 
 /// Re-decides every break after `abbreviation.` followed by whitespace, for
 /// the abbreviations this module knows, per the rules in the module docs.
-fn apply_abbreviation_rules(line: &str, cuts: &mut Vec<usize>) {
+fn apply_abbreviation_rules(line: &str, dots: impl Iterator<Item = usize>, cuts: &mut Vec<usize>) {
     let bytes = line.as_bytes();
-    let mut from = 0;
-    while let Some(rel) = line[from..].find('.') {
-        let dot = from + rel;
-        from = dot + 1;
+    for dot in dots {
         let after = &line[dot + 1..];
         if !after.starts_with(char::is_whitespace) {
             continue;
@@ -752,6 +894,11 @@ fn apply_attribution_rule(line: &str, cuts: &mut Vec<usize>) {
 /// True when `head` ends with `?` or `!` and then at least one closing quote.
 fn ends_with_quoted_question(head: &str) -> bool {
     let head = head.trim_end();
+    // Every closing quote here ends in one of these bytes (`”` and `’` in
+    // 0x9D and 0x99).
+    if !matches!(head.as_bytes().last(), Some(b'"' | b'\'' | 0x9D | 0x99)) {
+        return false;
+    }
     let unquoted = head.trim_end_matches(['"', '\'', '”', '’']);
     unquoted.len() < head.len() && unquoted.ends_with(['?', '!'])
 }
@@ -1358,5 +1505,263 @@ mod tests {
     fn splitter_is_a_trait_object() {
         let splitter: Box<dyn SentenceSplitter> = Box::new(NewsSplitter::new());
         assert_eq!(splitter.spans("Yes. No."), [0..4, 5..8]);
+    }
+
+    // The fast path (`split_fast`) against sentencex itself: the spans must
+    // be the same on any text.
+
+    /// News-like fragments for the equivalence tests: words, sentence
+    /// starters, abbreviations and initials, trailing markers, numbers,
+    /// quotes of every kind, brackets and references, list markers,
+    /// ellipses, terminators of other scripts, odd whitespace.
+    const NEWS_FRAGMENTS: &[&str] = &[
+        "the",
+        "talks",
+        "ended",
+        "said",
+        "asked",
+        "people",
+        "war",
+        "in",
+        "at",
+        "on",
+        "The",
+        "He",
+        "She",
+        "They",
+        "But",
+        "However",
+        "In",
+        "At",
+        "Kim",
+        "Seoul",
+        "Moon",
+        "Jong",
+        "Un",
+        "I",
+        "I'm",
+        "Don't",
+        "A",
+        "U.S.",
+        "U.N.",
+        "D.C.",
+        "Mr.",
+        "Mrs.",
+        "Ms.",
+        "Dr.",
+        "Gen.",
+        "Sen.",
+        "Rep.",
+        "Lt.",
+        "St.",
+        "No.",
+        "Nos.",
+        "No. 2",
+        "Inc.",
+        "Co.",
+        "Corp.",
+        "Jr.",
+        "Jan.",
+        "Sept.",
+        "etc.",
+        "e.g.",
+        "i.e.",
+        "vs.",
+        "approx.",
+        "J.",
+        "R.",
+        "F.",
+        "J. R.",
+        "A.M.",
+        "a.m.",
+        "p.m.",
+        "7 a.m.",
+        "5 p.m.",
+        "Ph.D.",
+        "M.D.",
+        "MA.",
+        "5 ft.",
+        "6 in.",
+        "2 lb.",
+        "A.D.",
+        "B.C.",
+        "NE.",
+        "S.W.",
+        "Calif.",
+        "Ky.",
+        "w.e.f.",
+        "3.5",
+        "$34.5",
+        "1.5%",
+        "1990.",
+        "7.Bg5",
+        "10:45",
+        "\"",
+        "'",
+        "''",
+        "“",
+        "”",
+        "‘",
+        "’",
+        "«",
+        "»",
+        "„",
+        "‹",
+        "›",
+        "\"We will talk,\"",
+        "'Juche'",
+        "“Why now?”",
+        "(",
+        ")",
+        "(R-Ky.)",
+        "[",
+        "]",
+        "[1]",
+        "[12][3]",
+        "{",
+        "}",
+        "<",
+        ">",
+        "(a)",
+        "(b)",
+        "(1)",
+        "(ii)",
+        "a)",
+        "b)",
+        "1.",
+        "2.",
+        "1)",
+        "2.)",
+        "ii.",
+        "iii)",
+        "•",
+        "■",
+        "*",
+        "-",
+        "—",
+        "–",
+        "...",
+        "…",
+        ". . .",
+        "..",
+        ".",
+        "!",
+        "?",
+        "?!",
+        "!?",
+        "! !",
+        "؟",
+        "।",
+        "。",
+        "！",
+        "Yahoo!",
+        ",",
+        ";",
+        ":",
+        "/",
+        "x@y.com",
+        "`",
+        "é",
+        "Café",
+        "Côte d’Ivoire",
+        "한국",
+        "\u{212a}y",
+        "N\u{ba}",
+        " ",
+        "  ",
+        "\t",
+        "\u{a0}",
+        "\u{2009}",
+        "\u{3000}",
+        "\u{200b}",
+        "\n",
+        "\r\n",
+        "\u{2028}",
+    ];
+
+    /// Asserts that the fast path gives sentencex's spans on `text`.
+    fn assert_same_as_sentencex(text: &str) {
+        assert_eq!(
+            NewsSplitter::new().spans(text),
+            reference_spans(text),
+            "fast path and sentencex differ on {text:?}"
+        );
+    }
+
+    #[test]
+    fn fast_path_matches_sentencex_on_the_hard_cases() {
+        for (input, _) in CASES {
+            assert_same_as_sentencex(input);
+        }
+        let golden = include_str!("../../tests/data/split/wire_story.txt");
+        assert_same_as_sentencex(golden);
+    }
+
+    #[test]
+    fn fast_path_matches_sentencex_on_generated_news() {
+        let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+        let mut text = String::new();
+        for round in 0..stress_rounds() {
+            text.clear();
+            let fragments = if round % 2 == 0 {
+                NEWS_FRAGMENTS
+            } else {
+                FRAGMENTS
+            };
+            for _ in 0..rng.below(60) {
+                text.push_str(fragments[rng.below(fragments.len())]);
+                match rng.below(8) {
+                    0 => {}
+                    1 => text.push_str(". "),
+                    _ => text.push(' '),
+                }
+            }
+            assert_same_as_sentencex(&text);
+        }
+    }
+
+    #[test]
+    fn fast_path_handles_ordinary_lines_itself() {
+        // Lines of plain news prose must not fall back to sentencex, or the
+        // splitter is slow again.
+        let lines = [
+            "The U.S. said on Jan. 20 that Mr. Kim met Gen. Lee. He left at 5 p.m. \"We will talk,\" he said.",
+            "“Is this war?” Kim asked. The ministry's spokesman (a colonel) declined to comment... Talks resumed.",
+            "It rose 3.5% to $34.5 billion [1]. Exports fell, e.g. steel. Imports rose!",
+            "Le Café de Flore a fermé. Côte d’Ivoire voted yes. 한국 정부는 회담을 환영했다.",
+        ];
+        for line in lines {
+            let mut hits = Vec::new();
+            split_fast::collect_hits(line, &mut hits);
+            let scan = split_fast::Scan::new(line, &hits, 0);
+            let mut cuts = Vec::new();
+            assert_eq!(
+                split_fast::sentence_starts(scan, &mut split_fast::Buffers::default(), &mut cuts),
+                Ok(()),
+                "{line:?}"
+            );
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(500))]
+
+        #[test]
+        fn fast_path_matches_sentencex_on_fragment_sequences(
+            parts in prop::collection::vec(prop::sample::select(NEWS_FRAGMENTS), 0..80),
+            separators in prop::collection::vec(prop::sample::select(&[" ", " ", " ", "", ". ", "\n"][..]), 80),
+        ) {
+            let mut text = String::new();
+            for (part, separator) in parts.iter().zip(&separators) {
+                text.push_str(part);
+                text.push_str(separator);
+            }
+            prop_assert_eq!(NewsSplitter::new().spans(&text), reference_spans(&text), "{:?}", text);
+        }
+
+        #[test]
+        fn fast_path_matches_sentencex_on_arbitrary_unicode(text in any::<String>()) {
+            prop_assert_eq!(NewsSplitter::new().spans(&text), reference_spans(&text));
+        }
     }
 }
