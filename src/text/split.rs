@@ -216,16 +216,8 @@ fn fast_spans(text: &str) -> Vec<Range<usize>> {
             first_hit = i + 1;
             continue;
         }
-        let break_len = match bytes[h] {
-            b'\n' => 1,
-            b'\r' if bytes.get(h + 1) == Some(&b'\n') => 2,
-            b'\r' => 1,
-            0xE2 if bytes.get(h + 1) == Some(&0x80)
-                && matches!(bytes.get(h + 2), Some(0xA8 | 0xA9)) =>
-            {
-                3
-            }
-            _ => continue,
+        let Some(break_len) = line_break_len(bytes, h) else {
+            continue;
         };
         line(line_start, h, &hits[first_hit..i], &mut out);
         line_start = h + break_len;
@@ -266,16 +258,8 @@ pub(crate) fn line_ranges(text: &str) -> impl Iterator<Item = Range<usize>> + '_
             });
         }
         for i in start..bytes.len() {
-            let break_len = match bytes[i] {
-                b'\n' => 1,
-                b'\r' if bytes.get(i + 1) == Some(&b'\n') => 2,
-                b'\r' => 1,
-                0xE2 if bytes.get(i + 1) == Some(&0x80)
-                    && matches!(bytes.get(i + 2), Some(0xA8 | 0xA9)) =>
-                {
-                    3
-                }
-                _ => continue,
+            let Some(break_len) = line_break_len(bytes, i) else {
+                continue;
             };
             pos = i + break_len;
             return Some(start..i);
@@ -283,6 +267,22 @@ pub(crate) fn line_ranges(text: &str) -> impl Iterator<Item = Range<usize>> + '_
         done = true;
         Some(start..bytes.len())
     })
+}
+
+/// The length of the line break starting at byte `i`, if one does: `\n`,
+/// `\r\n`, a lone `\r`, U+2028 or U+2029.
+fn line_break_len(bytes: &[u8], i: usize) -> Option<usize> {
+    match bytes[i] {
+        b'\n' => Some(1),
+        b'\r' if bytes.get(i + 1) == Some(&b'\n') => Some(2),
+        b'\r' => Some(1),
+        0xE2 if bytes.get(i + 1) == Some(&0x80)
+            && matches!(bytes.get(i + 2), Some(0xA8 | 0xA9)) =>
+        {
+            Some(3)
+        }
+        _ => None,
+    }
 }
 
 /// `start..end` of `text` without leading and trailing whitespace.
