@@ -17,7 +17,7 @@ use stancemeter::Error;
 use stancemeter::aggregate::{Aggregates, PeriodKind};
 use stancemeter::lexicon::Lexicons;
 use stancemeter::output::partial::{PARTIAL_FILE, Partial, ReasonSummary, ShardSpec};
-use stancemeter::output::wide::{self, WideMetric, WideOptions};
+use stancemeter::output::wide;
 use stancemeter::output::{self, CellPolicy, CsvFile, SENTENCES_HEADER, TableOptions};
 
 const AFTER_HELP: &str = "\
@@ -74,30 +74,8 @@ pub struct Args {
     #[arg(long)]
     force: bool,
 
-    /// Write text cells as they are (see `stance score --help`).
-    #[arg(long)]
-    raw_cells: bool,
-
-    /// Actors (ids, comma-separated) for the columns of stance_wide.csv and the charts;
-    /// default: the actors with most sentences as source.
-    #[arg(long, value_name = "IDS", value_delimiter = ',')]
-    wide_actors: Vec<String>,
-
-    /// What stance_wide.csv holds per period and actor: net_stance, mean_tone or sentences.
-    #[arg(long, value_name = "METRIC", default_value = "net_stance", value_parser = super::score::parse_metric)]
-    wide_metric: WideMetric,
-
-    /// How many dyads dyads_wide.csv (and the dyad chart) shows, by volume.
-    #[arg(long, value_name = "N", default_value_t = wide::DEFAULT_TOP)]
-    wide_top: usize,
-
-    /// Write CSVs with a UTF-8 byte-order mark, for Excel (see `stance score --help`).
-    #[arg(long, conflicts_with = "raw_cells")]
-    excel: bool,
-
-    /// Also write stance.xlsx: the tables as sheets, and native line charts.
-    #[arg(long)]
-    xlsx: bool,
+    #[command(flatten)]
+    tables: super::TableArgs,
 
     /// No summary on the terminal.
     #[arg(short, long)]
@@ -144,22 +122,12 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         .period
         .parse()
         .map_err(|e| anyhow::anyhow!("{}: {e}", parts[0].file.display()))?;
-    let wide_opts = WideOptions {
-        actors: (!a.wide_actors.is_empty()).then(|| {
-            a.wide_actors
-                .iter()
-                .map(|s| s.trim().to_ascii_uppercase())
-                .collect()
-        }),
-        metric: a.wide_metric,
-        top: a.wide_top,
-        period,
-    };
+    let wide_opts = a.tables.wide(period);
     if let Some(ids) = &wide_opts.actors {
         wide::resolve_actors(&lex, ids)?;
     }
     if a.sentences {
-        check_sentences(&parts, a.raw_cells)?;
+        check_sentences(&parts, a.tables.raw_cells)?;
     }
 
     let mut agg = Aggregates::default();
@@ -169,12 +137,9 @@ pub fn run(a: Args) -> anyhow::Result<()> {
             .map_err(|e| anyhow::anyhow!("{}: {e}", p.file.display()))?;
     }
 
-    let files = output::table_files(a.xlsx, a.sentences);
+    let files = output::table_files(a.tables.xlsx, a.sentences);
     output::prepare_dir(&a.output, &files, a.force)?;
-    let cells = CellPolicy {
-        raw: a.raw_cells,
-        bom: a.excel,
-    };
+    let cells = a.tables.cells();
     // Rejects in input order: each carries its place in the whole input.
     let mut rows: Vec<_> = parts.iter().flat_map(|p| &p.partial.rejects).collect();
     rows.sort_by_key(|r| r.seq);
@@ -222,7 +187,7 @@ pub fn run(a: Args) -> anyhow::Result<()> {
     let opts = TableOptions {
         cells,
         wide: wide_opts,
-        xlsx: a.xlsx,
+        xlsx: a.tables.xlsx,
     };
     let done = output::write_tables(&a.output, &lex, &agg, &opts, rejects, sentences, &run_json)?;
     output::commit_all(done).context("writing the output tables")?;

@@ -9,6 +9,67 @@ pub mod merge;
 pub mod plot;
 pub mod score;
 
+use stancemeter::aggregate::PeriodKind;
+use stancemeter::output::CellPolicy;
+use stancemeter::output::wide::{self, WideMetric, WideOptions};
+
+/// The options that shape the written tables, shared by `score` and `merge`.
+#[derive(Debug, clap::Args)]
+pub struct TableArgs {
+    /// Write text cells as they are; by default cells starting with = + - @ get a
+    /// leading ' so spreadsheets do not run them as formulas.
+    #[arg(long)]
+    pub raw_cells: bool,
+
+    /// Actors (ids, comma-separated) for the columns of stance_wide.csv and the charts;
+    /// default: the actors with most sentences as source.
+    #[arg(long, value_name = "IDS", value_delimiter = ',')]
+    pub wide_actors: Vec<String>,
+
+    /// What stance_wide.csv holds per period and actor: net_stance, mean_tone or sentences.
+    #[arg(long, value_name = "METRIC", default_value = "net_stance", value_parser = parse_metric)]
+    pub wide_metric: WideMetric,
+
+    /// How many dyads dyads_wide.csv (and the dyad chart) shows, by volume.
+    #[arg(long, value_name = "N", default_value_t = wide::DEFAULT_TOP)]
+    pub wide_top: usize,
+
+    /// Write CSVs that open correctly by double-click in Excel: a UTF-8 byte-order mark
+    /// (Excel otherwise garbles "Pyongyang’s" and non-Latin names), formula-safe cells.
+    #[arg(long, conflicts_with = "raw_cells")]
+    pub excel: bool,
+
+    /// Also write stance.xlsx: the tables as sheets, and native line charts of net stance
+    /// over time for the top actors and dyads.
+    #[arg(long)]
+    pub xlsx: bool,
+}
+
+impl TableArgs {
+    /// The wide-table options for tables by `period`.
+    pub fn wide(&self, period: PeriodKind) -> WideOptions {
+        WideOptions {
+            actors: (!self.wide_actors.is_empty()).then(|| {
+                self.wide_actors
+                    .iter()
+                    .map(|s| s.trim().to_ascii_uppercase())
+                    .collect()
+            }),
+            metric: self.wide_metric,
+            top: self.wide_top,
+            period,
+        }
+    }
+
+    /// How text cells are written.
+    pub fn cells(&self) -> CellPolicy {
+        CellPolicy {
+            raw: self.raw_cells,
+            bom: self.excel,
+        }
+    }
+}
+
 const ABOUT: &str = "Measure the tone between actors in news: who is conciliatory or hostile toward whom, by period.";
 
 const LONG_ABOUT: &str = "\
@@ -78,4 +139,9 @@ pub fn speaker_index(lex: &stancemeter::Lexicons, id: &str) -> anyhow::Result<us
             "--speaker '{id}' is not an actor id in actors.csv (use an id such as PRK, USA, UN)"
         )))
     })
+}
+
+/// Parses `--wide-metric`.
+pub fn parse_metric(s: &str) -> Result<WideMetric, String> {
+    s.parse::<WideMetric>().map_err(|e| e.to_string())
 }

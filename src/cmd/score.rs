@@ -16,8 +16,8 @@ use stancemeter::output::partial::{
     FORMAT, FORMAT_VERSION, InvalidUtf8Summary, LexiconId, PARTIAL_FILE, Partial, PartialHeader,
     RejectRow, Settings, ShardSpec, StreamDigest,
 };
-use stancemeter::output::wide::{self, WideMetric, WideOptions};
-use stancemeter::output::{self, CellPolicy, REJECTS_FILE, RUN_FILE, SENTENCES_FILE, TableOptions};
+use stancemeter::output::wide;
+use stancemeter::output::{self, REJECTS_FILE, RUN_FILE, SENTENCES_FILE, TableOptions};
 use stancemeter::pipeline::{Event, Pipeline, PipelineOptions, RunTotals};
 
 const AFTER_HELP: &str = "\
@@ -141,33 +141,8 @@ pub struct Args {
     #[arg(long, value_name = "BYTES", default_value_t = 32 << 20)]
     max_doc_bytes: usize,
 
-    /// Write text cells as they are; by default cells starting with = + - @ get a
-    /// leading ' so spreadsheets do not run them as formulas.
-    #[arg(long)]
-    raw_cells: bool,
-
-    /// Actors (ids, comma-separated) for the columns of stance_wide.csv and the charts;
-    /// default: the actors with most sentences as source.
-    #[arg(long, value_name = "IDS", value_delimiter = ',')]
-    wide_actors: Vec<String>,
-
-    /// What stance_wide.csv holds per period and actor: net_stance, mean_tone or sentences.
-    #[arg(long, value_name = "METRIC", default_value = "net_stance", value_parser = parse_metric)]
-    wide_metric: WideMetric,
-
-    /// How many dyads dyads_wide.csv (and the dyad chart) shows, by volume.
-    #[arg(long, value_name = "N", default_value_t = wide::DEFAULT_TOP)]
-    wide_top: usize,
-
-    /// Write CSVs that open correctly by double-click in Excel: a UTF-8 byte-order mark
-    /// (Excel otherwise garbles "Pyongyang’s" and non-Latin names), formula-safe cells.
-    #[arg(long, conflicts_with = "raw_cells")]
-    excel: bool,
-
-    /// Also write stance.xlsx: the tables as sheets, and native line charts of net stance
-    /// over time for the top actors and dyads.
-    #[arg(long)]
-    xlsx: bool,
+    #[command(flatten)]
+    tables: super::TableArgs,
 
     /// Score only shard I of N (1-based): the documents whose id hashes to I. Every shard
     /// reads all inputs; together the N shards score each document exactly once. Use with
@@ -197,10 +172,6 @@ fn parse_date(s: &str) -> Result<DocDate, String> {
     DocDate::parse(s).ok_or_else(|| format!("cannot read date '{s}'; write it as YYYY-MM-DD"))
 }
 
-pub fn parse_metric(s: &str) -> Result<WideMetric, String> {
-    s.parse::<WideMetric>().map_err(|e| e.to_string())
-}
-
 fn parse_format(s: &str) -> Result<Format, String> {
     s.parse::<Format>().map_err(|e| e.to_string())
 }
@@ -219,19 +190,9 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         }
         files
     } else {
-        output::table_files(a.xlsx, a.sentences)
+        output::table_files(a.tables.xlsx, a.sentences)
     };
-    let wide_opts = WideOptions {
-        actors: (!a.wide_actors.is_empty()).then(|| {
-            a.wide_actors
-                .iter()
-                .map(|s| s.trim().to_ascii_uppercase())
-                .collect()
-        }),
-        metric: a.wide_metric,
-        top: a.wide_top,
-        period: a.period,
-    };
+    let wide_opts = a.tables.wide(a.period);
     if let Some(ids) = &wide_opts.actors {
         wide::resolve_actors(&lex, ids)?;
     }
@@ -247,10 +208,7 @@ pub fn run(a: Args) -> anyhow::Result<()> {
     output::prepare_dir(&a.output, &files, a.force)?;
     // From here on temporary files exist: SIGINT/SIGTERM stop the run cleanly.
     interrupt::install(&a.output, &files)?;
-    let cells = CellPolicy {
-        raw: a.raw_cells,
-        bom: a.excel,
-    };
+    let cells = a.tables.cells();
     let input_files: Vec<String> = corpus
         .files()
         .iter()
@@ -402,7 +360,7 @@ pub fn run(a: Args) -> anyhow::Result<()> {
             let opts = TableOptions {
                 cells,
                 wide: wide_opts,
-                xlsx: a.xlsx,
+                xlsx: a.tables.xlsx,
             };
             output::write_tables(&a.output, lex, agg, &opts, rejects, sentences, &run_json)?
         }
