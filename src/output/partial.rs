@@ -578,10 +578,10 @@ mod tests {
         assert_eq!(a.summary(), b.summary());
     }
 
-    #[test]
-    fn settings_differences_name_the_option() {
-        let s = Settings {
-            period: "month".into(),
+    /// Default field names and options, with this period and size limit.
+    fn settings(period: &str, max_doc_bytes: u64) -> Settings {
+        Settings {
+            period: period.into(),
             no_rollup: false,
             speaker: None,
             speaker_field: None,
@@ -590,8 +590,13 @@ mod tests {
             id_field: "id".into(),
             date_field: "date".into(),
             text_field: "text".into(),
-            max_doc_bytes: 1 << 20,
-        };
+            max_doc_bytes,
+        }
+    }
+
+    #[test]
+    fn settings_differences_name_the_option() {
+        let s = settings("month", 1 << 20);
         let t = Settings {
             period: "week".into(),
             ..s.clone()
@@ -629,18 +634,7 @@ mod tests {
                 format_version: FORMAT_VERSION,
                 tool_version: "test".into(),
                 shard: Some(ShardSpec { index: 1, count: 2 }),
-                settings: Settings {
-                    period: "week".into(),
-                    no_rollup: false,
-                    speaker: None,
-                    speaker_field: None,
-                    date: None,
-                    format: None,
-                    id_field: "id".into(),
-                    date_field: "date".into(),
-                    text_field: "text".into(),
-                    max_doc_bytes: 1,
-                },
+                settings: settings("week", 1),
                 lexicons: lex.sources().iter().map(LexiconId::from).collect(),
                 inputs: vec!["x".into()],
                 stream: StreamSummary::default(),

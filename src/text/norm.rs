@@ -222,20 +222,16 @@ pub fn tokens(folded: &str) -> Vec<Token> {
             (c, c.len_utf8())
         }
     };
-    let word = |c: char| {
-        if c.is_ascii() {
-            c.is_ascii_alphanumeric()
-        } else {
-            is_word_char(c)
-        }
-    };
     let mut start: Option<usize> = None;
     let mut prev_end = 0;
     let mut i = 0;
     while i < bytes.len() {
         let (c, len) = char_at(i);
-        let is_word = word(c)
-            || (c == '\'' && start.is_some() && i + len < bytes.len() && word(char_at(i + len).0));
+        let is_word = is_word_char(c)
+            || (c == '\''
+                && start.is_some()
+                && i + len < bytes.len()
+                && is_word_char(char_at(i + len).0));
         if is_word {
             if start.is_none() {
                 start = Some(i);
