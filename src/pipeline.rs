@@ -10,6 +10,11 @@
 //! ([`crate::aggregate`]), the tables do not depend on the thread count,
 //! and sentence rows come out in input order.
 //!
+//! With one thread there is no reader thread and no pool: each document is
+//! read, scored and merged in turn on the calling thread (see
+//! `Pipeline::run_inline`), so a one-thread run uses one core, with the
+//! same events, tables and rows.
+//!
 //! ```
 //! use stancemeter::{Lexicons, Pipeline, PipelineOptions, corpus::{Document, DocDate}};
 //! let lex = Lexicons::defaults()?;
@@ -308,14 +313,67 @@ impl Pipeline {
             Some(n) if n > 0 => n,
             _ => std::thread::available_parallelism().map_or(1, |n| n.get()),
         };
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .map_err(|e| Error::Other(format!("cannot start {threads} worker threads: {e}")))?;
         let mut totals = RunTotals {
             threads,
             ..RunTotals::default()
         };
+        let mut merger = Merger {
+            totals: &mut totals,
+            sink,
+            documents: 0,
+        };
+        if threads == 1 {
+            self.run_inline(docs, &mut merger)?;
+        } else {
+            self.run_parallel(docs, threads, &mut merger)?;
+        }
+        totals.elapsed = start.elapsed();
+        Ok(totals)
+    }
+
+    /// [`Pipeline::run`] with one thread: reads, scores and merges each
+    /// document in turn on the calling thread, with no reader thread and no
+    /// thread pool, so that `--threads 1` really uses one core (a cluster
+    /// slot of one CPU, a fair 1-vs-N comparison) and no time goes to
+    /// handing batches between threads. The sink sees exactly the events of
+    /// the parallel path, in the same order: each document's reject or
+    /// sentence rows as it is merged, and a progress event at the end of
+    /// every batch of [`BATCH_DOCS`] documents or [`BATCH_BYTES`] bytes
+    /// (the same batches the reader thread would have formed), so progress,
+    /// `--strict` and Ctrl-C behave as with more threads.
+    fn run_inline<I>(&self, docs: I, merger: &mut Merger<'_, '_>) -> Result<()>
+    where
+        I: Iterator<Item = std::result::Result<Document, Reject>>,
+    {
+        let mut in_batch = 0usize;
+        let mut bytes = 0usize;
+        for item in docs {
+            bytes += item.as_ref().map_or(0, |d| d.text.len());
+            in_batch += 1;
+            let out = item.as_ref().ok().map(|d| self.process(d));
+            merger.item(item, out)?;
+            if in_batch >= BATCH_DOCS || bytes >= BATCH_BYTES {
+                merger.progress()?;
+                in_batch = 0;
+                bytes = 0;
+            }
+        }
+        if in_batch > 0 {
+            merger.progress()?;
+        }
+        Ok(())
+    }
+
+    /// [`Pipeline::run`] with a reader thread and a pool of `threads`
+    /// workers (see the [module documentation](self)).
+    fn run_parallel<I>(&self, docs: I, threads: usize, merger: &mut Merger<'_, '_>) -> Result<()>
+    where
+        I: Iterator<Item = std::result::Result<Document, Reject>> + Send,
+    {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .map_err(|e| Error::Other(format!("cannot start {threads} worker threads: {e}")))?;
         std::thread::scope(|scope| -> Result<()> {
             let (tx, rx) =
                 sync_channel::<Vec<std::result::Result<Document, Reject>>>(QUEUE_BATCHES);
@@ -341,42 +399,9 @@ impl Pipeline {
             // finished batches are merged strictly in input order.
             let (done_tx, done_rx) =
                 std::sync::mpsc::channel::<(u64, Batch, Vec<Option<DocOutput>>)>();
-            let mut documents = 0u64;
             let mut pending: BTreeMap<u64, (Batch, Vec<Option<DocOutput>>)> = BTreeMap::new();
             let mut next_out = 0u64;
             let mut in_flight = 0usize;
-            let mut merge =
-                |batch: Batch, outs: Vec<Option<DocOutput>>, documents: &mut u64| -> Result<()> {
-                    for (item, out) in batch.into_iter().zip(outs) {
-                        match (item, out) {
-                            (Err(r), _) => {
-                                let key = reason_class(&r.reason);
-                                let e = totals.rejects.entry(key).or_default();
-                                e.count += 1;
-                                if e.examples.len() < 5 {
-                                    let loc = if r.location.is_empty() {
-                                        r.input.clone()
-                                    } else {
-                                        format!("{}: {}", r.input, r.location)
-                                    };
-                                    e.examples.push(loc);
-                                }
-                                sink(Event::Reject(&r))?;
-                            }
-                            (Ok(_), Some(o)) => {
-                                *documents += 1;
-                                totals.aggregates.merge(&o.aggregates);
-                                if !o.rows.is_empty() {
-                                    sink(Event::Sentences(&o.rows))?;
-                                }
-                            }
-                            (Ok(_), None) => {}
-                        }
-                    }
-                    sink(Event::Progress {
-                        documents: *documents,
-                    })
-                };
             pool.in_place_scope(|jobs| -> Result<()> {
                 let mut received = rx.into_iter().enumerate();
                 let mut reading = true;
@@ -407,14 +432,67 @@ impl Pipeline {
                     pending.insert(index, (batch, outs));
                     while let Some((batch, outs)) = pending.remove(&next_out) {
                         next_out += 1;
-                        merge(batch, outs, &mut documents)?;
+                        for (item, out) in batch.into_iter().zip(outs) {
+                            merger.item(item, out)?;
+                        }
+                        merger.progress()?;
                     }
                 }
             })?;
             Ok(())
-        })?;
-        totals.elapsed = start.elapsed();
-        Ok(totals)
+        })
+    }
+}
+
+/// Adds scored documents and rejects to the totals in input order and
+/// passes them on to the sink: the one place both ways of running merge.
+struct Merger<'t, 's> {
+    totals: &'t mut RunTotals,
+    sink: &'s mut dyn FnMut(Event<'_>) -> Result<()>,
+    /// Documents merged so far.
+    documents: u64,
+}
+
+impl Merger<'_, '_> {
+    /// Merges one read item and what scoring it produced.
+    fn item(
+        &mut self,
+        item: std::result::Result<Document, Reject>,
+        out: Option<DocOutput>,
+    ) -> Result<()> {
+        match (item, out) {
+            (Err(r), _) => {
+                let key = reason_class(&r.reason);
+                let e = self.totals.rejects.entry(key).or_default();
+                e.count += 1;
+                if e.examples.len() < 5 {
+                    let loc = if r.location.is_empty() {
+                        r.input.clone()
+                    } else {
+                        format!("{}: {}", r.input, r.location)
+                    };
+                    e.examples.push(loc);
+                }
+                (self.sink)(Event::Reject(&r))
+            }
+            (Ok(_), Some(o)) => {
+                self.documents += 1;
+                self.totals.aggregates.merge(&o.aggregates);
+                if o.rows.is_empty() {
+                    Ok(())
+                } else {
+                    (self.sink)(Event::Sentences(&o.rows))
+                }
+            }
+            (Ok(_), None) => Ok(()),
+        }
+    }
+
+    /// Reports the documents merged so far (once per batch).
+    fn progress(&mut self) -> Result<()> {
+        (self.sink)(Event::Progress {
+            documents: self.documents,
+        })
     }
 }
 
@@ -589,5 +667,91 @@ mod tests {
         assert_eq!(t.rejected(), 1);
         assert_eq!(t.rejects["not valid JSON"].examples, ["x.jsonl: line 2"]);
         assert_eq!(t.aggregates.counters.documents, 1);
+    }
+
+    /// Every event a run passes to its sink, as text, and its totals.
+    fn logged_run(threads: usize, items: &[std::result::Result<Document, Reject>]) -> Vec<String> {
+        let p = Pipeline::new(
+            Lexicons::defaults().unwrap(),
+            PipelineOptions {
+                threads: Some(threads),
+                sentences: true,
+                ..Default::default()
+            },
+        );
+        let mut log = Vec::new();
+        let totals = p
+            .run(items.iter().cloned(), &mut |e| {
+                log.push(match e {
+                    Event::Reject(r) => format!("reject {}", r.location),
+                    Event::Sentences(rows) => format!("rows {} {}", rows[0].doc_id, rows.len()),
+                    Event::Progress { documents } => format!("progress {documents}"),
+                });
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(totals.threads, threads);
+        let mut actors: Vec<_> = totals.aggregates.actors.iter().collect();
+        actors.sort_by_key(|(k, _)| **k);
+        let mut dyads: Vec<_> = totals.aggregates.dyads.iter().collect();
+        dyads.sort_by_key(|(k, _)| **k);
+        log.push(format!("{actors:?}"));
+        log.push(format!("{dyads:?}"));
+        log.push(format!("{:?}", totals.aggregates.counters));
+        log.push(format!("{:?}", totals.rejects));
+        log
+    }
+
+    #[test]
+    fn one_thread_runs_inline_with_the_same_events_and_tables() {
+        let texts = [
+            "Tokyo thanked Seoul for its help after the flood.",
+            "Moscow warned Kyiv against a new offensive.",
+            "Beijing and Washington resumed their trade talks.",
+            "",
+        ];
+        // Over two batches (BATCH_DOCS), with rejects among the documents.
+        let items: Vec<std::result::Result<Document, Reject>> = (0..700)
+            .map(|i| {
+                if i % 97 == 5 {
+                    Err(Reject {
+                        input: "in.jsonl".into(),
+                        location: format!("line {}", i + 1),
+                        reason: format!("unreadable date '{i}'"),
+                    })
+                } else {
+                    Ok(doc(&format!("n{i}"), "2023-06-01", texts[i % texts.len()]))
+                }
+            })
+            .collect();
+        let one = logged_run(1, &items);
+        assert!(one.contains(&"reject line 6".to_string()));
+        assert_eq!(one.iter().filter(|l| l.starts_with("progress")).count(), 3);
+        assert_eq!(one, logged_run(2, &items));
+        assert_eq!(one, logged_run(3, &items));
+
+        // One thread: the input is read on the calling thread, and a sink
+        // error (as with --strict or Ctrl-C) stops reading right away.
+        let caller = std::thread::current().id();
+        let read = std::sync::atomic::AtomicUsize::new(0);
+        let p = Pipeline::new(
+            Lexicons::defaults().unwrap(),
+            PipelineOptions {
+                threads: Some(1),
+                ..Default::default()
+            },
+        );
+        let docs = items.iter().cloned().inspect(|_| {
+            assert_eq!(std::thread::current().id(), caller);
+            read.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        });
+        let err = p
+            .run(docs, &mut |e| match e {
+                Event::Reject(_) => Err(Error::Other("stop".into())),
+                _ => Ok(()),
+            })
+            .unwrap_err();
+        assert_eq!(err.to_string(), "stop");
+        assert_eq!(read.into_inner(), 6);
     }
 }

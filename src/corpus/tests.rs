@@ -601,6 +601,45 @@ fn read_line_bounded_keeps_at_most_max_plus_one() {
     assert_eq!(read_line_bounded(&mut reader, &mut buf, 5).ok(), Some(None));
 }
 
+#[test]
+fn find_newline_finds_the_first_line_feed() {
+    assert_eq!(find_newline(b""), None);
+    assert_eq!(find_newline(b"\n"), Some(0));
+    assert_eq!(find_newline(b"no end"), None);
+    assert_eq!(find_newline(b"a\r\nb\n"), Some(2));
+    // Every position in a long buffer, as the fast search works in blocks.
+    for at in [0, 1, 7, 8, 15, 16, 31, 32, 63, 64, 100, 4095] {
+        let mut bytes = vec![b'x'; 4096];
+        bytes[at] = b'\n';
+        bytes[4095] = b'\n';
+        assert_eq!(find_newline(&bytes), Some(at));
+        assert_eq!(find_newline(&bytes[..at]), None);
+    }
+}
+
+#[test]
+fn jsonl_lines_across_buffer_ends_read_whole() {
+    // Records longer than the reader's buffer, and short ones between.
+    let long = "The council met again. ".repeat(20_000);
+    let mut data = String::new();
+    for i in 0..5 {
+        data.push_str(&format!("{{\"id\": \"r{i}\", \"text\": \"{long}{i}\"}}\n"));
+        data.push_str(&format!("{{\"id\": \"s{i}\", \"text\": \"Short {i}.\"}}\n"));
+    }
+    let dir = TempDir::new().expect("temp dir");
+    let path = write(dir.path(), "long.jsonl", data.as_bytes());
+    let items = read_with(&[path], ReadOptions::default());
+    assert_eq!(items.len(), 10);
+    for (n, item) in items.iter().enumerate() {
+        let doc = item.as_ref().expect("a document");
+        if n % 2 == 0 {
+            assert_eq!(doc.text, format!("{long}{}", n / 2));
+        } else {
+            assert_eq!(doc.text, format!("Short {}.", n / 2));
+        }
+    }
+}
+
 // ---------------------------------------------------------------- csv / tsv
 
 #[test]

@@ -24,7 +24,8 @@
 //! characters (after that normalisation) count as repeats, so short lines that
 //! legitimately recur (`—`, `Photo`, `1.`) are kept.
 
-use rustc_hash::FxHashSet as HashSet;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::hash::{Hash, Hasher};
 use std::ops::Range;
 
 use crate::error::{Error, Result};
@@ -64,6 +65,10 @@ pub struct Boilerplate {
     exact: HashSet<String>,
     /// Normalised prefixes (from entries ending in `*`), sorted, no duplicates.
     prefixes: Vec<String>,
+    /// How many bytes of a line's key [`Boilerplate::matches_head`] needs:
+    /// one more than the longest whole-line entry (a longer key can equal
+    /// none), and at least the longest prefix. 0 for an empty list.
+    head_bytes: usize,
 }
 
 impl Boilerplate {
@@ -110,7 +115,13 @@ impl Boilerplate {
         }
         prefixes.sort_unstable();
         prefixes.dedup();
-        Ok(Boilerplate { exact, prefixes })
+        let longest_exact = exact.iter().map(String::len).max().map_or(0, |n| n + 1);
+        let longest_prefix = prefixes.iter().map(String::len).max().unwrap_or(0);
+        Ok(Boilerplate {
+            exact,
+            prefixes,
+            head_bytes: longest_exact.max(longest_prefix),
+        })
     }
 
     /// True when `line` is boilerplate: it equals an entry, or starts with a
@@ -126,6 +137,25 @@ impl Boilerplate {
         !key.is_empty()
             && (self.exact.contains(key)
                 || self.prefixes.iter().any(|p| key.starts_with(p.as_str())))
+    }
+
+    /// True when the line whose key starts with `head` is boilerplate.
+    /// `head` is the whole key when `complete`, else at least
+    /// [`Boilerplate::head_bytes`] bytes of it (possibly ending inside a
+    /// character): enough for every prefix entry, and too long for every
+    /// whole-line entry. The same answer as [`Boilerplate::matches_key`] on
+    /// the whole key, without normalising the rest of a long line.
+    fn matches_head(&self, head: &[u8], complete: bool) -> bool {
+        if head.is_empty() {
+            return false;
+        }
+        if complete
+            && head.len() < self.head_bytes
+            && std::str::from_utf8(head).is_ok_and(|key| self.exact.contains(key))
+        {
+            return true;
+        }
+        self.prefixes.iter().any(|p| head.starts_with(p.as_bytes()))
     }
 
     /// The number of distinct entries (whole-line and prefix).
@@ -203,65 +233,147 @@ impl CleanStats {
 pub fn clean(text: &str, boilerplate: &Boilerplate) -> (String, CleanStats) {
     let mut stats = CleanStats::default();
     let wrapped = is_hard_wrapped(text);
-    // First pass: drop boilerplate, and note the normalised keys of the long
-    // lines, all in one buffer (no allocation per line).
-    let mut lines: Vec<Kept> = Vec::new();
-    let mut keys = String::new();
-    let mut long_keys: Vec<(usize, Range<usize>)> = Vec::new();
-    let mut key = String::new();
+    // One pass: each line is dropped as boilerplate or as a repeat, or
+    // written out. Neither test normalises a whole long line (see
+    // [`Repeats`]): only the first bytes of its key, and for repeats the
+    // last ones, are computed; whole keys only when the ends agree with an
+    // earlier line's.
+    let head_bytes = if wrapped {
+        boilerplate.head_bytes
+    } else {
+        boilerplate.head_bytes.max(QUICK_BYTES)
+    };
+    let min_chars = if wrapped { 0 } else { MIN_REPEAT_CHARS };
+    let mut head: Vec<u8> = Vec::with_capacity(head_bytes + 8);
+    let mut repeats = Repeats::default();
+    let mut out = String::with_capacity(text.len());
+    let mut blank_pending = false;
+    let mut open_sentence = false;
     for line in line_ranges(text) {
         let raw = &text[line.clone()];
         let trimmed = raw.trim();
         if trimmed.is_empty() {
-            lines.push(Kept::Blank);
+            blank_pending = !out.is_empty();
             continue;
         }
-        normalise_into(trimmed, &mut key);
-        if boilerplate.matches_key(&key) {
+        head.clear();
+        let (chars, complete) = normalise_head(trimmed, &mut head, head_bytes, min_chars);
+        if boilerplate.matches_head(&head, complete) {
             stats.boilerplate_lines += 1;
             continue;
         }
-        if !wrapped && key.chars().nth(MIN_REPEAT_CHARS - 1).is_some() {
-            let from = keys.len();
-            keys.push_str(&key);
-            long_keys.push((lines.len(), from..keys.len()));
-        }
         let start = line.start + (raw.len() - raw.trim_start().len());
-        lines.push(Kept::Line(start..start + trimmed.len()));
-    }
-    // Second pass: among the long lines, only the first of each key stays.
-    let mut seen: HashSet<&str> =
-        HashSet::with_capacity_and_hasher(long_keys.len(), Default::default());
-    for (index, range) in long_keys {
-        if !seen.insert(&keys[range]) {
-            lines[index] = Kept::Repeat;
+        let range = start..start + trimmed.len();
+        if !wrapped
+            && chars >= MIN_REPEAT_CHARS
+            && repeats.is_repeat(text, range.clone(), &head, complete)
+        {
             stats.repeated_lines += 1;
+            continue;
         }
-    }
-    // Output: kept lines joined by `\n`, one blank line per run of blanks.
-    let mut out = String::with_capacity(text.len());
-    let mut blank_pending = false;
-    let mut open_sentence = false;
-    for kept in lines {
-        match kept {
-            Kept::Repeat => {}
-            Kept::Blank => blank_pending = !out.is_empty(),
-            Kept::Line(range) => {
-                if !out.is_empty() {
-                    if wrapped && open_sentence && !blank_pending {
-                        out.push(' ');
-                        stats.joined_lines += 1;
-                    } else {
-                        out.push_str(if blank_pending { "\n\n" } else { "\n" });
-                    }
-                }
-                open_sentence = !ends_sentence(&text[range.clone()]);
-                blank_pending = false;
-                out.push_str(&text[range]);
+        if !out.is_empty() {
+            if wrapped && open_sentence && !blank_pending {
+                out.push(' ');
+                stats.joined_lines += 1;
+            } else {
+                out.push_str(if blank_pending { "\n\n" } else { "\n" });
             }
         }
+        open_sentence = !ends_sentence(trimmed);
+        blank_pending = false;
+        out.push_str(trimmed);
     }
     (out, stats)
+}
+
+/// Bytes at each end of a line's key that [`Repeats`] hashes.
+const QUICK_BYTES: usize = 48;
+
+/// The long lines of one text seen so far, to find repeats cheaply.
+///
+/// Two lines repeat when their normalised keys are equal. Building and
+/// hashing the whole key of every line cost more than anything else in
+/// [`clean`], and almost every line is new, so a line is first looked up
+/// by a *quick hash* of only the first and last [`QUICK_BYTES`] bytes of its
+/// key. Equal keys have equal ends, so a line whose quick hash is new is
+/// certainly new. Only when the quick hash was seen are whole keys built
+/// (and kept, for the next comparison) and compared, so the answer is
+/// exactly that of comparing whole keys.
+#[derive(Default)]
+struct Repeats {
+    /// Quick hash → index of the first line with it in `lines`.
+    by_quick: HashMap<u64, usize>,
+    /// The distinct long lines kept so far.
+    lines: Vec<SeenLine>,
+    /// Scratch for the last bytes of a key, in reverse.
+    tail: Vec<u8>,
+}
+
+/// A long line kept by [`Repeats`].
+struct SeenLine {
+    /// Its trimmed byte range in the text.
+    range: Range<usize>,
+    /// Its whole key, once needed.
+    key: Option<String>,
+    /// The next kept line with the same quick hash (a different key).
+    next: Option<usize>,
+}
+
+impl Repeats {
+    /// True when the line `text[range]` (trimmed, with at least
+    /// [`MIN_REPEAT_CHARS`] characters of key) repeats an earlier line given
+    /// here; otherwise it is remembered. `head` holds the first bytes of its
+    /// key: all of it when `complete`, else at least [`QUICK_BYTES`].
+    fn is_repeat(&mut self, text: &str, range: Range<usize>, head: &[u8], complete: bool) -> bool {
+        let line = &text[range.clone()];
+        let tail: &[u8] = if complete {
+            &head[head.len().saturating_sub(QUICK_BYTES)..]
+        } else {
+            normalise_tail(line, &mut self.tail, QUICK_BYTES);
+            self.tail.truncate(QUICK_BYTES);
+            self.tail.reverse();
+            &self.tail
+        };
+        let mut hasher = rustc_hash::FxHasher::default();
+        head[..head.len().min(QUICK_BYTES)].hash(&mut hasher);
+        tail.hash(&mut hasher);
+        let quick = hasher.finish();
+        let new = SeenLine {
+            range,
+            key: None,
+            next: None,
+        };
+        let Some(&first) = self.by_quick.get(&quick) else {
+            self.by_quick.insert(quick, self.lines.len());
+            self.lines.push(new);
+            return false;
+        };
+        // The ends match an earlier line: compare whole keys.
+        let mut key = String::new();
+        normalise_into(line, &mut key);
+        let mut at = first;
+        loop {
+            let seen = &mut self.lines[at];
+            let seen_key = seen.key.get_or_insert_with(|| {
+                let mut k = String::new();
+                normalise_into(&text[seen.range.clone()], &mut k);
+                k
+            });
+            if *seen_key == key {
+                return true;
+            }
+            match seen.next {
+                Some(next) => at = next,
+                None => break,
+            }
+        }
+        self.lines[at].next = Some(self.lines.len());
+        self.lines.push(SeenLine {
+            key: Some(key),
+            ..new
+        });
+        false
+    }
 }
 
 /// Whether a line ends with sentence-final punctuation (possibly followed
@@ -296,19 +408,11 @@ pub fn is_hard_wrapped(text: &str) -> bool {
         lines += 1;
         // Only a long line ending mid-sentence is evidence of wrapping;
         // captions, labels and bylines are short.
-        open += (!ends_sentence(line) && line.trim().chars().count() >= WRAP_MIN_CHARS) as usize;
+        // (`nth` stops counting at the threshold, unlike `count`.)
+        open += (!ends_sentence(line) && line.trim().chars().nth(WRAP_MIN_CHARS - 1).is_some())
+            as usize;
     }
     lines >= 8 && open * 2 > lines
-}
-
-/// What the first pass of [`clean`] decided about a line.
-enum Kept {
-    /// A whitespace-only line (a paragraph break).
-    Blank,
-    /// A line to keep: its trimmed byte range in the text.
-    Line(Range<usize>),
-    /// A long line that repeats an earlier one.
-    Repeat,
 }
 
 /// Writes the comparison form of `line` into `out`: trimmed, whitespace runs
@@ -399,6 +503,130 @@ fn push_normalised(s: &str, out: &mut String) {
     // Only whole characters were written, so this never fails.
     *out = String::from_utf8(buf)
         .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+}
+
+/// How a character appears in a key, when it is not white space (which
+/// collapses to one space): curly quotes and the like made straight, every
+/// other character lower-cased. Calls `emit` with each output character.
+#[inline]
+fn fold_char(c: char, mut emit: impl FnMut(char)) {
+    match c {
+        '‘' | '’' | '‚' | '‛' | '′' | '´' | '`' => emit('\''),
+        '“' | '”' | '„' | '‟' | '″' | '«' | '»' => emit('"'),
+        c if c.is_ascii() => emit(c.to_ascii_lowercase()),
+        c => c.to_lowercase().for_each(emit),
+    }
+}
+
+/// Writes the start of the key of `s` (trimmed, as [`normalise_into`]
+/// would) into `out`: whole characters, until it holds at least
+/// `min_bytes` bytes *and* `min_chars` characters, or the whole key.
+/// Returns the number of characters written, and whether that is the
+/// whole key.
+///
+/// [`clean`] needs only that much of a line: a boilerplate entry is short,
+/// a repeat needs [`MIN_REPEAT_CHARS`] characters and [`Repeats`] hashes
+/// [`QUICK_BYTES`]. Normalising the whole of a 500-byte paragraph for that
+/// was the cleaner's main cost.
+fn normalise_head(s: &str, out: &mut Vec<u8>, min_bytes: usize, min_chars: usize) -> (usize, bool) {
+    let bytes = s.as_bytes();
+    let space = |b: u8| matches!(b, b' ' | b'\t'..=b'\r');
+    let mut chars = 0;
+    let mut in_space = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        if out.len() >= min_bytes && chars >= min_chars {
+            return (chars, false);
+        }
+        let b = bytes[i];
+        if b.is_ascii() {
+            i += 1;
+            if space(b) {
+                in_space = true;
+                continue;
+            }
+            if in_space {
+                out.push(b' ');
+                chars += 1;
+                in_space = false;
+            }
+            out.push(KEY_FOLD[b as usize]);
+            chars += 1;
+            continue;
+        }
+        let Some(c) = s[i..].chars().next() else {
+            break;
+        };
+        i += c.len_utf8();
+        if c.is_whitespace() {
+            in_space = true;
+            continue;
+        }
+        if in_space {
+            out.push(b' ');
+            chars += 1;
+            in_space = false;
+        }
+        let mut tmp = [0u8; 4];
+        fold_char(c, |l| {
+            out.extend_from_slice(l.encode_utf8(&mut tmp).as_bytes());
+            chars += 1;
+        });
+    }
+    if in_space {
+        out.push(b' ');
+        chars += 1;
+    }
+    (chars, true)
+}
+
+/// Writes the end of the key of `s` into `out`, *reversed* byte by byte,
+/// until it holds at least `min_bytes` bytes or the whole key: the mirror
+/// of [`normalise_head`], reading `s` from its end.
+fn normalise_tail(s: &str, out: &mut Vec<u8>, min_bytes: usize) {
+    out.clear();
+    let bytes = s.as_bytes();
+    let space = |b: u8| matches!(b, b' ' | b'\t'..=b'\r');
+    // A trailing run of white space is one space, as at the end of
+    // `push_normalised`.
+    let mut in_space = false;
+    let mut end = bytes.len();
+    while end > 0 && out.len() < min_bytes {
+        let b = bytes[end - 1];
+        if b.is_ascii() {
+            end -= 1;
+            if space(b) {
+                in_space = true;
+                continue;
+            }
+            if in_space {
+                out.push(b' ');
+                in_space = false;
+            }
+            out.push(KEY_FOLD[b as usize]);
+            continue;
+        }
+        let Some(c) = s[..end].chars().next_back() else {
+            break;
+        };
+        end -= c.len_utf8();
+        if c.is_whitespace() {
+            in_space = true;
+            continue;
+        }
+        if in_space {
+            out.push(b' ');
+            in_space = false;
+        }
+        let mut folded = [0u8; 16];
+        let mut n = 0;
+        fold_char(c, |l| n += l.encode_utf8(&mut folded[n..]).len());
+        out.extend(folded[..n].iter().rev());
+    }
+    // A leading run (never left by trimming) would be one space too.
+    if in_space && out.len() < min_bytes {
+        out.push(b' ');
+    }
 }
 
 #[cfg(test)]
@@ -636,6 +864,213 @@ Officials said the talks would start next month."
         assert_eq!(
             clean(news, &bp).0,
             "Seoul Offers Talks\n\nSouth Korea offered talks on Monday.\nThe North did not reply."
+        );
+    }
+
+    /// The cleaner as first written (whole keys of every line, two passes):
+    /// the fast one must answer exactly as this.
+    fn clean_reference(text: &str, boilerplate: &Boilerplate) -> (String, CleanStats) {
+        enum Kept {
+            Blank,
+            Line(Range<usize>),
+            Repeat,
+        }
+        let mut stats = CleanStats::default();
+        let wrapped = is_hard_wrapped(text);
+        let mut lines: Vec<Kept> = Vec::new();
+        let mut keys: Vec<(usize, String)> = Vec::new();
+        for line in line_ranges(text) {
+            let raw = &text[line.clone()];
+            let trimmed = raw.trim();
+            if trimmed.is_empty() {
+                lines.push(Kept::Blank);
+                continue;
+            }
+            let mut key = String::new();
+            normalise_into(trimmed, &mut key);
+            if boilerplate.matches_key(&key) {
+                stats.boilerplate_lines += 1;
+                continue;
+            }
+            if !wrapped && key.chars().count() >= MIN_REPEAT_CHARS {
+                keys.push((lines.len(), key));
+            }
+            let start = line.start + (raw.len() - raw.trim_start().len());
+            lines.push(Kept::Line(start..start + trimmed.len()));
+        }
+        let mut seen = std::collections::HashSet::new();
+        for (index, key) in keys {
+            if !seen.insert(key) {
+                lines[index] = Kept::Repeat;
+                stats.repeated_lines += 1;
+            }
+        }
+        let mut out = String::new();
+        let (mut blank_pending, mut open_sentence) = (false, false);
+        for kept in lines {
+            match kept {
+                Kept::Repeat => {}
+                Kept::Blank => blank_pending = !out.is_empty(),
+                Kept::Line(range) => {
+                    if !out.is_empty() {
+                        if wrapped && open_sentence && !blank_pending {
+                            out.push(' ');
+                            stats.joined_lines += 1;
+                        } else {
+                            out.push_str(if blank_pending { "\n\n" } else { "\n" });
+                        }
+                    }
+                    open_sentence = !ends_sentence(&text[range.clone()]);
+                    blank_pending = false;
+                    out.push_str(&text[range]);
+                }
+            }
+        }
+        (out, stats)
+    }
+
+    /// Pieces that stress the key: case that folds to more bytes or
+    /// characters (`İ`), Unicode white space, curly quotes, backticks.
+    const PIECES: &[&str] = &[
+        "Seoul",
+        "SEOUL",
+        "seoul",
+        " ",
+        "  ",
+        "\t",
+        "\u{a0}",
+        "\u{85}",
+        "\u{3000}",
+        "İ",
+        "i̇",
+        "ẞ",
+        "ß",
+        "’",
+        "'",
+        "`",
+        "“",
+        "\"",
+        "«",
+        "é",
+        "É",
+        "한국",
+        "Advertisement",
+        "Read more:",
+        "Photo ",
+        "talks",
+        "resumed",
+        ".",
+        ",",
+        "x",
+        "0123456789",
+        "ǅ",
+        "Σ",
+        "σ",
+    ];
+
+    fn text_from(picks: &[(usize, u8)]) -> String {
+        let mut t = String::new();
+        for &(piece, sep) in picks {
+            t.push_str(PIECES[piece % PIECES.len()]);
+            match sep % 12 {
+                0 => t.push('\n'),
+                1 => t.push_str("\r\n"),
+                2 => t.push_str("\n\n"),
+                _ => {}
+            }
+        }
+        t
+    }
+
+    #[test]
+    fn key_ends_equal_the_ends_of_the_whole_key() {
+        let long = "Über “quoted” ".repeat(20) + "İSTANBUL  `end`\u{3000}";
+        for s in [
+            "a",
+            "  a  ",
+            "İİİ",
+            "ab\u{85}\u{85}cd",
+            long.as_str(),
+            "\u{a0}x\u{a0}",
+        ] {
+            let mut whole = String::new();
+            push_normalised(s, &mut whole);
+            let whole = whole.into_bytes();
+            for min in [0, 1, 2, 5, 20, 48, 1000] {
+                let mut head = Vec::new();
+                let (chars, complete) = normalise_head(s, &mut head, min, 0);
+                assert!(whole.starts_with(&head), "{s:?} {min}");
+                assert_eq!(complete, head == whole, "{s:?} {min}");
+                assert!(complete || head.len() >= min);
+                assert_eq!(chars, String::from_utf8(head).unwrap().chars().count());
+                let mut tail = Vec::new();
+                normalise_tail(s, &mut tail, min);
+                tail.reverse();
+                assert!(whole.ends_with(&tail), "{s:?} {min}");
+                assert!(tail == whole || tail.len() >= min, "{s:?} {min}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fast_cleaner_equals_the_reference(
+            picks in proptest::collection::vec((0usize..64, proptest::prelude::any::<u8>()), 0..200),
+            dup in proptest::collection::vec(0usize..400, 0..6),
+        ) {
+            let mut text = text_from(&picks);
+            // Copies of earlier lines, some with their case or spacing changed.
+            let lines: Vec<String> = text.lines().map(str::to_string).collect();
+            for (n, d) in dup.iter().enumerate() {
+                if let Some(line) = lines.get(d % lines.len().max(1)) {
+                    let copy = match n % 3 {
+                        0 => line.clone(),
+                        1 => line.to_uppercase(),
+                        _ => format!("  {}\t", line.replace(' ', "   ")),
+                    };
+                    text.push('\n');
+                    text.push_str(&copy);
+                }
+            }
+            let b = list();
+            proptest::prop_assert_eq!(clean(&text, &b), clean_reference(&text, &b));
+            let none = Boilerplate::default();
+            proptest::prop_assert_eq!(clean(&text, &none), clean_reference(&text, &none));
+        }
+
+        #[test]
+        fn keys_ends_match_for_any_text(s in "\\PC{0,80}", min in 0usize..60) {
+            let mut whole = String::new();
+            push_normalised(s.trim_start(), &mut whole);
+            let whole = whole.into_bytes();
+            let mut head = Vec::new();
+            let (_, complete) = normalise_head(s.trim_start(), &mut head, min, 0);
+            proptest::prop_assert!(whole.starts_with(&head));
+            proptest::prop_assert_eq!(complete, head == whole);
+            let mut tail = Vec::new();
+            normalise_tail(s.trim_start(), &mut tail, min);
+            tail.reverse();
+            proptest::prop_assert!(whole.ends_with(&tail));
+            proptest::prop_assert!(tail == whole || tail.len() >= min);
+        }
+    }
+
+    #[test]
+    fn long_lines_with_equal_ends_are_told_apart() {
+        // Same first and last 48+ bytes of key, different middles: the quick
+        // hash agrees, the whole keys do not.
+        let start =
+            "The General Assembly, recalling all of its earlier resolutions on the matter, ";
+        let end = " and deciding to remain seized of the matter, adopted the text.";
+        let a = format!("{start}welcomed the talks{end}");
+        let b = format!("{start}condemned the strikes{end}");
+        let text = format!("{a}\n{b}\n{}\n{b}\n{a}", a.to_uppercase());
+        let (cleaned, stats) = clean(&text, &Boilerplate::default());
+        assert_eq!(cleaned, format!("{a}\n{b}"));
+        assert_eq!(stats.repeated_lines, 3);
+        assert_eq!(
+            clean(&text, &Boilerplate::default()),
+            clean_reference(&text, &Boilerplate::default())
         );
     }
 }
