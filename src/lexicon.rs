@@ -16,29 +16,30 @@
 //! validated when loaded; the first bad row stops the load with an
 //! [`Error::Lexicon`] naming the file, the line and what is wrong.
 //!
-//! All entries are compiled into **one** Aho-Corasick automaton over folded
-//! text (see [`crate::text::norm`]), so a sentence is scanned once for actors,
-//! tone terms and modifiers together. Matching uses overlapping search plus a
-//! word-boundary filter and a greedy longest-first selection, which — unlike
-//! leftmost-longest search followed by a boundary filter — never loses a
-//! shorter valid match hidden behind a longer invalid one.
+//! All entries are compiled into **one** matcher over folded text (see
+//! [`crate::text::norm`]): a trie whose steps are whole words, reached
+//! through a compact hash table (`lexicon/matcher.rs`), so a sentence is
+//! scanned once, about one lookup per word, for actors, tone terms and
+//! modifiers together. It finds every occurrence at a word boundary
+//! (overlapping ones included); a greedy longest-first selection then picks
+//! among them, which, unlike leftmost-longest search followed by a boundary
+//! filter, never loses a shorter valid match hidden behind a longer invalid
+//! one.
 
 use rustc_hash::FxHashMap as HashMap;
 use std::fmt;
 use std::ops::Range;
 use std::path::Path;
 
-use aho_corasick::automaton::Automaton;
-use aho_corasick::nfa::contiguous::NFA as DFA;
-use aho_corasick::{Anchored, MatchKind};
 use sha2::{Digest, Sha256};
 
 use crate::corpus::DocDate;
 use crate::error::{Error, Result};
 use crate::text::Boilerplate;
-use crate::text::norm::{
-    ASCII_WORD, Normalized, Token, fold, fold_keep_case, is_word_char, tokens,
-};
+use crate::text::norm::{Normalized, Token, fold, fold_keep_case, is_word_char, tokens};
+
+mod matcher;
+use matcher::WordIndex;
 
 /// The most words a `...` gap in a tone phrase may skip.
 pub const MAX_GAP: usize = 4;
@@ -213,7 +214,7 @@ pub struct ToneTerm {
     pub category: String,
     /// Line in `tone.csv`.
     pub line: usize,
-    /// Whether the anchor (the part found by the automaton) ends in a
+    /// Whether the anchor (the part found by the matcher) ends in a
     /// wildcard word.
     anchor_prefix: bool,
     /// What must follow the anchor, word by word.
@@ -380,7 +381,7 @@ impl LexiconTexts {
     }
 }
 
-/// A reference from an automaton pattern to the entry it stands for.
+/// A reference from an matcher pattern to the entry it stands for.
 #[derive(Debug, Clone, Copy)]
 enum Ref {
     Alias(u32),
@@ -467,13 +468,12 @@ pub struct Lexicons {
     modifiers: Vec<Modifier>,
     boilerplate: Boilerplate,
     sources: Vec<LexiconSource>,
-    ac: DFA,
+    /// Every folded pattern, indexed by its first word.
+    index: WordIndex,
     /// What each pattern stands for: `refs[ref_start[p]..ref_start[p + 1]]`
     /// (one flat list, so a match costs one lookup, not a pointer chase).
     refs: Vec<Ref>,
     ref_start: Vec<u32>,
-    /// `first_byte[b]`: some pattern starts with byte `b`.
-    first_byte: [bool; 256],
 }
 
 impl Lexicons {
@@ -516,7 +516,7 @@ impl Lexicons {
             })
             .collect();
 
-        // One automaton: dedupe folded patterns, each pointing at its entries.
+        // One matcher: dedupe folded patterns, each pointing at its entries.
         let mut patterns: Vec<String> = Vec::new();
         let mut refs: Vec<Vec<Ref>> = Vec::new();
         let mut index: HashMap<String, usize> = HashMap::default();
@@ -544,16 +544,13 @@ impl Lexicons {
             ref_list.extend_from_slice(r);
         }
         ref_start.push(ref_list.len() as u32);
-        let mut first_byte = [false; 256];
-        for p in &patterns {
-            if let Some(&b) = p.as_bytes().first() {
-                first_byte[b as usize] = true;
-            }
-        }
-        let ac = DFA::builder()
-            .match_kind(MatchKind::Standard)
-            .build(&patterns)
-            .map_err(|e| Error::Other(format!("cannot compile the lexicons: {e}")))?;
+        let stem = |p: usize| {
+            refs[p].iter().any(|r| match r {
+                Ref::Tone(i) => tone[*i as usize].anchor_prefix,
+                _ => false,
+            })
+        };
+        let index = WordIndex::new(patterns, stem);
         Ok(Lexicons {
             actors,
             by_id,
@@ -562,10 +559,9 @@ impl Lexicons {
             modifiers,
             boilerplate,
             sources,
-            ac,
+            index,
             refs: ref_list,
             ref_start,
-            first_byte,
         })
     }
 
@@ -619,7 +615,7 @@ impl Lexicons {
         let mut actor_c: Vec<(usize, usize, usize)> = Vec::new(); // start, end, alias
         let mut other_c: Vec<(usize, usize, Ref)> = Vec::new();
         let mut found = Vec::with_capacity(32);
-        self.anchored_matches(text, &mut found);
+        self.anchored_matches(text, &toks, &mut found);
         for (s, e, pattern) in found {
             let right_ok = right_boundary(text, e);
             let mut alias_pick: Option<usize> = None;
@@ -710,48 +706,11 @@ impl Lexicons {
     }
 
     /// Every occurrence of every pattern that starts at a word boundary
-    /// (see [`left_boundary`]), as `(start, end, pattern)`: an anchored walk
-    /// of the automaton from each such position. It finds what an
-    /// unanchored overlapping scan filtered by the boundary finds, at a
-    /// fraction of the cost, as most walks end after a byte or two.
-    fn anchored_matches(&self, text: &str, out: &mut Vec<(usize, usize, usize)>) {
-        let bytes = text.as_bytes();
-        let Ok(start) = self.ac.start_state(Anchored::Yes) else {
-            return; // cannot happen: the automaton is built for anchored walks
-        };
-        let ascii = text.is_ascii();
-        for s in 0..bytes.len() {
-            if !self.first_byte[bytes[s] as usize] {
-                continue;
-            }
-            let boundary = if ascii {
-                s == 0 || !ASCII_WORD[bytes[s - 1] as usize] || !ASCII_WORD[bytes[s] as usize]
-            } else {
-                left_boundary(text, s)
-            };
-            if !boundary {
-                continue;
-            }
-            let mut sid = start;
-            for (e, &b) in bytes.iter().enumerate().skip(s) {
-                sid = self.ac.next_state(Anchored::Yes, sid, b);
-                if self.ac.is_special(sid) {
-                    if self.ac.is_dead(sid) {
-                        break;
-                    }
-                    if self.ac.is_match(sid) {
-                        // A state's matches include patterns that are
-                        // suffixes of the walk; keep those starting at `s`.
-                        for i in 0..self.ac.match_len(sid) {
-                            let p = self.ac.match_pattern(sid, i);
-                            if self.ac.pattern_len(p) == e + 1 - s {
-                                out.push((s, e + 1, p.as_usize()));
-                            }
-                        }
-                    }
-                }
-            }
-        }
+    /// (where a word starts, or at a character outside words), as
+    /// `(start, end, pattern)`, ordered by start
+    /// and then end. See [`WordIndex`] for how.
+    fn anchored_matches(&self, text: &str, toks: &[Token], out: &mut Vec<(usize, usize, usize)>) {
+        self.index.find(text, toks, out);
     }
 
     /// A phrase with a `...` gap must not swallow a term of the opposite
@@ -930,12 +889,6 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn left_boundary(text: &str, s: usize) -> bool {
-    s == 0
-        || !text[..s].chars().next_back().is_some_and(is_word_char)
-        || !text[s..].chars().next().is_some_and(is_word_char)
-}
-
 fn right_boundary(text: &str, e: usize) -> bool {
     e >= text.len()
         || !text[e..].chars().next().is_some_and(is_word_char)
@@ -1075,7 +1028,7 @@ fn select_longest<T: Copy>(mut c: Vec<(usize, usize, T)>) -> Vec<(usize, usize, 
     kept.into_iter().map(|(s, (e, t))| (s, e, t)).collect()
 }
 
-/// Folded text of the part of a tone term found by the automaton: its words
+/// Folded text of the part of a tone term found by the matcher: its words
 /// up to the first wildcard (whose stem ends the anchor) or the first gap.
 fn tone_anchor(term: &str) -> String {
     let mut words = Vec::new();

@@ -1,0 +1,625 @@
+//! The lexicon matcher: every folded pattern in a trie of whole words,
+//! looked up through a compact hash table. See [`WordIndex`].
+
+use std::ops::Range;
+
+use rustc_hash::FxHashMap as HashMap;
+
+use crate::text::norm::{Token, is_word_char};
+
+/// Bytes of a stem's start that index it in [`WordIndex::stems`].
+const STEM_KEY: usize = 3;
+
+/// The matcher: every folded pattern (actor alias, tone anchor, modifier) in
+/// a trie whose steps are whole words, so that a sentence costs about one
+/// hash lookup per word.
+///
+/// Patterns match only from a word boundary: where a word starts, or at a
+/// character that is not part of a word. A pattern is a sequence of *runs*
+/// (letters and digits) joined by other characters, perhaps with some of
+/// those at its end: `u.s.` is `u` `.` `s` `.`. A pattern that begins with a
+/// run can only match where a run of the text begins, and then its runs are
+/// the text's runs one by one, joined by the same characters. So every
+/// prefix of a pattern that ends with a run is a trie node, keyed by its own
+/// bytes; matching from a run of the text looks up the text from there to
+/// the end of that run, then to the end of the next run, and so on while
+/// the node has longer patterns below it. A node lists the patterns that end
+/// there (with the trailing non-run characters some have, compared byte by
+/// byte) and the stems of wildcard tone terms that continue from it inside
+/// the text's next run ("peace talk" of `peace talk*` in "peace talks"); the
+/// stems that are a single run are indexed apart, by their first
+/// [`STEM_KEY`] bytes. A pattern that ends inside a word and is not such a
+/// stem could only be rejected later (aliases, modifiers and whole-word terms
+/// need a word boundary at their end), so it is not looked for there.
+///
+/// A pattern that begins with any other character (a quote, a sign) is
+/// checked at every such character of the text.
+///
+/// The result is every occurrence of every pattern at a word boundary,
+/// exactly what the Aho-Corasick automaton this replaced found (an anchored
+/// walk from each boundary). But most words of a sentence start no pattern
+/// and cost one lookup in a table that stays in cache, where the automaton
+/// paid a dependent memory load for every byte of every walk: on UN speeches
+/// that walk was a third of the whole run.
+#[derive(Debug, Clone)]
+pub(super) struct WordIndex {
+    patterns: Vec<String>,
+    /// First run of a pattern → index into `nodes`.
+    heads: ByteTable,
+    /// Longer pattern prefix ending with a run → index into `nodes`.
+    deeper: ByteTable,
+    nodes: Vec<Node>,
+    /// Patterns ending at a node: `(pattern, bytes after the node's key)`.
+    finals: Vec<(u32, u32)>,
+    /// Multi-run stems continuing from a node (pattern numbers).
+    deep_stems: Vec<u32>,
+    /// First [`STEM_KEY`] bytes of a single-run stem → index into
+    /// `stem_groups`, a range of `by_stem`.
+    stems: ByteTable,
+    stem_groups: Vec<(u32, u32)>,
+    /// Single-run stems grouped by their key, each group shortest first.
+    by_stem: Vec<u32>,
+    /// Single-run stems shorter than [`STEM_KEY`] bytes, shortest first.
+    short_stems: Vec<u32>,
+    /// Patterns that begin outside a run, shortest first.
+    odd: Vec<u32>,
+}
+
+/// A node of [`WordIndex`]: a pattern prefix that ends with a run.
+#[derive(Debug, Clone, Default)]
+struct Node {
+    /// Range of [`WordIndex::finals`].
+    finals: (u32, u32),
+    /// Range of [`WordIndex::deep_stems`].
+    stems: (u32, u32),
+    /// Some longer pattern has a further run.
+    more: bool,
+}
+
+/// Length of the run of letters and digits that `key` starts with.
+fn first_run_len_bytes(key: &[u8]) -> usize {
+    std::str::from_utf8(key).map_or(0, |k| {
+        runs(k)
+            .first()
+            .map_or(0, |r| if r.start == 0 { r.end } else { 0 })
+    })
+}
+
+/// Byte ranges of the runs of letters and digits in `s`.
+fn runs(s: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in s.char_indices() {
+        match (is_word_char(c), start) {
+            (true, None) => start = Some(i),
+            (false, Some(a)) => {
+                out.push(a..i);
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(a) = start {
+        out.push(a..s.len());
+    }
+    out
+}
+
+impl WordIndex {
+    /// Indexes `patterns`; `stem(p)` says that pattern `p` may also end
+    /// inside a word (a wildcard tone anchor).
+    pub(super) fn new(patterns: Vec<String>, stem: impl Fn(usize) -> bool) -> WordIndex {
+        #[derive(Default)]
+        struct Building {
+            finals: Vec<(u32, u32)>,
+            stems: Vec<u32>,
+            more: bool,
+        }
+        let mut keys: HashMap<Box<[u8]>, u32> = HashMap::default();
+        let mut building: Vec<Building> = Vec::new();
+        let mut node_of = |key: &[u8], building: &mut Vec<Building>| -> usize {
+            let n = *keys.entry(Box::from(key)).or_insert_with(|| {
+                building.push(Building::default());
+                building.len() as u32 - 1
+            });
+            n as usize
+        };
+        let mut root_stems: HashMap<[u8; STEM_KEY], Vec<u32>> = HashMap::default();
+        let mut short_stems = Vec::new();
+        let mut odd = Vec::new();
+        for (i, p) in patterns.iter().enumerate() {
+            let pi = i as u32;
+            let r = runs(p);
+            let Some(first) = r.first() else {
+                if !p.is_empty() {
+                    odd.push(pi); // no run at all: "--"
+                }
+                continue;
+            };
+            if first.start > 0 {
+                odd.push(pi);
+                continue;
+            }
+            let bytes = p.as_bytes();
+            for (k, run) in r.iter().enumerate() {
+                let n = node_of(&bytes[..run.end], &mut building);
+                building[n].more |= k + 1 < r.len();
+            }
+            let last = r[r.len() - 1].clone();
+            let n = node_of(&bytes[..last.end], &mut building);
+            building[n].finals.push((pi, (p.len() - last.end) as u32));
+            if stem(i) && last.end == p.len() {
+                if r.len() == 1 {
+                    match bytes.first_chunk::<STEM_KEY>() {
+                        Some(key) => root_stems.entry(*key).or_default().push(pi),
+                        None => short_stems.push(pi),
+                    }
+                } else {
+                    let parent = node_of(&bytes[..r[r.len() - 2].end], &mut building);
+                    building[parent].stems.push(pi);
+                }
+            }
+        }
+        let len = |&p: &u32| patterns[p as usize].len();
+        let mut finals = Vec::new();
+        let mut deep_stems = Vec::new();
+        let nodes = building
+            .into_iter()
+            .map(|mut b| {
+                b.finals.sort_by_key(|f| (len(&f.0), f.0));
+                b.stems.sort_by_key(|p| (len(p), *p));
+                let f = finals.len() as u32;
+                finals.extend_from_slice(&b.finals);
+                let s = deep_stems.len() as u32;
+                deep_stems.extend_from_slice(&b.stems);
+                Node {
+                    finals: (f, finals.len() as u32),
+                    stems: (s, deep_stems.len() as u32),
+                    more: b.more,
+                }
+            })
+            .collect();
+        let mut by_stem = Vec::new();
+        let mut stem_keys: Vec<[u8; STEM_KEY]> = root_stems.keys().copied().collect();
+        stem_keys.sort_unstable();
+        let stem_groups: Vec<(u32, u32)> = stem_keys
+            .iter()
+            .map(|k| {
+                let mut v = root_stems.remove(k).unwrap_or_default();
+                v.sort_by_key(|p| (len(p), *p));
+                let start = by_stem.len() as u32;
+                by_stem.extend_from_slice(&v);
+                (start, by_stem.len() as u32)
+            })
+            .collect();
+        let stems = ByteTable::new(
+            stem_keys
+                .iter()
+                .enumerate()
+                .map(|(i, k)| (&k[..], i as u32)),
+        );
+        // Heads are looked up for every word of the text, longer prefixes
+        // only below a head: apart, the heads' table is small and hot.
+        let (heads, deeper): (Vec<_>, Vec<_>) = keys
+            .iter()
+            .map(|(k, &n)| (&k[..], n))
+            .partition(|(k, _)| first_run_len_bytes(k) == k.len());
+        let heads = ByteTable::new(heads.into_iter());
+        let deeper = ByteTable::new(deeper.into_iter());
+        short_stems.sort_by_key(|p| (len(p), *p));
+        odd.sort_by_key(|p| (len(p), *p));
+        WordIndex {
+            patterns,
+            heads,
+            deeper,
+            nodes,
+            finals,
+            deep_stems,
+            stems,
+            stem_groups,
+            by_stem,
+            short_stems,
+            odd,
+        }
+    }
+
+    /// How many patterns of `group` (sorted by length) are shorter than `len`.
+    fn shorter_than(&self, group: &[u32], len: usize) -> usize {
+        group.partition_point(|&p| self.patterns[p as usize].len() < len)
+    }
+
+    /// Appends `(start, end, pattern)` for every pattern occurring in
+    /// `text` at a word boundary, ordered by start and then end. `toks` are
+    /// the [`tokens`] of `text`.
+    pub(super) fn find(&self, text: &str, toks: &[Token], out: &mut Vec<(usize, usize, usize)>) {
+        let bytes = text.as_bytes();
+        if !bytes.contains(&b'\'') {
+            // No apostrophe: the runs are the tokens.
+            return self.find_in_runs(text, toks, out);
+        }
+        // The text's runs: tokens split at their inner apostrophes.
+        let mut rs: Vec<Token> = Vec::with_capacity(toks.len() + 8);
+        for t in toks {
+            let mut s = t.start;
+            for run in bytes[t.start..t.end].split(|&b| b == b'\'') {
+                rs.push(Token {
+                    start: s,
+                    end: s + run.len(),
+                });
+                s += run.len() + 1;
+            }
+        }
+        self.find_in_runs(text, &rs, out);
+    }
+
+    /// [`WordIndex::find`] given the runs of the text.
+    fn find_in_runs(&self, text: &str, rs: &[Token], out: &mut Vec<(usize, usize, usize)>) {
+        let bytes = text.as_bytes();
+        // Patterns of `group` at `s` (compared byte by byte).
+        let at = |s: usize, group: &[u32], out: &mut Vec<(usize, usize, usize)>| {
+            for &p in group {
+                let pat = self.patterns[p as usize].as_bytes();
+                if bytes[s..].starts_with(pat) {
+                    out.push((s, s + pat.len(), p as usize));
+                }
+            }
+        };
+        for (i, &Token { start: s, end: e }) in rs.iter().enumerate() {
+            let first = out.len();
+            let run = &bytes[s..e];
+            // Single-run stems that end inside this run.
+            if !self.short_stems.is_empty() {
+                let n = self.shorter_than(&self.short_stems, run.len());
+                at(s, &self.short_stems[..n], out);
+            }
+            if run.len() > STEM_KEY
+                && let Some(g) = self.stems.get(bytes, s, s + STEM_KEY)
+            {
+                let (a, b) = self.stem_groups[g as usize];
+                let group = &self.by_stem[a as usize..b as usize];
+                at(s, &group[..self.shorter_than(group, run.len())], out);
+            }
+            // Down the trie, a run at a time.
+            let mut end = e;
+            let mut next = i + 1;
+            let mut found = self.heads.get(bytes, s, end);
+            while let Some(n) = found {
+                let node = &self.nodes[n as usize];
+                for &(p, tail) in &self.finals[node.finals.0 as usize..node.finals.1 as usize] {
+                    let pat = self.patterns[p as usize].as_bytes();
+                    if tail == 0 || bytes[end..].starts_with(&pat[pat.len() - tail as usize..]) {
+                        out.push((s, end + tail as usize, p as usize));
+                    }
+                }
+                // Stems that end inside the next run.
+                let next_end = rs.get(next).map_or(end, |r| r.end);
+                for &p in &self.deep_stems[node.stems.0 as usize..node.stems.1 as usize] {
+                    let pat = self.patterns[p as usize].as_bytes();
+                    if s + pat.len() < next_end && bytes[s..].starts_with(pat) {
+                        out.push((s, s + pat.len(), p as usize));
+                    }
+                }
+                if !node.more || next >= rs.len() {
+                    break;
+                }
+                end = rs[next].end;
+                next += 1;
+                found = self.deeper.get(bytes, s, end);
+            }
+            if out.len() - first > 1 {
+                out[first..].sort_by_key(|&(_, e, _)| e);
+            }
+        }
+        if !self.odd.is_empty() {
+            let before = out.len();
+            for (s, c) in text.char_indices() {
+                if !is_word_char(c) {
+                    at(s, &self.odd, out);
+                }
+            }
+            if out.len() > before {
+                out.sort_by_key(|&(s, e, _)| (s, e));
+            }
+        }
+    }
+}
+
+/// A hash table from byte strings to `u32`, built once and laid out for
+/// lookups that mostly miss: each entry is one 8-byte slot (32 bits of the
+/// key's hash and the entry's number) in an array at most half full, and an
+/// entry keeps the first 16 bytes of its key inline, so a lookup costs a
+/// hash computed in registers, one slot load and, when the hash matches, a
+/// comparison of two words (and of the bytes past 16, for long keys).
+/// `HashMap<Box<[u8]>, _>` paid a pointer chase to a separately allocated
+/// key on every hit, and a third of the matcher's time went there.
+#[derive(Debug, Clone, Default)]
+struct ByteTable {
+    /// One bit per hash value: some key has it. At 16 bits per key this
+    /// stays in the first-level cache and answers most misses alone.
+    filter: Vec<u64>,
+    slots: Vec<u64>,
+    entries: Vec<Entry>,
+    /// Bytes past the first 16 of long keys.
+    rest: Vec<u8>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    head: (u64, u64),
+    len: u32,
+    /// Where bytes 16.. of the key are in [`ByteTable::rest`].
+    rest: u32,
+    value: u32,
+}
+
+/// Folded multiply: the high and low halves of a 128-bit product, mixed.
+#[inline(always)]
+fn mix(a: u64, b: u64) -> u64 {
+    let p = u128::from(a) * u128::from(b);
+    (p as u64) ^ ((p >> 64) as u64)
+}
+
+/// `n` (at most 8) bytes of `b` from `at` as a little-endian word,
+/// zero-padded: one unaligned load and a mask, unless the text ends within
+/// 8 bytes.
+#[inline(always)]
+fn load(b: &[u8], at: usize, n: usize) -> u64 {
+    if n == 0 {
+        return 0;
+    }
+    let w = match b.get(at..at + 8) {
+        Some(c) => u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]),
+        None => load_tail(b, at, n),
+    };
+    w & (u64::MAX >> (64 - 8 * n.min(8)))
+}
+
+#[cold]
+fn load_tail(b: &[u8], at: usize, n: usize) -> u64 {
+    let mut x = [0u8; 8];
+    let n = n.min(8).min(b.len().saturating_sub(at));
+    x[..n].copy_from_slice(&b[at..at + n]);
+    u64::from_le_bytes(x)
+}
+
+const SEED: [u64; 3] = [
+    0x243f_6a88_85a3_08d3,
+    0x1319_8a2e_0370_7344,
+    0xa409_3822_299f_31d0,
+];
+
+impl ByteTable {
+    /// The table of `keys` (distinct) with their values.
+    fn new<'k>(keys: impl ExactSizeIterator<Item = (&'k [u8], u32)>) -> ByteTable {
+        let size = (keys.len() * 2).next_power_of_two().max(16);
+        let mut t = ByteTable {
+            filter: vec![0; (keys.len() * 16).next_power_of_two().max(64) / 64],
+            slots: vec![0; size],
+            entries: Vec::with_capacity(keys.len()),
+            rest: Vec::new(),
+        };
+        for (key, value) in keys {
+            let (head, h) = Self::hash(key, 0, key.len());
+            let (mut i, tag) = (h as usize & (size - 1), h >> 32);
+            while t.slots[i] != 0 {
+                i = (i + 1) & (size - 1);
+            }
+            t.entries.push(Entry {
+                head,
+                len: key.len() as u32,
+                rest: t.rest.len() as u32,
+                value,
+            });
+            t.rest.extend_from_slice(key.get(16..).unwrap_or_default());
+            t.slots[i] = (tag << 32) | t.entries.len() as u64;
+            let bit = t.filter_bit(h);
+            t.filter[bit / 64] |= 1 << (bit % 64);
+        }
+        t
+    }
+
+    /// The bit of [`ByteTable::filter`] for hash `h` (bits that neither the
+    /// slot number nor the tag use, for tables under 2^24 slots).
+    #[inline(always)]
+    fn filter_bit(&self, h: u64) -> usize {
+        (h >> 8) as usize & (self.filter.len() * 64 - 1)
+    }
+
+    /// The first 16 bytes of the key `b[s..s + n]` as two words, and its hash.
+    #[inline(always)]
+    fn hash(b: &[u8], s: usize, n: usize) -> ((u64, u64), u64) {
+        let k0 = load(b, s, n);
+        let k1 = if n > 8 { load(b, s + 8, n - 8) } else { 0 };
+        let mut h = mix(k0 ^ SEED[0], k1 ^ SEED[1] ^ n as u64);
+        if n > 16 {
+            h = Self::hash_rest(h, b, s, n);
+        }
+        ((k0, k1), h)
+    }
+
+    #[cold]
+    fn hash_rest(mut h: u64, b: &[u8], s: usize, n: usize) -> u64 {
+        let mut at = s + 16;
+        while at < s + n {
+            let left = s + n - at;
+            let k1 = if left > 8 {
+                load(b, at + 8, left - 8)
+            } else {
+                0
+            };
+            h = mix(h ^ load(b, at, left), k1 ^ SEED[2]);
+            at += 16;
+        }
+        h
+    }
+
+    /// The value of the key `b[s..e]`. (Bytes of `b` past `e` may be read,
+    /// never used: they make the common case two plain loads.)
+    #[inline(always)]
+    fn get(&self, b: &[u8], s: usize, e: usize) -> Option<u32> {
+        let n = e - s;
+        let (head, h) = Self::hash(b, s, n);
+        let bit = self.filter_bit(h);
+        if self.filter[bit / 64] & (1 << (bit % 64)) == 0 {
+            return None;
+        }
+        let tag = h >> 32;
+        let mask = self.slots.len() - 1;
+        let mut i = h as usize & mask;
+        loop {
+            let slot = self.slots[i];
+            if slot == 0 {
+                return None;
+            }
+            if slot >> 32 == tag {
+                let en = &self.entries[(slot as u32 - 1) as usize];
+                if en.head == head
+                    && en.len as usize == n
+                    && (n <= 16 || self.rest_eq(en, &b[s + 16..e]))
+                {
+                    return Some(en.value);
+                }
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    #[cold]
+    fn rest_eq(&self, en: &Entry, rest: &[u8]) -> bool {
+        self.rest
+            .get(en.rest as usize..en.rest as usize + rest.len())
+            == Some(rest)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::norm::tokens;
+
+    /// The definition the index must meet, by brute force: every pattern at
+    /// every word boundary, kept when it ends at a word boundary or is a stem
+    /// (the index leaves out the rest, which no caller can use).
+    fn reference(patterns: &[String], stems: &[bool], text: &str) -> Vec<(usize, usize, usize)> {
+        let word_before = |i: usize| text[..i].chars().next_back().is_some_and(is_word_char);
+        let word_at = |i: usize| text[i..].chars().next().is_some_and(is_word_char);
+        let mut out = Vec::new();
+        for (s, _) in text.char_indices() {
+            if word_before(s) && word_at(s) {
+                continue;
+            }
+            let mut here: Vec<(usize, usize, usize)> = patterns
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| !p.is_empty() && text[s..].starts_with(p.as_str()))
+                .map(|(i, p)| (s, s + p.len(), i))
+                .collect();
+            here.sort_by_key(|m| m.1);
+            out.extend(here);
+        }
+        out.retain(|&(_, e, p)| stems[p] || !(word_before(e) && word_at(e)));
+        out
+    }
+
+    fn index_finds(patterns: &[String], stems: &[bool], text: &str) -> Vec<(usize, usize, usize)> {
+        let index = WordIndex::new(patterns.to_vec(), |p| stems[p]);
+        let mut out = Vec::new();
+        index.find(text, &tokens(text), &mut out);
+        let word_before = |i: usize| text[..i].chars().next_back().is_some_and(is_word_char);
+        let word_at = |i: usize| text[i..].chars().next().is_some_and(is_word_char);
+        out.retain(|&(_, e, p)| stems[p] || !(word_before(e) && word_at(e)));
+        out
+    }
+
+    #[test]
+    fn finds_words_phrases_stems_tails_and_odd_patterns() {
+        let pats = [
+            "talk",
+            "peace talk",
+            "peace",
+            "u.s.",
+            "u.s",
+            "negotiat",
+            "nation's",
+            "'puppet'",
+            "ab",
+            "x",
+            "united nations security council",
+        ];
+        let patterns: Vec<String> = pats.iter().map(|s| s.to_string()).collect();
+        let stems: Vec<bool> = pats
+            .iter()
+            .map(|p| matches!(*p, "peace talk" | "negotiat" | "x"))
+            .collect();
+        for text in [
+            "the u.s. and the nation's peace talks, negotiations",
+            "called them 'puppet' forces; talk of peace talking",
+            "xylophone x ab abc united nations security council members",
+            "é u.s talks",
+            "peace talk. peace talk",
+        ] {
+            let got = index_finds(&patterns, &stems, text);
+            assert_eq!(got, reference(&patterns, &stems, text), "{text}");
+            assert!(!got.is_empty());
+        }
+        // Spot checks of what the reference means.
+        let text = "peace talks negotiations";
+        let got = index_finds(&patterns, &stems, text);
+        let found: Vec<&str> = got.iter().map(|&(s, e, _)| &text[s..e]).collect();
+        assert_eq!(found, ["peace", "peace talk", "negotiat"]);
+    }
+
+    #[test]
+    fn long_keys_and_tail_bytes_of_the_text() {
+        // Keys over 16 bytes take the long path; a key at the very end of
+        // the text takes the padded load.
+        let pats = ["internationalisation", "internationalisation process", "ok"];
+        let patterns: Vec<String> = pats.iter().map(|s| s.to_string()).collect();
+        let stems = vec![false; 3];
+        for text in [
+            "internationalisation",
+            "the internationalisation process ok",
+            "ok",
+        ] {
+            assert_eq!(
+                index_finds(&patterns, &stems, text),
+                reference(&patterns, &stems, text),
+                "{text}"
+            );
+        }
+    }
+
+    proptest::proptest! {
+        // Cases are tiny; many are needed to meet every kind of overlap.
+        #![proptest_config(proptest::test_runner::Config::with_cases(4000))]
+        #[test]
+        fn same_as_brute_force(
+            pats in proptest::collection::vec(
+                (proptest::collection::vec(
+                    proptest::sample::select(vec!["a", "ab", "abc", "b", "ba", "é", "1"]), 1..4),
+                 proptest::sample::select(vec![" ", ".", "'", ". "]),
+                 proptest::sample::select(vec!["", ".", "'"]),
+                 proptest::bool::ANY),
+                1..12),
+            words in proptest::collection::vec(
+                (proptest::sample::select(vec!["a", "ab", "abc", "abcd", "b", "ba", "bab", "é", "éa", "1", "a1"]),
+                 proptest::sample::select(vec![" ", ".", "'", ". ", ", ", " '", "'s "])),
+                0..14),
+        ) {
+            let mut patterns = Vec::new();
+            let mut stems = Vec::new();
+            for (ws, sep, tail, stem) in &pats {
+                let p = format!("{}{}", ws.join(sep), tail);
+                if !patterns.contains(&p) {
+                    stems.push(*stem && tail.is_empty());
+                    patterns.push(p);
+                }
+            }
+            let text: String = words.iter().map(|(w, s)| format!("{w}{s}")).collect();
+            proptest::prop_assert_eq!(
+                index_finds(&patterns, &stems, &text),
+                reference(&patterns, &stems, &text)
+            );
+        }
+    }
+}
