@@ -41,6 +41,8 @@
 //! the actors joined to it by "and". Other actors (a drill partner, a venue,
 //! a victim, a third country in passing) are only mentioned.
 
+use std::ops::Range;
+
 use crate::lexicon::{Lexicons, Matches, ModifierKind};
 use crate::score::{Label, TermScore, normalise};
 
@@ -109,29 +111,38 @@ pub struct Attribution {
     pub rule: Option<&'static str>,
 }
 
+/// Sentences with up to this many actor mentions keep their links on the
+/// stack; longer ones allocate.
+const LINKS_ON_STACK: usize = 32;
+
 /// Assigns source, co-sources and targets (see the module docs).
 pub fn attribute(lex: &Lexicons, m: &Matches, terms: &[TermScore], sum: f64) -> Attribution {
     if m.actors.is_empty() {
         return Attribution::default();
     }
-    let mut s = Sentence {
-        lex,
-        m,
-        links: Vec::new(),
+    let mut s = Sentence { lex, m, links: &[] };
+    let n_links = m.actors.len() - 1;
+    let mut links_on_stack = [None; LINKS_ON_STACK];
+    let links_on_heap: Vec<Option<bool>>;
+    s.links = if n_links <= LINKS_ON_STACK {
+        for (x, l) in links_on_stack[..n_links].iter_mut().enumerate() {
+            *l = s.link(x);
+        }
+        &links_on_stack[..n_links]
+    } else {
+        links_on_heap = (0..n_links).map(|x| s.link(x)).collect();
+        &links_on_heap
     };
-    s.links = (0..m.actors.len().saturating_sub(1))
-        .map(|x| s.link(x))
-        .collect();
     let key = (!terms.is_empty()).then(|| strongest_term(terms, sum));
     let key_start = key.map(|k| m.tone[k].tok.start);
 
-    let mut preset_targets: Option<Vec<usize>> = None;
+    // Mentions as ranges: `coordinated` gives a run of neighbours.
+    let mut preset_targets: Option<Range<usize>> = None;
     // The speaker that only relays another actor's act.
-    let mut relayed_by: Vec<usize> = Vec::new();
+    let mut relayed_by: Range<usize> = 0..0;
     let stance = Label::of(normalise(sum)) != Label::Neutral;
-    let venues: Vec<usize> = (0..m.actors.len()).filter(|&a| s.venue(a)).collect();
     let (source, rule) = if let Some((agent, be)) = s.passive_agent() {
-        preset_targets = s.before(be).first().map(|&a| s.coordinated(a));
+        preset_targets = s.first_before(be).map(|a| s.coordinated(a));
         (Some(agent), Some("passive 'by' agent"))
     } else if let Some((speaker, verb)) = s.speaker() {
         match s.reported_subject(speaker, verb) {
@@ -146,18 +157,17 @@ pub fn attribute(lex: &Lexicons, m: &Matches, terms: &[TermScore], sum: f64) -> 
             None => (Some(speaker), Some("speaker of reported speech")),
         }
     } else if let Some((verb, ts)) = s.undergo_verb() {
-        preset_targets = s.before(verb).first().map(|&a| s.coordinated(a));
+        preset_targets = s.first_before(verb).map(|a| s.coordinated(a));
         let agent = s.agent_after(ts, &["from", "by"]);
         (agent, Some("target-only construction ('faced', 'drew')"))
     } else if let Some(ks) = key_start {
-        let actor_before =
-            (0..m.actors.len()).find(|&a| m.actors[a].tok.end <= ks && !venues.contains(&a));
+        let actor_before = (0..m.actors.len()).find(|&a| m.actors[a].tok.end <= ks && !s.venue(a));
         match actor_before {
             Some(a) => (Some(a), Some("first actor before the tone term")),
             None => (None, Some("none: no actor before the tone term")),
         }
     } else {
-        let first = (0..m.actors.len()).find(|a| !venues.contains(a));
+        let first = (0..m.actors.len()).find(|&a| !s.venue(a));
         match first {
             Some(a) if !s.described(a) => (Some(a), Some("first actor (no tone term)")),
             Some(_) => (None, Some("none: the actor is only described")),
@@ -171,11 +181,11 @@ pub fn attribute(lex: &Lexicons, m: &Matches, terms: &[TermScore], sum: f64) -> 
         rule,
         ..Attribution::default()
     };
-    let mut taken: Vec<usize> = Vec::new(); // roots already given a role
+    let mut taken = Roots::default(); // roots already given a role
     if let Some(src) = source {
         taken.push(root(src));
         for a in s.coordinated(src) {
-            if !taken.contains(&root(a)) {
+            if !taken.contains(root(a)) {
                 taken.push(root(a));
                 out.also_sources.push(a);
             }
@@ -184,38 +194,24 @@ pub fn attribute(lex: &Lexicons, m: &Matches, terms: &[TermScore], sum: f64) -> 
     if key.is_none() && preset_targets.is_none() {
         return out; // no stance, no targets
     }
-    let candidates: Vec<usize> = (0..m.actors.len())
-        .filter(|&i| !taken.contains(&root(i)) && !relayed_by.contains(&i) && !venues.contains(&i))
-        .collect();
-    let primary: Vec<usize> = match preset_targets {
+    let primary: Range<usize> = match preset_targets {
         Some(t) => t,
         None => {
+            let candidate =
+                |i: &usize| !taken.contains(root(*i)) && !relayed_by.contains(i) && !s.venue(*i);
+            let candidates = || (0..m.actors.len()).filter(candidate);
             // The first term on the side of the total: usually the main verb.
             let ks = first_on_side(m, terms, sum).unwrap_or(0);
-            let judged = candidates
-                .iter()
-                .copied()
-                .find(|&c| s.possessive_before_tone(c));
+            let judged = candidates().find(|&c| s.possessive_before_tone(c));
             let pick = judged
-                .or_else(|| {
-                    candidates
-                        .iter()
-                        .copied()
-                        .find(|&c| m.actors[c].tok.start >= ks)
-                })
-                .or_else(|| {
-                    candidates
-                        .iter()
-                        .copied()
-                        .rev()
-                        .find(|&c| m.actors[c].tok.start < ks)
-                });
+                .or_else(|| candidates().find(|&c| m.actors[c].tok.start >= ks))
+                .or_else(|| candidates().rev().find(|&c| m.actors[c].tok.start < ks));
             pick.map(|p| s.coordinated(p)).unwrap_or_default()
         }
     };
     for t in primary {
         let r = root(t);
-        if !taken.contains(&r) {
+        if !taken.contains(r) {
             taken.push(r);
             out.targets.push(t);
         }
@@ -227,15 +223,39 @@ pub fn attribute(lex: &Lexicons, m: &Matches, terms: &[TermScore], sum: f64) -> 
     // A relaying speaker with no one else in view is the counterpart
     // ("North Korea accepted the offer, Seoul's ministry said").
     if out.targets.is_empty() && stance {
-        for &t in &relayed_by {
+        for t in relayed_by {
             let r = root(t);
-            if !taken.contains(&r) {
+            if !taken.contains(r) {
                 taken.push(r);
                 out.targets.push(t);
             }
         }
     }
     out
+}
+
+/// Rolled-up actors already given a role: a short list, on the stack
+/// until it outgrows it.
+#[derive(Default)]
+struct Roots {
+    first: [usize; 8],
+    len: usize,
+    more: Vec<usize>,
+}
+
+impl Roots {
+    fn contains(&self, root: usize) -> bool {
+        self.first[..self.len.min(self.first.len())].contains(&root) || self.more.contains(&root)
+    }
+
+    fn push(&mut self, root: usize) {
+        if self.len < self.first.len() {
+            self.first[self.len] = root;
+        } else {
+            self.more.push(root);
+        }
+        self.len += 1;
+    }
 }
 
 /// The first token of the first tone term on the side of the total.
@@ -269,13 +289,21 @@ struct Sentence<'a> {
     m: &'a Matches,
     /// `links[x]`: how mention `x` is joined to mention `x + 1` (see
     /// [`Sentence::link`]), computed once.
-    links: Vec<Option<bool>>,
+    links: &'a [Option<bool>],
 }
 
 impl Sentence<'_> {
     fn word(&self, i: usize) -> &str {
         let t = self.m.tokens[i];
         &self.m.norm.text()[t.start..t.end]
+    }
+
+    /// Whether token `i` is the word `w`: `self.word(i) == w` by bytes,
+    /// for the loops that test every token.
+    fn is(&self, i: usize, w: &str) -> bool {
+        let t = self.m.tokens[i];
+        t.end.wrapping_sub(t.start) == w.len()
+            && self.m.norm.text().as_bytes().get(t.start..t.end) == Some(w.as_bytes())
     }
 
     /// Folded text between token `a`'s end and token `b`'s start.
@@ -285,11 +313,9 @@ impl Sentence<'_> {
         if x <= y { &text[x..y] } else { "" }
     }
 
-    /// Mentions that start before token `tok`, in order.
-    fn before(&self, tok: usize) -> Vec<usize> {
-        (0..self.m.actors.len())
-            .filter(|&i| self.m.actors[i].tok.start < tok)
-            .collect()
+    /// The first mention that starts before token `tok`.
+    fn first_before(&self, tok: usize) -> Option<usize> {
+        self.m.actors.iter().position(|a| a.tok.start < tok)
     }
 
     /// How mention `x` is joined to mention `x + 1`: `Some(true)` by "and"
@@ -301,15 +327,25 @@ impl Sentence<'_> {
             return None;
         }
         let gap = &self.m.norm.text()[self.m.tokens[ex - 1].end..self.m.tokens[sy].start];
-        let words: Vec<&str> = gap
+        // Joined by "and"/"or" when every word of the gap is one of these
+        // four and at least one is "and" or "or"; stop at the first other
+        // word (gaps between distant mentions are long).
+        let mut conjunction = false;
+        let mut only_list_words = true;
+        for w in gap
             .split(|c: char| !c.is_alphanumeric())
             .filter(|w| !w.is_empty())
-            .collect();
-        if words.iter().any(|w| *w == "and" || *w == "or")
-            && words
-                .iter()
-                .all(|w| matches!(*w, "and" | "or" | "the" | "both"))
         {
+            match w {
+                "and" | "or" => conjunction = true,
+                "the" | "both" => {}
+                _ => {
+                    only_list_words = false;
+                    break;
+                }
+            }
+        }
+        if conjunction && only_list_words {
             Some(true)
         } else if gap.trim() == "," {
             Some(false)
@@ -320,10 +356,11 @@ impl Sentence<'_> {
 
     /// The mention and every mention joined to it in a list ("Chile,
     /// Peru and Bolivia"; a comma joins only inside a list that ends
-    /// with "and" or "or"), in order.
-    fn coordinated(&self, a: usize) -> Vec<usize> {
+    /// with "and" or "or"), in order: a run of neighbouring mentions,
+    /// never empty.
+    fn coordinated(&self, a: usize) -> Range<usize> {
         let n = self.m.actors.len();
-        let links = &self.links;
+        let links = self.links;
         // A comma link counts when the chain after it reaches an "and".
         let joined = |x: usize| -> bool {
             let mut i = x;
@@ -344,7 +381,7 @@ impl Sentence<'_> {
         while last + 1 < n && joined(last) {
             last += 1;
         }
-        (first..=last).collect()
+        first..last + 1
     }
 
     /// Whether the mention is a venue: a place alias (a capital, a seat of
@@ -398,7 +435,7 @@ impl Sentence<'_> {
             let from = ts.saturating_sub(3);
             if let Some(v) = (from..ts)
                 .rev()
-                .find(|&i| UNDERGO_VERBS.contains(&self.word(i)) && !self.before(i).is_empty())
+                .find(|&i| UNDERGO_VERBS.contains(&self.word(i)) && self.first_before(i).is_some())
             {
                 return Some((v, ts));
             }
@@ -410,7 +447,7 @@ impl Sentence<'_> {
     /// that follows token `after`.
     fn agent_after(&self, after: usize, preps: &[&str]) -> Option<usize> {
         for j in after..self.m.tokens.len() {
-            if !preps.contains(&self.word(j)) {
+            if !preps.iter().any(|p| self.is(j, p)) {
                 continue;
             }
             if let Some(a) = self.m.actors.iter().position(|a| {
@@ -426,12 +463,22 @@ impl Sentence<'_> {
 
     /// Rule 2: "was … by X": the agent mention and the be-form's token.
     fn passive_agent(&self) -> Option<(usize, usize)> {
-        for i in 0..self.m.tokens.len() {
-            if !BE_FORMS.contains(&self.word(i)) {
+        // An agent is a mention after a "by", so only a "by" before the
+        // last mention can have one, and only a be-form at most
+        // PASSIVE_WINDOW words before such a "by" can start a passive:
+        // look there only (and nowhere without one).
+        let last_mention = self.m.actors.iter().map(|a| a.tok.start).max()?;
+        let first_by = (0..last_mention).find(|&j| self.is(j, "by"))?;
+        let last_by = (first_by..last_mention)
+            .rev()
+            .find(|&j| self.is(j, "by"))
+            .unwrap_or(first_by);
+        for i in first_by.saturating_sub(PASSIVE_WINDOW)..last_by {
+            if !BE_FORMS.iter().any(|be| self.is(i, be)) {
                 continue;
             }
             for j in i + 1..(i + 1 + PASSIVE_WINDOW).min(self.m.tokens.len()) {
-                if self.word(j) == "by"
+                if self.is(j, "by")
                     && let Some(a) = self.agent_after(j, &["by"])
                 {
                     return Some((a, i));
@@ -467,7 +514,7 @@ impl Sentence<'_> {
                 let phrase_ok = !self.between(end - 1, v).contains([',', ';', ':'])
                     && (end..v).all(|i| !NOT_IN_SPEAKER_PHRASE.contains(&self.word(i)));
                 if phrase_ok && !tone_between(end, v) {
-                    return Some((self.coordinated(a)[0], v));
+                    return Some((self.coordinated(a).start, v));
                 }
             }
             // "said X", "according to X".
@@ -489,8 +536,9 @@ impl Sentence<'_> {
     /// tells which: `true` when the clause comes before its reporting verb.
     fn reported_subject(&self, speaker: usize, verb: usize) -> Option<(usize, bool)> {
         let root = |i: usize| self.lex.actors()[self.m.actors[i].actor].root;
-        let speakers: Vec<usize> = self.coordinated(speaker).into_iter().map(root).collect();
-        let first = (0..self.m.actors.len()).find(|&i| !speakers.contains(&root(i)))?;
+        let speakers = self.coordinated(speaker);
+        let first =
+            (0..self.m.actors.len()).find(|&i| !speakers.clone().any(|j| root(j) == root(i)))?;
         let start = self.m.actors[first].tok.start;
         if start <= 2 && start < verb {
             Some((first, true))
@@ -514,7 +562,7 @@ impl Sentence<'_> {
             return true;
         }
         let group = self.coordinated(subj);
-        let end = self.m.actors[*group.last().unwrap_or(&subj)].tok.end;
+        let end = self.m.actors[group.last().unwrap_or(subj)].tok.end;
         self.m.tone.iter().any(|t| {
             let ts = t.tok.start;
             ts >= end

@@ -10,7 +10,8 @@
 //!    below adjust it, in this order: [`NEGATION`](rule_negation),
 //!    [`INTENSITY`](rule_intensity), [`QUOTED`](rule_quoted),
 //!    [`CONTRAST`](rule_contrast), [`CONCESSION`](rule_concession). Each rule
-//!    that fires is written into the term's evidence.
+//!    that fires records a [`Note`] on the term ([`TermScore::notes`]),
+//!    which the evidence column and `stance explain` render as text.
 //! 3. The adjusted weights are summed and squashed into [−1, 1] with
 //!    `sum / sqrt(sum² + ALPHA)` (VADER's "compound" normalisation, so a
 //!    single strong term gives about ±0.6 and several push toward ±1).
@@ -31,7 +32,7 @@
 //! # Ok::<(), stancemeter::Error>(())
 //! ```
 
-use std::fmt::Write as _;
+use std::fmt::{self, Write as _};
 
 use crate::attribute::{Attribution, attribute};
 use crate::corpus::DocDate;
@@ -110,8 +111,138 @@ pub struct TermScore {
     pub base: f64,
     /// The weight after the rules.
     pub weight: f64,
-    /// What each rule did, in order ("negated by 'not' ×-0.8").
-    pub notes: Vec<String>,
+    /// What each rule did, in order. Render one with [`Note::display`]
+    /// ("negated by 'not' ×-0.8"); [`Scored::evidence`] renders them all.
+    pub notes: Vec<Note>,
+}
+
+/// What one rule did to a tone term: which rule fired, the modifier that
+/// made it fire (an index into [`Lexicons::modifiers`]) and the factor the
+/// weight was multiplied (or, for [`Note::BeforeContrast`], divided) by.
+///
+/// Notes are plain values, so scoring a sentence formats no text; render
+/// one with [`Note::display`].
+///
+/// ```
+/// use stancemeter::{Lexicons, Scorer, score::Note};
+/// let lex = Lexicons::defaults()?;
+/// let text = "Pyongyang did not condemn Seoul.";
+/// let s = Scorer::new(&lex).score_sentence(text, None);
+/// let note = s.terms[0].notes[0];
+/// assert!(matches!(note, Note::Negated { .. }));
+/// assert_eq!(note.display(&lex).to_string(), format!("negated by 'not' ×{}", note.factor()));
+/// # Ok::<(), stancemeter::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Note {
+    /// [`rule_negation`]: "negated by 'not' ×-0.8".
+    Negated {
+        /// Index into [`Lexicons::modifiers`] of the negator.
+        modifier: usize,
+        /// Its factor.
+        factor: f64,
+    },
+    /// [`rule_intensity`]: "intensifier 'sharply' ×1.4", "dampener
+    /// 'somewhat' ×0.6".
+    Intensity {
+        /// Index into [`Lexicons::modifiers`] of the intensifier or dampener.
+        modifier: usize,
+        /// Its factor.
+        factor: f64,
+    },
+    /// [`rule_quoted`]: "quoted ×1.5".
+    Quoted {
+        /// [`QUOTED_HOSTILE_FACTOR`].
+        factor: f64,
+    },
+    /// [`rule_contrast`], a term after the contrast word: "after 'but' ×1.5".
+    AfterContrast {
+        /// Index into [`Lexicons::modifiers`] of the contrast word.
+        modifier: usize,
+        /// Its factor.
+        factor: f64,
+    },
+    /// [`rule_contrast`], a term before the contrast word (its weight is
+    /// divided by the factor): "before 'but' ÷1.5".
+    BeforeContrast {
+        /// Index into [`Lexicons::modifiers`] of the contrast word.
+        modifier: usize,
+        /// Its factor.
+        factor: f64,
+    },
+    /// [`rule_concession`]: "conceded by 'despite' ×0.5".
+    Conceded {
+        /// Index into [`Lexicons::modifiers`] of the concession word.
+        modifier: usize,
+        /// Its factor.
+        factor: f64,
+    },
+}
+
+impl Note {
+    /// The factor the rule applied.
+    pub fn factor(&self) -> f64 {
+        match *self {
+            Note::Negated { factor, .. }
+            | Note::Intensity { factor, .. }
+            | Note::Quoted { factor }
+            | Note::AfterContrast { factor, .. }
+            | Note::BeforeContrast { factor, .. }
+            | Note::Conceded { factor, .. } => factor,
+        }
+    }
+
+    /// The modifier that made the rule fire (an index into
+    /// [`Lexicons::modifiers`]); `None` for [`Note::Quoted`].
+    pub fn modifier(&self) -> Option<usize> {
+        match *self {
+            Note::Negated { modifier, .. }
+            | Note::Intensity { modifier, .. }
+            | Note::AfterContrast { modifier, .. }
+            | Note::BeforeContrast { modifier, .. }
+            | Note::Conceded { modifier, .. } => Some(modifier),
+            Note::Quoted { .. } => None,
+        }
+    }
+
+    /// The note as evidence text ("negated by 'not' ×-0.8"), with the
+    /// modifier words taken from `lex`, the lexicons the sentence was
+    /// scored with.
+    pub fn display<'a>(&self, lex: &'a Lexicons) -> NoteDisplay<'a> {
+        NoteDisplay { note: *self, lex }
+    }
+}
+
+/// A [`Note`] with the lexicons to render it: see [`Note::display`].
+#[derive(Debug, Clone, Copy)]
+pub struct NoteDisplay<'a> {
+    note: Note,
+    lex: &'a Lexicons,
+}
+
+impl fmt::Display for NoteDisplay<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let word = |i: usize| &self.lex.modifiers()[i].word;
+        match self.note {
+            Note::Negated { modifier, factor } => {
+                write!(f, "negated by '{}' ×{factor}", word(modifier))
+            }
+            Note::Intensity { modifier, factor } => {
+                let md = &self.lex.modifiers()[modifier];
+                write!(f, "{} '{}' ×{factor}", md.kind.as_str(), md.word)
+            }
+            Note::Quoted { factor } => write!(f, "quoted ×{factor}"),
+            Note::AfterContrast { modifier, factor } => {
+                write!(f, "after '{}' ×{factor}", word(modifier))
+            }
+            Note::BeforeContrast { modifier, factor } => {
+                write!(f, "before '{}' ÷{factor}", word(modifier))
+            }
+            Note::Conceded { modifier, factor } => {
+                write!(f, "conceded by '{}' ×{factor}", word(modifier))
+            }
+        }
+    }
 }
 
 /// The full result for one sentence: matches, term weights, tone, label and
@@ -157,8 +288,7 @@ impl Scored {
                 t.base
             );
             for n in &t.notes {
-                out.push(' ');
-                out.push_str(n);
+                let _ = write!(out, " {}", n.display(lex));
             }
             if t.notes.is_empty() {
                 out.push(']');
@@ -252,7 +382,6 @@ impl<'a> Scorer<'a> {
                 attribution: Attribution::default(),
             };
         }
-        let clauses = clause_ids(self.lex, &matches);
         let mut terms: Vec<TermScore> = matches
             .tone
             .iter()
@@ -267,11 +396,9 @@ impl<'a> Scorer<'a> {
                 }
             })
             .collect();
-        rule_negation(self.lex, &matches, &clauses, &mut terms);
-        rule_intensity(self.lex, &matches, &clauses, &mut terms);
-        rule_quoted(sentence, &matches, &mut terms);
-        rule_contrast(self.lex, &matches, &mut terms);
-        rule_concession(self.lex, &matches, &clauses, &mut terms);
+        if !terms.is_empty() {
+            self.apply_rules(sentence, &matches, &mut terms);
+        }
         let sum: f64 = terms.iter().map(|t| t.weight).sum();
         let tone = normalise(sum);
         let label = Label::of(tone);
@@ -286,6 +413,61 @@ impl<'a> Scorer<'a> {
         }
     }
 }
+
+impl Scorer<'_> {
+    /// Runs the rules, in the order of the module docs, on a sentence with
+    /// at least one tone term.
+    ///
+    /// A rule whose kind of modifier word is absent from the sentence
+    /// cannot fire, so one pass over the modifiers decides which rules run,
+    /// and the clause numbers are only computed when a rule that uses them
+    /// does.
+    fn apply_rules(&self, sentence: &str, m: &Matches, terms: &mut [TermScore]) {
+        let (mut negator, mut intensity, mut contrast, mut concession) =
+            (false, false, false, false);
+        for h in &m.modifiers {
+            match self.lex.modifiers()[h.modifier].kind {
+                ModifierKind::Negator => negator = true,
+                ModifierKind::Intensifier | ModifierKind::Dampener => intensity = true,
+                ModifierKind::Contrast => contrast = true,
+                ModifierKind::Concession => concession = true,
+                ModifierKind::Speech | ModifierKind::SelfRef => {}
+            }
+        }
+        let run = |clauses: &[usize], terms: &mut [TermScore]| {
+            if negator {
+                rule_negation(self.lex, m, clauses, terms);
+            }
+            if intensity {
+                rule_intensity(self.lex, m, clauses, terms);
+            }
+            rule_quoted(sentence, m, terms);
+            if contrast {
+                rule_contrast(self.lex, m, terms);
+            }
+            if concession {
+                rule_concession(self.lex, m, clauses, terms);
+            }
+        };
+        let n = m.tokens.len();
+        if !(negator || intensity || concession) {
+            run(&[], terms);
+        } else if n <= CLAUSE_IDS_ON_STACK {
+            // Clause numbers live on the stack unless the sentence is long.
+            let mut ids = [0usize; CLAUSE_IDS_ON_STACK];
+            clause_ids(self.lex, m, &mut ids[..n]);
+            run(&ids[..n], terms);
+        } else {
+            let mut ids = vec![0usize; n];
+            clause_ids(self.lex, m, &mut ids);
+            run(&ids, terms);
+        }
+    }
+}
+
+/// Sentences of up to this many tokens keep their clause numbers in a
+/// stack array; longer ones allocate.
+const CLAUSE_IDS_ON_STACK: usize = 128;
 
 /// Turns first-person references into mentions of the speaker, unless an
 /// actor alias already covers the same words.
@@ -323,35 +505,39 @@ pub fn normalise(sum: f64) -> f64 {
     (sum / (sum * sum + ALPHA).sqrt()).clamp(-1.0, 1.0) + 0.0
 }
 
-/// Clause number of every token: a new clause starts after `,` `;` `:` `(`
+/// Writes the clause number of every token into `ids` (one slot per
+/// token, all zero on entry): a new clause starts after `,` `;` `:` `(`
 /// `)` and at every contrast or concession word.
-fn clause_ids(lex: &Lexicons, m: &Matches) -> Vec<usize> {
-    let text = m.norm.text();
-    let mut starts = vec![false; m.tokens.len()];
-    for i in 1..m.tokens.len() {
-        let between = &text[m.tokens[i - 1].end..m.tokens[i].start];
-        if between.contains([',', ';', ':', '(', ')']) {
-            starts[i] = true;
-        }
-    }
+fn clause_ids(lex: &Lexicons, m: &Matches, ids: &mut [usize]) {
+    debug_assert_eq!(ids.len(), m.tokens.len());
+    debug_assert!(ids.iter().all(|&x| x == 0));
+    // Mark the tokens where a contrast or concession word starts a clause
+    // with 1 ...
     for h in &m.modifiers {
         let kind = lex.modifiers()[h.modifier].kind;
         if matches!(kind, ModifierKind::Contrast | ModifierKind::Concession)
-            && h.tok.start < starts.len()
+            && h.tok.start < ids.len()
         {
-            starts[h.tok.start] = true;
+            ids[h.tok.start] = 1;
         }
     }
-    let mut id = 0;
-    starts
-        .iter()
-        .map(|&s| {
-            if s {
-                id += 1;
-            }
-            id
-        })
-        .collect()
+    let Some((first, rest)) = ids.split_first_mut() else {
+        return;
+    };
+    // ... then, in one pass, count clause starts: those marks and the
+    // tokens after a gap with punctuation. The punctuation is ASCII, so a
+    // byte search finds exactly the characters a char search would.
+    let text = m.norm.text().as_bytes();
+    let mut id = *first;
+    for (slot, pair) in rest.iter_mut().zip(m.tokens.windows(2)) {
+        let gap = &text[pair[0].end..pair[1].start];
+        let starts = *slot != 0
+            || gap
+                .iter()
+                .any(|b| matches!(b, b',' | b';' | b':' | b'(' | b')'));
+        id += starts as usize;
+        *slot = id;
+    }
 }
 
 fn same_clause(clauses: &[usize], a: usize, b: usize) -> bool {
@@ -385,8 +571,10 @@ pub fn rule_negation(lex: &Lexicons, m: &Matches, clauses: &[usize], terms: &mut
             let start = m.tone[t.hit].tok.start;
             if start - h.tok.end < NEGATION_WINDOW && same_clause(clauses, h.tok.start, start) {
                 t.weight *= md.factor;
-                t.notes
-                    .push(format!("negated by '{}' ×{}", md.word, md.factor));
+                t.notes.push(Note::Negated {
+                    modifier: h.modifier,
+                    factor: md.factor,
+                });
             }
         }
     }
@@ -429,10 +617,10 @@ pub fn rule_intensity(lex: &Lexicons, m: &Matches, clauses: &[usize], terms: &mu
             }
         }
         if let Some((_, i)) = best {
-            let md = &lex.modifiers()[m.modifiers[i].modifier];
-            t.weight *= md.factor;
-            t.notes
-                .push(format!("{} '{}' ×{}", md.kind.as_str(), md.word, md.factor));
+            let modifier = m.modifiers[i].modifier;
+            let factor = lex.modifiers()[modifier].factor;
+            t.weight *= factor;
+            t.notes.push(Note::Intensity { modifier, factor });
         }
     }
 }
@@ -454,7 +642,9 @@ pub fn rule_quoted(sentence: &str, m: &Matches, terms: &mut [TermScore]) {
         let quoted_after = after.is_some_and(|c| QUOTES.contains(&c) || c == '»');
         if quoted_before || quoted_after {
             t.weight *= QUOTED_HOSTILE_FACTOR;
-            t.notes.push(format!("quoted ×{QUOTED_HOSTILE_FACTOR}"));
+            t.notes.push(Note::Quoted {
+                factor: QUOTED_HOSTILE_FACTOR,
+            });
         }
     }
 }
@@ -466,20 +656,20 @@ pub fn rule_quoted(sentence: &str, m: &Matches, terms: &mut [TermScore]) {
 /// comes out hostile.
 pub fn rule_contrast(lex: &Lexicons, m: &Matches, terms: &mut [TermScore]) {
     let Some(c) = m.modifiers.iter().rfind(|h| {
-        let before = terms.iter().any(|t| m.tone[t.hit].tok.end <= h.tok.start);
-        let after = terms.iter().any(|t| m.tone[t.hit].tok.start >= h.tok.end);
-        lex.modifiers()[h.modifier].kind == ModifierKind::Contrast && before && after
+        lex.modifiers()[h.modifier].kind == ModifierKind::Contrast
+            && terms.iter().any(|t| m.tone[t.hit].tok.end <= h.tok.start)
+            && terms.iter().any(|t| m.tone[t.hit].tok.start >= h.tok.end)
     }) else {
         return;
     };
-    let md = &lex.modifiers()[c.modifier];
+    let (modifier, factor) = (c.modifier, lex.modifiers()[c.modifier].factor);
     for t in terms.iter_mut() {
         if m.tone[t.hit].tok.start >= c.tok.end {
-            t.weight *= md.factor;
-            t.notes.push(format!("after '{}' ×{}", md.word, md.factor));
+            t.weight *= factor;
+            t.notes.push(Note::AfterContrast { modifier, factor });
         } else {
-            t.weight /= md.factor;
-            t.notes.push(format!("before '{}' ÷{}", md.word, md.factor));
+            t.weight /= factor;
+            t.notes.push(Note::BeforeContrast { modifier, factor });
         }
     }
 }
@@ -505,8 +695,10 @@ pub fn rule_concession(lex: &Lexicons, m: &Matches, clauses: &[usize], terms: &m
         for t in terms.iter_mut() {
             if inside(t) {
                 t.weight *= md.factor;
-                t.notes
-                    .push(format!("conceded by '{}' ×{}", md.word, md.factor));
+                t.notes.push(Note::Conceded {
+                    modifier: h.modifier,
+                    factor: md.factor,
+                });
             }
         }
     }
@@ -611,6 +803,64 @@ mod tests {
         assert!(
             e.starts_with("condemn[disapprove -2.0 negated by 'not' ×-0.8 = +1.60]"),
             "{e}"
+        );
+    }
+
+    #[test]
+    fn evidence_renders_every_rule_note_exactly() {
+        let l = lex();
+        // Concession on "sanctions", negation on "condemn", an intensifier
+        // on "warned", quotes on "thug", and "but" splitting the sentence.
+        let text =
+            "Despite the sanctions, Seoul did not condemn Pyongyang but sharply warned the 'thug'.";
+        let s = Scorer::new(&l).score_sentence(text, None);
+        let kinds: Vec<Vec<&str>> = s
+            .terms
+            .iter()
+            .map(|t| {
+                t.notes
+                    .iter()
+                    .map(|n| match n {
+                        Note::Negated { .. } => "negated",
+                        Note::Intensity { .. } => "intensity",
+                        Note::Quoted { .. } => "quoted",
+                        Note::AfterContrast { .. } => "after",
+                        Note::BeforeContrast { .. } => "before",
+                        Note::Conceded { .. } => "conceded",
+                    })
+                    .collect()
+            })
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                vec!["before", "conceded"],
+                vec!["negated", "before"],
+                vec!["intensity", "after"],
+                vec!["quoted", "after"],
+            ]
+        );
+        assert_eq!(
+            s.evidence(&l, text),
+            "sanctions[sanction -2.5 before 'but' ÷1.5 conceded by 'despite' ×0.5 = -0.83]; \
+             condemn[disapprove -2.0 negated by 'not' ×-0.8 before 'but' ÷1.5 = +1.07]; \
+             warned[threaten -2.0 intensifier 'sharply' ×1.4 after 'but' ×1.5 = -4.20]; \
+             thug[insult -3.0 quoted ×1.5 after 'but' ×1.5 = -6.75]; \
+             source: first actor before the tone term"
+        );
+        // A dampener names its kind; a term no rule touched has no notes.
+        let text = "Seoul eased tensions somewhat, and Pyongyang welcomed it.";
+        let s = Scorer::new(&l).score_sentence(text, None);
+        assert_eq!(
+            s.evidence(&l, text),
+            "eased tensions[de_escalate +2.5 dampener 'somewhat' ×0.6 = +1.50]; \
+             welcomed[praise +2.0]; source: first actor before the tone term"
+        );
+        let note = s.terms[0].notes[0];
+        assert_eq!(note.factor(), 0.6);
+        assert_eq!(
+            note.modifier().map(|i| l.modifiers()[i].word.as_str()),
+            Some("somewhat")
         );
     }
 

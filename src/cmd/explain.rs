@@ -1,5 +1,6 @@
 //! `stance explain`: show how sentences are scored, term by term.
 
+use std::fmt::Write as _;
 use std::io::{Read, Write};
 use std::path::PathBuf;
 
@@ -149,11 +150,10 @@ fn explain(
             t.base
         );
         for n in &t.notes {
-            line.push_str(", ");
-            line.push_str(n);
+            let _ = write!(line, ", {}", n.display(lex));
         }
         if !t.notes.is_empty() {
-            line.push_str(&format!(" → {:+.2}", t.weight));
+            let _ = write!(line, " → {:+.2}", t.weight);
         }
         writeln!(out, "{line}   [tone.csv line {}]", term.line)?;
     }
