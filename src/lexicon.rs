@@ -176,6 +176,29 @@ impl Alias {
     }
 
     fn case_ok(&self, original: &str) -> bool {
+        if self.case == CaseRule::Any {
+            return true;
+        }
+        if original.is_ascii() {
+            // What `fold_keep_case` does to ASCII, byte by byte, with no
+            // string built: most aliases in most text are ASCII.
+            let fold = |b: u8| -> char {
+                match b {
+                    b'-' => ' ',
+                    b'`' => '\'',
+                    b if b.is_ascii_whitespace() => ' ',
+                    b => char::from(b),
+                }
+            };
+            return original.len() == self.case_form.len()
+                && original.bytes().zip(&self.case_form).all(|(b, &a)| {
+                    let t = fold(b);
+                    match self.case {
+                        CaseRule::Exact => t == a,
+                        _ => !a.is_uppercase() || t.is_uppercase(),
+                    }
+                });
+        }
         match self.case {
             CaseRule::Any => true,
             CaseRule::Exact => fold_keep_case(original)
@@ -734,6 +757,9 @@ impl Lexicons {
             Ref::Tone(i) => self.tone[*i as usize].rest.contains(&Part::Gap),
             _ => false,
         };
+        if !cands.iter().any(|(_, _, r)| gapped(r)) {
+            return; // the common case: no gapped phrase, nothing to drop
+        }
         let drop: Vec<bool> = cands
             .iter()
             .map(|&(s, e, r)| {
@@ -1005,15 +1031,19 @@ fn rest_gap_ok(text: &str, a: usize, b: usize) -> bool {
 fn select_longest<T: Copy>(mut c: Vec<(usize, usize, T)>) -> Vec<(usize, usize, T)> {
     c.sort_by(|a, b| (b.1 - b.0).cmp(&(a.1 - a.0)).then(a.0.cmp(&b.0)));
     if c.len() <= 16 {
-        // A sentence's handful of candidates: a linear check beats the map.
-        let mut kept: Vec<(usize, usize, T)> = Vec::with_capacity(c.len());
-        for (s, e, t) in c {
-            if !kept.iter().any(|&(ks, ke, _)| ks < e && s < ke) {
-                kept.push((s, e, t));
+        // A sentence's handful of candidates: a linear check beats the map,
+        // and the kept ones move to the front of the same vector.
+        let mut k = 0;
+        for i in 0..c.len() {
+            let (s, e, _) = c[i];
+            if !c[..k].iter().any(|&(ks, ke, _)| ks < e && s < ke) {
+                c[k] = c[i];
+                k += 1;
             }
         }
-        kept.sort_by_key(|k| k.0);
-        return kept;
+        c.truncate(k);
+        c.sort_by_key(|x| x.0);
+        return c;
     }
     let mut kept: std::collections::BTreeMap<usize, (usize, T)> = std::collections::BTreeMap::new();
     for (s, e, t) in c {

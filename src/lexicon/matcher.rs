@@ -264,6 +264,14 @@ impl WordIndex {
                 }
             }
         };
+        // Every run's head is looked up first, in a tight loop of
+        // independent lookups, so that their cache misses overlap instead of
+        // waiting one after another behind the work on each match.
+        const AHEAD: usize = 64;
+        let mut heads = [None; AHEAD];
+        for (h, r) in heads.iter_mut().zip(rs) {
+            *h = self.heads.get(bytes, r.start, r.end);
+        }
         for (i, &Token { start: s, end: e }) in rs.iter().enumerate() {
             let first = out.len();
             let run = &bytes[s..e];
@@ -282,7 +290,10 @@ impl WordIndex {
             // Down the trie, a run at a time.
             let mut end = e;
             let mut next = i + 1;
-            let mut found = self.heads.get(bytes, s, end);
+            let mut found = match heads.get(i) {
+                Some(&h) => h,
+                None => self.heads.get(bytes, s, end),
+            };
             while let Some(n) = found {
                 let node = &self.nodes[n as usize];
                 for &(p, tail) in &self.finals[node.finals.0 as usize..node.finals.1 as usize] {
