@@ -949,7 +949,13 @@ impl Words<'_> {
             let a = self
                 .norm
                 .orig_range(self.toks[i - 1].end..self.toks[i].start);
-            !self.sentence[a].contains(char::is_whitespace)
+            let between = &self.sentence[a];
+            if between.is_ascii() {
+                // `char::is_whitespace` on ASCII: space and \t \n \v \f \r.
+                !between.bytes().any(|b| matches!(b, b' ' | b'\t'..=b'\r'))
+            } else {
+                !between.contains(char::is_whitespace)
+            }
         }
     }
 
@@ -997,6 +1003,14 @@ fn match_parts(w: &Words<'_>, at: usize, parts: &[Part], after_gap: bool) -> Opt
         Part::Gap => {
             let prev_end = at.checked_sub(1).map_or(0, |p| w.toks[p].end);
             let mut skipped_words = 0;
+            // A clause break between the phrase's last word and token `i`
+            // ends the gap. Tokens hold none, so only the text between
+            // tokens is looked at, each piece once.
+            let breaks = |a: usize, b: usize| {
+                w.text.as_bytes()[a..b]
+                    .iter()
+                    .any(|&c| matches!(c, b';' | b':' | b'(' | b')'))
+            };
             for i in at..w.toks.len() {
                 // Tokens at..i are skipped; count the words they make.
                 if i > at && (i - 1 == at || !w.attached(i - 1)) {
@@ -1005,7 +1019,8 @@ fn match_parts(w: &Words<'_>, at: usize, parts: &[Part], after_gap: bool) -> Opt
                 if skipped_words > MAX_GAP {
                     break;
                 }
-                if w.text[prev_end..w.toks[i].start].contains([';', ':', '(', ')']) {
+                let from = if i == at { prev_end } else { w.toks[i - 1].end };
+                if breaks(from, w.toks[i].start) {
                     break;
                 }
                 if let Some(e) = match_parts(w, i, rest, true) {
@@ -1018,9 +1033,10 @@ fn match_parts(w: &Words<'_>, at: usize, parts: &[Part], after_gap: bool) -> Opt
 }
 
 fn rest_gap_ok(text: &str, a: usize, b: usize) -> bool {
-    text[a..b]
-        .chars()
-        .all(|c| c == ' ' || c == '"' || c == '\'' || c == '.')
+    // All four are ASCII, so a byte test is exact (a non-ASCII byte fails).
+    text.as_bytes()[a..b]
+        .iter()
+        .all(|&c| matches!(c, b' ' | b'"' | b'\'' | b'.'))
 }
 
 /// Keeps the longest of overlapping candidates: sort by start, longest
