@@ -1,7 +1,7 @@
 //! Stage 6: aggregates — mergeable accumulators per actor, dyad and period.
 //!
 //! Every number is an integer: counts of sentences by label, and the sum of
-//! tones in millionths ([`TONE_SCALE`](crate::score::TONE_SCALE)). Adding
+//! tones in millionths ([`TONE_SCALE`]). Adding
 //! integers gives the same result in any order, so documents can be scored
 //! on any number of threads, in any batches, on any number of machines, and
 //! merged into byte-identical tables. Means are computed only when a table

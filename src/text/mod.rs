@@ -1,7 +1,7 @@
 //! Stage 2: text handling — clean scraped noise, split sentences, normalise
 //! for matching.
 //!
-//! * [`clean`] drops boilerplate lines ("Advertisement") and lines that repeat
+//! * [`clean()`] drops boilerplate lines ("Advertisement") and lines that repeat
 //!   an earlier line of the same document (a repeated headline).
 //! * [`split`] splits text into sentences, holding on wire-news hard cases.
 //! * [`norm`] folds case and punctuation variants for lexicon matching while
