@@ -232,11 +232,11 @@ fn fast_spans(text: &str) -> Vec<Range<usize>> {
 /// A line ends at `\n`, `\r\n`, a lone `\r`, U+2028 (line separator) or
 /// U+2029 (paragraph separator). Empty lines are yielded too, so callers can
 /// see paragraph breaks.
+///
+/// One pass over the text: [`next_break_candidate`] skips eight bytes at a
+/// time to the next byte that may start a line break, and only those bytes
+/// are looked at more closely.
 pub(crate) fn line_ranges(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
-    // Most texts only use `\n`: then a fast (memchr) search for it does.
-    let only_newlines = !text.as_bytes().contains(&b'\r')
-        && !text.contains('\u{2028}')
-        && !text.contains('\u{2029}');
     let bytes = text.as_bytes();
     let mut pos = 0;
     let mut done = false;
@@ -245,28 +245,65 @@ pub(crate) fn line_ranges(text: &str) -> impl Iterator<Item = Range<usize>> + '_
             return None;
         }
         let start = pos;
-        if only_newlines {
-            return Some(match text[start..].find('\n') {
-                Some(rel) => {
-                    pos = start + rel + 1;
-                    start..start + rel
-                }
-                None => {
-                    done = true;
-                    start..text.len()
-                }
-            });
+        let mut i = start;
+        loop {
+            i = next_break_candidate(bytes, i);
+            if i >= bytes.len() {
+                done = true;
+                return Some(start..bytes.len());
+            }
+            if let Some(break_len) = line_break_len(bytes, i) {
+                pos = i + break_len;
+                return Some(start..i);
+            }
+            // 0xE2 starting other punctuation (`’`, `—`, `…`).
+            i += 1;
         }
-        for i in start..bytes.len() {
-            let Some(break_len) = line_break_len(bytes, i) else {
-                continue;
-            };
-            pos = i + break_len;
-            return Some(start..i);
-        }
-        done = true;
-        Some(start..bytes.len())
     })
+}
+
+/// The first byte at or after `from` that may start a line break: `\n`,
+/// `\r`, or 0xE2 (the first byte of U+2028 and U+2029 in UTF-8, and of
+/// other punctuation); `bytes.len()` if there is none.
+///
+/// Eight bytes at a time as a `u64` (SWAR), two of them per round: `(v - 0x01…) & !v & 0x80…`
+/// marks the zero bytes of `v = x ^ pattern` (and, after a zero byte,
+/// possibly some later bytes, which does not matter for the first one).
+fn next_break_candidate(bytes: &[u8], from: usize) -> usize {
+    const LO: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HI: u64 = u64::from_ne_bytes([0x80; 8]);
+    let zero_bytes = |v: u64| v.wrapping_sub(LO) & !v & HI;
+    let hits = |chunk: &[u8]| {
+        let x = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+        zero_bytes(x ^ (u64::from(b'\n') * LO))
+            | zero_bytes(x ^ (u64::from(b'\r') * LO))
+            | zero_bytes(x ^ (0xE2 * LO))
+    };
+    let mut i = from;
+    // Sixteen bytes per round, with one test for both words.
+    while let Some(chunk) = bytes.get(i..i + 16) {
+        let (lo, hi) = (hits(&chunk[..8]), hits(&chunk[8..]));
+        if lo | hi != 0 {
+            let at = if lo != 0 {
+                lo.trailing_zeros()
+            } else {
+                64 + hi.trailing_zeros()
+            };
+            return i + (at / 8) as usize;
+        }
+        i += 16;
+    }
+    if let Some(chunk) = bytes.get(i..i + 8) {
+        let h = hits(chunk);
+        if h != 0 {
+            return i + (h.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < bytes.len() && !matches!(bytes[i], b'\n' | b'\r' | 0xE2) {
+        i += 1;
+    }
+    i
 }
 
 /// The length of the line break starting at byte `i`, if one does: `\n`,
@@ -1499,6 +1536,99 @@ mod tests {
         );
         assert_eq!(lines(""), [""]);
         assert_eq!(lines("\r\n"), ["", ""]);
+    }
+
+    /// `line_ranges` as first written: four scans of the text.
+    fn reference_line_ranges(text: &str) -> Vec<Range<usize>> {
+        let only_newlines = !text.as_bytes().contains(&b'\r')
+            && !text.contains('\u{2028}')
+            && !text.contains('\u{2029}');
+        let bytes = text.as_bytes();
+        let mut out = Vec::new();
+        let mut start = 0;
+        loop {
+            if only_newlines {
+                match text[start..].find('\n') {
+                    Some(rel) => {
+                        out.push(start..start + rel);
+                        start += rel + 1;
+                        continue;
+                    }
+                    None => break,
+                }
+            }
+            let next =
+                (start..bytes.len()).find_map(|i| line_break_len(bytes, i).map(|len| (i, len)));
+            match next {
+                Some((i, len)) => {
+                    out.push(start..i);
+                    start = i + len;
+                }
+                None => break,
+            }
+        }
+        out.push(start..text.len());
+        out
+    }
+
+    /// Pieces for line-break tests: every line break, other characters
+    /// starting with 0xE2 (`’`, `—`, `…`, U+202F), the bytes that continue
+    /// U+2028 in other characters (`è`, `é`), letters, space.
+    const LINE_PIECES: &[&str] = &[
+        "\n",
+        "\r",
+        "\r\n",
+        "\n\r",
+        "\u{2028}",
+        "\u{2029}",
+        "’",
+        "—",
+        "…",
+        "\u{202F}",
+        "è",
+        "é",
+        "a",
+        "b",
+        "c",
+        " ",
+        "word ",
+        "a longer run of plain words ",
+    ];
+
+    #[test]
+    fn line_ranges_match_the_reference_on_generated_text() {
+        let mut rng = Rng(0x5851_f42d_4c95_7f2d);
+        let mut text = String::new();
+        for round in 0..20_000 {
+            text.clear();
+            let target = match round % 3 {
+                0 => rng.below(20),
+                1 => 56 + rng.below(16),
+                _ => 120 + rng.below(16),
+            };
+            while text.len() < target {
+                text.push_str(LINE_PIECES[rng.below(LINE_PIECES.len())]);
+            }
+            let got: Vec<_> = line_ranges(&text).collect();
+            assert_eq!(got, reference_line_ranges(&text), "{text:?}");
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1000))]
+
+        #[test]
+        fn line_ranges_match_the_reference_on_piece_sequences(
+            parts in prop::collection::vec(prop::sample::select(LINE_PIECES), 0..60)
+        ) {
+            let text = parts.concat();
+            prop_assert_eq!(line_ranges(&text).collect::<Vec<_>>(), reference_line_ranges(&text));
+        }
+
+        #[test]
+        fn line_ranges_match_the_reference_on_arbitrary_unicode(text in any::<String>()) {
+            prop_assert_eq!(line_ranges(&text).collect::<Vec<_>>(), reference_line_ranges(&text));
+        }
     }
 
     #[test]
