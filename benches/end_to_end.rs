@@ -3,11 +3,13 @@
 //! measured (`wait4`).
 //!
 //! Run with `cargo bench --bench end_to_end`. It scores one corpus with
-//! `--threads 1` and `--threads N` (N = available cores, at least 2) and
+//! `--threads 1` and `--threads N` (N = available cores, at least 2), the
+//! two alternating so that a slow spell of a shared machine hits both, and
 //! prints a table (median wall time, MB/s, MB/s per core, sentences/s, peak
-//! RSS, speedup), then compares the gzipped corpus with `zcat > /dev/null`,
-//! optionally with `rg --count-matches -F -i -w` over every lexicon term,
-//! and checks memory growth on the corpus read 4 times in one run.
+//! RSS) and the speed-up (median of the pairs' ratios), then compares the
+//! gzipped corpus with `zcat > /dev/null`, optionally with `rg
+//! --count-matches -F -i -w` over every lexicon term, and checks memory
+//! growth on the corpus read 4 times in one run, with N threads and with one.
 //!
 //! The corpus is `../shared/corpus/ungdc.jsonl.gz` (decompressed once into
 //! `target/tmp/stance-bench/`) when present; otherwise a deterministic
@@ -389,21 +391,41 @@ fn main() {
         wall
     };
     let plain_name = plain.file_name().unwrap().to_string_lossy().into_owned();
-    let mut walls = Vec::new();
-    let mut base_rss = 0;
-    let mut documents = None;
-    for threads in [1, threads_n] {
-        let runs = repeat(reps, &[0], || score_cmd(&[plain.as_path()], &out, threads));
-        let sentences = run_count(&out, "sentences");
-        documents = run_count(&out, "documents");
-        walls.push(row(&plain_name, threads, &runs, sentences));
-        base_rss = peak_rss(&runs);
+    // One-thread and N-thread runs alternate, so that a slow spell of a
+    // shared machine hits both alike; the speed-up is the median of the
+    // ratios of each pair.
+    let (mut one, mut many) = (Vec::new(), Vec::new());
+    for _ in 0..reps {
+        one.extend(repeat(1, &[0], || score_cmd(&[plain.as_path()], &out, 1)));
+        many.extend(repeat(1, &[0], || {
+            score_cmd(&[plain.as_path()], &out, threads_n)
+        }));
     }
+    let sentences = run_count(&out, "sentences");
+    let documents = run_count(&out, "documents");
+    let walls = [
+        row(&plain_name, 1, &one, sentences),
+        row(&plain_name, threads_n, &many, sentences),
+    ];
+    let base_rss = peak_rss(&many);
+    let mut pair_ratios: Vec<f64> = one
+        .iter()
+        .zip(&many)
+        .map(|(a, b)| a.wall / b.wall)
+        .collect();
+    pair_ratios.sort_by(f64::total_cmp);
     let gz_name = gz.file_name().unwrap().to_string_lossy().into_owned();
     let gz_runs = repeat(reps, &[0], || score_cmd(&[gz.as_path()], &out, threads_n));
     let gz_wall = row(&gz_name, threads_n, &gz_runs, run_count(&out, "sentences"));
     println!(
-        "speedup {threads_n} threads vs 1: {:.2}× (ideal {threads_n}×)",
+        "speedup {threads_n} threads vs 1: {:.2}× median of {} alternating pairs (each: {}), {:.2}× ratio of medians (ideal {threads_n}×)",
+        pair_ratios[pair_ratios.len() / 2],
+        pair_ratios.len(),
+        pair_ratios
+            .iter()
+            .map(|r| format!("{r:.2}"))
+            .collect::<Vec<_>>()
+            .join(" "),
         walls[0] / walls[1]
     );
     println!("(MB = 10^6 bytes of uncompressed input; CPU % = user + system time / wall time)");
@@ -453,7 +475,12 @@ fn main() {
     }
 
     println!();
-    let big = measure(&mut score_cmd(&[plain.as_path(); 4], &out, threads_n), &[0]);
+    // Peak RSS with several threads depends on how many batches happen to
+    // be in flight, so each size takes the highest of `reps` runs; with one
+    // thread it does not, and one run each shows the streaming alone.
+    let big = repeat(reps, &[0], || {
+        score_cmd(&[plain.as_path(); 4], &out, threads_n)
+    });
     let docs4 = run_count(&out, "documents");
     if let (Some(d1), Some(d4)) = (documents, docs4) {
         assert_eq!(
@@ -462,13 +489,23 @@ fn main() {
             "the corpus given 4 times should give 4× the documents"
         );
     }
+    let big1 = measure(&mut score_cmd(&[plain.as_path(); 4], &out, 1), &[0]);
+    let base1 = peak_rss(&one);
+    let growth = |a: u64, b: u64| 100.0 * (b as f64 / a as f64 - 1.0);
     println!(
-        "memory growth: corpus ({size_mb:.0} MB) peak RSS {:.0} MB; corpus 4× ({:.0} MB, the file given 4 times, {threads_n} threads, {:.1} s) peak RSS {:.0} MB: {:+.1}%",
+        "memory growth, {threads_n} threads (highest of {reps} runs): corpus ({size_mb:.0} MB) peak RSS {:.0} MB; corpus 4× ({:.0} MB, the file given 4 times, {:.1} s) peak RSS {:.0} MB: {:+.1}%",
         base_rss as f64 / MB,
         4.0 * size_mb,
-        big.wall,
-        big.max_rss_bytes as f64 / MB,
-        100.0 * (big.max_rss_bytes as f64 / base_rss as f64 - 1.0)
+        median(&big, |r| r.wall),
+        peak_rss(&big) as f64 / MB,
+        growth(base_rss, peak_rss(&big))
+    );
+    println!(
+        "memory growth, 1 thread: corpus peak RSS {:.0} MB; corpus 4× ({:.1} s) peak RSS {:.0} MB: {:+.1}%",
+        base1 as f64 / MB,
+        big1.wall,
+        big1.max_rss_bytes as f64 / MB,
+        growth(base1, big1.max_rss_bytes)
     );
     print_load("after");
 }
