@@ -27,6 +27,7 @@
 //! one.
 
 use rustc_hash::FxHashMap as HashMap;
+use std::cell::Cell;
 use std::fmt;
 use std::ops::Range;
 use std::path::Path;
@@ -404,7 +405,21 @@ impl LexiconTexts {
     }
 }
 
-/// A reference from an matcher pattern to the entry it stands for.
+/// Buffers that [`Lexicons::find`] reuses from one sentence to the next on
+/// a thread (taken out of `SCRATCH` and put back, so a nested call would
+/// merely start with empty ones).
+#[derive(Default)]
+struct Scratch {
+    found: Vec<(usize, usize, usize)>,
+    actors: Vec<(usize, usize, usize)>,
+    others: Vec<(usize, usize, Ref)>,
+}
+
+thread_local! {
+    static SCRATCH: Cell<Scratch> = Cell::new(Scratch::default());
+}
+
+/// A reference from a matcher pattern to the entry it stands for.
 #[derive(Debug, Clone, Copy)]
 enum Ref {
     Alias(u32),
@@ -635,11 +650,19 @@ impl Lexicons {
             norm: &norm,
             sentence,
         };
-        let mut actor_c: Vec<(usize, usize, usize)> = Vec::new(); // start, end, alias
-        let mut other_c: Vec<(usize, usize, Ref)> = Vec::new();
-        let mut found = Vec::with_capacity(32);
-        self.anchored_matches(text, &toks, &mut found);
-        for (s, e, pattern) in found {
+        // Candidate lists come from this thread's scratch buffers and go
+        // back there at the end: no allocation for them per sentence.
+        let mut scratch = SCRATCH.with(Cell::take);
+        let Scratch {
+            found,
+            actors: actor_c, // start, end, alias
+            others: other_c,
+        } = &mut scratch;
+        found.clear();
+        actor_c.clear();
+        other_c.clear();
+        self.anchored_matches(text, &toks, found);
+        for &(s, e, pattern) in found.iter() {
             let right_ok = right_boundary(text, e);
             let mut alias_pick: Option<usize> = None;
             let refs =
@@ -688,14 +711,15 @@ impl Lexicons {
                 actor_c.push((s, e, p));
             }
         }
-        self.drop_swallowing_gaps(text, &toks, &mut other_c);
+        self.drop_swallowing_gaps(text, &toks, other_c);
         let tok_range = |s: usize, e: usize| -> Range<usize> {
             let a = toks.partition_point(|t| t.end <= s);
             let b = toks.partition_point(|t| t.start < e);
             a..b.max(a)
         };
         let mut out = Matches::default();
-        for (s, e, alias) in select_longest(actor_c) {
+        *actor_c = select_longest(std::mem::take(actor_c));
+        for &(s, e, alias) in actor_c.iter() {
             if self.actors[self.aliases[alias].actor].kind == ActorKind::Ignore {
                 continue; // the words are taken, by no actor
             }
@@ -706,7 +730,8 @@ impl Lexicons {
                 span: norm.orig_range(s..e),
             });
         }
-        for (s, e, r) in select_longest(other_c) {
+        *other_c = select_longest(std::mem::take(other_c));
+        for &(s, e, r) in other_c.iter() {
             let tok = tok_range(s, e);
             let span = norm.orig_range(s..e);
             match r {
@@ -723,6 +748,7 @@ impl Lexicons {
                 Ref::Alias(_) => {}
             }
         }
+        SCRATCH.with(|c| c.set(scratch));
         out.tokens = toks;
         out.norm = norm;
         out

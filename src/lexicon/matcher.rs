@@ -297,8 +297,12 @@ impl WordIndex {
             while let Some(n) = found {
                 let node = &self.nodes[n as usize];
                 for &(p, tail) in &self.finals[node.finals.0 as usize..node.finals.1 as usize] {
-                    let pat = self.patterns[p as usize].as_bytes();
-                    if tail == 0 || bytes[end..].starts_with(&pat[pat.len() - tail as usize..]) {
+                    // Most patterns end with their last run: no need to
+                    // fetch the pattern's text at all.
+                    if tail == 0 || {
+                        let pat = self.patterns[p as usize].as_bytes();
+                        bytes[end..].starts_with(&pat[pat.len() - tail as usize..])
+                    } {
                         out.push((s, end + tail as usize, p as usize));
                     }
                 }
