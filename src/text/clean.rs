@@ -445,61 +445,12 @@ const KEY_FOLD: [u8; 128] = {
     t
 };
 
-/// Appends the normalised form of `s` (already trimmed at the start) to `out`.
+/// Appends the normalised form of `s` (already trimmed at the start) to
+/// `out`: the whole key, as [`normalise_head`] writes its start.
 fn push_normalised(s: &str, out: &mut String) {
     let mut buf = std::mem::take(out).into_bytes();
     buf.reserve(s.len());
-    let bytes = s.as_bytes();
-    // ASCII white space (what `char::is_whitespace` says of ASCII).
-    let space = |b: u8| matches!(b, b' ' | b'\t'..=b'\r');
-    let mut in_space = false;
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        // ASCII fast path: whole runs between spaces, folded by a table.
-        if b.is_ascii() {
-            if space(b) {
-                in_space = true;
-                i += 1;
-                continue;
-            }
-            if in_space {
-                buf.push(b' ');
-                in_space = false;
-            }
-            let start = i;
-            while i < bytes.len() && bytes[i].is_ascii() && !space(bytes[i]) {
-                i += 1;
-            }
-            buf.extend(bytes[start..i].iter().map(|&b| KEY_FOLD[b as usize]));
-            continue;
-        }
-        let Some(c) = s[i..].chars().next() else {
-            break;
-        };
-        i += c.len_utf8();
-        if c.is_whitespace() {
-            in_space = true;
-            continue;
-        }
-        if in_space {
-            buf.push(b' ');
-            in_space = false;
-        }
-        let mut tmp = [0u8; 4];
-        match c {
-            '‘' | '’' | '‚' | '‛' | '′' | '´' => buf.push(b'\''),
-            '“' | '”' | '„' | '‟' | '″' | '«' | '»' => buf.push(b'"'),
-            c => {
-                for l in c.to_lowercase() {
-                    buf.extend_from_slice(l.encode_utf8(&mut tmp).as_bytes());
-                }
-            }
-        }
-    }
-    if in_space {
-        buf.push(b' ');
-    }
+    normalise_head(s, &mut buf, usize::MAX, usize::MAX);
     // Only whole characters were written, so this never fails.
     *out = String::from_utf8(buf)
         .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
