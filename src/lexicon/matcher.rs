@@ -7,6 +7,10 @@ use rustc_hash::FxHashMap as HashMap;
 
 use crate::text::norm::{Token, is_word_char};
 
+/// Flag on a trie table value that is a pattern number, not a node: the
+/// node is that one pattern, ending with its last run, and nothing more.
+const LONE: u32 = 1 << 31;
+
 /// Bytes of a stem's start that index it in [`WordIndex::stems`].
 const STEM_KEY: usize = 3;
 
@@ -163,7 +167,7 @@ impl WordIndex {
         let len = |&p: &u32| patterns[p as usize].len();
         let mut finals = Vec::new();
         let mut deep_stems = Vec::new();
-        let nodes = building
+        let nodes: Vec<Node> = building
             .into_iter()
             .map(|mut b| {
                 b.finals.sort_by_key(|f| (len(&f.0), f.0));
@@ -200,9 +204,20 @@ impl WordIndex {
         );
         // Heads are looked up for every word of the text, longer prefixes
         // only below a head: apart, the heads' table is small and hot.
+        // A node that is one whole pattern and nothing more (most single
+        // words) is stored in the table as that pattern, flagged: a hit then
+        // costs no further loads.
+        let value = |n: u32| {
+            let node: &Node = &nodes[n as usize];
+            let finals_of = &finals[node.finals.0 as usize..node.finals.1 as usize];
+            match finals_of {
+                [(p, 0)] if !node.more && node.stems.0 == node.stems.1 && *p < LONE => LONE | p,
+                _ => n,
+            }
+        };
         let (heads, deeper): (Vec<_>, Vec<_>) = keys
             .iter()
-            .map(|(k, &n)| (&k[..], n))
+            .map(|(k, &n)| (&k[..], value(n)))
             .partition(|(k, _)| first_run_len_bytes(k) == k.len());
         let heads = ByteTable::new(heads.into_iter());
         let deeper = ByteTable::new(deeper.into_iter());
@@ -295,6 +310,10 @@ impl WordIndex {
                 None => self.heads.get(bytes, s, end),
             };
             while let Some(n) = found {
+                if n & LONE != 0 {
+                    out.push((s, end, (n & !LONE) as usize));
+                    break;
+                }
                 let node = &self.nodes[n as usize];
                 for &(p, tail) in &self.finals[node.finals.0 as usize..node.finals.1 as usize] {
                     // Most patterns end with their last run: no need to
