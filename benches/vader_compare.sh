@@ -11,7 +11,7 @@
 # (a) is skipped with a message when python3 or vaderSentiment is missing;
 # install it with:  python3 -m pip install vaderSentiment==3.3.2
 #
-# Usage: bash benches/vader_compare.sh    (STANCE_BENCH_REPS=n passes, default 3)
+# Usage: bash benches/vader_compare.sh    (STANCE_BENCH_REPS=n passes each, default 7)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
