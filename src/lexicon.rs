@@ -661,7 +661,8 @@ impl Lexicons {
         found.clear();
         actor_c.clear();
         other_c.clear();
-        self.anchored_matches(text, &toks, found);
+        // Every pattern at a word boundary, by start and then end.
+        self.index.find(text, &toks, found);
         for &(s, e, pattern) in found.iter() {
             let right_ok = right_boundary(text, e);
             let mut alias_pick: Option<usize> = None;
@@ -752,14 +753,6 @@ impl Lexicons {
         out.tokens = toks;
         out.norm = norm;
         out
-    }
-
-    /// Every occurrence of every pattern that starts at a word boundary
-    /// (where a word starts, or at a character outside words), as
-    /// `(start, end, pattern)`, ordered by start
-    /// and then end. See [`WordIndex`] for how.
-    fn anchored_matches(&self, text: &str, toks: &[Token], out: &mut Vec<(usize, usize, usize)>) {
-        self.index.find(text, toks, out);
     }
 
     /// A phrase with a `...` gap must not swallow a term of the opposite

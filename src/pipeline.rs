@@ -596,6 +596,19 @@ mod tests {
         );
     }
 
+    /// A pipeline on the default lexicons with `threads` workers that
+    /// passes on sentence rows.
+    fn with_rows(threads: usize) -> Pipeline {
+        Pipeline::new(
+            Lexicons::defaults().unwrap(),
+            PipelineOptions {
+                threads: Some(threads),
+                sentences: true,
+                ..Default::default()
+            },
+        )
+    }
+
     #[test]
     fn run_is_identical_for_any_thread_count() {
         let texts = [
@@ -615,14 +628,7 @@ mod tests {
             .collect();
         let mut results = Vec::new();
         for threads in [1, 2, 3] {
-            let p = Pipeline::new(
-                Lexicons::defaults().unwrap(),
-                PipelineOptions {
-                    threads: Some(threads),
-                    sentences: true,
-                    ..Default::default()
-                },
-            );
+            let p = with_rows(threads);
             let mut rows = Vec::new();
             let totals = p
                 .run(docs.clone().into_iter().map(Ok), &mut |e| {
@@ -671,14 +677,7 @@ mod tests {
 
     /// Every event a run passes to its sink, as text, and its totals.
     fn logged_run(threads: usize, items: &[std::result::Result<Document, Reject>]) -> Vec<String> {
-        let p = Pipeline::new(
-            Lexicons::defaults().unwrap(),
-            PipelineOptions {
-                threads: Some(threads),
-                sentences: true,
-                ..Default::default()
-            },
-        );
+        let p = with_rows(threads);
         let mut log = Vec::new();
         let totals = p
             .run(items.iter().cloned(), &mut |e| {
