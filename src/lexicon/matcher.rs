@@ -11,6 +11,11 @@ use crate::text::norm::{Token, is_word_char};
 /// node is that one pattern, ending with its last run, and nothing more.
 const LONE: u32 = 1 << 31;
 
+/// Flag on a trie table value that is a node where no pattern ends and no
+/// stem continues, only longer patterns ("the" of "the united states"):
+/// the next run is looked up with no load of the node.
+const PREFIX: u32 = 1 << 30;
+
 /// Bytes of a stem's start that index it in [`WordIndex::stems`].
 const STEM_KEY: usize = 3;
 
@@ -55,18 +60,50 @@ pub(super) struct WordIndex {
     nodes: Vec<Node>,
     /// Patterns ending at a node: `(pattern, bytes after the node's key)`.
     finals: Vec<(u32, u32)>,
-    /// Multi-run stems continuing from a node (pattern numbers).
-    deep_stems: Vec<u32>,
+    /// Multi-run stems continuing from a node.
+    deep_stems: Vec<Probe>,
     /// First [`STEM_KEY`] bytes of a single-run stem → index into
     /// `stem_groups`, a range of `by_stem`.
     stems: ByteTable,
     stem_groups: Vec<(u32, u32)>,
     /// Single-run stems grouped by their key, each group shortest first.
-    by_stem: Vec<u32>,
+    by_stem: Vec<Probe>,
     /// Single-run stems shorter than [`STEM_KEY`] bytes, shortest first.
-    short_stems: Vec<u32>,
+    short_stems: Vec<Probe>,
     /// Patterns that begin outside a run, shortest first.
-    odd: Vec<u32>,
+    odd: Vec<Probe>,
+}
+
+/// A pattern to compare byte by byte at some place of the text: its first
+/// 8 bytes as a little-endian word (zero-padded), its length and its
+/// number. Most such patterns are stems of 8 bytes or fewer, and comparing
+/// one costs a load, a mask and a compare, with no call and no load of the
+/// pattern's text.
+#[derive(Debug, Clone, Copy)]
+struct Probe {
+    head: u64,
+    len: u32,
+    pattern: u32,
+}
+
+impl Probe {
+    fn new(patterns: &[String], p: u32) -> Probe {
+        let b = patterns[p as usize].as_bytes();
+        Probe {
+            head: load(b, 0, b.len().min(8)),
+            len: b.len() as u32,
+            pattern: p,
+        }
+    }
+
+    /// The pattern occurs in `text` at `s`.
+    #[inline(always)]
+    fn at(&self, patterns: &[String], text: &[u8], s: usize) -> bool {
+        let n = self.len as usize;
+        s + n <= text.len()
+            && load(text, s, n.min(8)) == self.head
+            && (n <= 8 || text[s + 8..s + n] == patterns[self.pattern as usize].as_bytes()[8..])
+    }
 }
 
 /// A node of [`WordIndex`]: a pattern prefix that ends with a run.
@@ -175,7 +212,7 @@ impl WordIndex {
                 let f = finals.len() as u32;
                 finals.extend_from_slice(&b.finals);
                 let s = deep_stems.len() as u32;
-                deep_stems.extend_from_slice(&b.stems);
+                deep_stems.extend(b.stems.iter().map(|&p| Probe::new(&patterns, p)));
                 Node {
                     finals: (f, finals.len() as u32),
                     stems: (s, deep_stems.len() as u32),
@@ -192,7 +229,7 @@ impl WordIndex {
                 let mut v = root_stems.remove(k).unwrap_or_default();
                 v.sort_by_key(|p| (len(p), *p));
                 let start = by_stem.len() as u32;
-                by_stem.extend_from_slice(&v);
+                by_stem.extend(v.iter().map(|&p| Probe::new(&patterns, p)));
                 (start, by_stem.len() as u32)
             })
             .collect();
@@ -211,7 +248,8 @@ impl WordIndex {
             let node: &Node = &nodes[n as usize];
             let finals_of = &finals[node.finals.0 as usize..node.finals.1 as usize];
             match finals_of {
-                [(p, 0)] if !node.more && node.stems.0 == node.stems.1 && *p < LONE => LONE | p,
+                [(p, 0)] if !node.more && node.stems.0 == node.stems.1 && *p < PREFIX => LONE | p,
+                [] if node.more && node.stems.0 == node.stems.1 && n < PREFIX => PREFIX | n,
                 _ => n,
             }
         };
@@ -223,6 +261,8 @@ impl WordIndex {
         let deeper = ByteTable::new(deeper.into_iter());
         short_stems.sort_by_key(|p| (len(p), *p));
         odd.sort_by_key(|p| (len(p), *p));
+        let probes = |v: Vec<u32>| v.iter().map(|&p| Probe::new(&patterns, p)).collect();
+        let (short_stems, odd) = (probes(short_stems), probes(odd));
         WordIndex {
             patterns,
             heads,
@@ -239,8 +279,8 @@ impl WordIndex {
     }
 
     /// How many patterns of `group` (sorted by length) are shorter than `len`.
-    fn shorter_than(&self, group: &[u32], len: usize) -> usize {
-        group.partition_point(|&p| self.patterns[p as usize].len() < len)
+    fn shorter_than(group: &[Probe], len: usize) -> usize {
+        group.partition_point(|p| (p.len as usize) < len)
     }
 
     /// Appends `(start, end, pattern)` for every pattern occurring in
@@ -271,11 +311,10 @@ impl WordIndex {
     fn find_in_runs(&self, text: &str, rs: &[Token], out: &mut Vec<(usize, usize, usize)>) {
         let bytes = text.as_bytes();
         // Patterns of `group` at `s` (compared byte by byte).
-        let at = |s: usize, group: &[u32], out: &mut Vec<(usize, usize, usize)>| {
-            for &p in group {
-                let pat = self.patterns[p as usize].as_bytes();
-                if bytes[s..].starts_with(pat) {
-                    out.push((s, s + pat.len(), p as usize));
+        let at = |s: usize, group: &[Probe], out: &mut Vec<(usize, usize, usize)>| {
+            for p in group {
+                if p.at(&self.patterns, bytes, s) {
+                    out.push((s, s + p.len as usize, p.pattern as usize));
                 }
             }
         };
@@ -292,7 +331,7 @@ impl WordIndex {
             let run = &bytes[s..e];
             // Single-run stems that end inside this run.
             if !self.short_stems.is_empty() {
-                let n = self.shorter_than(&self.short_stems, run.len());
+                let n = Self::shorter_than(&self.short_stems, run.len());
                 at(s, &self.short_stems[..n], out);
             }
             if run.len() > STEM_KEY
@@ -300,7 +339,7 @@ impl WordIndex {
             {
                 let (a, b) = self.stem_groups[g as usize];
                 let group = &self.by_stem[a as usize..b as usize];
-                at(s, &group[..self.shorter_than(group, run.len())], out);
+                at(s, &group[..Self::shorter_than(group, run.len())], out);
             }
             // Down the trie, a run at a time.
             let mut end = e;
@@ -313,6 +352,15 @@ impl WordIndex {
                 if n & LONE != 0 {
                     out.push((s, end, (n & !LONE) as usize));
                     break;
+                }
+                if n & PREFIX != 0 {
+                    if next >= rs.len() {
+                        break;
+                    }
+                    end = rs[next].end;
+                    next += 1;
+                    found = self.deeper.get(bytes, s, end);
+                    continue;
                 }
                 let node = &self.nodes[n as usize];
                 for &(p, tail) in &self.finals[node.finals.0 as usize..node.finals.1 as usize] {
@@ -327,10 +375,9 @@ impl WordIndex {
                 }
                 // Stems that end inside the next run.
                 let next_end = rs.get(next).map_or(end, |r| r.end);
-                for &p in &self.deep_stems[node.stems.0 as usize..node.stems.1 as usize] {
-                    let pat = self.patterns[p as usize].as_bytes();
-                    if s + pat.len() < next_end && bytes[s..].starts_with(pat) {
-                        out.push((s, s + pat.len(), p as usize));
+                for p in &self.deep_stems[node.stems.0 as usize..node.stems.1 as usize] {
+                    if s + (p.len as usize) < next_end && p.at(&self.patterns, bytes, s) {
+                        out.push((s, s + p.len as usize, p.pattern as usize));
                     }
                 }
                 if !node.more || next >= rs.len() {
@@ -359,28 +406,41 @@ impl WordIndex {
 }
 
 /// A hash table from byte strings to `u32`, built once and laid out for
-/// lookups that mostly miss: each entry is one 8-byte slot (32 bits of the
-/// key's hash and the entry's number) in an array at most half full, and an
-/// entry keeps the first 16 bytes of its key inline, so a lookup costs a
-/// hash computed in registers, one slot load and, when the hash matches, a
-/// comparison of two words (and of the bytes past 16, for long keys).
-/// `HashMap<Box<[u8]>, _>` paid a pointer chase to a separately allocated
-/// key on every hit, and a third of the matcher's time went there.
+/// lookups that mostly miss: a 16-bit-per-key filter answers most misses
+/// alone, and each slot of an array at most half full holds the first 8
+/// bytes of its key, the key's length and its value, so a hit on a key of
+/// 8 bytes or fewer (most words) costs one slot load and a comparison of a
+/// word. Longer keys keep bytes 8..16 in [`ByteTable::entries`] and any
+/// further bytes in [`ByteTable::rest`]. `HashMap<Box<[u8]>, _>` paid a
+/// pointer chase to a separately allocated key on every hit, and a third of
+/// the matcher's time went there.
 #[derive(Debug, Clone, Default)]
 struct ByteTable {
     /// One bit per hash value: some key has it. At 16 bits per key this
     /// stays in the first-level cache and answers most misses alone.
     filter: Vec<u64>,
-    slots: Vec<u64>,
+    slots: Vec<Slot>,
     entries: Vec<Entry>,
     /// Bytes past the first 16 of long keys.
     rest: Vec<u8>,
 }
 
+/// A slot of [`ByteTable`]: empty when `len` is 0 (keys are never empty).
+#[derive(Debug, Clone, Copy, Default)]
+struct Slot {
+    /// The key's first 8 bytes, zero-padded.
+    k0: u64,
+    len: u32,
+    /// The key's value, or for a key over 8 bytes its index in
+    /// [`ByteTable::entries`].
+    value: u32,
+}
+
+/// The rest of a key over 8 bytes.
 #[derive(Debug, Clone, Copy)]
 struct Entry {
-    head: (u64, u64),
-    len: u32,
+    /// Bytes 8..16, zero-padded.
+    k1: u64,
     /// Where bytes 16.. of the key are in [`ByteTable::rest`].
     rest: u32,
     value: u32,
@@ -423,40 +483,49 @@ const SEED: [u64; 3] = [
 ];
 
 impl ByteTable {
-    /// The table of `keys` (distinct) with their values.
+    /// The table of `keys` (distinct, none empty) with their values.
     fn new<'k>(keys: impl ExactSizeIterator<Item = (&'k [u8], u32)>) -> ByteTable {
         let size = (keys.len() * 2).next_power_of_two().max(16);
         let mut t = ByteTable {
             filter: vec![0; (keys.len() * 16).next_power_of_two().max(64) / 64],
-            slots: vec![0; size],
-            entries: Vec::with_capacity(keys.len()),
+            slots: vec![Slot::default(); size],
+            entries: Vec::new(),
             rest: Vec::new(),
         };
         for (key, value) in keys {
-            let (head, h) = Self::hash(key, 0, key.len());
-            let (mut i, tag) = (h as usize & (size - 1), h >> 32);
-            while t.slots[i] != 0 {
+            assert!(!key.is_empty(), "ByteTable keys are never empty");
+            let ((k0, k1), h) = Self::hash(key, 0, key.len());
+            let mut i = h as usize & (size - 1);
+            while t.slots[i].len != 0 {
                 i = (i + 1) & (size - 1);
             }
-            t.entries.push(Entry {
-                head,
+            let value = if key.len() <= 8 {
+                value
+            } else {
+                t.entries.push(Entry {
+                    k1,
+                    rest: t.rest.len() as u32,
+                    value,
+                });
+                t.rest.extend_from_slice(key.get(16..).unwrap_or_default());
+                t.entries.len() as u32 - 1
+            };
+            t.slots[i] = Slot {
+                k0,
                 len: key.len() as u32,
-                rest: t.rest.len() as u32,
                 value,
-            });
-            t.rest.extend_from_slice(key.get(16..).unwrap_or_default());
-            t.slots[i] = (tag << 32) | t.entries.len() as u64;
+            };
             let bit = t.filter_bit(h);
             t.filter[bit / 64] |= 1 << (bit % 64);
         }
         t
     }
 
-    /// The bit of [`ByteTable::filter`] for hash `h` (bits that neither the
-    /// slot number nor the tag use, for tables under 2^24 slots).
+    /// The bit of [`ByteTable::filter`] for hash `h`: high bits, which the
+    /// slot number (the low bits) does not use.
     #[inline(always)]
     fn filter_bit(&self, h: u64) -> usize {
-        (h >> 8) as usize & (self.filter.len() * 64 - 1)
+        (h >> 40) as usize & (self.filter.len() * 64 - 1)
     }
 
     /// The first 16 bytes of the key `b[s..s + n]` as two words, and its hash.
@@ -492,37 +561,39 @@ impl ByteTable {
     #[inline(always)]
     fn get(&self, b: &[u8], s: usize, e: usize) -> Option<u32> {
         let n = e - s;
-        let (head, h) = Self::hash(b, s, n);
+        let ((k0, k1), h) = Self::hash(b, s, n);
         let bit = self.filter_bit(h);
         if self.filter[bit / 64] & (1 << (bit % 64)) == 0 {
             return None;
         }
-        let tag = h >> 32;
         let mask = self.slots.len() - 1;
         let mut i = h as usize & mask;
         loop {
             let slot = self.slots[i];
-            if slot == 0 {
+            if slot.len == 0 {
                 return None;
             }
-            if slot >> 32 == tag {
-                let en = &self.entries[(slot as u32 - 1) as usize];
-                if en.head == head
-                    && en.len as usize == n
-                    && (n <= 16 || self.rest_eq(en, &b[s + 16..e]))
-                {
-                    return Some(en.value);
+            if slot.k0 == k0 && slot.len as usize == n {
+                if n <= 8 {
+                    return Some(slot.value);
+                }
+                // Keys over 8 bytes may share their first 8 and length.
+                if let Some(v) = self.get_long(slot.value, k1, b, s, e) {
+                    return Some(v);
                 }
             }
             i = (i + 1) & mask;
         }
     }
 
-    #[cold]
-    fn rest_eq(&self, en: &Entry, rest: &[u8]) -> bool {
-        self.rest
-            .get(en.rest as usize..en.rest as usize + rest.len())
-            == Some(rest)
+    /// The value of entry `en` if the key `b[s..e]` (over 8 bytes, its
+    /// first 8 and length already found equal) matches the rest of it.
+    fn get_long(&self, en: u32, k1: u64, b: &[u8], s: usize, e: usize) -> Option<u32> {
+        let en = &self.entries[en as usize];
+        let n = e - s;
+        let rest_ok = n <= 16
+            || self.rest.get(en.rest as usize..en.rest as usize + n - 16) == Some(&b[s + 16..e]);
+        (en.k1 == k1 && rest_ok).then_some(en.value)
     }
 }
 
@@ -621,6 +692,37 @@ mod tests {
                 "{text}"
             );
         }
+    }
+
+    #[test]
+    fn table_keys_sharing_their_first_bytes() {
+        // Keys of one length that differ only past byte 8, or past byte 16,
+        // sit in the same probe runs: each must find its own value.
+        let mut keys: Vec<Vec<u8>> = Vec::new();
+        for i in 0..40u8 {
+            keys.push(format!("abcdefgh{}", (b'a' + i % 26) as char).into_bytes());
+            keys.push(format!("abcdefghijklmnop{i:02}").into_bytes());
+            keys.push(vec![b'x'; 1 + i as usize]);
+        }
+        keys.sort();
+        keys.dedup();
+        let t = ByteTable::new(keys.iter().enumerate().map(|(i, k)| (&k[..], i as u32)));
+        for (i, k) in keys.iter().enumerate() {
+            assert_eq!(t.get(k, 0, k.len()), Some(i as u32), "{k:?}");
+            // The same key inside a longer text.
+            let text = [b"-".as_slice(), k, b"-"].concat();
+            assert_eq!(t.get(&text, 1, 1 + k.len()), Some(i as u32));
+        }
+        for miss in [
+            "abcdefgh",
+            "abcdefghA",
+            "abcdefghijklmnop99",
+            "abcdefghijklmnop0",
+            "y",
+        ] {
+            assert_eq!(t.get(miss.as_bytes(), 0, miss.len()), None, "{miss}");
+        }
+        assert_eq!(t.get(&[b'x'; 41], 0, 41), None);
     }
 
     proptest::proptest! {
