@@ -666,6 +666,8 @@ impl Lexicons {
         for &(s, e, pattern) in found.iter() {
             let right_ok = right_boundary(text, e);
             let mut alias_pick: Option<usize> = None;
+            // The gap after the anchor ending at `.0`, once worked out.
+            let mut gap: Option<(usize, Range<usize>)> = None;
             let refs =
                 &self.refs[self.ref_start[pattern] as usize..self.ref_start[pattern + 1] as usize];
             for r in refs {
@@ -702,7 +704,23 @@ impl Lexicons {
                         } else {
                             continue;
                         };
-                        if let Some(end) = match_rest(&words, end, &t.rest) {
+                        let found = match t.rest.split_first() {
+                            // The anchor's terms mostly share one gap.
+                            Some((Part::Gap, tail)) => {
+                                let range = match &gap {
+                                    Some((e, range)) if *e == end => range.clone(),
+                                    _ => {
+                                        let at = toks.partition_point(|t| t.start < end);
+                                        let range = words.gap_range(at);
+                                        gap = Some((end, range.clone()));
+                                        range
+                                    }
+                                };
+                                match_after_gap(&words, range, tail)
+                            }
+                            _ => match_rest(&words, end, &t.rest),
+                        };
+                        if let Some(end) = found {
                             other_c.push((s, end, *r));
                         }
                     }
@@ -978,6 +996,43 @@ impl Words<'_> {
         }
     }
 
+    /// The tokens where the phrase may go on after a `...` that starts at
+    /// token `at`: from `at` while at most [`MAX_GAP`] words are skipped
+    /// and no clause break (`;` `:` `(` `)`) comes between. Many terms
+    /// share an anchor (`halt* ... talks`, `halt* ... aid`, ...), so the
+    /// range is worked out once per anchor.
+    fn gap_range(&self, at: usize) -> Range<usize> {
+        let prev_end = at.checked_sub(1).map_or(0, |p| self.toks[p].end);
+        let mut skipped_words = 0;
+        // Tokens hold no clause break, so only the text between tokens is
+        // looked at, each piece once.
+        let breaks = |a: usize, b: usize| {
+            self.text.as_bytes()[a..b]
+                .iter()
+                .any(|&c| matches!(c, b';' | b':' | b'(' | b')'))
+        };
+        let mut i = at;
+        while i < self.toks.len() {
+            // Tokens at..i are skipped; count the words they make.
+            if i > at && (i - 1 == at || !self.attached(i - 1)) {
+                skipped_words += 1;
+            }
+            if skipped_words > MAX_GAP {
+                break;
+            }
+            let from = if i == at {
+                prev_end
+            } else {
+                self.toks[i - 1].end
+            };
+            if breaks(from, self.toks[i].start) {
+                break;
+            }
+            i += 1;
+        }
+        at..i
+    }
+
     fn word_matches(&self, i: usize, w: &str, prefix: bool) -> bool {
         let Some(t) = self.toks.get(i) else {
             return false;
@@ -1019,36 +1074,16 @@ fn match_parts(w: &Words<'_>, at: usize, parts: &[Part], after_gap: bool) -> Opt
             }
             match_parts(w, at + 1, rest, false)
         }
-        Part::Gap => {
-            let prev_end = at.checked_sub(1).map_or(0, |p| w.toks[p].end);
-            let mut skipped_words = 0;
-            // A clause break between the phrase's last word and token `i`
-            // ends the gap. Tokens hold none, so only the text between
-            // tokens is looked at, each piece once.
-            let breaks = |a: usize, b: usize| {
-                w.text.as_bytes()[a..b]
-                    .iter()
-                    .any(|&c| matches!(c, b';' | b':' | b'(' | b')'))
-            };
-            for i in at..w.toks.len() {
-                // Tokens at..i are skipped; count the words they make.
-                if i > at && (i - 1 == at || !w.attached(i - 1)) {
-                    skipped_words += 1;
-                }
-                if skipped_words > MAX_GAP {
-                    break;
-                }
-                let from = if i == at { prev_end } else { w.toks[i - 1].end };
-                if breaks(from, w.toks[i].start) {
-                    break;
-                }
-                if let Some(e) = match_parts(w, i, rest, true) {
-                    return Some(e);
-                }
-            }
-            None
-        }
+        Part::Gap => match_after_gap(w, w.gap_range(at), rest),
     }
+}
+
+/// Matches `parts` (what follows a `...`) at the first token of `range`
+/// (a [`Words::gap_range`]) where they match.
+fn match_after_gap(w: &Words<'_>, range: Range<usize>, parts: &[Part]) -> Option<usize> {
+    range
+        .into_iter()
+        .find_map(|i| match_parts(w, i, parts, true))
 }
 
 fn rest_gap_ok(text: &str, a: usize, b: usize) -> bool {
