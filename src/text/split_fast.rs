@@ -26,7 +26,7 @@
 //! every line is left to sentencex.
 
 use std::ops::{Deref, RangeInclusive};
-use std::sync::atomic::{AtomicU8, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU32, AtomicU64, Ordering};
 use std::sync::{LazyLock, OnceLock};
 
 use regex::Regex;
@@ -138,10 +138,11 @@ static FRONTING: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(ENGLISH.get_f
 static TERMINATORS: LazyLock<Read<()>> = LazyLock::new(|| Read::new(read_terminators));
 static QUOTES: LazyLock<Read<Quotes>> = LazyLock::new(|| Read::new(read_quotes));
 static MARKERS: LazyLock<Read<Markers>> = LazyLock::new(|| Read::new(read_markers));
-static BULLETS: LazyLock<Read<Bullets>> = LazyLock::new(|| Read::new(read_bullets));
 
 /// True when all of sentencex's data could be read (reading it on the first
-/// call); else every line is left to sentencex.
+/// call); else every line is left to sentencex. (The list bullets are read
+/// one character at a time, when a line first asks about it: see
+/// [`is_bullet`].)
 fn data_is_usable() -> bool {
     // 0 until known, then 1 (usable) or 2. Whoever sees 1 sees the tables
     // read (the atomics they set start with safe values).
@@ -149,7 +150,7 @@ fn data_is_usable() -> bool {
     match USABLE.load(Ordering::Acquire) {
         0 => {
             let _ = (&*ABBREVIATIONS, &*STARTERS, &*FRONTING);
-            let usable = TERMINATORS.ok && QUOTES.ok && MARKERS.ok && BULLETS.ok;
+            let usable = TERMINATORS.ok && QUOTES.ok && MARKERS.ok;
             USABLE.store(if usable { 1 } else { 2 }, Ordering::Release);
             usable
         }
@@ -525,7 +526,15 @@ fn read_markers() -> Option<Markers> {
     {
         return None;
     }
-    let suppresses = |head: &str, next: &str| ENGLISH.period_suppresses_boundary(head, "", next);
+    // Whether sentencex suppresses the break after the head made of
+    // `parts`, before `next`. The heads are built in one buffer: there are
+    // thousands of probes.
+    let mut head = String::new();
+    let mut suppresses = |parts: &[&str], next: &str| {
+        head.clear();
+        parts.iter().for_each(|part| head.push_str(part));
+        ENGLISH.period_suppresses_boundary(&head, "", next)
+    };
     let mut seen = std::collections::HashSet::new();
     let mut list = Vec::new();
     for spelling in marker_spellings() {
@@ -536,17 +545,17 @@ fn read_markers() -> Option<Markers> {
         let (variants, every_case) = case_variants(&lower);
         let mut found = Vec::new();
         for v in &variants {
-            if !suppresses(&format!("5 {v}"), "x") {
+            if !suppresses(&["5 ", v], "x") {
                 continue;
             }
-            let digit_only = !suppresses(&format!("{WORD} {v}"), "x");
+            let digit_only = !suppresses(&[WORD, " ", v], "x");
             let before = if digit_only { "5 " } else { "" };
             found.push(Marker {
                 suffix: v.clone(),
                 ignore_case: false,
                 digit_only,
-                digit_breaks: !suppresses(&format!("5 {v}"), "7"),
-                uppercase_breaks: !suppresses(&format!("{WORD} {before}{v}"), CAPITALISED),
+                digit_breaks: !suppresses(&["5 ", v], "7"),
+                uppercase_breaks: !suppresses(&[WORD, " ", before, v], CAPITALISED),
             });
         }
         let same_flags = |a: &Marker, b: &Marker| {
@@ -588,45 +597,71 @@ fn read_markers() -> Option<Markers> {
     Some(Markers::new(list))
 }
 
-/// sentencex's list bullets, as bits over U+2000–U+2FFF: the characters
+/// sentencex's list bullets, as bits over U+2000–U+2FFF (the characters
 /// whose UTF-8 starts with `0xE2`, the only ones sentencex takes for
-/// bullets.
-#[derive(Debug)]
-struct Bullets([u64; 64]);
-
-impl Default for Bullets {
-    fn default() -> Bullets {
-        Bullets([0; 64])
-    }
+/// bullets), learnt one character at a time, the first time a line asks
+/// about it ([`probe_bullet`]): text holds few distinct characters of that
+/// range, and asking sentencex about all 4096 of them at once (as
+/// `read_bullets` in the tests does) costs as much as splitting a
+/// megabyte of text. `known` marks the characters asked about, `bullet`
+/// those of them that are bullets.
+struct Bullets {
+    known: [AtomicU64; 64],
+    bullet: [AtomicU64; 64],
 }
 
-/// True when `c` is one of sentencex's list bullets.
+static BULLETS: Bullets = Bullets {
+    known: [const { AtomicU64::new(0) }; 64],
+    bullet: [const { AtomicU64::new(0) }; 64],
+};
+
+/// Set (for good) when sentencex answered a [`probe_bullet`] in a way this
+/// module does not expect: the line that asked, and every line after it,
+/// is then left to sentencex ([`has_list_items`]).
+static BULLET_PROBE_FAILED: AtomicBool = AtomicBool::new(false);
+
+/// True when `c` is one of sentencex's list bullets (asking sentencex the
+/// first time `c` comes up).
 fn is_bullet(c: char) -> bool {
     let k = (c as u32).wrapping_sub(0x2000) as usize;
-    k < 0x1000 && BULLETS.0[k / 64] >> (k % 64) & 1 == 1
+    if k >= 0x1000 {
+        return false;
+    }
+    let (word, bit) = (k / 64, 1u64 << (k % 64));
+    // Whoever sees the `known` bit sees the `bullet` bit set before it.
+    if BULLETS.known[word].load(Ordering::Acquire) & bit == 0 {
+        match probe_bullet(c) {
+            Some(true) => {
+                BULLETS.bullet[word].fetch_or(bit, Ordering::Relaxed);
+            }
+            Some(false) => {}
+            None => {
+                BULLET_PROBE_FAILED.store(true, Ordering::Relaxed);
+                return false;
+            }
+        }
+        BULLETS.known[word].fetch_or(bit, Ordering::Release);
+    }
+    BULLETS.bullet[word].load(Ordering::Relaxed) & bit != 0
 }
 
-/// sentencex's list bullets, learnt by segmenting a paragraph with a line
-/// `{c} Q` for each character `c` of U+2000–U+2FFF: sentencex starts a
-/// sentence at each line that starts with a bullet, and at no other line
-/// start.
-fn read_bullets() -> Option<Bullets> {
-    let mut text = String::from("ab\n");
-    let mut starts = Vec::with_capacity(0x1000);
-    for c in '\u{2000}'..='\u{2FFF}' {
-        starts.push(text.len());
-        text.push(c);
-        text.push_str(" Q\n");
-    }
+/// Whether sentencex takes `c` for a list bullet, learnt by segmenting
+/// `ab\n{c} Q\n`: sentencex starts a sentence at a line that starts with a
+/// bullet, and at no other line start. `None` if sentencex answers with
+/// something that is not a piece of the text. A test checks the answers
+/// against `read_bullets` (in the tests), which asks about every character
+/// at once.
+fn probe_bullet(c: char) -> Option<bool> {
+    const LINE_START: usize = 3;
+    let mut buf = [0u8; 4];
+    let text = ["ab\n", c.encode_utf8(&mut buf), " Q\n"].concat();
     let base = text.as_ptr().addr();
-    let mut bullets = Bullets::default();
+    let mut bullet = false;
     for segment in ENGLISH.segment(&text) {
         let offset = segment.as_ptr().addr().checked_sub(base)?;
-        if let Ok(k) = starts.binary_search(&offset) {
-            bullets.0[k / 64] |= 1 << (k % 64);
-        }
+        bullet |= offset == LINE_START;
     }
-    Some(bullets)
+    Some(bullet)
 }
 
 // ---------------------------------------------------------------------------
@@ -634,18 +669,20 @@ fn read_bullets() -> Option<Bullets> {
 
 /// A superset of the bytes the splitter looks for: line ends, terminators,
 /// quotes, brackets, `@`, backticks and the lead bytes of characters beyond
-/// ASCII (`b >= 0xC0`). Written as ranges so that the compiler vectorises
-/// [`collect_hits`]; it also lets through other control characters, `#`,
-/// `$`, `%`, `&`, `=`, `\` and `|`, which every reader of the hits skips.
+/// ASCII (`b >= 0xC0`). It also lets through the other control characters,
+/// `#`, `$`, `%`, `&`, `;`, `=`, `\`, `^`, `_`, `|`, `~` and DEL, which every
+/// reader of the hits skips: that makes it cheap to test sixteen bytes at a
+/// time, in a few vector operations, in [`collect_hits`]. Three tests:
+/// the bytes up to `)` but the space (control characters, `!`, `"`, `#`,
+/// `$`, `%`, `&`, `'`, `(`, `)`); the ASCII bytes whose value modulo 32 is 0
+/// or 27 to 31, but the space (`;`, `<`, `=`, `>`, `?`, `@`, `[`, `\`, `]`,
+/// `^`, `_`, `` ` ``, `{`, `|`, `}`, `~`, DEL); and `.` and the lead bytes.
+/// A test checks it against the list of the bytes looked for.
 #[inline(always)]
 fn is_hit(b: u8) -> bool {
-    ((b | 0x07) == 0x0F)
-        | (b.wrapping_sub(b'!') <= b')' - b'!')
-        | (b == b'.')
-        | (b.wrapping_sub(b'<') <= b'@' - b'<')
-        | ((b | 0x20).wrapping_sub(b'{') <= b'}' - b'{')
-        | (b == b'`')
-        | (b >= 0xC0)
+    let low = (b <= b')') & (b != b' ');
+    let marks = (b.wrapping_add(5) & 0x1F <= 5) & (b < 0x80) & (b != b' ');
+    low | marks | (b == b'.') | (b >= 0xC0)
 }
 
 /// Stores in `out` the positions of the bytes of `text` that pass
@@ -845,10 +882,32 @@ fn is_emphatic(c: char) -> bool {
 /// next to the quotes and terminators where it is asked).
 static WORD_CHAR: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"^\w").ok());
 
+/// The regex crate's `\w` on U+0080–U+00FF and on U+2000–U+207F, as bits
+/// (two `u64`s per block of 128 characters): the Latin-1 letters (`ª`,
+/// `µ`, `º`, `À`–`ÿ` but `×` and `÷`), and in General Punctuation and
+/// superscripts only the joiners U+200C and U+200D, the connectors `‿`,
+/// `⁀` and `⁔`, and the letters `ⁱ` and `ⁿ`. These blocks hold what English
+/// news has beyond ASCII (curly quotes, dashes, ellipses, no-break and
+/// other spaces, accented letters); answering from the bits spares
+/// compiling [`WORD_CHAR`], which costs as much as splitting a megabyte of
+/// text. A test checks every bit against the regex.
+const WORD_BITS_LATIN1: [u64; 2] = [0x0420_0400_0000_0000, 0xff7f_ffff_ff7f_ffff];
+const WORD_BITS_PUNCTUATION: [u64; 2] = [0x8000_0000_0000_3000, 0x8002_0000_0010_0001];
+
 /// True when `c` is a word character in the regex crate's (Unicode) sense.
 fn is_word(c: char) -> Res<bool> {
     if c.is_ascii() {
         return Ok(c.is_ascii_alphanumeric() || c == '_');
+    }
+    let code = u32::from(c);
+    let bits = match code & !0x7F {
+        0x80 => Some(&WORD_BITS_LATIN1),
+        0x2000 => Some(&WORD_BITS_PUNCTUATION),
+        _ => None,
+    };
+    if let Some(bits) = bits {
+        let k = (code & 0x7F) as usize;
+        return Ok(bits[k / 64] >> (k % 64) & 1 == 1);
     }
     let regex = WORD_CHAR.as_ref().ok_or(Unsupported)?;
     let mut buf = [0u8; 4];
@@ -1828,7 +1887,8 @@ fn next_terminator_candidate(scan: Scan<'_>, next: &mut usize) -> Option<usize> 
 /// True when sentencex's list-item detector (`detect_list_items`) finds list
 /// items in the line.
 fn has_list_items(scan: Scan<'_>) -> bool {
-    list::detect(scan)
+    // A failed bullet probe leaves the line to sentencex too.
+    list::detect(scan) || BULLET_PROBE_FAILED.load(Ordering::Relaxed)
 }
 
 mod list {
@@ -2264,8 +2324,10 @@ impl<'a, 'b> Paragraph<'a, 'b> {
         let head = &text[..start];
         let matched = &text[start..end];
         let next_word = next_word_approx(text, end);
+        // The window past its leading whitespace (asked twice below).
+        let trimmed_next = trim_start(next_word);
         // sentencex runs its `^(\s*\[\d+])+` when the window holds a `[`.
-        if trim_start(next_word).starts_with('[')
+        if trimmed_next.starts_with('[')
             && let Some(m) = numbered_reference(next_word)?
         {
             return Ok(Some(end + m));
@@ -2287,7 +2349,7 @@ impl<'a, 'b> Paragraph<'a, 'b> {
         if ENGLISH.is_exclamation_for(last) {
             return Ok(None);
         }
-        let trailing_ws = next_word.len() - trim_start(next_word).len();
+        let trailing_ws = next_word.len() - trimmed_next.len();
         Ok(Some(end + trailing_ws))
     }
 
@@ -2641,6 +2703,100 @@ mod tests {
         };
         assert_eq!(fast, sentencex_starts(line), "{line:?}");
         true
+    }
+
+    /// sentencex's list bullets, learnt by segmenting a paragraph with a
+    /// line `{c} Q` for each character `c` of U+2000–U+2FFF, as bits: how
+    /// the bullets were read before [`probe_bullet`] asked about one
+    /// character at a time.
+    fn read_bullets() -> Option<[u64; 64]> {
+        let mut text = String::from("ab\n");
+        let mut starts = Vec::with_capacity(0x1000);
+        for c in '\u{2000}'..='\u{2FFF}' {
+            starts.push(text.len());
+            text.push(c);
+            text.push_str(" Q\n");
+        }
+        let base = text.as_ptr().addr();
+        let mut bullets = [0u64; 64];
+        for segment in ENGLISH.segment(&text) {
+            let offset = segment.as_ptr().addr().checked_sub(base)?;
+            if let Ok(k) = starts.binary_search(&offset) {
+                bullets[k / 64] |= 1 << (k % 64);
+            }
+        }
+        Some(bullets)
+    }
+
+    #[test]
+    fn bullet_probes_match_reading_all_bullets_at_once() {
+        let all = read_bullets().expect("sentencex answers the probe");
+        assert!(all.iter().any(|&w| w != 0));
+        for (k, c) in ('\u{2000}'..='\u{2FFF}').enumerate() {
+            let expected = all[k / 64] >> (k % 64) & 1 == 1;
+            assert_eq!(probe_bullet(c), Some(expected), "{c:?}");
+            // Asked twice: the second answer comes from the bits.
+            assert_eq!(is_bullet(c), expected, "{c:?}");
+            assert_eq!(is_bullet(c), expected, "{c:?}");
+        }
+        // Outside U+2000–U+2FFF nothing is a bullet.
+        for c in ['a', '\u{1FFF}', '\u{3000}'] {
+            assert!(!is_bullet(c), "{c:?}");
+        }
+        assert!(!BULLET_PROBE_FAILED.load(Ordering::Relaxed));
+    }
+
+    #[test]
+    fn word_bits_are_the_regex_s() {
+        let regex = Regex::new(r"^\w").unwrap();
+        for c in ('\u{80}'..='\u{FF}').chain('\u{2000}'..='\u{207F}') {
+            let mut buf = [0u8; 4];
+            assert_eq!(
+                is_word(c),
+                Ok(regex.is_match(c.encode_utf8(&mut buf))),
+                "{c:?}"
+            );
+        }
+        // Around the blocks, the regex itself answers.
+        for c in [
+            '\u{7F}', '\u{100}', '\u{1FFF}', '\u{2080}', 'é', '한', '\u{301}',
+        ] {
+            let mut buf = [0u8; 4];
+            assert_eq!(
+                is_word(c),
+                Ok(regex.is_match(c.encode_utf8(&mut buf))),
+                "{c:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn hits_hold_every_byte_looked_for_and_no_continuation_byte() {
+        // Line ends, terminators, quotes, brackets, `@`, the backtick.
+        let looked_for = b"\n\r!\"'()<>?@[]{}`.";
+        for b in 0..=u8::MAX {
+            if looked_for.contains(&b) || b >= 0xC0 {
+                assert!(is_hit(b), "{b:#x}");
+            }
+            // The bytes every text is mostly made of are not hits.
+            if b.is_ascii_alphanumeric() || matches!(b, b' ' | b',' | b'-' | b'/' | b':') {
+                assert!(!is_hit(b), "{b:#x}");
+            }
+            // Nor are the bytes that continue a character.
+            if (0x80..0xC0).contains(&b) {
+                assert!(!is_hit(b), "{b:#x}");
+            }
+        }
+        // `collect_hits` finds them all, in blocks and in the tail.
+        let text = "Ab (c) [d] {e} <f> \"g\" 'h' `i` j@k. L! M? Café — “n” ñ;\r\n".repeat(3);
+        let mut hits = Vec::new();
+        collect_hits(&text, &mut hits);
+        let expected: Vec<u32> = (0u32..)
+            .zip(text.bytes())
+            .filter(|&(_, b)| is_hit(b))
+            .map(|(i, _)| i)
+            .collect();
+        assert_eq!(hits, expected);
     }
 
     #[test]
