@@ -962,7 +962,38 @@ struct JsonlSource {
 impl JsonlSource {
     fn next(&mut self, options: &ReadOptions) -> Option<std::result::Result<Document, Reject>> {
         while !self.done {
-            let read = read_line_bounded(&mut self.reader, &mut self.buf, options.max_doc_bytes);
+            // Fast path: a whole line (and its `\n`) already in the reader's
+            // buffer is read from there, not copied into `buf` first. That
+            // is every line but the few that cross the end of the buffer or
+            // of the file, which `read_line_bounded` reads as before.
+            let buffered = loop {
+                match self.reader.fill_buf() {
+                    Ok(available) => {
+                        break Ok(find_newline(available)
+                            .filter(|&end| end <= options.max_doc_bytes)
+                            .ok_or(available.is_empty()));
+                    }
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(e) => break Err(e),
+                }
+            };
+            let read = match buffered {
+                Ok(Ok(end)) => {
+                    self.line += 1;
+                    let item = self.record(&self.reader.buffer()[..end], options);
+                    self.reader.consume(end + 1);
+                    match item {
+                        Some(item) => return Some(item),
+                        None => continue,
+                    }
+                }
+                // The end of the input, as `read_line_bounded` would say.
+                Ok(Err(true)) => Ok(None),
+                Ok(Err(false)) => {
+                    read_line_bounded(&mut self.reader, &mut self.buf, options.max_doc_bytes)
+                }
+                Err(e) => Err(e),
+            };
             self.line += 1;
             let reject = |reason: String| Reject {
                 input: self.input.clone(),
@@ -980,27 +1011,48 @@ impl JsonlSource {
             if length > options.max_doc_bytes {
                 return Some(Err(reject(too_big(length as u64, options.max_doc_bytes))));
             }
-            let mut bytes = self.buf.as_slice();
-            if self.line == 1 {
-                bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+            if let Some(item) = self.record(&self.buf, options) {
+                return Some(item);
             }
-            if bytes.iter().all(u8::is_ascii_whitespace) {
-                continue;
-            }
-            // Valid UTF-8 (the usual case) is borrowed after one fast check.
-            let (text, valid) = match std::str::from_utf8(bytes) {
-                Ok(t) => (std::borrow::Cow::Borrowed(t), true),
-                Err(_) => (String::from_utf8_lossy(bytes), false),
-            };
-            let record = jsonl_record(&text, &self.name, self.line, options).map_err(reject);
-            if record.is_ok() && !valid {
-                let location = format!("line {}", self.line);
-                let invalid = invalid_utf8_sequences(bytes);
-                self.invalid_utf8.add(invalid, &self.input, &location);
-            }
-            return Some(record);
         }
         None
+    }
+
+    /// The document or reject for line [`JsonlSource::line`], whose bytes
+    /// (without the `\n`, at most `max_doc_bytes`) are `bytes`; `None` for a
+    /// blank line, which is skipped.
+    fn record(
+        &self,
+        bytes: &[u8],
+        options: &ReadOptions,
+    ) -> Option<std::result::Result<Document, Reject>> {
+        let mut bytes = bytes;
+        if self.line == 1 {
+            bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+        }
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return None;
+        }
+        // Valid UTF-8 (the usual case) is borrowed after one fast check.
+        let (text, valid) = match std::str::from_utf8(bytes) {
+            Ok(t) => (std::borrow::Cow::Borrowed(t), true),
+            Err(_) => (String::from_utf8_lossy(bytes), false),
+        };
+        let record = match flat_record(&text, &self.name, self.line, options) {
+            Some(document) => Ok(document),
+            None => jsonl_record(&text, &self.name, self.line, options),
+        };
+        let record = record.map_err(|reason| Reject {
+            input: self.input.clone(),
+            location: format!("line {}", self.line),
+            reason,
+        });
+        if record.is_ok() && !valid {
+            let location = format!("line {}", self.line);
+            let invalid = invalid_utf8_sequences(bytes);
+            self.invalid_utf8.add(invalid, &self.input, &location);
+        }
+        Some(record)
     }
 }
 
@@ -1099,6 +1151,144 @@ fn jsonl_record(
         })
         .collect();
     Ok(Document {
+        id,
+        date,
+        text,
+        fields,
+    })
+}
+
+/// A value of a flat JSON record, as [`flat_record`] reads it.
+#[derive(Debug)]
+enum FlatValue {
+    String(String),
+    /// An integer, printed as `serde_json` prints one back.
+    Integer(String),
+    Bool(bool),
+    Null,
+}
+
+impl<'de> serde::Deserialize<'de> for FlatValue {
+    /// A string, an integer, a boolean or null; anything else (a fraction,
+    /// an array, an object) is an error, which leaves the line to
+    /// [`jsonl_record`].
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = FlatValue;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string, an integer, a boolean or null")
+            }
+            fn visit_str<E>(self, s: &str) -> std::result::Result<FlatValue, E> {
+                Ok(FlatValue::String(s.to_owned()))
+            }
+            fn visit_string<E>(self, s: String) -> std::result::Result<FlatValue, E> {
+                Ok(FlatValue::String(s))
+            }
+            fn visit_i64<E>(self, n: i64) -> std::result::Result<FlatValue, E> {
+                Ok(FlatValue::Integer(n.to_string()))
+            }
+            fn visit_u64<E>(self, n: u64) -> std::result::Result<FlatValue, E> {
+                Ok(FlatValue::Integer(n.to_string()))
+            }
+            fn visit_bool<E>(self, b: bool) -> std::result::Result<FlatValue, E> {
+                Ok(FlatValue::Bool(b))
+            }
+            fn visit_unit<E>(self) -> std::result::Result<FlatValue, E> {
+                Ok(FlatValue::Null)
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
+}
+
+/// The fields of a flat JSON record in the order written.
+struct FlatRecord(Vec<(String, FlatValue)>);
+
+impl<'de> serde::Deserialize<'de> for FlatRecord {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = FlatRecord;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a JSON object of strings, integers, booleans and nulls")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<FlatRecord, A::Error> {
+                let mut fields = Vec::with_capacity(map.size_hint().unwrap_or(8));
+                while let Some(entry) = map.next_entry()? {
+                    fields.push(entry);
+                }
+                Ok(FlatRecord(fields))
+            }
+        }
+        d.deserialize_map(Visitor)
+    }
+}
+
+/// The fast path of [`jsonl_record`]: the document of a *flat* record (one
+/// object whose values are strings, integers, booleans or nulls, each key
+/// once), read by `serde_json` straight into the document's strings.
+///
+/// Going through `serde_json::Value` costs a map, and a `Value` for every
+/// field that is then taken apart again; here the fields are read into a
+/// plain list and moved into the document.
+///
+/// `None` for anything else: nested values, numbers with a fraction or an
+/// exponent, `NaN`, a repeated key, a date that does not parse, or malformed
+/// JSON. [`jsonl_record`] then reads the line, so documents, rejects and
+/// their reasons are always its own.
+fn flat_record(line: &str, name: &str, line_no: usize, options: &ReadOptions) -> Option<Document> {
+    let FlatRecord(record) = serde_json::from_str(line).ok()?;
+    let (mut text, mut id, mut date) = (None, None, None);
+    let mut fields = BTreeMap::new();
+    for (key, value) in record {
+        let slot = if key == options.text_field {
+            &mut text
+        } else if key == options.id_field {
+            &mut id
+        } else if key == options.date_field {
+            &mut date
+        } else {
+            let value = match value {
+                FlatValue::String(s) | FlatValue::Integer(s) => Some(s),
+                FlatValue::Bool(b) => Some(b.to_string()),
+                FlatValue::Null => None,
+            };
+            // A repeated key: the slow path knows which copy wins.
+            if fields.insert(key, value).is_some() {
+                return None;
+            }
+            continue;
+        };
+        if slot.replace(value).is_some() {
+            return None;
+        }
+    }
+    let Some(FlatValue::String(text)) = text else {
+        return None;
+    };
+    let id = match id {
+        None | Some(FlatValue::Null) => None,
+        Some(FlatValue::String(s) | FlatValue::Integer(s)) => Some(s),
+        Some(FlatValue::Bool(b)) => Some(b.to_string()),
+    };
+    let id = id
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| format!("{name}:{line_no}"));
+    let date = match date {
+        None | Some(FlatValue::Null) => options.date,
+        Some(FlatValue::String(s)) if s.trim().is_empty() => options.date,
+        Some(FlatValue::String(s) | FlatValue::Integer(s)) => Some(DocDate::parse(&s)?),
+        Some(FlatValue::Bool(_)) => return None,
+    };
+    let fields = fields
+        .into_iter()
+        .filter_map(|(key, value)| Some((key, value?)))
+        .collect();
+    Some(Document {
         id,
         date,
         text,

@@ -1242,3 +1242,112 @@ fn bounded_csv_reader_takes_any_limits_in_any_order() {
     assert!(reader.ends.len() <= 64);
     assert!(reader.read(0, 0).expect("read").is_none());
 }
+
+// ---------------------------------------------------------- jsonl fast path
+
+/// Lines for the flat-record fast path: escapes, non-ASCII, empty strings,
+/// every scalar type, and lines it must leave to `serde_json` (nested
+/// values, fractions, surrogates, repeated keys, bad records).
+const FLAT_LINES: &[&str] = &[
+    r#"{"id": "a1", "date": "2021-01-08", "text": "Talks resumed.", "desk": "asia"}"#,
+    r#"{"text":"Line one.\nLine two.\t\"Quoted\" \\ back\/slash \u00e9 \u4e2d","id":7}"#,
+    r#"  {"text": "", "id": "", "date": ""}  "#,
+    r#"{"text": "café “curly” 한국", "n": -12, "ok": true, "no": false, "gone": null}"#,
+    r#"{"text": "x", "id": true, "date": 2021}"#,
+    r#"{"text": "x", "id": null, "date": null}"#,
+    r#"{"text": "emoji \ud83d\ude00 pair"}"#,
+    r#"{"text": "lone \ud83d surrogate"}"#,
+    r#"{"text": "x", "score": 1.5, "big": 12345678901234567890}"#,
+    r#"{"text": "x", "z": -0, "e": 1e3}"#,
+    r#"{"text": "x", "tags": ["a", "b"], "meta": {"k": 1}}"#,
+    r#"{"text": "first", "text": "second"}"#,
+    r#"{"text": "x", "desk": "a", "desk": null}"#,
+    r#"{"text": "x", "v": NaN}"#,
+    r#"{"text": "x", "date": "not a date"}"#,
+    r#"{"text": "x", "date": true}"#,
+    r#"{"text": 5}"#,
+    r#"{"id": "no text"}"#,
+    r#"["not", "an", "object"]"#,
+    r#"{"text": "unterminated}"#,
+    r#"{"text": "x",}"#,
+    r#"{"text": "x"} trailing"#,
+    r#"{"text": "bad \q escape"}"#,
+    "{\"text\": \"raw\ttab\"}",
+    r#"{"text": "x", "n": 012}"#,
+    r#"{}"#,
+    r#"not json"#,
+];
+
+#[test]
+fn flat_records_read_as_serde_json_reads_them() {
+    let options = ReadOptions {
+        date: DocDate::parse("2020"),
+        ..ReadOptions::default()
+    };
+    let mut fast = 0;
+    for line in FLAT_LINES {
+        let slow = jsonl_record(line, "f.jsonl", 3, &options);
+        // `None` leaves the line to the slow path, which gives the
+        // document or the reason.
+        if let Some(doc) = flat_record(line, "f.jsonl", 3, &options) {
+            fast += 1;
+            assert_eq!(Ok(doc), slow, "{line}");
+        }
+    }
+    // The common shapes take the fast path.
+    assert!(fast >= 6, "{fast}");
+    for line in &FLAT_LINES[..6] {
+        assert!(flat_record(line, "f", 1, &options).is_some(), "{line}");
+    }
+    // Bad records are never read by the fast path.
+    for line in &FLAT_LINES[13..] {
+        assert!(flat_record(line, "f", 1, &options).is_none(), "{line}");
+    }
+}
+
+#[test]
+fn flat_records_unescape_long_strings_whole() {
+    // A long string with escapes throughout unescapes whole.
+    let body = "Paragraph \\\"one\\\".\\n".repeat(40);
+    let line = format!("{{\"text\": \"{body}\"}}");
+    let doc = flat_record(&line, "f", 1, &ReadOptions::default()).expect("flat");
+    assert_eq!(doc.text, "Paragraph \"one\".\n".repeat(40));
+}
+
+#[test]
+fn jsonl_fast_and_slow_paths_give_the_same_items_and_rejects() {
+    // The same lines read from a buffer that holds many lines (read in
+    // place) and from one smaller than a line (copied line by line).
+    let mut data = String::from("\u{feff}");
+    for line in FLAT_LINES {
+        data.push_str(line);
+        data.push('\n');
+    }
+    data.push_str("\n   \n{\"text\": \"last, no newline\"}");
+    let dir = TempDir::new().expect("temp dir");
+    let path = write(dir.path(), "mixed.jsonl", data.as_bytes());
+    let items = read(std::slice::from_ref(&path));
+    let expected: Vec<Item> = FLAT_LINES
+        .iter()
+        .chain(["{\"text\": \"last, no newline\"}"].iter())
+        .enumerate()
+        .map(|(i, line)| {
+            let line_no = if i < FLAT_LINES.len() { i + 1 } else { i + 3 };
+            jsonl_record(line, "mixed.jsonl", line_no, &ReadOptions::default())
+                .map(|mut d| {
+                    if d.id.starts_with("mixed.jsonl:") {
+                        d.id = format!("{}:{line_no}", path.display());
+                    }
+                    d
+                })
+                .map_err(|reason| Reject {
+                    input: path.display().to_string(),
+                    location: format!("line {line_no}"),
+                    reason,
+                })
+        })
+        .collect();
+    assert_eq!(items, expected);
+    let rejects = items.iter().filter(|i| i.is_err()).count();
+    assert!(rejects >= 10, "{rejects}");
+}
