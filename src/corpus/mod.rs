@@ -422,7 +422,8 @@ impl Corpus {
     /// reported as a [`Reject`], not followed). Inside a directory, hidden
     /// files and directories (names starting with `.`) are skipped, and so
     /// are files of unknown format (`README.md`), which are listed in
-    /// [`skipped_files`](Corpus::skipped_files). A file named explicitly with
+    /// [`skipped_files`](Corpus::skipped_files); named pipes, sockets and
+    /// devices there are not read but reported, each as a [`Reject`]. A file named explicitly with
     /// an unknown extension and no `options.format` is an `Err(Error::Usage)`.
     /// `-` means standard input and needs `options.format`.
     ///
@@ -562,10 +563,23 @@ impl Corpus {
                     continue;
                 }
             };
-            if !entry.file_type().is_file() {
+            let kind = entry.file_type();
+            if kind.is_dir() {
                 continue;
             }
             let path = entry.path();
+            if !kind.is_file() {
+                // Reading a named pipe could wait for ever on its writer; a
+                // socket or a device is no corpus. Not read, but said.
+                self.entries.push_back(Entry::Reject(Reject {
+                    input: path.to_string_lossy().into_owned(),
+                    location: String::new(),
+                    reason: "not a regular file (a named pipe, socket or device): not read from \
+                             inside a directory; name it as an input to read it"
+                        .to_string(),
+                }));
+                continue;
+            }
             let Some(format) = self.options.format.or_else(|| Format::from_path(path)) else {
                 self.skipped.push(path.to_path_buf());
                 continue;

@@ -222,6 +222,28 @@ fn broken_symlink_is_a_reject() {
     );
 }
 
+#[cfg(unix)]
+#[test]
+fn special_files_in_a_directory_are_rejects_not_skipped_in_silence() {
+    let dir = tmp();
+    let root = dir.path().join("r");
+    write(&root, "a.txt", b"text");
+    // A socket named like a corpus file: not read (a named pipe could block
+    // for ever), but reported.
+    let socket = root.join("feed.jsonl");
+    let _listener = std::os::unix::net::UnixListener::bind(&socket).expect("bind a socket");
+    let items = read(std::slice::from_ref(&root));
+    assert_eq!(docs(&items).len(), 1);
+    let r = rejects(&items);
+    assert_eq!(r.len(), 1, "{items:#?}");
+    assert_eq!(r[0].input, socket.to_string_lossy());
+    assert!(
+        r[0].reason.starts_with("not a regular file"),
+        "{}",
+        r[0].reason
+    );
+}
+
 // ---------------------------------------------------------------- txt
 
 #[test]
