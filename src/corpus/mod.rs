@@ -1009,27 +1009,33 @@ impl JsonlSource {
                 Err(e) => Err(e),
             };
             self.line += 1;
-            let reject = |reason: String| Reject {
-                input: self.input.clone(),
-                location: format!("line {}", self.line),
-                reason,
-            };
             let length = match read {
                 Ok(Some(length)) => length,
                 Ok(None) => return None,
                 Err(e) => {
                     self.done = true;
-                    return Some(Err(reject(read_error_reason(&e, self.gzip))));
+                    return Some(Err(self.reject(read_error_reason(&e, self.gzip))));
                 }
             };
             if length > options.max_doc_bytes {
-                return Some(Err(reject(too_big(length as u64, options.max_doc_bytes))));
+                return Some(Err(
+                    self.reject(too_big(length as u64, options.max_doc_bytes))
+                ));
             }
             if let Some(item) = self.record(&self.buf, options) {
                 return Some(item);
             }
         }
         None
+    }
+
+    /// A reject of line [`JsonlSource::line`].
+    fn reject(&self, reason: String) -> Reject {
+        Reject {
+            input: self.input.clone(),
+            location: format!("line {}", self.line),
+            reason,
+        }
     }
 
     /// The document or reject for line [`JsonlSource::line`], whose bytes
@@ -1056,11 +1062,7 @@ impl JsonlSource {
             Some(document) => Ok(document),
             None => jsonl_record(&text, &self.name, self.line, options),
         };
-        let record = record.map_err(|reason| Reject {
-            input: self.input.clone(),
-            location: format!("line {}", self.line),
-            reason,
-        });
+        let record = record.map_err(|reason| self.reject(reason));
         if record.is_ok() && !valid {
             let location = format!("line {}", self.line);
             let invalid = invalid_utf8_sequences(bytes);
@@ -1142,9 +1144,7 @@ fn jsonl_record(
             ));
         }
     };
-    let id = id
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| format!("{name}:{line_no}"));
+    let id = record_id(id, name, line_no);
     let date = match map.remove(&options.date_field) {
         None | Some(Value::Null) => options.date,
         Some(Value::String(s)) if s.trim().is_empty() => options.date,
@@ -1170,6 +1170,12 @@ fn jsonl_record(
         text,
         fields,
     })
+}
+
+/// A record's id: its own when it has a non-empty one, else `name:line`.
+fn record_id(id: Option<String>, name: &str, line_no: usize) -> String {
+    id.filter(|s| !s.is_empty())
+        .unwrap_or_else(|| format!("{name}:{line_no}"))
 }
 
 /// A value of a flat JSON record, as [`flat_record`] reads it.
@@ -1289,9 +1295,7 @@ fn flat_record(line: &str, name: &str, line_no: usize, options: &ReadOptions) ->
         Some(FlatValue::String(s) | FlatValue::Integer(s)) => Some(s),
         Some(FlatValue::Bool(b)) => Some(b.to_string()),
     };
-    let id = id
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| format!("{name}:{line_no}"));
+    let id = record_id(id, name, line_no);
     let date = match date {
         None | Some(FlatValue::Null) => options.date,
         Some(FlatValue::String(s)) if s.trim().is_empty() => options.date,

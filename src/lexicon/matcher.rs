@@ -353,34 +353,29 @@ impl WordIndex {
                     out.push((s, end, (n & !LONE) as usize));
                     break;
                 }
-                if n & PREFIX != 0 {
-                    if next >= rs.len() {
-                        break;
+                // A prefix-only node has nothing of its own: on to the next run.
+                let more = n & PREFIX != 0 || {
+                    let node = &self.nodes[n as usize];
+                    for &(p, tail) in &self.finals[node.finals.0 as usize..node.finals.1 as usize] {
+                        // Most patterns end with their last run: no need to
+                        // fetch the pattern's text at all.
+                        if tail == 0 || {
+                            let pat = self.patterns[p as usize].as_bytes();
+                            bytes[end..].starts_with(&pat[pat.len() - tail as usize..])
+                        } {
+                            out.push((s, end + tail as usize, p as usize));
+                        }
                     }
-                    end = rs[next].end;
-                    next += 1;
-                    found = self.deeper.get(bytes, s, end);
-                    continue;
-                }
-                let node = &self.nodes[n as usize];
-                for &(p, tail) in &self.finals[node.finals.0 as usize..node.finals.1 as usize] {
-                    // Most patterns end with their last run: no need to
-                    // fetch the pattern's text at all.
-                    if tail == 0 || {
-                        let pat = self.patterns[p as usize].as_bytes();
-                        bytes[end..].starts_with(&pat[pat.len() - tail as usize..])
-                    } {
-                        out.push((s, end + tail as usize, p as usize));
+                    // Stems that end inside the next run.
+                    let next_end = rs.get(next).map_or(end, |r| r.end);
+                    for p in &self.deep_stems[node.stems.0 as usize..node.stems.1 as usize] {
+                        if s + (p.len as usize) < next_end && p.at(&self.patterns, bytes, s) {
+                            out.push((s, s + p.len as usize, p.pattern as usize));
+                        }
                     }
-                }
-                // Stems that end inside the next run.
-                let next_end = rs.get(next).map_or(end, |r| r.end);
-                for p in &self.deep_stems[node.stems.0 as usize..node.stems.1 as usize] {
-                    if s + (p.len as usize) < next_end && p.at(&self.patterns, bytes, s) {
-                        out.push((s, s + p.len as usize, p.pattern as usize));
-                    }
-                }
-                if !node.more || next >= rs.len() {
+                    node.more
+                };
+                if !more || next >= rs.len() {
                     break;
                 }
                 end = rs[next].end;

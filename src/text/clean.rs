@@ -339,14 +339,14 @@ fn scan_lines(text: &str) -> (Vec<Option<LineInfo>>, bool) {
         // says (it looks at the end, past trailing white space).
         let ends = ends_sentence(trimmed);
         count += 1;
-        open += (!ends && has_chars(trimmed, WRAP_MIN_CHARS)) as usize;
+        open += usize::from(is_open_line(trimmed, ends));
         lines.push(Some(LineInfo {
             range: start..start + trimmed.len(),
             ends,
         }));
     }
     let wrapped = if only_newlines {
-        count >= 8 && open * 2 > count
+        wrapped_by_count(count, open)
     } else {
         is_hard_wrapped(text)
     };
@@ -482,12 +482,21 @@ pub fn is_hard_wrapped(text: &str) -> bool {
             continue;
         }
         lines += 1;
-        // Only a long line ending mid-sentence is evidence of wrapping;
-        // captions, labels and bylines are short.
-        // (`nth` stops counting at the threshold, unlike `count`.)
-        open += (!ends_sentence(line) && line.trim().chars().nth(WRAP_MIN_CHARS - 1).is_some())
-            as usize;
+        open += usize::from(is_open_line(line.trim(), ends_sentence(line)));
     }
+    wrapped_by_count(lines, open)
+}
+
+/// Whether a non-blank line (trimmed; `ends` says if it ends a sentence) is
+/// evidence of hard wrapping: only a long line ending mid-sentence is;
+/// captions, labels and bylines are short.
+fn is_open_line(trimmed: &str, ends: bool) -> bool {
+    !ends && has_chars(trimmed, WRAP_MIN_CHARS)
+}
+
+/// The verdict of [`is_hard_wrapped`] from its counts: at least 8 non-blank
+/// lines, more than half of them open.
+fn wrapped_by_count(lines: usize, open: usize) -> bool {
     lines >= 8 && open * 2 > lines
 }
 
