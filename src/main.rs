@@ -27,7 +27,7 @@ fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             // Ctrl-C or SIGTERM during `stance score`: 130 or 143.
-            if let Some(interrupted) = err.downcast_ref::<cmd::score::Interrupted>() {
+            if let Some(interrupted) = err.downcast_ref::<cmd::interrupt::Interrupted>() {
                 let _ = writeln!(std::io::stderr(), "stance: {interrupted}");
                 return ExitCode::from(interrupted.exit_code());
             }

@@ -1165,6 +1165,103 @@ fn sigterm_while_blocked_on_input_exits_143_and_cleans_up() {
     assert!(snapshot(&out) == before, "earlier tables changed");
 }
 
+/// SIGINT while `stance merge --sentences` copies a shard's sentence rows
+/// (fed here through a named pipe that never ends, so the merge is surely
+/// mid-way): exit 130, no temporary file left, earlier tables untouched.
+#[cfg(unix)]
+#[test]
+fn sigint_during_merge_leaves_no_partial_table() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "in.jsonl",
+        good_jsonl(&["m1", "m2", "m3", "m4"]),
+    );
+    for i in 1..=2 {
+        let status = stance()
+            .current_dir(dir.path())
+            .args(["score", "in.jsonl", "-q", "--sentences", "--partial"])
+            .args(["--shard", &format!("{i}/2"), "-o", &format!("p{i}")])
+            .status()
+            .expect("run stance score");
+        assert!(status.success());
+    }
+    let merge = || {
+        let mut c = stance();
+        c.current_dir(dir.path()).args([
+            "merge",
+            "p1",
+            "p2",
+            "-q",
+            "--sentences",
+            "--force",
+            "-o",
+            "out",
+        ]);
+        c
+    };
+    assert!(merge().status().expect("run stance merge").success());
+    let out = dir.path().join("out");
+    let before = snapshot(&out);
+
+    // Shard 2's sentences.csv becomes a pipe fed by a thread until the
+    // merge goes away.
+    let pipe = dir.path().join("p2").join("sentences.csv");
+    let header = fs::read_to_string(&pipe).expect("read sentences.csv");
+    let header = header.lines().next().expect("header").to_string();
+    let row = vec!["x"; header.split(',').count()].join(",");
+    fs::remove_file(&pipe).expect("remove");
+    let c_path = std::ffi::CString::new(pipe.to_str().expect("utf-8 path")).expect("path");
+    // SAFETY: mkfifo(3) on a NUL-terminated path we own.
+    assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0, "mkfifo");
+    let rows = Arc::new(AtomicU64::new(0));
+    let written = Arc::clone(&rows);
+    let writer = std::thread::spawn(move || {
+        let f = fs::OpenOptions::new()
+            .write(true)
+            .open(&pipe)
+            .expect("open pipe");
+        let mut f = std::io::BufWriter::new(f);
+        let mut ok = writeln!(f, "{header}").is_ok();
+        while ok {
+            ok = writeln!(f, "{row}").is_ok();
+            written.fetch_add(1, Ordering::Relaxed);
+        }
+    });
+
+    let mut child = merge().stderr(Stdio::piped()).spawn().expect("spawn merge");
+    let start = Instant::now();
+    while rows.load(Ordering::Relaxed) < 50_000 {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "the merge never read the pipe"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert!(!temp_files(&out).is_empty(), "no temporary file mid-merge");
+    let signalled = Instant::now();
+    send_signal(&child, libc::SIGINT);
+    let status = wait_at_most(&mut child, Duration::from_secs(10));
+    // It stopped by itself, not by the watchdog after its grace period.
+    assert!(
+        signalled.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        signalled.elapsed()
+    );
+    writer.join().expect("writer");
+    let stderr = read_stderr(&mut child);
+    assert_eq!(status.code(), Some(130), "{stderr}");
+    assert!(
+        stderr.contains("stance: interrupted by SIGINT: no table was written"),
+        "{stderr}"
+    );
+    assert_eq!(temp_files(&out), Vec::<String>::new());
+    assert!(snapshot(&out) == before, "earlier tables changed");
+}
+
 #[test]
 fn explain_replaces_invalid_utf8_on_standard_input() {
     let mut child = stance()

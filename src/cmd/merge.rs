@@ -16,9 +16,13 @@ use serde_json::json;
 use stancemeter::Error;
 use stancemeter::aggregate::{Aggregates, PeriodKind};
 use stancemeter::lexicon::Lexicons;
-use stancemeter::output::partial::{PARTIAL_FILE, Partial, ReasonSummary, ShardSpec};
+use stancemeter::output::partial::{
+    PARTIAL_FILE, Partial, PartialHeader, ReasonSummary, RejectRow, ShardSpec,
+};
 use stancemeter::output::wide;
 use stancemeter::output::{self, CellPolicy, CsvFile, SENTENCES_HEADER, TableOptions};
+
+use super::interrupt;
 
 const AFTER_HELP: &str = "\
 Each PART is a partial.json written by `stance score --partial`, or the directory holding
@@ -82,17 +86,19 @@ pub struct Args {
     quiet: bool,
 }
 
-/// A partial file and where it was read from.
+/// A partial file and where it was read from: its header and rejects. Its
+/// rows are added to the merged aggregates as it is read and then dropped,
+/// so a merge holds one part's rows at a time, however many shards.
 struct Part {
     file: PathBuf,
-    partial: Partial,
+    header: PartialHeader,
+    rejects: Vec<RejectRow>,
 }
 
 impl Part {
     /// The shard, a whole run counting as shard 1/1.
     fn shard(&self) -> ShardSpec {
-        self.partial
-            .header
+        self.header
             .shard
             .unwrap_or(ShardSpec { index: 1, count: 1 })
     }
@@ -105,19 +111,41 @@ fn usage(message: String) -> anyhow::Error {
 /// Runs `stance merge`.
 pub fn run(a: Args) -> anyhow::Result<()> {
     let start = Instant::now();
-    let mut parts = Vec::with_capacity(a.parts.len());
+    let lex = super::load_lexicons(a.lexicons.as_deref())?;
+    // Read the parts one at a time: each is checked against the first and
+    // its rows added up at once. Rows are added only while the lexicons fit
+    // the first part; if they do not, `check_lexicons` below says so.
+    let mut parts: Vec<Part> = Vec::with_capacity(a.parts.len());
+    let mut agg = Aggregates::default();
+    let mut lexicons_fit = false;
     for p in &a.parts {
         let file = partial_path(p)?;
-        let partial = Partial::read(&file)?;
-        parts.push(Part { file, partial });
+        let Partial {
+            header,
+            actors,
+            dyads,
+            rejects,
+        } = Partial::read(&file)?;
+        let part = Part {
+            file,
+            header,
+            rejects,
+        };
+        match parts.first() {
+            Some(first) => check_together(first, &part)?,
+            None => lexicons_fit = check_lexicons(&lex, &part, None).is_ok(),
+        }
+        if lexicons_fit {
+            Partial::add_rows(&lex, &mut agg, &part.header, &actors, &dyads)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", part.file.display()))?;
+        }
+        parts.push(part);
     }
-    check_together(&parts)?;
     parts.sort_by_key(|p| p.shard().index);
     let missing = check_shards(&parts, a.allow_incomplete)?;
 
-    let lex = super::load_lexicons(a.lexicons.as_deref())?;
     check_lexicons(&lex, &parts[0], a.lexicons.as_deref())?;
-    let settings = &parts[0].partial.header.settings;
+    let settings = &parts[0].header.settings;
     let period: PeriodKind = settings
         .period
         .parse()
@@ -130,18 +158,13 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         check_sentences(&parts, a.tables.raw_cells)?;
     }
 
-    let mut agg = Aggregates::default();
-    for p in &parts {
-        p.partial
-            .add_to(&lex, &mut agg)
-            .map_err(|e| anyhow::anyhow!("{}: {e}", p.file.display()))?;
-    }
-
     let files = output::table_files(a.tables.xlsx, a.sentences);
     output::prepare_dir(&a.output, &files, a.force)?;
+    // From here on temporary files exist: SIGINT/SIGTERM stop the merge cleanly.
+    interrupt::install(&a.output, &files)?;
     let cells = a.tables.cells();
     // Rejects in input order: each carries its place in the whole input.
-    let mut rows: Vec<_> = parts.iter().flat_map(|p| &p.partial.rejects).collect();
+    let mut rows: Vec<_> = parts.iter().flat_map(|p| &p.rejects).collect();
     rows.sort_by_key(|r| r.seq);
     let mut rejects = output::rejects_file(&a.output, cells)?;
     for r in &rows {
@@ -155,19 +178,19 @@ pub fn run(a: Args) -> anyhow::Result<()> {
 
     let reasons = merge_reasons(&parts);
     let rejected: u64 = reasons.values().map(|r| r.count).sum();
-    let first = &parts[0].partial.header;
+    let first = &parts[0].header;
     let mut run_json = json!({
         "tool": "stance",
         "version": env!("CARGO_PKG_VERSION"),
         "command": std::env::args().collect::<Vec<_>>(),
         "merged_parts": parts.iter().map(|p| json!({
             "file": p.file.display().to_string(),
-            "shard": p.partial.header.shard.map(|s| s.to_string()),
-            "inputs": p.partial.header.inputs,
-            "documents": p.partial.header.counters.documents,
-            "sentences": p.partial.header.counters.sentences,
-            "documents_rejected": p.partial.rejects.len(),
-            "scored_by": p.partial.header.tool_version,
+            "shard": p.header.shard.map(|s| s.to_string()),
+            "inputs": p.header.inputs,
+            "documents": p.header.counters.documents,
+            "sentences": p.header.counters.sentences,
+            "documents_rejected": p.rejects.len(),
+            "scored_by": p.header.tool_version,
         })).collect::<Vec<_>>(),
         "shards": parts[0].shard().count,
         "missing_shards": missing.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
@@ -189,8 +212,14 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         wide: wide_opts,
         xlsx: a.tables.xlsx,
     };
+    // Commit all files together; a signal from here on waits for the
+    // commit (a few renames), as in `stance score`.
+    let end_phase = interrupt::end_phase();
+    interrupt::check()?;
     let done = output::write_tables(&a.output, &lex, &agg, &opts, rejects, sentences, &run_json)?;
     output::commit_all(done).context("writing the output tables")?;
+    interrupt::committed();
+    drop(end_phase);
 
     if !a.quiet {
         let out = &mut std::io::stdout().lock();
@@ -219,55 +248,51 @@ fn partial_path(p: &Path) -> anyhow::Result<PathBuf> {
     }
 }
 
-/// Refuses parts that are not from one run: another tool version, other
-/// options, other lexicons, another number of shards, other inputs.
-fn check_together(parts: &[Part]) -> anyhow::Result<()> {
-    let Some((first, rest)) = parts.split_first() else {
-        return Ok(());
-    };
-    let a = &first.partial.header;
-    for p in rest {
-        let b = &p.partial.header;
-        let (fa, fb) = (first.file.display(), p.file.display());
-        let mut why = Vec::new();
-        if a.tool_version != b.tool_version {
+/// Refuses a part that is not from the same run as the first: another
+/// tool version, other options, other lexicons, another number of shards,
+/// other inputs.
+fn check_together(first: &Part, p: &Part) -> anyhow::Result<()> {
+    let a = &first.header;
+    let b = &p.header;
+    let (fa, fb) = (first.file.display(), p.file.display());
+    let mut why = Vec::new();
+    if a.tool_version != b.tool_version {
+        why.push(format!(
+            "{fb} was scored by stance {} but {fa} by stance {}",
+            b.tool_version, a.tool_version
+        ));
+    }
+    for (opt, theirs, ours) in b.settings.differences(&a.settings) {
+        why.push(format!("{opt} is {theirs} in {fb} but {ours} in {fa}"));
+    }
+    for (x, y) in b.lexicons.iter().zip(&a.lexicons) {
+        if x.file != y.file || x.sha256 != y.sha256 {
             why.push(format!(
-                "{fb} was scored by stance {} but {fa} by stance {}",
-                b.tool_version, a.tool_version
+                "lexicon {} differs: {fb} used {} (sha256 {:.12}…), {fa} used {} (sha256 {:.12}…)",
+                x.file, x.origin, x.sha256, y.origin, y.sha256
             ));
         }
-        for (opt, theirs, ours) in b.settings.differences(&a.settings) {
-            why.push(format!("{opt} is {theirs} in {fb} but {ours} in {fa}"));
-        }
-        for (x, y) in b.lexicons.iter().zip(&a.lexicons) {
-            if x.file != y.file || x.sha256 != y.sha256 {
-                why.push(format!(
-                    "lexicon {} differs: {fb} used {} (sha256 {:.12}…), {fa} used {} (sha256 {:.12}…)",
-                    x.file, x.origin, x.sha256, y.origin, y.sha256
-                ));
-            }
-        }
-        if why.is_empty() && p.shard().count != first.shard().count {
-            why.push(format!(
-                "{fb} is shard {} but {fa} is shard {}: all parts must split the run the same way",
-                p.shard(),
-                first.shard()
-            ));
-        }
-        if why.is_empty() && b.stream != a.stream {
-            why.push(format!(
-                "they read different inputs ({} items in {fb}, {} in {fa}, or other document ids): \
-                 every shard must read the same inputs in the same order",
-                b.stream.items, a.stream.items
-            ));
-        }
-        if !why.is_empty() {
-            return Err(usage(format!(
-                "cannot merge {fb} with {fa}: {}; score every shard of a run with the same \
-                 options, lexicons and inputs",
-                why.join("; ")
-            )));
-        }
+    }
+    if why.is_empty() && p.shard().count != first.shard().count {
+        why.push(format!(
+            "{fb} is shard {} but {fa} is shard {}: all parts must split the run the same way",
+            p.shard(),
+            first.shard()
+        ));
+    }
+    if why.is_empty() && b.stream != a.stream {
+        why.push(format!(
+            "they read different inputs ({} items in {fb}, {} in {fa}, or other document ids): \
+             every shard must read the same inputs in the same order",
+            b.stream.items, a.stream.items
+        ));
+    }
+    if !why.is_empty() {
+        return Err(usage(format!(
+            "cannot merge {fb} with {fa}: {}; score every shard of a run with the same \
+             options, lexicons and inputs",
+            why.join("; ")
+        )));
     }
     Ok(())
 }
@@ -310,12 +335,9 @@ fn check_shards(parts: &[Part], allow_incomplete: bool) -> anyhow::Result<Vec<Sh
         return Ok(missing);
     }
     // Each document and reject is counted by exactly one shard.
-    let stream = &parts[0].partial.header.stream;
-    let documents: u64 = parts
-        .iter()
-        .map(|p| p.partial.header.counters.documents)
-        .sum();
-    let rejects: u64 = parts.iter().map(|p| p.partial.rejects.len() as u64).sum();
+    let stream = &parts[0].header.stream;
+    let documents: u64 = parts.iter().map(|p| p.header.counters.documents).sum();
+    let rejects: u64 = parts.iter().map(|p| p.rejects.len() as u64).sum();
     if (documents, rejects) != (stream.documents, stream.rejects) {
         return Err(anyhow::anyhow!(
             "the shards do not add up: they scored {documents} documents and rejected {rejects} \
@@ -330,7 +352,7 @@ fn check_shards(parts: &[Part], allow_incomplete: bool) -> anyhow::Result<Vec<Sh
 /// Checks that `lex` are the lexicons the parts were scored with.
 fn check_lexicons(lex: &Lexicons, first: &Part, dir: Option<&Path>) -> anyhow::Result<()> {
     let ours = lex.sources();
-    let theirs = &first.partial.header.lexicons;
+    let theirs = &first.header.lexicons;
     let same = ours.len() == theirs.len()
         && ours
             .iter()
@@ -358,7 +380,7 @@ fn check_lexicons(lex: &Lexicons, first: &Part, dir: Option<&Path>) -> anyhow::R
 /// same `--raw-cells` as this merge.
 fn check_sentences(parts: &[Part], raw_cells: bool) -> anyhow::Result<()> {
     for p in parts {
-        let h = &p.partial.header;
+        let h = &p.header;
         if h.sentences_file.is_none() {
             return Err(usage(format!(
                 "{} was scored without --sentences: score that shard again with --sentences, \
@@ -387,7 +409,7 @@ fn check_sentences(parts: &[Part], raw_cells: bool) -> anyhow::Result<()> {
 fn merge_sentences(dir: &Path, parts: &[Part], cells: CellPolicy) -> anyhow::Result<CsvFile> {
     let mut out = output::sentences_file(dir, cells)?;
     for p in parts {
-        let name = p.partial.header.sentences_file.as_deref().unwrap_or("");
+        let name = p.header.sentences_file.as_deref().unwrap_or("");
         let path = p.file.parent().unwrap_or(Path::new(".")).join(name);
         let damaged = |what: String| {
             anyhow::anyhow!(
@@ -412,8 +434,12 @@ fn merge_sentences(dir: &Path, parts: &[Part], cells: CellPolicy) -> anyhow::Res
             let rec = rec.map_err(|e| damaged(e.to_string()))?;
             out.row(rec.iter())?;
             rows += 1;
+            // Millions of rows take a while: stop soon after a signal.
+            if rows % 4096 == 0 {
+                interrupt::check()?;
+            }
         }
-        let expected = p.partial.header.counters.sentences;
+        let expected = p.header.counters.sentences;
         if rows != expected {
             return Err(damaged(format!(
                 "{rows} rows, but the partial counted {expected} sentences"
@@ -430,10 +456,10 @@ fn merge_reasons(parts: &[Part]) -> BTreeMap<String, ReasonSummary> {
     for p in parts {
         // An example is `input: location`; its place in the input orders it.
         let mut seq_of: HashMap<String, u64> = HashMap::new();
-        for r in &p.partial.rejects {
+        for r in &p.rejects {
             seq_of.entry(r.place()).or_insert(r.seq);
         }
-        for (reason, summary) in &p.partial.header.rejects_by_reason {
+        for (reason, summary) in &p.header.rejects_by_reason {
             let e = merged.entry(reason.clone()).or_default();
             e.0 += summary.count;
             e.1.extend(

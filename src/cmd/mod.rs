@@ -4,6 +4,7 @@ use clap::{Parser, Subcommand};
 
 pub mod eval;
 pub mod explain;
+pub mod interrupt;
 pub mod lexicon;
 pub mod merge;
 pub mod plot;

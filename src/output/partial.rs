@@ -432,6 +432,18 @@ impl Partial {
     /// Adds this partial's rows and counters to `agg`, resolving actor ids
     /// against `lex`. The error says which row cannot be read.
     pub fn add_to(&self, lex: &Lexicons, agg: &mut Aggregates) -> std::result::Result<(), String> {
+        Partial::add_rows(lex, agg, &self.header, &self.actors, &self.dyads)
+    }
+
+    /// [`Partial::add_to`] for a partial taken apart: its header's counters
+    /// and its rows.
+    pub fn add_rows(
+        lex: &Lexicons,
+        agg: &mut Aggregates,
+        header: &PartialHeader,
+        actors: &[ActorRow],
+        dyads: &[DyadRow],
+    ) -> std::result::Result<(), String> {
         let actor = |id: &str| {
             lex.actor_index(id)
                 .map(|i| i as u32)
@@ -439,16 +451,16 @@ impl Partial {
         };
         let period =
             |p: &str| parse_period(p).ok_or_else(|| format!("'{p}' is not a period label"));
-        for r in &self.actors {
+        for r in actors {
             let role = role_from(&r.role).ok_or_else(|| format!("'{}' is not a role", r.role))?;
             let key = (period(&r.period)?, actor(&r.actor)?, role);
             agg.actors.entry(key).or_default().merge(&r.tally);
         }
-        for r in &self.dyads {
+        for r in dyads {
             let key = (period(&r.period)?, actor(&r.source)?, actor(&r.target)?);
             agg.dyads.entry(key).or_default().merge(&r.tally);
         }
-        agg.counters.merge(&self.header.counters);
+        agg.counters.merge(&header.counters);
         Ok(())
     }
 
