@@ -401,7 +401,10 @@ impl Pipeline {
             });
             // Up to IN_FLIGHT batches are scored on the pool at once, so the
             // workers never wait while this thread merges a finished batch;
-            // finished batches are merged strictly in input order.
+            // finished batches are merged strictly in input order. A batch
+            // counts until it is merged: finished ones waiting behind a slow
+            // batch hold back new ones, so memory stays bounded however
+            // uneven the batches.
             let (done_tx, done_rx) =
                 std::sync::mpsc::channel::<(u64, Batch, Vec<Option<DocOutput>>)>();
             let mut pending: BTreeMap<u64, (Batch, Vec<Option<DocOutput>>)> = BTreeMap::new();
@@ -411,7 +414,7 @@ impl Pipeline {
                 let mut received = rx.into_iter().enumerate();
                 let mut reading = true;
                 loop {
-                    while reading && in_flight < IN_FLIGHT {
+                    while reading && in_flight + pending.len() < IN_FLIGHT {
                         let Some((index, batch)) = received.next() else {
                             reading = false;
                             break;
@@ -704,6 +707,42 @@ mod tests {
         log.push(format!("{:?}", totals.aggregates.counters));
         log.push(format!("{:?}", totals.rejects));
         log
+    }
+
+    /// A slow first batch does not let the reader run ahead: finished
+    /// batches waiting to be merged in order count against the batches in
+    /// flight, so only a fixed number of batches is ever read but not yet
+    /// merged, however uneven their scoring times.
+    #[test]
+    fn a_slow_batch_holds_back_the_reader() {
+        use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+        let long = "Moscow warned Kyiv against a new offensive. ".repeat(10_000);
+        let read = AtomicUsize::new(0);
+        let docs = (0..30_000)
+            .map(|i| {
+                let text = if i == 0 { long.as_str() } else { "Hi." };
+                Ok(doc(&format!("d{i}"), "2023-06-01", text))
+            })
+            .inspect(|_| {
+                read.fetch_add(1, Relaxed);
+            });
+        let mut at_first_merge = None;
+        with_rows(2)
+            .run(docs, &mut |e| {
+                if let Event::Sentences(_) = e {
+                    at_first_merge.get_or_insert(read.load(Relaxed));
+                }
+                Ok(())
+            })
+            .unwrap();
+        // Read but not merged: the batch being filled, the queued ones, and
+        // those scored or waiting for the first.
+        let bound = (1 + QUEUE_BATCHES + IN_FLIGHT) * BATCH_DOCS + 1;
+        let read_then = at_first_merge.unwrap();
+        assert!(
+            read_then <= bound,
+            "{read_then} documents read, at most {bound}"
+        );
     }
 
     #[test]
