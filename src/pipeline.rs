@@ -46,16 +46,17 @@ use crate::text::{NewsSplitter, SentenceSplitter, clean};
 
 /// Documents per batch handed to the thread pool.
 const BATCH_DOCS: usize = 256;
-/// Text bytes per batch, whichever limit comes first. Up to about six
-/// batches are in memory at once (queued, scored, waiting to be merged in
-/// order), so this sets how far peak memory moves with timing: at 8 MB, the
-/// same UNGDC run peaked anywhere from 100 to 150 MB at 2 threads, and a run
-/// four times as long higher still; at 2 MB it stays within 80-90 MB either
-/// way, no slower.
+/// Text bytes per batch, whichever limit comes first. At most six batches
+/// are in memory at once (one being filled, [`QUEUE_BATCHES`] queued,
+/// [`IN_FLIGHT`] scored or waiting to be merged in order), so this sets
+/// peak memory: at 8 MB, the same UNGDC run peaked anywhere from 100 to
+/// 150 MB at 2 threads; at 2 MB, 58-61 MB, and 61-63 MB on a corpus four
+/// times as long, no slower.
 const BATCH_BYTES: usize = 2 << 20;
 /// Batches waiting between the reader and the scorers.
 const QUEUE_BATCHES: usize = 2;
-/// Batches being scored at once.
+/// Batches being scored, or scored and waiting for an earlier one to be
+/// merged, at once.
 const IN_FLIGHT: usize = 3;
 
 /// A batch of read documents (or rejects), in input order.
