@@ -1054,6 +1054,24 @@ fn read_stderr(child: &mut Child) -> String {
     stderr
 }
 
+/// What every stop by a signal must leave: the exit code 128 + signal,
+/// `message` on standard error, no temporary file in `out`, and the tables
+/// already there (`before`) as they were.
+#[cfg(unix)]
+fn assert_stopped_cleanly(
+    status: ExitStatus,
+    stderr: &str,
+    code: i32,
+    message: &str,
+    out: &Path,
+    before: &[(String, Vec<u8>)],
+) {
+    assert_eq!(status.code(), Some(code), "{stderr}");
+    assert!(stderr.contains(message), "{stderr}");
+    assert_eq!(temp_files(out), Vec::<String>::new());
+    assert!(snapshot(out) == before, "earlier tables changed");
+}
+
 /// The kill test: SIGINT in the middle of scoring a large input exits 130,
 /// deletes the temporary files and leaves the earlier tables as they were.
 #[cfg(unix)]
@@ -1102,13 +1120,8 @@ fn sigint_mid_run_leaves_no_partial_table() {
             size *= 4;
             continue;
         }
-        assert_eq!(status.code(), Some(130), "{stderr}");
-        assert!(
-            stderr.contains("stance: interrupted by SIGINT: no table was written"),
-            "{stderr}"
-        );
-        assert_eq!(temp_files(&out), Vec::<String>::new());
-        assert!(snapshot(&out) == before, "earlier tables changed");
+        let message = "stance: interrupted by SIGINT: no table was written";
+        assert_stopped_cleanly(status, &stderr, 130, message, &out, &before);
         return;
     }
 }
@@ -1159,10 +1172,14 @@ fn sigterm_while_blocked_on_input_exits_143_and_cleans_up() {
     );
     drop(stdin);
     let stderr = read_stderr(&mut child);
-    assert_eq!(status.code(), Some(143), "{stderr}");
-    assert!(stderr.contains("interrupted by SIGTERM"), "{stderr}");
-    assert_eq!(temp_files(&out), Vec::<String>::new());
-    assert!(snapshot(&out) == before, "earlier tables changed");
+    assert_stopped_cleanly(
+        status,
+        &stderr,
+        143,
+        "interrupted by SIGTERM",
+        &out,
+        &before,
+    );
 }
 
 /// SIGINT while `stance merge --sentences` copies a shard's sentence rows
@@ -1253,13 +1270,8 @@ fn sigint_during_merge_leaves_no_partial_table() {
     );
     writer.join().expect("writer");
     let stderr = read_stderr(&mut child);
-    assert_eq!(status.code(), Some(130), "{stderr}");
-    assert!(
-        stderr.contains("stance: interrupted by SIGINT: no table was written"),
-        "{stderr}"
-    );
-    assert_eq!(temp_files(&out), Vec::<String>::new());
-    assert!(snapshot(&out) == before, "earlier tables changed");
+    let message = "stance: interrupted by SIGINT: no table was written";
+    assert_stopped_cleanly(status, &stderr, 130, message, &out, &before);
 }
 
 #[test]
