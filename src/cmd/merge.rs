@@ -435,7 +435,7 @@ fn merge_sentences(dir: &Path, parts: &[Part], cells: CellPolicy) -> anyhow::Res
             out.row(rec.iter())?;
             rows += 1;
             // Millions of rows take a while: stop soon after a signal.
-            if rows % 4096 == 0 {
+            if rows.is_multiple_of(4096) {
                 interrupt::check()?;
             }
         }
