@@ -23,6 +23,7 @@ use stancemeter::output::wide;
 use stancemeter::output::{self, CellPolicy, CsvFile, SENTENCES_HEADER, TableOptions};
 
 use super::interrupt;
+use super::progress::Progress;
 
 const AFTER_HELP: &str = "\
 Each PART is a partial.json written by `stance score --partial`, or the directory holding
@@ -115,11 +116,19 @@ pub fn run(a: Args) -> anyhow::Result<()> {
     // Read the parts one at a time: each is checked against the first and
     // its rows added up at once. Rows are added only while the lexicons fit
     // the first part; if they do not, `check_lexicons` below says so.
+    let part_files: Vec<PathBuf> = a
+        .parts
+        .iter()
+        .map(|p| partial_path(p))
+        .collect::<anyhow::Result<_>>()?;
+    let size = |f: &Path| std::fs::metadata(f).map_or(0, |m| m.len());
+    let progress = Progress::new(a.quiet, part_files.iter().map(|f| size(f)).sum(), "parts");
+    let mut read = 0;
     let mut parts: Vec<Part> = Vec::with_capacity(a.parts.len());
     let mut agg = Aggregates::default();
     let mut lexicons_fit = false;
-    for p in &a.parts {
-        let file = partial_path(p)?;
+    for file in part_files {
+        read += size(&file);
         let Partial {
             header,
             actors,
@@ -140,6 +149,7 @@ pub fn run(a: Args) -> anyhow::Result<()> {
                 .map_err(|e| anyhow::anyhow!("{}: {e}", part.file.display()))?;
         }
         parts.push(part);
+        progress.update(parts.len() as u64, read);
     }
     parts.sort_by_key(|p| p.shard().index);
     let missing = check_shards(&parts, a.allow_incomplete)?;
@@ -171,10 +181,11 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         output::write_reject(&mut rejects, &r.reject())?;
     }
     let sentences = if a.sentences {
-        Some(merge_sentences(&a.output, &parts, cells)?)
+        Some(merge_sentences(&a.output, &parts, cells, &progress)?)
     } else {
         None
     };
+    progress.finish();
 
     let reasons = merge_reasons(&parts);
     let rejected: u64 = reasons.values().map(|r| r.count).sum();
@@ -406,11 +417,27 @@ fn check_sentences(parts: &[Part], raw_cells: bool) -> anyhow::Result<()> {
 
 /// `sentences.csv`: the parts' sentence rows, shard by shard, copied as
 /// written (each row already formula-safe or raw, as the shard wrote it).
-fn merge_sentences(dir: &Path, parts: &[Part], cells: CellPolicy) -> anyhow::Result<CsvFile> {
+fn merge_sentences(
+    dir: &Path,
+    parts: &[Part],
+    cells: CellPolicy,
+    progress: &Progress,
+) -> anyhow::Result<CsvFile> {
     let mut out = output::sentences_file(dir, cells)?;
-    for p in parts {
-        let name = p.header.sentences_file.as_deref().unwrap_or("");
-        let path = p.file.parent().unwrap_or(Path::new(".")).join(name);
+    let paths: Vec<PathBuf> = parts
+        .iter()
+        .map(|p| {
+            let name = p.header.sentences_file.as_deref().unwrap_or("");
+            p.file.parent().unwrap_or(Path::new(".")).join(name)
+        })
+        .collect();
+    progress.grow(
+        paths
+            .iter()
+            .map(|p| std::fs::metadata(p).map_or(0, |m| m.len()))
+            .sum(),
+    );
+    for (k, (p, path)) in parts.iter().zip(&paths).enumerate() {
         let damaged = |what: String| {
             anyhow::anyhow!(
                 "{}: {what}; it is not the sentences.csv of {}: score that shard again",
@@ -418,7 +445,7 @@ fn merge_sentences(dir: &Path, parts: &[Part], cells: CellPolicy) -> anyhow::Res
                 p.file.display()
             )
         };
-        let file = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
+        let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
         let mut r = csv::Reader::from_reader(std::io::BufReader::new(file));
         let header = r
             .headers()
@@ -429,16 +456,24 @@ fn merge_sentences(dir: &Path, parts: &[Part], cells: CellPolicy) -> anyhow::Res
         if header != SENTENCES_HEADER {
             return Err(damaged(format!("unexpected header {}", header.join(","))));
         }
-        let mut rows = 0u64;
-        for rec in r.records() {
-            let rec = rec.map_err(|e| damaged(e.to_string()))?;
+        let (mut rows, mut shown) = (0u64, 0u64);
+        let mut rec = csv::StringRecord::new();
+        while r
+            .read_record(&mut rec)
+            .map_err(|e| damaged(e.to_string()))?
+        {
             out.row(rec.iter())?;
             rows += 1;
-            // Millions of rows take a while: stop soon after a signal.
+            // Millions of rows take a while: show it, and stop soon after
+            // a signal.
             if rows.is_multiple_of(4096) {
                 interrupt::check()?;
+                let at = r.position().byte();
+                progress.advance(k as u64, at - shown);
+                shown = at;
             }
         }
+        progress.advance(k as u64 + 1, r.position().byte() - shown);
         let expected = p.header.counters.sentences;
         if rows != expected {
             return Err(damaged(format!(

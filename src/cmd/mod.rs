@@ -8,6 +8,7 @@ pub mod interrupt;
 pub mod lexicon;
 pub mod merge;
 pub mod plot;
+pub mod progress;
 pub mod score;
 
 use stancemeter::aggregate::PeriodKind;

@@ -1,13 +1,11 @@
 //! `stance score`: score a corpus and write the tables.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Mutex;
 use std::sync::atomic::Ordering;
-use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 use stancemeter::Lexicons;
 use stancemeter::aggregate::{Aggregates, Counters, PeriodKind};
@@ -21,6 +19,7 @@ use stancemeter::output::{self, REJECTS_FILE, RUN_FILE, SENTENCES_FILE, TableOpt
 use stancemeter::pipeline::{Event, Pipeline, PipelineOptions, RunTotals};
 
 use super::interrupt;
+use super::progress::Progress;
 
 const AFTER_HELP: &str = "\
 Inputs: files and directories (walked recursively, in sorted order), each optionally
@@ -276,7 +275,7 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         })
         .map(|(_, item)| item);
 
-    let progress = Progress::new(a.quiet, total_bytes);
+    let progress = Progress::new(a.quiet, total_bytes, "documents");
     let result = pipeline.run(docs, &mut |event| {
         if let Some(signal) = interrupt::pending() {
             // Stops the run; the temporary files are deleted as they drop.
@@ -566,54 +565,4 @@ pub fn print_top_sources(
         }
     }
     Ok(())
-}
-
-/// A progress bar on a terminal; a line every 10 seconds otherwise.
-struct Progress {
-    bar: Option<ProgressBar>,
-    log: bool,
-    start: Instant,
-    last: std::cell::Cell<Instant>,
-}
-
-impl Progress {
-    fn new(quiet: bool, total_bytes: u64) -> Progress {
-        let tty = std::io::stderr().is_terminal();
-        let bar = (!quiet && tty).then(|| {
-            let b = ProgressBar::new(total_bytes.max(1));
-            b.set_style(
-                ProgressStyle::with_template(
-                    "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} ({bytes_per_sec}, {eta}) {msg}",
-                )
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
-            );
-            b
-        });
-        Progress {
-            bar,
-            log: !quiet && !tty,
-            start: Instant::now(),
-            last: std::cell::Cell::new(Instant::now()),
-        }
-    }
-
-    fn update(&self, documents: u64, bytes: u64) {
-        if let Some(b) = &self.bar {
-            b.set_position(bytes);
-            b.set_message(format!("{documents} docs"));
-        } else if self.log && self.last.get().elapsed() >= Duration::from_secs(10) {
-            self.last.set(Instant::now());
-            warn(&format!(
-                "stance: {documents} documents, {:.1} MB read, {:.0} s",
-                bytes as f64 / 1e6,
-                self.start.elapsed().as_secs_f64()
-            ));
-        }
-    }
-
-    fn finish(&self) {
-        if let Some(b) = &self.bar {
-            b.finish_and_clear();
-        }
-    }
 }
