@@ -121,14 +121,17 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         .iter()
         .map(|p| partial_path(p))
         .collect::<anyhow::Result<_>>()?;
-    let size = |f: &Path| std::fs::metadata(f).map_or(0, |m| m.len());
-    let progress = Progress::new(a.quiet, part_files.iter().map(|f| size(f)).sum(), "parts");
+    let sizes: Vec<u64> = part_files
+        .iter()
+        .map(|f| std::fs::metadata(f).map_or(0, |m| m.len()))
+        .collect();
+    let progress = Progress::new(a.quiet, sizes.iter().sum(), "parts");
     let mut read = 0;
     let mut parts: Vec<Part> = Vec::with_capacity(a.parts.len());
     let mut agg = Aggregates::default();
     let mut lexicons_fit = false;
-    for file in part_files {
-        read += size(&file);
+    for (file, size) in part_files.into_iter().zip(sizes) {
+        read += size;
         let Partial {
             header,
             actors,
