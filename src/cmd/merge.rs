@@ -440,7 +440,8 @@ fn merge_sentences(
             .map(|p| std::fs::metadata(p).map_or(0, |m| m.len()))
             .sum(),
     );
-    for (k, (p, path)) in parts.iter().zip(&paths).enumerate() {
+    // The count stays at the parts read; the bytes of their rows move on.
+    for (p, path) in parts.iter().zip(&paths) {
         let damaged = |what: String| {
             anyhow::anyhow!(
                 "{}: {what}; it is not the sentences.csv of {}: score that shard again",
@@ -472,11 +473,11 @@ fn merge_sentences(
             if rows.is_multiple_of(4096) {
                 interrupt::check()?;
                 let at = r.position().byte();
-                progress.advance(k as u64, at - shown);
+                progress.advance(parts.len() as u64, at - shown);
                 shown = at;
             }
         }
-        progress.advance(k as u64 + 1, r.position().byte() - shown);
+        progress.advance(parts.len() as u64, r.position().byte() - shown);
         let expected = p.header.counters.sentences;
         if rows != expected {
             return Err(damaged(format!(
