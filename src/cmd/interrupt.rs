@@ -149,7 +149,7 @@ fn watchdog(dir: &Path, names: &[String], before: &HashSet<PathBuf>) {
     // The run did not stop in time. Wait for a commit in progress.
     let _end = end_phase();
     if COMMITTED.load(Ordering::SeqCst) {
-        super::score::warn(&format!(
+        super::warn(&format!(
             "stance: interrupted by {} after the tables were written",
             signal_name(signal)
         ));
@@ -160,7 +160,7 @@ fn watchdog(dir: &Path, names: &[String], before: &HashSet<PathBuf>) {
             let _ = std::fs::remove_file(path);
         }
     }
-    super::score::warn(&format!(
+    super::warn(&format!(
         "stance: {}",
         Interrupted {
             signal,

@@ -121,10 +121,7 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         .iter()
         .map(|p| partial_path(p))
         .collect::<anyhow::Result<_>>()?;
-    let sizes: Vec<u64> = part_files
-        .iter()
-        .map(|f| std::fs::metadata(f).map_or(0, |m| m.len()))
-        .collect();
+    let sizes: Vec<u64> = part_files.iter().map(|f| file_size(f)).collect();
     let progress = Progress::new(a.quiet, sizes.iter().sum(), "parts");
     let mut read = 0;
     let mut parts: Vec<Part> = Vec::with_capacity(a.parts.len());
@@ -242,6 +239,12 @@ pub fn run(a: Args) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The size of a file for the progress bar; 0 if it cannot be read (the
+/// read itself then says why).
+fn file_size(path: &Path) -> u64 {
+    std::fs::metadata(path).map_or(0, |m| m.len())
+}
+
 /// The partial file of a PART argument: the file itself, or `partial.json`
 /// in a directory.
 fn partial_path(p: &Path) -> anyhow::Result<PathBuf> {
@@ -343,7 +346,7 @@ fn check_shards(parts: &[Part], allow_incomplete: bool) -> anyhow::Result<Vec<Sh
                  write tables from the shards you have"
             )));
         }
-        super::score::warn(&format!(
+        super::warn(&format!(
             "stance: warning: {message}; the tables cover only part of the input"
         ));
         return Ok(missing);
@@ -434,12 +437,7 @@ fn merge_sentences(
             p.file.parent().unwrap_or(Path::new(".")).join(name)
         })
         .collect();
-    progress.grow(
-        paths
-            .iter()
-            .map(|p| std::fs::metadata(p).map_or(0, |m| m.len()))
-            .sum(),
-    );
+    progress.grow(paths.iter().map(|p| file_size(p)).sum());
     // The count stays at the parts read; the bytes of their rows move on.
     for (p, path) in parts.iter().zip(&paths) {
         let damaged = |what: String| {

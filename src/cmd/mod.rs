@@ -15,6 +15,12 @@ use stancemeter::aggregate::PeriodKind;
 use stancemeter::output::CellPolicy;
 use stancemeter::output::wide::{self, WideMetric, WideOptions};
 
+/// A line on standard error; a closed stderr is no reason to fail a run.
+pub fn warn(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{line}");
+}
+
 /// The options that shape the written tables, shared by `score` and `merge`.
 #[derive(Debug, clap::Args)]
 pub struct TableArgs {

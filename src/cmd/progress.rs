@@ -50,7 +50,7 @@ impl Progress {
             b.set_position(bytes);
             b.set_message(format!("{count} {}", self.unit));
         } else if let Some(line) = self.log_line(count, bytes) {
-            super::score::warn(&line);
+            super::warn(&line);
         }
     }
 

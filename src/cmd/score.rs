@@ -422,14 +422,14 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         } else {
             format!("see {}", a.output.join(REJECTS_FILE).display())
         };
-        warn(&format!(
+        super::warn(&format!(
             "stance: warning: {} record(s) skipped ({}); {listed}",
             totals.rejected(),
             reasons.join(", "),
         ));
     }
     if invalid_utf8.documents() > 0 {
-        warn(&format!(
+        super::warn(&format!(
             "stance: warning: {} document(s) had invalid UTF-8: {} byte sequence(s) replaced by U+FFFD (first: {}; see {})",
             invalid_utf8.documents(),
             invalid_utf8.sequences(),
@@ -497,11 +497,6 @@ pub fn add_counts(run_json: &mut serde_json::Value, c: &Counters) {
     if let (Some(run), serde_json::Value::Object(counts)) = (run_json.as_object_mut(), counts) {
         run.extend(counts);
     }
-}
-
-/// A line on standard error; a closed stderr is no reason to fail a run.
-pub fn warn(line: &str) {
-    let _ = writeln!(std::io::stderr(), "{line}");
 }
 
 fn print_summary(
