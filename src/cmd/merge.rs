@@ -7,7 +7,7 @@
 //! Before adding anything the merge checks that the parts belong together
 //! (same options, lexicons and inputs; each shard exactly once).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -17,7 +17,7 @@ use stancemeter::Error;
 use stancemeter::aggregate::{Aggregates, PeriodKind};
 use stancemeter::lexicon::Lexicons;
 use stancemeter::output::partial::{
-    PARTIAL_FILE, Partial, PartialHeader, ReasonSummary, RejectRow, ShardSpec,
+    PARTIAL_FILE, Partial, PartialFile, PartialHeader, ReasonSummary, ShardSpec, SortedRejects,
 };
 use stancemeter::output::wide;
 use stancemeter::output::{self, CellPolicy, CsvFile, SENTENCES_HEADER, TableOptions};
@@ -87,13 +87,17 @@ pub struct Args {
     quiet: bool,
 }
 
-/// A partial file and where it was read from: its header and rejects. Its
-/// rows are added to the merged aggregates as it is read and then dropped,
-/// so a merge holds one part's rows at a time, however many shards.
+/// A partial file and where it was read from: its header and how many
+/// rejects it has. Its rows are added to the merged aggregates as it is read
+/// and then dropped, and its rejects go to a [`SortedRejects`], so a merge
+/// holds one part's rows at a time, however many shards and rejects.
 struct Part {
     file: PathBuf,
     header: PartialHeader,
-    rejects: Vec<RejectRow>,
+    rejects: u64,
+    /// The place in the input of each of the header's reject examples
+    /// (`input: location`), to order the examples of all parts.
+    example_seqs: HashMap<String, u64>,
 }
 
 impl Part {
@@ -127,18 +131,23 @@ pub fn run(a: Args) -> anyhow::Result<()> {
     let mut parts: Vec<Part> = Vec::with_capacity(a.parts.len());
     let mut agg = Aggregates::default();
     let mut lexicons_fit = false;
+    // Rejects in input order: each carries its place in the whole input.
+    let mut sorted_rejects = SortedRejects::new(SortedRejects::MERGE_LIMIT);
     for (file, size) in part_files.into_iter().zip(sizes) {
         read += size;
-        let Partial {
+        let f = PartialFile::read(&file)?;
+        let (rejects, example_seqs) = read_rejects(&f, &mut sorted_rejects)?;
+        let PartialFile {
             header,
             actors,
             dyads,
-            rejects,
-        } = Partial::read(&file)?;
+            ..
+        } = f;
         let part = Part {
             file,
             header,
             rejects,
+            example_seqs,
         };
         match parts.first() {
             Some(first) => check_together(first, &part)?,
@@ -173,12 +182,13 @@ pub fn run(a: Args) -> anyhow::Result<()> {
     // From here on temporary files exist: SIGINT/SIGTERM stop the merge cleanly.
     interrupt::install(&a.output, &files)?;
     let cells = a.tables.cells();
-    // Rejects in input order: each carries its place in the whole input.
-    let mut rows: Vec<_> = parts.iter().flat_map(|p| &p.rejects).collect();
-    rows.sort_by_key(|r| r.seq);
     let mut rejects = output::rejects_file(&a.output, cells)?;
-    for r in &rows {
-        output::write_reject(&mut rejects, &r.reject())?;
+    let reread = |e: std::io::Error| anyhow::anyhow!("reading back the sorted rejects: {e}");
+    for (i, r) in sorted_rejects.into_sorted().map_err(reread)?.enumerate() {
+        output::write_reject(&mut rejects, &r.map_err(reread)?.reject())?;
+        if (i + 1).is_multiple_of(4096) {
+            interrupt::check()?;
+        }
     }
     let sentences = if a.sentences {
         Some(merge_sentences(&a.output, &parts, cells, &progress)?)
@@ -200,7 +210,7 @@ pub fn run(a: Args) -> anyhow::Result<()> {
             "inputs": p.header.inputs,
             "documents": p.header.counters.documents,
             "sentences": p.header.counters.sentences,
-            "documents_rejected": p.rejects.len(),
+            "documents_rejected": p.rejects,
             "scored_by": p.header.tool_version,
         })).collect::<Vec<_>>(),
         "shards": parts[0].shard().count,
@@ -354,7 +364,7 @@ fn check_shards(parts: &[Part], allow_incomplete: bool) -> anyhow::Result<Vec<Sh
     // Each document and reject is counted by exactly one shard.
     let stream = &parts[0].header.stream;
     let documents: u64 = parts.iter().map(|p| p.header.counters.documents).sum();
-    let rejects: u64 = parts.iter().map(|p| p.rejects.len() as u64).sum();
+    let rejects: u64 = parts.iter().map(|p| p.rejects).sum();
     if (documents, rejects) != (stream.documents, stream.rejects) {
         return Err(anyhow::anyhow!(
             "the shards do not add up: they scored {documents} documents and rejected {rejects} \
@@ -486,16 +496,39 @@ fn merge_sentences(
     Ok(out)
 }
 
+/// Passes the rejects of `f` to `sorted`; returns how many there are and
+/// the place in the input of each of the header's examples.
+fn read_rejects(
+    f: &PartialFile,
+    sorted: &mut SortedRejects,
+) -> anyhow::Result<(u64, HashMap<String, u64>)> {
+    let examples: HashSet<&String> = f
+        .header
+        .rejects_by_reason
+        .values()
+        .flat_map(|s| &s.examples)
+        .collect();
+    let (mut count, mut seqs) = (0, HashMap::new());
+    f.rejects(|r| {
+        count += 1;
+        let place = r.place();
+        if examples.contains(&place) {
+            seqs.entry(place).or_insert(r.seq);
+        }
+        sorted
+            .push(r)
+            .map_err(|e| format!("cannot write rejects to a temporary file (TMPDIR): {e}"))
+    })?;
+    Ok((count, seqs))
+}
+
 /// Rejects by reason over all parts: counts added, the first examples in
 /// input order.
 fn merge_reasons(parts: &[Part]) -> BTreeMap<String, ReasonSummary> {
     let mut merged: BTreeMap<String, (u64, Vec<(u64, String)>)> = BTreeMap::new();
     for p in parts {
         // An example is `input: location`; its place in the input orders it.
-        let mut seq_of: HashMap<String, u64> = HashMap::new();
-        for r in &p.rejects {
-            seq_of.entry(r.place()).or_insert(r.seq);
-        }
+        let seq_of = &p.example_seqs;
         for (reason, summary) in &p.header.rejects_by_reason {
             let e = merged.entry(reason.clone()).or_default();
             e.0 += summary.count;

@@ -12,7 +12,7 @@ use stancemeter::aggregate::{Aggregates, Counters, PeriodKind};
 use stancemeter::corpus::{Corpus, DocDate, Format, ReadOptions};
 use stancemeter::output::partial::{
     FORMAT, FORMAT_VERSION, InvalidUtf8Summary, LexiconId, PARTIAL_FILE, Partial, PartialHeader,
-    RejectRow, Settings, ShardSpec, StreamDigest,
+    RejectRow, RejectSpill, Settings, ShardSpec, StreamDigest,
 };
 use stancemeter::output::wide;
 use stancemeter::output::{self, REJECTS_FILE, RUN_FILE, SENTENCES_FILE, TableOptions};
@@ -252,7 +252,12 @@ pub fn run(a: Args) -> anyhow::Result<()> {
     // of one run from shards of different inputs, and notes each reject's
     // place in it, so that the merged rejects.csv is in input order.
     let stream = Mutex::new(StreamDigest::default());
-    let kept_rejects: Mutex<Vec<RejectRow>> = Mutex::new(Vec::new());
+    // This shard's rejects go to disk as they come, not into memory.
+    let kept_rejects = if a.partial {
+        Some(Mutex::new(RejectSpill::new_in(&a.output)?))
+    } else {
+        None
+    };
     let docs = corpus
         .enumerate()
         .filter(|(seq, item)| {
@@ -261,10 +266,10 @@ pub fn run(a: Args) -> anyhow::Result<()> {
             }
             let keep = a.shard.is_none_or(|s| s.owns(item));
             if keep
-                && a.partial
+                && let Some(spill) = &kept_rejects
                 && let Err(r) = item
             {
-                lock(&kept_rejects).push(RejectRow {
+                lock(spill).push(&RejectRow {
                     seq: *seq as u64,
                     input: r.input.clone(),
                     location: r.location.clone(),
@@ -386,12 +391,11 @@ pub fn run(a: Args) -> anyhow::Result<()> {
                     .collect(),
             };
             let (actors, dyads) = Partial::rows(lex, agg);
-            let rejects = std::mem::take(&mut *lock(&kept_rejects));
             let part = Partial {
                 header,
                 actors,
                 dyads,
-                rejects,
+                rejects: Vec::new(),
             };
             // partial.json last: when it is there, so is the rest.
             let mut done: Vec<_> = sentences
@@ -400,7 +404,10 @@ pub fn run(a: Args) -> anyhow::Result<()> {
                 .into_iter()
                 .collect();
             done.push(output::write_json(&a.output, RUN_FILE, &run_json)?);
-            done.push(part.write(&a.output)?);
+            let spill = kept_rejects
+                .map(|m| m.into_inner().unwrap_or_else(|e| e.into_inner()))
+                .ok_or_else(|| anyhow::anyhow!("a partial run keeps its rejects"))?;
+            done.push(part.write_with_spill(&a.output, spill)?);
             done
         }
     };

@@ -24,8 +24,10 @@
 //! assert_eq!(owners.count(), 1);
 //! ```
 
-use std::collections::BTreeMap;
-use std::io::Write;
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap};
+use std::fs::File;
+use std::io::{BufRead, BufReader, BufWriter, Seek, Write};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -467,14 +469,42 @@ impl Partial {
     /// Writes [`PARTIAL_FILE`] into `dir` as an [`AtomicFile`] (not yet
     /// committed): the header indented, then one row per line.
     pub fn write(&self, dir: &Path) -> Result<AtomicFile> {
+        self.write_file(dir, None)
+    }
+
+    /// [`Partial::write`] with the rejects of `spill` after those of
+    /// `self.rejects` (which a spilling run leaves empty).
+    pub fn write_with_spill(&self, dir: &Path, spill: RejectSpill) -> Result<AtomicFile> {
+        self.write_file(dir, Some(spill))
+    }
+
+    fn write_file(&self, dir: &Path, spill: Option<RejectSpill>) -> Result<AtomicFile> {
         let mut f = AtomicFile::create(dir, PARTIAL_FILE)?;
         let path = f.path().to_path_buf();
-        let mut body = || -> std::io::Result<()> {
+        let body = || -> std::io::Result<()> {
             f.write_all(b"{\"header\": ")?;
             serde_json::to_writer_pretty(&mut f, &self.header)?;
             write_rows(&mut f, "actors", &self.actors)?;
             write_rows(&mut f, "dyads", &self.dyads)?;
-            write_rows(&mut f, "rejects", &self.rejects)?;
+            let Some(spill) = spill else {
+                write_rows(&mut f, "rejects", &self.rejects)?;
+                return f.write_all(b"}\n");
+            };
+            // The same layout as `write_rows`, the spilled rows being
+            // compact JSON lines already.
+            write!(f, ",\n\"rejects\": [")?;
+            let mut first = true;
+            for r in &self.rejects {
+                f.write_all(if first { b"\n" } else { b",\n" })?;
+                serde_json::to_writer(&mut f, r)?;
+                first = false;
+            }
+            for line in spill.into_reader()?.lines() {
+                f.write_all(if first { b"\n" } else { b",\n" })?;
+                f.write_all(line?.as_bytes())?;
+                first = false;
+            }
+            f.write_all(if first { b"]" } else { b"\n]" })?;
             f.write_all(b"}\n")
         };
         body().map_err(|e| Error::io(&path, e))?;
@@ -483,6 +513,41 @@ impl Partial {
 
     /// Reads a partial file, checking its format and version first.
     pub fn read(path: &Path) -> Result<Partial> {
+        let file = PartialFile::read(path)?;
+        let mut rejects = Vec::new();
+        file.rejects(|r| {
+            rejects.push(r);
+            Ok(())
+        })?;
+        Ok(Partial {
+            header: file.header,
+            actors: file.actors,
+            dyads: file.dyads,
+            rejects,
+        })
+    }
+}
+
+/// A partial file read but for its rejects, which [`PartialFile::rejects`]
+/// hands over one at a time: a merge of shards with millions of rejects
+/// need not hold them. It holds the file's bytes until it is dropped (a
+/// second pass over them is much faster than a second read of the file
+/// through `serde_json`'s reader).
+#[derive(Debug)]
+pub struct PartialFile {
+    /// Format, shard, settings, counters.
+    pub header: PartialHeader,
+    /// Per actor, role and period.
+    pub actors: Vec<ActorRow>,
+    /// Per directed pair and period.
+    pub dyads: Vec<DyadRow>,
+    path: std::path::PathBuf,
+    bytes: Vec<u8>,
+}
+
+impl PartialFile {
+    /// Reads a partial file, checking its format and version first.
+    pub fn read(path: &Path) -> Result<PartialFile> {
         #[derive(Deserialize)]
         struct Probe {
             header: ProbeHeader,
@@ -492,32 +557,373 @@ impl Partial {
             format: String,
             format_version: u32,
         }
-        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        /// Everything but the rejects, which are read on their own.
+        #[derive(Deserialize)]
+        struct Tables {
+            header: PartialHeader,
+            actors: Vec<ActorRow>,
+            dyads: Vec<DyadRow>,
+            #[allow(dead_code)] // required here, read by `PartialFile::rejects`
+            rejects: serde::de::IgnoredAny,
+        }
         let not_partial = |why: String| {
             Error::Usage(format!(
                 "{}: not a partial file of `stance score --partial` ({why})",
                 path.display()
             ))
         };
-        let probe: Probe =
-            serde_json::from_slice(&bytes).map_err(|e| not_partial(e.to_string()))?;
-        if probe.header.format != FORMAT {
-            return Err(not_partial(format!("format is '{}'", probe.header.format)));
+        // Format and version are checked before the tables' content: a
+        // file of another version, or no partial at all, must not be
+        // reported as damaged.
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let tables = serde_json::from_slice::<Tables>(&bytes);
+        let (format, version) = match &tables {
+            Ok(t) => (t.header.format.clone(), t.header.format_version),
+            Err(_) => {
+                let probe: Probe =
+                    serde_json::from_slice(&bytes).map_err(|e| not_partial(e.to_string()))?;
+                (probe.header.format, probe.header.format_version)
+            }
+        };
+        if format != FORMAT {
+            return Err(not_partial(format!("format is '{format}'")));
         }
-        if probe.header.format_version != FORMAT_VERSION {
+        if version != FORMAT_VERSION {
             return Err(Error::Usage(format!(
-                "{}: partial format version {}, but this stance reads version {FORMAT_VERSION}: \
-                 merge with the stance that wrote it, or score the shard again",
+                "{}: partial format version {version}, but this stance reads version \
+                 {FORMAT_VERSION}: merge with the stance that wrote it, or score the shard again",
                 path.display(),
-                probe.header.format_version
             )));
         }
-        serde_json::from_slice(&bytes).map_err(|e| {
-            Error::Other(format!(
-                "{}: damaged partial file ({e}); score this shard again",
-                path.display()
-            ))
+        let tables = tables.map_err(|e| damaged(path, e))?;
+        Ok(PartialFile {
+            header: tables.header,
+            actors: tables.actors,
+            dyads: tables.dyads,
+            path: path.to_path_buf(),
+            bytes,
         })
+    }
+
+    /// Hands each reject row to `each`, in the file's order. An error of
+    /// `each` stops the read and is reported with the file's name.
+    pub fn rejects(
+        &self,
+        mut each: impl FnMut(RejectRow) -> std::result::Result<(), String>,
+    ) -> Result<()> {
+        // An error of `each` is not damage to the file: kept apart.
+        let mut refused: Option<String> = None;
+        let mut each = |r: RejectRow| each(r).inspect_err(|e| refused = Some(e.clone()));
+        let mut de = serde_json::Deserializer::from_slice(&self.bytes);
+        let streamed = serde::de::DeserializeSeed::deserialize(RejectsOnly(&mut each), &mut de);
+        if let Some(why) = refused {
+            return Err(Error::Other(format!("{}: {why}", self.path.display())));
+        }
+        streamed.map_err(|e| damaged(&self.path, e))
+    }
+}
+
+fn damaged(path: &Path, e: serde_json::Error) -> Error {
+    Error::Other(format!(
+        "{}: damaged partial file ({e}); score this shard again",
+        path.display()
+    ))
+}
+
+/// The rows of a partial file's `rejects` array, one by one, to a
+/// callback; every other field is skipped.
+struct RejectsOnly<'f, F>(&'f mut F);
+
+impl<'de, F> serde::de::DeserializeSeed<'de> for RejectsOnly<'_, F>
+where
+    F: FnMut(RejectRow) -> std::result::Result<(), String>,
+{
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de, F> serde::de::Visitor<'de> for RejectsOnly<'_, F>
+where
+    F: FnMut(RejectRow) -> std::result::Result<(), String>,
+{
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a partial file with a `rejects` array")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<(), A::Error> {
+        while let Some(key) = map.next_key::<String>()? {
+            if key == "rejects" {
+                map.next_value_seed(RejectRows(&mut *self.0))?;
+            } else {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The `rejects` array itself, for [`RejectsOnly`].
+struct RejectRows<'f, F>(&'f mut F);
+
+impl<'de, F> serde::de::DeserializeSeed<'de> for RejectRows<'_, F>
+where
+    F: FnMut(RejectRow) -> std::result::Result<(), String>,
+{
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de, F> serde::de::Visitor<'de> for RejectRows<'_, F>
+where
+    F: FnMut(RejectRow) -> std::result::Result<(), String>,
+{
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an array of rejected records")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(
+        self,
+        mut seq: A,
+    ) -> std::result::Result<(), A::Error> {
+        use serde::de::Error as _;
+        while let Some(row) = seq.next_element::<RejectRow>()? {
+            (self.0)(row).map_err(A::Error::custom)?;
+        }
+        Ok(())
+    }
+}
+
+/// A shard's rejected records kept on disk as they come, one JSON row per
+/// line, in an unnamed temporary file that is gone when this is dropped or
+/// the process dies: a shard that rejects millions of records holds none of
+/// them in memory. [`Partial::write_with_spill`] copies them into the
+/// partial file.
+///
+/// ```
+/// use stancemeter::output::partial::{RejectRow, RejectSpill};
+/// let dir = tempfile::tempdir().unwrap();
+/// let mut spill = RejectSpill::new_in(dir.path()).unwrap();
+/// spill.push(&RejectRow { seq: 4, input: "feed.jsonl".into(), location: "line 5".into(), reason: "not valid JSON".into() });
+/// assert_eq!(spill.len(), 1);
+/// // The file has no name: the directory stays empty.
+/// assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+/// ```
+#[derive(Debug)]
+pub struct RejectSpill {
+    out: BufWriter<File>,
+    rows: u64,
+    error: Option<std::io::Error>,
+}
+
+impl RejectSpill {
+    /// An empty spill in `dir` (on the same disk as the output).
+    pub fn new_in(dir: &Path) -> Result<RejectSpill> {
+        let file = tempfile::tempfile_in(dir).map_err(|e| Error::io(dir, e))?;
+        Ok(RejectSpill {
+            out: BufWriter::new(file),
+            rows: 0,
+            error: None,
+        })
+    }
+
+    /// Appends a row. The reader thread that calls this cannot stop the run,
+    /// so the first write error is kept and reported when the spill is
+    /// copied into the partial file.
+    pub fn push(&mut self, r: &RejectRow) {
+        if self.error.is_some() {
+            return;
+        }
+        let written = serde_json::to_writer(&mut self.out, r)
+            .map_err(std::io::Error::from)
+            .and_then(|()| self.out.write_all(b"\n"));
+        match written {
+            Ok(()) => self.rows += 1,
+            Err(e) => self.error = Some(e),
+        }
+    }
+
+    /// Rows pushed.
+    pub fn len(&self) -> u64 {
+        self.rows
+    }
+
+    /// No rows pushed.
+    pub fn is_empty(&self) -> bool {
+        self.rows == 0
+    }
+
+    /// The rows from the start, or the first write error.
+    fn into_reader(self) -> std::io::Result<BufReader<File>> {
+        if let Some(e) = self.error {
+            return Err(e);
+        }
+        let mut file = self.out.into_inner().map_err(|e| e.into_error())?;
+        file.rewind()?;
+        Ok(BufReader::new(file))
+    }
+}
+
+/// Reject rows from any number of parts, given back in input order (by
+/// `seq`) in bounded memory: up to `limit` rows are held and sorted in
+/// memory; beyond that each full batch is sorted and written to an unnamed
+/// temporary file (in the system's temporary directory, `TMPDIR`), and the
+/// batches are merged as they are read back (and into one whenever there
+/// are 64 of them, so the open files stay few).
+///
+/// ```
+/// use stancemeter::output::partial::{RejectRow, SortedRejects};
+/// let row = |seq| RejectRow { seq, input: "a.jsonl".into(), location: format!("line {}", seq + 1), reason: "empty text".into() };
+/// let mut sorted = SortedRejects::new(2); // at most 2 rows in memory
+/// for seq in [7, 3, 9, 1, 4] {
+///     sorted.push(row(seq)).unwrap();
+/// }
+/// let seqs: Vec<u64> = sorted.into_sorted().unwrap().map(|r| r.unwrap().seq).collect();
+/// assert_eq!(seqs, [1, 3, 4, 7, 9]);
+/// ```
+#[derive(Debug)]
+pub struct SortedRejects {
+    rows: Vec<RejectRow>,
+    runs: Vec<File>,
+    limit: usize,
+}
+
+impl SortedRejects {
+    /// Rows held in memory by `stance merge` before it spills (about
+    /// 15 MB of rows).
+    pub const MERGE_LIMIT: usize = 100_000;
+
+    /// Sorted batches on disk before they are merged into one.
+    const MAX_RUNS: usize = 64;
+
+    /// Holds at most `limit` rows (at least 1) in memory.
+    pub fn new(limit: usize) -> SortedRejects {
+        SortedRejects {
+            rows: Vec::new(),
+            runs: Vec::new(),
+            limit: limit.max(1),
+        }
+    }
+
+    /// Adds a row; writes a sorted batch to disk when `limit` are held.
+    pub fn push(&mut self, r: RejectRow) -> std::io::Result<()> {
+        self.rows.push(r);
+        if self.rows.len() >= self.limit {
+            self.spill()?;
+        }
+        Ok(())
+    }
+
+    fn spill(&mut self) -> std::io::Result<()> {
+        self.rows.sort_by_key(|r| r.seq);
+        let rows = std::mem::take(&mut self.rows).into_iter().map(Ok);
+        self.runs.push(write_run(rows)?);
+        // Each batch on disk is an open file: past MAX_RUNS of them, they
+        // are merged into one, so a merge never runs out of file handles.
+        if self.runs.len() >= Self::MAX_RUNS {
+            let runs = std::mem::take(&mut self.runs);
+            self.runs.push(write_run(merge_runs(runs, Vec::new())?)?);
+        }
+        Ok(())
+    }
+
+    /// Every row pushed, by `seq` (rows with the same `seq` in the order
+    /// pushed, if they were in one batch).
+    pub fn into_sorted(
+        mut self,
+    ) -> std::io::Result<impl Iterator<Item = std::io::Result<RejectRow>>> {
+        self.rows.sort_by_key(|r| r.seq);
+        merge_runs(self.runs, self.rows)
+    }
+}
+
+/// Writes sorted rows to an unnamed temporary file, one JSON row per line,
+/// and returns it rewound.
+fn write_run(rows: impl Iterator<Item = std::io::Result<RejectRow>>) -> std::io::Result<File> {
+    let mut out = BufWriter::new(tempfile::tempfile()?);
+    for r in rows {
+        serde_json::to_writer(&mut out, &r?)?;
+        out.write_all(b"\n")?;
+    }
+    let mut file = out.into_inner().map_err(|e| e.into_error())?;
+    file.rewind()?;
+    Ok(file)
+}
+
+/// The rows of sorted batches on disk and of `rows` (sorted), by `seq`.
+fn merge_runs(runs: Vec<File>, rows: Vec<RejectRow>) -> std::io::Result<RunMerge> {
+    let mut sources: Vec<RunSource> = runs
+        .into_iter()
+        .map(|f| RunSource::Disk(BufReader::new(f).lines()))
+        .collect();
+    sources.push(RunSource::Memory(rows.into_iter()));
+    let mut merged = RunMerge {
+        heads: Vec::with_capacity(sources.len()),
+        heap: BinaryHeap::new(),
+        sources,
+    };
+    for i in 0..merged.sources.len() {
+        let head = merged.sources[i].next().transpose()?;
+        if let Some(r) = &head {
+            merged.heap.push(Reverse((r.seq, i)));
+        }
+        merged.heads.push(head);
+    }
+    Ok(merged)
+}
+
+/// One sorted batch of [`SortedRejects`].
+enum RunSource {
+    Disk(std::io::Lines<BufReader<File>>),
+    Memory(std::vec::IntoIter<RejectRow>),
+}
+
+impl RunSource {
+    fn next(&mut self) -> Option<std::io::Result<RejectRow>> {
+        match self {
+            RunSource::Memory(rows) => rows.next().map(Ok),
+            RunSource::Disk(lines) => lines
+                .next()
+                .map(|line| serde_json::from_str(&line?).map_err(std::io::Error::from)),
+        }
+    }
+}
+
+/// The k-way merge of [`SortedRejects::into_sorted`]: a heap of each
+/// batch's next `seq`.
+struct RunMerge {
+    sources: Vec<RunSource>,
+    heads: Vec<Option<RejectRow>>,
+    heap: BinaryHeap<Reverse<(u64, usize)>>,
+}
+
+impl Iterator for RunMerge {
+    type Item = std::io::Result<RejectRow>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let Reverse((_, i)) = self.heap.pop()?;
+        let row = self.heads[i].take()?;
+        match self.sources[i].next() {
+            Some(Ok(r)) => {
+                self.heap.push(Reverse((r.seq, i)));
+                self.heads[i] = Some(r);
+            }
+            Some(Err(e)) => return Some(Err(e)),
+            None => {}
+        }
+        Some(Ok(row))
     }
 }
 
@@ -685,5 +1091,145 @@ mod tests {
         std::fs::write(&path, "{\"documents\": 3}").unwrap();
         let e = Partial::read(&path).unwrap_err().to_string();
         assert!(e.contains("not a partial file"), "{e}");
+    }
+
+    fn reject(seq: u64) -> RejectRow {
+        RejectRow {
+            seq,
+            input: "feed.jsonl".into(),
+            location: format!("line {}", seq + 1),
+            reason: format!("not valid JSON: expected value at line 1 column {seq}"),
+        }
+    }
+
+    /// A partial with no rows but `rejects`, as a shard of a broken feed.
+    fn partial_with(rejects: Vec<RejectRow>) -> Partial {
+        let lex = Lexicons::defaults().unwrap();
+        Partial {
+            header: PartialHeader {
+                format: FORMAT.into(),
+                format_version: FORMAT_VERSION,
+                tool_version: "test".into(),
+                shard: Some(ShardSpec { index: 2, count: 3 }),
+                settings: settings("month", 1),
+                lexicons: lex.sources().iter().map(LexiconId::from).collect(),
+                inputs: vec!["feed.jsonl".into()],
+                stream: StreamSummary::default(),
+                invalid_utf8: InvalidUtf8Summary::default(),
+                sentences_file: None,
+                raw_cells: false,
+                counters: Counters::default(),
+                rejects_by_reason: BTreeMap::new(),
+            },
+            actors: vec![],
+            dyads: vec![],
+            rejects,
+        }
+    }
+
+    #[test]
+    fn rejects_spilled_to_disk_give_the_same_partial_file() {
+        for n in [0, 1, 5] {
+            let rows: Vec<RejectRow> = (0..n).map(|i| reject(i * 3 + 1)).collect();
+            let dir = tempfile::tempdir().unwrap();
+            let (kept, spilled) = (dir.path().join("kept"), dir.path().join("spilled"));
+            std::fs::create_dir_all(&kept).unwrap();
+            std::fs::create_dir_all(&spilled).unwrap();
+            partial_with(rows.clone())
+                .write(&kept)
+                .unwrap()
+                .commit()
+                .unwrap();
+            let mut spill = RejectSpill::new_in(&spilled).unwrap();
+            for r in &rows {
+                spill.push(r);
+            }
+            assert_eq!(spill.len(), n);
+            partial_with(vec![])
+                .write_with_spill(&spilled, spill)
+                .unwrap()
+                .commit()
+                .unwrap();
+            let (a, b) = (kept.join(PARTIAL_FILE), spilled.join(PARTIAL_FILE));
+            assert_eq!(
+                std::fs::read_to_string(&a).unwrap(),
+                std::fs::read_to_string(&b).unwrap(),
+                "{n} rejects"
+            );
+            assert_eq!(Partial::read(&b).unwrap().rejects, rows);
+            // Nothing but the partial is left in the directory.
+            assert_eq!(std::fs::read_dir(&spilled).unwrap().count(), 1);
+        }
+    }
+
+    #[test]
+    fn sorted_rejects_come_back_in_input_order_across_spilled_batches() {
+        // Three shards' rejects, each in input order, interleaved as a
+        // merge reads them part after part.
+        let seqs: Vec<u64> = (0..3u64)
+            .flat_map(|shard| (0..400u64).map(move |i| i * 3 + (shard * 2 + i) % 3))
+            .collect();
+        let mut want = seqs.clone();
+        want.sort();
+        for limit in [1, 7, 1000, SortedRejects::MERGE_LIMIT] {
+            let mut sorted = SortedRejects::new(limit);
+            for &q in &seqs {
+                sorted.push(reject(q)).unwrap();
+            }
+            let back: Vec<RejectRow> = sorted
+                .into_sorted()
+                .unwrap()
+                .collect::<std::io::Result<_>>()
+                .unwrap();
+            assert_eq!(
+                back.iter().map(|r| r.seq).collect::<Vec<_>>(),
+                want,
+                "limit {limit}"
+            );
+            // Whole rows survive the round trip through disk.
+            assert_eq!(back[17], reject(want[17]));
+        }
+        let empty = SortedRejects::new(4).into_sorted().unwrap();
+        assert_eq!(empty.count(), 0);
+    }
+
+    #[test]
+    fn reading_rejects_tells_a_refusal_from_a_damaged_file() {
+        let dir = tempfile::tempdir().unwrap();
+        partial_with(vec![reject(1), reject(2)])
+            .write(dir.path())
+            .unwrap()
+            .commit()
+            .unwrap();
+        let path = dir.path().join(PARTIAL_FILE);
+        let f = PartialFile::read(&path).unwrap();
+        let mut seen = vec![];
+        f.rejects(|r| {
+            seen.push(r.seq);
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(seen, [1, 2]);
+        let e = f
+            .rejects(|_| Err("no space left on device".into()))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("partial.json: no space left on device"), "{e}");
+        assert!(!e.contains("damaged"), "{e}");
+        // A reject row without its reason is damage.
+        let text = std::fs::read_to_string(&path).unwrap();
+        let cut = text.replacen(
+            ",\"reason\":\"not valid JSON: expected value at line 1 column 2\"",
+            "",
+            1,
+        );
+        assert_ne!(cut, text);
+        std::fs::write(&path, cut).unwrap();
+        let f = PartialFile::read(&path).unwrap();
+        let e = f.rejects(|_| Ok(())).unwrap_err().to_string();
+        assert!(
+            e.contains("damaged partial file") && e.contains("reason"),
+            "{e}"
+        );
     }
 }
