@@ -615,7 +615,13 @@ impl PartialFile {
         let mut refused: Option<String> = None;
         let mut each = |r: RejectRow| each(r).inspect_err(|e| refused = Some(e.clone()));
         let mut de = serde_json::Deserializer::from_slice(&self.bytes);
-        let streamed = serde::de::DeserializeSeed::deserialize(RejectsOnly(&mut each), &mut de);
+        let streamed = serde::de::DeserializeSeed::deserialize(
+            RejectsOnly {
+                each: &mut each,
+                array: false,
+            },
+            &mut de,
+        );
         if let Some(why) = refused {
             return Err(Error::Other(format!("{}: {why}", self.path.display())));
         }
@@ -631,8 +637,12 @@ fn damaged(path: &Path, e: serde_json::Error) -> Error {
 }
 
 /// The rows of a partial file's `rejects` array, one by one, to a
-/// callback; every other field is skipped.
-struct RejectsOnly<'f, F>(&'f mut F);
+/// callback; every other field is skipped. The same visitor reads the
+/// file's object (`array` false) and then the array in it (`array` true).
+struct RejectsOnly<'f, F> {
+    each: &'f mut F,
+    array: bool,
+}
 
 impl<'de, F> serde::de::DeserializeSeed<'de> for RejectsOnly<'_, F>
 where
@@ -641,7 +651,11 @@ where
     type Value = ();
 
     fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
-        d.deserialize_map(self)
+        if self.array {
+            d.deserialize_seq(self)
+        } else {
+            d.deserialize_map(self)
+        }
     }
 }
 
@@ -652,7 +666,11 @@ where
     type Value = ();
 
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("a partial file with a `rejects` array")
+        f.write_str(if self.array {
+            "an array of rejected records"
+        } else {
+            "a partial file with a `rejects` array"
+        })
     }
 
     fn visit_map<A: serde::de::MapAccess<'de>>(
@@ -661,37 +679,15 @@ where
     ) -> std::result::Result<(), A::Error> {
         while let Some(key) = map.next_key::<String>()? {
             if key == "rejects" {
-                map.next_value_seed(RejectRows(&mut *self.0))?;
+                map.next_value_seed(RejectsOnly {
+                    each: &mut *self.each,
+                    array: true,
+                })?;
             } else {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
         }
         Ok(())
-    }
-}
-
-/// The `rejects` array itself, for [`RejectsOnly`].
-struct RejectRows<'f, F>(&'f mut F);
-
-impl<'de, F> serde::de::DeserializeSeed<'de> for RejectRows<'_, F>
-where
-    F: FnMut(RejectRow) -> std::result::Result<(), String>,
-{
-    type Value = ();
-
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
-        d.deserialize_seq(self)
-    }
-}
-
-impl<'de, F> serde::de::Visitor<'de> for RejectRows<'_, F>
-where
-    F: FnMut(RejectRow) -> std::result::Result<(), String>,
-{
-    type Value = ();
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("an array of rejected records")
     }
 
     fn visit_seq<A: serde::de::SeqAccess<'de>>(
@@ -700,7 +696,7 @@ where
     ) -> std::result::Result<(), A::Error> {
         use serde::de::Error as _;
         while let Some(row) = seq.next_element::<RejectRow>()? {
-            (self.0)(row).map_err(A::Error::custom)?;
+            (self.each)(row).map_err(A::Error::custom)?;
         }
         Ok(())
     }
@@ -1046,26 +1042,10 @@ mod tests {
         agg.add_sentence(Period::Undated, Label::Neutral, 1, &[], &[], &[kor], false);
         agg.counters.sentences = 2;
         let (actors, dyads) = Partial::rows(&lex, &agg);
-        let part = Partial {
-            header: PartialHeader {
-                format: FORMAT.into(),
-                format_version: FORMAT_VERSION,
-                tool_version: "test".into(),
-                shard: Some(ShardSpec { index: 1, count: 2 }),
-                settings: settings("week", 1),
-                lexicons: lex.sources().iter().map(LexiconId::from).collect(),
-                inputs: vec!["x".into()],
-                stream: StreamSummary::default(),
-                invalid_utf8: InvalidUtf8Summary::default(),
-                sentences_file: None,
-                raw_cells: false,
-                counters: agg.counters,
-                rejects_by_reason: BTreeMap::new(),
-            },
-            actors,
-            dyads,
-            rejects: vec![],
-        };
+        let mut part = partial_with(vec![]);
+        part.header.settings = settings("week", 1);
+        part.header.counters = agg.counters;
+        (part.actors, part.dyads) = (actors, dyads);
         let dir = tempfile::tempdir().unwrap();
         part.write(dir.path()).unwrap().commit().unwrap();
         let path = dir.path().join(PARTIAL_FILE);
