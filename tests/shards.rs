@@ -178,6 +178,11 @@ fn shards_merge_to_single_run(input: &Path, extra: &[&str], ns: &[u32]) {
     score(input, &single, extra);
     for &n in ns {
         let parts = shards(input, &d.path().join(format!("parts{n}")), n, extra);
+        for p in &parts {
+            // The rejects a shard kept on disk while it ran left no file.
+            let want = BTreeSet::from(["partial.json".to_string(), "run.json".to_string()]);
+            assert_eq!(listing(p), want, "{}", p.display());
+        }
         let merged = d.path().join(format!("merged{n}"));
         merge(&parts, &merged, &[]).success();
         assert_same_files(&single, &merged, &TABLES);
