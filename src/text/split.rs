@@ -233,7 +233,7 @@ fn fast_spans(text: &str) -> Vec<Range<usize>> {
 /// U+2029 (paragraph separator). Empty lines are yielded too, so callers can
 /// see paragraph breaks.
 ///
-/// One pass over the text: [`next_break_candidate`] skips eight bytes at a
+/// One pass over the text: [`next_break_candidate`] skips sixty-four bytes at a
 /// time to the next byte that may start a line break, and only those bytes
 /// are looked at more closely.
 pub(crate) fn line_ranges(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
@@ -266,44 +266,31 @@ pub(crate) fn line_ranges(text: &str) -> impl Iterator<Item = Range<usize>> + '_
 /// `\r`, or 0xE2 (the first byte of U+2028 and U+2029 in UTF-8, and of
 /// other punctuation); `bytes.len()` if there is none.
 ///
-/// Eight bytes at a time as a `u64` (SWAR), two of them per round: `(v - 0x01…) & !v & 0x80…`
-/// marks the zero bytes of `v = x ^ pattern` (and, after a zero byte,
-/// possibly some later bytes, which does not matter for the first one).
+/// Sixty-four bytes per round: a flag per byte, set without branches (which
+/// the compiler turns into vector operations), then the flags sixteen at a
+/// time as a `u128`, whose trailing zeros give the first flagged byte.
 fn next_break_candidate(bytes: &[u8], from: usize) -> usize {
-    const LO: u64 = u64::from_ne_bytes([0x01; 8]);
-    const HI: u64 = u64::from_ne_bytes([0x80; 8]);
-    let zero_bytes = |v: u64| v.wrapping_sub(LO) & !v & HI;
-    let hits = |chunk: &[u8]| {
-        let x = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
-        zero_bytes(x ^ (u64::from(b'\n') * LO))
-            | zero_bytes(x ^ (u64::from(b'\r') * LO))
-            | zero_bytes(x ^ (0xE2 * LO))
-    };
-    let mut i = from;
-    // Sixteen bytes per round, with one test for both words.
-    while let Some(chunk) = bytes.get(i..i + 16) {
-        let (lo, hi) = (hits(&chunk[..8]), hits(&chunk[8..]));
-        if lo | hi != 0 {
-            let at = if lo != 0 {
-                lo.trailing_zeros()
-            } else {
-                64 + hi.trailing_zeros()
-            };
-            return i + (at / 8) as usize;
+    let candidate = |b: u8| (b == b'\n') | (b == b'\r') | (b == 0xE2);
+    let mut at = from;
+    let (blocks, _) = bytes[from..].as_chunks::<64>();
+    for block in blocks {
+        let mut flags = [0u8; 64];
+        for (flag, &b) in flags.iter_mut().zip(block) {
+            *flag = u8::from(candidate(b));
         }
-        i += 16;
-    }
-    if let Some(chunk) = bytes.get(i..i + 8) {
-        let h = hits(chunk);
-        if h != 0 {
-            return i + (h.trailing_zeros() / 8) as usize;
+        let (words, _) = flags.as_chunks::<16>();
+        for (k, word) in (0..).zip(words) {
+            let word = u128::from_le_bytes(*word);
+            if word != 0 {
+                return at + k * 16 + (word.trailing_zeros() / 8) as usize;
+            }
         }
-        i += 8;
+        at += 64;
     }
-    while i < bytes.len() && !matches!(bytes[i], b'\n' | b'\r' | 0xE2) {
-        i += 1;
-    }
-    i
+    bytes[at..]
+        .iter()
+        .position(|&b| candidate(b))
+        .map_or(bytes.len(), |i| at + i)
 }
 
 /// The length of the line break starting at byte `i`, if one does: `\n`,
