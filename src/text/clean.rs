@@ -540,6 +540,7 @@ const KEY_FOLD: [u8; 128] = {
 /// nothing to decode: the fast path of [`normalise_head`] and
 /// [`normalise_tail`] (through [`plain_block`] for windows of at most
 /// [`PLAIN_BLOCK`] bytes, the usual case).
+#[inline(always)] // so that `plain_block`'s fixed-size call is unrolled
 fn is_plain_ascii(window: &[u8]) -> bool {
     // Two passes without early exits or state carried from byte to byte,
     // which the compiler turns into wide (SIMD) loops.
@@ -569,14 +570,7 @@ const PLAIN_BLOCK: usize = 64;
 fn plain_block(window: &[u8]) -> Option<[u8; PLAIN_BLOCK]> {
     let mut block = [b'a'; PLAIN_BLOCK];
     block.get_mut(..window.len())?.copy_from_slice(window);
-    let allowed = |b: u8| (b.wrapping_sub(b' ') < 95) | (b.wrapping_sub(b'\t') < 5);
-    let space = |b: u8| (b == b' ') | (b.wrapping_sub(b'\t') < 5);
-    let bad = block.iter().fold(false, |bad, &b| bad | !allowed(b));
-    let double = block
-        .iter()
-        .zip(&block[1..])
-        .fold(false, |double, (&a, &b)| double | (space(a) & space(b)));
-    (!bad && !double).then(|| block.map(fold_plain))
+    is_plain_ascii(&block).then(|| block.map(fold_plain))
 }
 
 /// [`KEY_FOLD`] for a byte of a plain window (see [`is_plain_ascii`]), in
