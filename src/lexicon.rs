@@ -1002,46 +1002,83 @@ impl Words<'_> {
     /// share an anchor (`halt* ... talks`, `halt* ... aid`, ...), so the
     /// range is worked out once per anchor.
     fn gap_range(&self, at: usize) -> Range<usize> {
-        let prev_end = at.checked_sub(1).map_or(0, |p| self.toks[p].end);
-        let mut skipped_words = 0;
+        let toks = self.toks;
+        let Some(first) = toks.get(at) else {
+            return at..at;
+        };
         // Tokens hold no clause break, so only the text between tokens is
         // looked at, each piece once.
-        let breaks = |a: usize, b: usize| {
-            self.text.as_bytes()[a..b]
-                .iter()
-                .any(|&c| matches!(c, b';' | b':' | b'(' | b')'))
-        };
-        let mut i = at;
-        while i < self.toks.len() {
+        let prev_end = at.checked_sub(1).map_or(0, |p| toks[p].end);
+        if self.breaks(prev_end, first.start) {
+            return at..at;
+        }
+        let mut skipped_words = 0;
+        // Whether token `i - 1` is attached to token `i - 2`.
+        let mut attached = false;
+        let mut i = at + 1;
+        while i < toks.len() {
             // Tokens at..i are skipped; count the words they make.
-            if i > at && (i - 1 == at || !self.attached(i - 1)) {
+            if i - 1 == at || !attached {
                 skipped_words += 1;
             }
             if skipped_words > MAX_GAP {
                 break;
             }
-            let from = if i == at {
-                prev_end
-            } else {
-                self.toks[i - 1].end
-            };
-            if breaks(from, self.toks[i].start) {
+            let (space, clause_break) = self.between(i);
+            if clause_break {
                 break;
             }
+            attached = !space;
             i += 1;
         }
         at..i
     }
 
+    /// Whether the folded text from byte `a` to `b` holds a clause break.
+    fn breaks(&self, a: usize, b: usize) -> bool {
+        self.text.as_bytes()[a..b]
+            .iter()
+            .any(|&c| matches!(c, b';' | b':' | b'(' | b')'))
+    }
+
+    /// What stands between tokens `i - 1` and `i` (`i > 0`): white space in
+    /// the original (else the two are [attached](Words::attached)), and a
+    /// clause break.
+    fn between(&self, i: usize) -> (bool, bool) {
+        let (a, b) = (self.toks[i - 1].end, self.toks[i].start);
+        if !self.norm.same_offsets() {
+            return (!self.attached(i), self.breaks(a, b));
+        }
+        // ASCII: the original has the folded text's offsets and the same
+        // clause breaks, so one pass over its bytes tells both.
+        let (mut space, mut clause_break) = (false, false);
+        for &c in &self.sentence.as_bytes()[a..b] {
+            // `char::is_whitespace` on ASCII: space and \t \n \v \f \r.
+            space |= matches!(c, b' ' | b'\t'..=b'\r');
+            clause_break |= matches!(c, b';' | b':' | b'(' | b')');
+        }
+        (space, clause_break)
+    }
+
+    /// Whether token `i` is the word `w` (or `w` with a possessive `'s`),
+    /// or, for a `prefix`, starts with it.
+    #[inline(always)]
     fn word_matches(&self, i: usize, w: &str, prefix: bool) -> bool {
         let Some(t) = self.toks.get(i) else {
             return false;
         };
-        let word = &self.text[t.start..t.end];
+        let (word, w) = (&self.text.as_bytes()[t.start..t.end], w.as_bytes());
+        // Most tests fail, nearly all of them on the first byte: decided
+        // there, with no string comparison.
+        if let (Some(a), Some(b)) = (word.first(), w.first())
+            && a != b
+        {
+            return false;
+        }
         if prefix {
             word.starts_with(w)
         } else {
-            word == w || word.strip_suffix("'s").is_some_and(|b| b == w)
+            word == w || word.strip_suffix(b"'s").is_some_and(|b| b == w)
         }
     }
 }
@@ -1081,9 +1118,18 @@ fn match_parts(w: &Words<'_>, at: usize, parts: &[Part], after_gap: bool) -> Opt
 /// Matches `parts` (what follows a `...`) at the first token of `range`
 /// (a [`Words::gap_range`]) where they match.
 fn match_after_gap(w: &Words<'_>, range: Range<usize>, parts: &[Part]) -> Option<usize> {
-    range
-        .into_iter()
-        .find_map(|i| match_parts(w, i, parts, true))
+    match parts.split_first() {
+        // What `match_parts` does with a first word after a gap, with the
+        // word tested here: most tokens of the range fail that test, and
+        // many terms share one range.
+        Some((Part::Word { text, prefix }, rest)) => range
+            .into_iter()
+            .filter(|&i| w.word_matches(i, text, *prefix))
+            .find_map(|i| match_parts(w, i + 1, rest, false)),
+        _ => range
+            .into_iter()
+            .find_map(|i| match_parts(w, i, parts, true)),
+    }
 }
 
 fn rest_gap_ok(text: &str, a: usize, b: usize) -> bool {
@@ -1736,6 +1782,63 @@ talks,1,consult\n";
         );
         let s = "They lifted one two three four five sanctions.";
         assert_eq!(terms(&l, s, &l.find(s, None)), ["sanction*=sanctions"]);
+    }
+
+    /// `Words::gap_range` as first written: white space and clause breaks
+    /// looked up separately, each gap twice.
+    fn reference_gap_range(w: &Words<'_>, at: usize) -> Range<usize> {
+        let prev_end = at.checked_sub(1).map_or(0, |p| w.toks[p].end);
+        let mut skipped_words = 0;
+        let breaks = |a: usize, b: usize| {
+            w.text.as_bytes()[a..b]
+                .iter()
+                .any(|&c| matches!(c, b';' | b':' | b'(' | b')'))
+        };
+        let mut i = at;
+        while i < w.toks.len() {
+            if i > at && (i - 1 == at || !w.attached(i - 1)) {
+                skipped_words += 1;
+            }
+            if skipped_words > MAX_GAP {
+                break;
+            }
+            let from = if i == at { prev_end } else { w.toks[i - 1].end };
+            if breaks(from, w.toks[i].start) {
+                break;
+            }
+            i += 1;
+        }
+        at..i
+    }
+
+    #[test]
+    fn gap_range_matches_the_reference() {
+        let sentences = [
+            "The EU lifted its long-standing U.S. sanctions.",
+            "The EU’s envoy lifted its long‑standing U.S. sanctions.",
+            "They lifted one two three four five sanctions; then (again) more.",
+            "Kim\tlifted\u{0B}the ban: a-b-c-d-e-f sanctions, ok",
+            "Erdoğan lifted  the  ban (in\u{A0}part) on Türkiye's 3.5% trade",
+            "a.b.c.d.e.f.g h i j k l",
+            "",
+        ];
+        for s in sentences {
+            let norm = Normalized::new(s);
+            let toks = tokens(norm.text());
+            let w = Words {
+                text: norm.text(),
+                toks: &toks,
+                norm: &norm,
+                sentence: s,
+            };
+            for at in 0..=toks.len() {
+                assert_eq!(
+                    w.gap_range(at),
+                    reference_gap_range(&w, at),
+                    "{s:?} at {at}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -181,6 +181,13 @@ impl Normalized {
         Normalized { text, map }
     }
 
+    /// Whether every folded byte has the offset of the original byte it
+    /// came from (the original was all ASCII), so that ranges need no
+    /// mapping.
+    pub(crate) fn same_offsets(&self) -> bool {
+        self.map.is_empty()
+    }
+
     /// The folded text.
     pub fn text(&self) -> &str {
         &self.text
