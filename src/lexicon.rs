@@ -151,6 +151,9 @@ pub struct Alias {
     /// uses it as a venue, and a venue is neither source nor target.
     pub place: bool,
     case_form: Vec<char>,
+    /// Where `case_form` has an upper-case letter: all that the `cap` rule
+    /// looks at.
+    upper_at: Vec<usize>,
 }
 
 impl Alias {
@@ -181,6 +184,13 @@ impl Alias {
             return true;
         }
         if original.is_ascii() {
+            if self.case == CaseRule::Cap {
+                // `fold_keep_case` changes no ASCII letter and makes none,
+                // so only the alias's upper-case places need looking at.
+                let bytes = original.as_bytes();
+                return bytes.len() == self.case_form.len()
+                    && self.upper_at.iter().all(|&i| bytes[i].is_ascii_uppercase());
+            }
             // What `fold_keep_case` does to ASCII, byte by byte, with no
             // string built: most aliases in most text are ASCII.
             let fold = |b: u8| -> char {
@@ -733,11 +743,15 @@ impl Lexicons {
         self.drop_swallowing_gaps(text, &toks, other_c);
         let tok_range = |s: usize, e: usize| -> Range<usize> {
             let a = toks.partition_point(|t| t.end <= s);
-            let b = toks.partition_point(|t| t.start < e);
-            a..b.max(a)
+            // Every token before `a` starts before `e`; a match spans few
+            // tokens, so counting on from `a` beats a second search.
+            let b = a + toks[a..].iter().take_while(|t| t.start < e).count();
+            a..b
         };
         let mut out = Matches::default();
         *actor_c = select_longest(std::mem::take(actor_c));
+        // Each list allocated once, at its final size (or a bound on it).
+        out.actors = Vec::with_capacity(actor_c.len());
         for &(s, e, alias) in actor_c.iter() {
             if self.actors[self.aliases[alias].actor].kind == ActorKind::Ignore {
                 continue; // the words are taken, by no actor
@@ -750,6 +764,12 @@ impl Lexicons {
             });
         }
         *other_c = select_longest(std::mem::take(other_c));
+        let n_tone = other_c
+            .iter()
+            .filter(|(_, _, r)| matches!(r, Ref::Tone(_)))
+            .count();
+        out.tone = Vec::with_capacity(n_tone);
+        out.modifiers = Vec::with_capacity(other_c.len() - n_tone);
         for &(s, e, r) in other_c.iter() {
             let tok = tok_range(s, e);
             let span = norm.orig_range(s..e);
@@ -1400,6 +1420,10 @@ fn parse_actors(src: &str, file: &str) -> Result<ActorTables> {
             ));
         }
         seen.insert(key, line);
+        let case_form: Vec<char> = fold_keep_case(surface).chars().collect();
+        let upper_at = (0..case_form.len())
+            .filter(|&i| case_form[i].is_uppercase())
+            .collect();
         aliases.push(Alias {
             actor: idx,
             surface: surface.to_string(),
@@ -1408,7 +1432,8 @@ fn parse_actors(src: &str, file: &str) -> Result<ActorTables> {
             valid_to,
             line,
             place,
-            case_form: fold_keep_case(surface).chars().collect(),
+            case_form,
+            upper_at,
         });
     }
     // Resolve parents, then roots (rejecting cycles).
