@@ -972,19 +972,40 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Whether a match ending at byte `e` ends at a word boundary: no word
+/// character on both sides of `e`.
 fn right_boundary(text: &str, e: usize) -> bool {
-    e >= text.len()
-        || !text[e..].chars().next().is_some_and(is_word_char)
-        || !text[..e].chars().next_back().is_some_and(is_word_char)
+    let bytes = text.as_bytes();
+    // An ASCII byte is its own character, tested without decoding.
+    let next_word = match bytes.get(e) {
+        None => return true,
+        Some(&b) if b.is_ascii() => b.is_ascii_alphanumeric(),
+        Some(_) => text[e..].chars().next().is_some_and(is_word_char),
+    };
+    let prev_word = match e.checked_sub(1).map(|p| bytes[p]) {
+        None => false,
+        Some(b) if b.is_ascii() => b.is_ascii_alphanumeric(),
+        Some(_) => text[..e].chars().next_back().is_some_and(is_word_char),
+    };
+    !next_word || !prev_word
 }
 
 /// Extends a wildcard match to the end of its word.
 fn word_end(text: &str, mut e: usize) -> usize {
-    for c in text[e..].chars() {
-        if !is_word_char(c) {
-            break;
+    let bytes = text.as_bytes();
+    while let Some(&b) = bytes.get(e) {
+        // ASCII bytes without decoding; a character beyond ASCII decoded.
+        if b.is_ascii() {
+            if !b.is_ascii_alphanumeric() {
+                break;
+            }
+            e += 1;
+        } else {
+            match text[e..].chars().next() {
+                Some(c) if is_word_char(c) => e += c.len_utf8(),
+                _ => break,
+            }
         }
-        e += c.len_utf8();
     }
     e
 }
@@ -1862,6 +1883,39 @@ talks,1,consult\n";
                     reference_gap_range(&w, at),
                     "{s:?} at {at}"
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn boundaries_match_the_character_loops() {
+        // `right_boundary` and `word_end` as first written, a character at
+        // a time.
+        let right = |t: &str, e: usize| {
+            e >= t.len()
+                || !t[e..].chars().next().is_some_and(is_word_char)
+                || !t[..e].chars().next_back().is_some_and(is_word_char)
+        };
+        let end = |t: &str, mut e: usize| {
+            for c in t[e..].chars() {
+                if !is_word_char(c) {
+                    break;
+                }
+                e += c.len_utf8();
+            }
+            e
+        };
+        for t in [
+            "condemned it",
+            "türkiye's ties",
+            "a1é2 ş-b ’x",
+            "",
+            "ab",
+            "é",
+        ] {
+            for e in (0..=t.len()).filter(|&e| t.is_char_boundary(e)) {
+                assert_eq!(right_boundary(t, e), right(t, e), "{t:?} {e}");
+                assert_eq!(word_end(t, e), end(t, e), "{t:?} {e}");
             }
         }
     }
