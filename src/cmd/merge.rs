@@ -511,9 +511,13 @@ fn read_rejects(
     let (mut count, mut seqs) = (0, HashMap::new());
     f.rejects(|r| {
         count += 1;
-        let place = r.place();
-        if examples.contains(&place) {
-            seqs.entry(place).or_insert(r.seq);
+        // The examples are a part's first rejects of each reason: once all
+        // are placed, the rest need no look-up (nor a string built).
+        if seqs.len() < examples.len() {
+            let place = r.place();
+            if examples.contains(&place) {
+                seqs.entry(place).or_insert(r.seq);
+            }
         }
         sorted
             .push(r)
