@@ -196,7 +196,7 @@ impl Normalized {
     /// Maps a byte range of the folded text to the byte range of the original
     /// characters it came from.
     pub fn orig_range(&self, r: Range<usize>) -> Range<usize> {
-        if self.map.is_empty() {
+        if self.same_offsets() {
             let n = self.text.len();
             return r.start.min(n)..r.end.min(n).max(r.start.min(n));
         }
