@@ -1010,13 +1010,18 @@ fn temp_files(dir: &Path) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// Sends `signal` to `child` and waits (at most 10 s) for it to exit; its
+/// status and the time it took from the signal.
 #[cfg(unix)]
-fn send_signal(child: &Child, signal: libc::c_int) {
+fn signal_and_wait(child: &mut Child, signal: libc::c_int) -> (ExitStatus, Duration) {
     let pid = libc::pid_t::try_from(child.id()).expect("pid");
+    let signalled = Instant::now();
     // SAFETY: kill(2) on our own child, not yet waited for (so its pid
     // cannot have been reused).
     let rc = unsafe { libc::kill(pid, signal) };
     assert_eq!(rc, 0, "kill failed");
+    let status = wait_at_most(child, Duration::from_secs(10));
+    (status, signalled.elapsed())
 }
 
 /// Fills `dir/out` with an earlier run's tables; returns them.
@@ -1108,8 +1113,7 @@ fn sigint_mid_run_leaves_no_partial_table() {
             std::thread::sleep(Duration::from_millis(5));
         }
         std::thread::sleep(Duration::from_millis(300));
-        send_signal(&child, libc::SIGINT);
-        let status = wait_at_most(&mut child, Duration::from_secs(10));
+        let (status, _) = signal_and_wait(&mut child, libc::SIGINT);
         let stderr = read_stderr(&mut child);
         assert!(!stderr.contains("panicked"), "{stderr}");
         if status.success() {
@@ -1160,16 +1164,10 @@ fn sigterm_while_blocked_on_input_exits_143_and_cleans_up() {
         std::thread::sleep(Duration::from_millis(5));
     }
     assert!(!temp_files(&out).is_empty(), "stance never started");
-    let signalled = Instant::now();
-    send_signal(&child, libc::SIGTERM);
-    let status = wait_at_most(&mut child, Duration::from_secs(10));
+    let (status, took) = signal_and_wait(&mut child, libc::SIGTERM);
     // Standard input was open all along: the run could not stop by itself,
     // the watchdog ended it after its grace period.
-    assert!(
-        signalled.elapsed() >= Duration::from_secs(2),
-        "{:?}",
-        signalled.elapsed()
-    );
+    assert!(took >= Duration::from_secs(2), "{:?}", took);
     drop(stdin);
     let stderr = read_stderr(&mut child);
     assert_stopped_cleanly(
@@ -1259,15 +1257,9 @@ fn sigint_during_merge_leaves_no_partial_table() {
         std::thread::sleep(Duration::from_millis(5));
     }
     assert!(!temp_files(&out).is_empty(), "no temporary file mid-merge");
-    let signalled = Instant::now();
-    send_signal(&child, libc::SIGINT);
-    let status = wait_at_most(&mut child, Duration::from_secs(10));
+    let (status, took) = signal_and_wait(&mut child, libc::SIGINT);
     // It stopped by itself, not by the watchdog after its grace period.
-    assert!(
-        signalled.elapsed() < Duration::from_secs(2),
-        "{:?}",
-        signalled.elapsed()
-    );
+    assert!(took < Duration::from_secs(2), "{:?}", took);
     writer.join().expect("writer");
     let stderr = read_stderr(&mut child);
     let message = "stance: interrupted by SIGINT: no table was written";

@@ -484,27 +484,18 @@ impl Partial {
         let body = || -> std::io::Result<()> {
             f.write_all(b"{\"header\": ")?;
             serde_json::to_writer_pretty(&mut f, &self.header)?;
-            write_rows(&mut f, "actors", &self.actors)?;
-            write_rows(&mut f, "dyads", &self.dyads)?;
-            let Some(spill) = spill else {
-                write_rows(&mut f, "rejects", &self.rejects)?;
-                return f.write_all(b"}\n");
-            };
-            // The same layout as `write_rows`, the spilled rows being
-            // compact JSON lines already.
-            write!(f, ",\n\"rejects\": [")?;
-            let mut first = true;
-            for r in &self.rejects {
-                f.write_all(if first { b"\n" } else { b",\n" })?;
-                serde_json::to_writer(&mut f, r)?;
-                first = false;
+            write_rows(&mut f, "actors", json_lines(&self.actors))?;
+            write_rows(&mut f, "dyads", json_lines(&self.dyads))?;
+            let rejects = json_lines(&self.rejects);
+            match spill {
+                // The spilled rows are compact JSON lines already.
+                Some(spill) => write_rows(
+                    &mut f,
+                    "rejects",
+                    rejects.chain(spill.into_reader()?.lines()),
+                )?,
+                None => write_rows(&mut f, "rejects", rejects)?,
             }
-            for line in spill.into_reader()?.lines() {
-                f.write_all(if first { b"\n" } else { b",\n" })?;
-                f.write_all(line?.as_bytes())?;
-                first = false;
-            }
-            f.write_all(if first { b"]" } else { b"\n]" })?;
             f.write_all(b"}\n")
         };
         body().map_err(|e| Error::io(&path, e))?;
@@ -923,14 +914,26 @@ impl Iterator for RunMerge {
     }
 }
 
-/// Writes `,\n"name": [` then one compact row per line, then `]`.
-fn write_rows<T: Serialize>(f: &mut AtomicFile, name: &str, rows: &[T]) -> std::io::Result<()> {
+/// Each of `rows` as compact JSON.
+fn json_lines<T: Serialize>(rows: &[T]) -> impl Iterator<Item = std::io::Result<String>> + '_ {
+    rows.iter()
+        .map(|r| serde_json::to_string(r).map_err(std::io::Error::from))
+}
+
+/// Writes `,\n"name": [` then one row (compact JSON) per line, then `]`.
+fn write_rows(
+    f: &mut AtomicFile,
+    name: &str,
+    rows: impl Iterator<Item = std::io::Result<String>>,
+) -> std::io::Result<()> {
     write!(f, ",\n\"{name}\": [")?;
-    for (i, r) in rows.iter().enumerate() {
-        f.write_all(if i == 0 { b"\n" } else { b",\n" })?;
-        serde_json::to_writer(&mut *f, r)?;
+    let mut first = true;
+    for row in rows {
+        f.write_all(if first { b"\n" } else { b",\n" })?;
+        f.write_all(row?.as_bytes())?;
+        first = false;
     }
-    f.write_all(if rows.is_empty() { b"]" } else { b"\n]" })
+    f.write_all(if first { b"]" } else { b"\n]" })
 }
 
 #[cfg(test)]
