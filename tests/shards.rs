@@ -173,11 +173,24 @@ fn assert_same_files(a: &Path, b: &Path, files: &[&str]) {
 
 /// Single run vs `ns` shards merged: every table byte-identical.
 fn shards_merge_to_single_run(input: &Path, extra: &[&str], ns: &[u32]) {
+    split_merge_to_single_run(input, extra, &[], ns);
+}
+
+/// [`shards_merge_to_single_run`] with `shard_extra` given to the shards
+/// only (`--shard-by file`); returns the last merge's part dirs.
+fn split_merge_to_single_run(
+    input: &Path,
+    extra: &[&str],
+    shard_extra: &[&str],
+    ns: &[u32],
+) -> (tempfile::TempDir, Vec<PathBuf>) {
     let d = tempfile::tempdir().unwrap();
     let single = d.path().join("single");
     score(input, &single, extra);
+    let mut last = Vec::new();
     for &n in ns {
-        let parts = shards(input, &d.path().join(format!("parts{n}")), n, extra);
+        let both = [extra, shard_extra].concat();
+        let parts = shards(input, &d.path().join(format!("parts{n}")), n, &both);
         for p in &parts {
             // The rejects a shard kept on disk while it ran left no file.
             let want = BTreeSet::from(["partial.json".to_string(), "run.json".to_string()]);
@@ -203,7 +216,9 @@ fn shards_merge_to_single_run(input: &Path, extra: &[&str], ns: &[u32]) {
             assert_eq!(s[key], m[key], "{key} with {n} shards");
         }
         assert_eq!(m["merged_parts"].as_array().unwrap().len(), n as usize);
+        last = parts;
     }
+    (d, last)
 }
 
 #[test]
@@ -223,6 +238,163 @@ fn generated_corpus_with_repeated_ids_and_bad_records_merges_exactly() {
     assert!(run["undated_documents"].as_u64().unwrap() >= 1, "{run}");
     shards_merge_to_single_run(&corpus, &[], &[1, 3, 7]);
     shards_merge_to_single_run(&corpus, &["--period", "week", "--no-rollup"], &[3]);
+}
+
+/// A corpus of many files, as a decade of daily wire files would be: JSONL
+/// by month in year directories (one of them gzipped), each file with a
+/// document holding invalid UTF-8 and a broken line, plus the mixed corpus
+/// of [`generated_corpus`].
+fn many_files_corpus(dir: &Path) -> PathBuf {
+    let root = generated_corpus(dir);
+    let texts = [
+        "Pyongyang denounced the sanctions imposed by Washington.",
+        "Seoul and Tokyo pledged closer cooperation on North Korea.",
+        "Moscow accused Kyiv of shelling the border region.",
+        "The United Nations welcomed the ceasefire between Israel and Hamas.",
+    ];
+    for year in [2023, 2024] {
+        for month in 1..=6 {
+            let mut lines = Vec::new();
+            for k in 0..3 {
+                let text = texts[(month + k) % texts.len()];
+                let line = serde_json::json!({
+                    "id": format!("w{year}-{month}-{k}"),
+                    "date": format!("{year}-{month:02}-{:02}", k * 9 + 1),
+                    "text": text,
+                })
+                .to_string();
+                lines.push(line.into_bytes());
+            }
+            // Invalid UTF-8 inside a text (`#` becomes two bytes that are
+            // not UTF-8), and a line that is not JSON.
+            let bad = format!(
+                "{{\"id\": \"u{year}-{month}\", \"date\": \"{year}-{month:02}-20\", \"text\": \"Beijing protested # to Manila.\"}}"
+            );
+            lines.push(
+                bad.bytes()
+                    .flat_map(|b| if b == b'#' { vec![0xFF, 0xFE] } else { vec![b] })
+                    .collect(),
+            );
+            lines.push(b"{\"id\": \"cut\", \"text\": ".to_vec());
+            let mut body = lines.join(&b'\n');
+            body.push(b'\n');
+            let mut path = root.join(format!("{year}/{month:02}.jsonl"));
+            if (year, month) == (2024, 3) {
+                use std::io::Write;
+                let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+                gz.write_all(&body).unwrap();
+                body = gz.finish().unwrap();
+                path.set_extension("jsonl.gz");
+            }
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(&path, body).unwrap();
+        }
+    }
+    root
+}
+
+#[test]
+fn shards_split_by_file_read_only_their_files_and_merge_to_the_single_run() {
+    let d = tempfile::tempdir().unwrap();
+    let corpus = many_files_corpus(d.path());
+    let check = d.path().join("check");
+    score(&corpus, &check, &[]);
+    let run = json(&check.join("run.json"));
+    let files = run["files_read"].as_u64().unwrap();
+    assert!(files >= 15, "{run}");
+    assert!(
+        run["invalid_utf8"]["documents"].as_u64().unwrap() >= 10,
+        "{run}"
+    );
+    let (_keep, parts) =
+        split_merge_to_single_run(&corpus, &[], &["--shard-by", "file"], &[1, 3, 7]);
+    // Each file was read by exactly one of the 7 shards, and the reading was
+    // shared out.
+    let read: Vec<u64> = parts
+        .iter()
+        .map(|p| json(&p.join("run.json"))["files_read"].as_u64().unwrap())
+        .collect();
+    assert_eq!(read.iter().sum::<u64>(), files, "{read:?}");
+    assert!(read.iter().filter(|&&n| n > 0).count() >= 3, "{read:?}");
+    let part = json(&parts[0].join("partial.json"));
+    assert_eq!(part["header"]["settings"]["shard_by"], "file");
+    // With other options too.
+    split_merge_to_single_run(
+        &corpus,
+        &["--period", "week", "--no-rollup"],
+        &["--shard-by", "file"],
+        &[3],
+    );
+}
+
+#[test]
+fn shards_split_by_file_are_refused_where_they_cannot_work() {
+    let d = tempfile::tempdir().unwrap();
+    let by_id = shards(&sample(), &d.path().join("id"), 2, &[]);
+    let by_file = shards(
+        &sample(),
+        &d.path().join("file"),
+        2,
+        &["--shard-by", "file"],
+    );
+    let out = d.path().join("o");
+    merge(&[by_id[0].clone(), by_file[1].clone()], &out, &[])
+        .code(2)
+        .stderr(
+            predicate::str::contains("--shard-by is file").and(predicate::str::contains("but id")),
+        );
+    // A shard that saw another list of files.
+    let corpus = generated_corpus(d.path());
+    let other = shards(&corpus, &d.path().join("other"), 2, &["--shard-by", "file"]);
+    write(
+        &corpus,
+        "late.jsonl",
+        "{\"id\": \"late\", \"text\": \"Seoul praised Tokyo.\"}\n",
+    );
+    let later = shards(&corpus, &d.path().join("later"), 2, &["--shard-by", "file"]);
+    merge(&[other[0].clone(), later[1].clone()], &out, &[])
+        .code(2)
+        .stderr(predicate::str::contains("read different inputs"));
+    merge(&later, &out, &[]).success();
+    // Standard input is one stream: it can only be split by id.
+    stance()
+        .args([
+            "score",
+            "-",
+            "--format",
+            "jsonl",
+            "--shard",
+            "1/2",
+            "--shard-by",
+            "file",
+            "--partial",
+            "-o",
+        ])
+        .arg(d.path().join("stdin"))
+        .write_stdin("{\"id\": \"1\", \"text\": \"Seoul praised Tokyo.\"}\n")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--shard-by file cannot split standard input",
+        ));
+    // --shard-by without --shard, or with a way that does not exist.
+    for (args, says) in [
+        (&["--shard-by", "file"][..], "--shard"),
+        (
+            &["--shard", "1/2", "--shard-by", "page"][..],
+            "use id or file",
+        ),
+    ] {
+        stance()
+            .args(["score", "-o"])
+            .arg(d.path().join("bad"))
+            .arg(sample())
+            .args(args)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(says));
+    }
+    assert!(!d.path().join("bad").exists());
 }
 
 #[test]

@@ -15,9 +15,11 @@ use anyhow::Context;
 use serde_json::json;
 use stancemeter::Error;
 use stancemeter::aggregate::{Aggregates, PeriodKind};
+use stancemeter::corpus::InvalidUtf8;
 use stancemeter::lexicon::Lexicons;
 use stancemeter::output::partial::{
-    PARTIAL_FILE, Partial, PartialFile, PartialHeader, ReasonSummary, ShardSpec, SortedRejects,
+    InvalidUtf8Summary, PARTIAL_FILE, Partial, PartialFile, PartialHeader, ReasonSummary, ShardBy,
+    ShardSpec, SortedRejects,
 };
 use stancemeter::output::wide;
 use stancemeter::output::{self, CellPolicy, CsvFile, SENTENCES_HEADER, TableOptions};
@@ -28,9 +30,10 @@ use super::progress::Progress;
 const AFTER_HELP: &str = "\
 Each PART is a partial.json written by `stance score --partial`, or the directory holding
 one. The parts must be the shards 1/N ... N/N of one run: scored with the same options that
-change the tables (--period, --no-rollup, --speaker, --date, field names, ...), the same
-lexicons (compared by SHA-256) and the same inputs (compared by a fingerprint of every
-document id). A shard given twice, a missing shard, or parts that do not belong together
+change the tables (--period, --no-rollup, --speaker, --date, field names, ...) and the same
+--shard-by, the same lexicons (compared by SHA-256) and the same inputs (compared by a
+fingerprint of every document id, or with --shard-by file of every file's name and size).
+A shard given twice, a missing shard, or parts that do not belong together
 are refused with the file and the difference named; --allow-incomplete writes tables from
 the shards you have (run.json lists the missing ones).
 
@@ -223,7 +226,14 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         "speaker_field": settings.speaker_field,
         "documents_rejected": rejected,
         "rejects_by_reason": reasons,
-        "invalid_utf8": first.invalid_utf8,
+        "invalid_utf8": if by_file(&parts) {
+            InvalidUtf8Summary::combine(
+                parts.iter().map(|p| &p.header.invalid_utf8),
+                InvalidUtf8::MAX_EXAMPLES,
+            )
+        } else {
+            first.invalid_utf8.clone()
+        },
         "elapsed_seconds": (start.elapsed().as_secs_f64() * 1000.0).round() / 1000.0,
         "lexicons": lex.sources(),
     });
@@ -361,6 +371,12 @@ fn check_shards(parts: &[Part], allow_incomplete: bool) -> anyhow::Result<Vec<Sh
         ));
         return Ok(missing);
     }
+    // Split by file, no shard knows the others' counts: each file is in
+    // exactly one shard by construction, and the fingerprint of the entry
+    // list (checked to agree) is all there is to check.
+    if by_file(parts) {
+        return Ok(Vec::new());
+    }
     // Each document and reject is counted by exactly one shard.
     let stream = &parts[0].header.stream;
     let documents: u64 = parts.iter().map(|p| p.header.counters.documents).sum();
@@ -374,6 +390,12 @@ fn check_shards(parts: &[Part], allow_incomplete: bool) -> anyhow::Result<Vec<Sh
         ));
     }
     Ok(Vec::new())
+}
+
+/// Whether the parts split their run by input file (`--shard-by file`); all
+/// parts agree, or the merge has stopped.
+fn by_file(parts: &[Part]) -> bool {
+    parts[0].header.settings.shard_by == ShardBy::File.to_string()
 }
 
 /// Checks that `lex` are the lexicons the parts were scored with.

@@ -1,5 +1,6 @@
 //! `stance score`: score a corpus and write the tables.
 
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -12,7 +13,7 @@ use stancemeter::aggregate::{Aggregates, Counters, PeriodKind};
 use stancemeter::corpus::{Corpus, DocDate, Format, ReadOptions};
 use stancemeter::output::partial::{
     FORMAT, FORMAT_VERSION, InvalidUtf8Summary, LexiconId, PARTIAL_FILE, Partial, PartialHeader,
-    RejectRow, RejectSpill, Settings, ShardSpec, StreamDigest,
+    RejectRow, RejectSpill, Settings, ShardBy, ShardSpec, StreamDigest, StreamSummary, entry_seq,
 };
 use stancemeter::output::wide;
 use stancemeter::output::{self, REJECTS_FILE, RUN_FILE, SENTENCES_FILE, TableOptions};
@@ -56,7 +57,9 @@ Shards: --shard I/N scores only the documents whose id hashes to shard I of N (t
 bytes of SHA-256 of the id, modulo N, plus 1; a rejected record goes by its file name and
 location), so N machines can each read the same inputs and score a different Nth. With
 --partial each writes partial.json; `stance merge` adds them up into exactly the tables of
-a single run.
+a single run. Every such shard reads every input; with --shard-by file a shard reads only
+the input files whose name (the path inside a directory given as input, or the file name)
+hashes to it, so a corpus of many files splits its reading and decompressing too.
 
 Examples:
   stance score examples/news -o stance-out
@@ -64,7 +67,9 @@ Examples:
   stance score seed.txt --date 2021-01-08 --sentences -o seed-out
   zcat feed.jsonl.gz | stance score - --format jsonl --text-field body -o out
   stance score corpus/ --shard 2/7 --partial -o parts/2     # one of 7 shards, on any machine
-  stance merge parts/* -o stance-out                         # once all 7 are done";
+  stance merge parts/* -o stance-out                         # once all 7 are done
+  stance score daily/ --shard 3/16 --shard-by file --partial -o parts/3
+                                                   # each of 16 reads only its own files";
 
 /// Score a corpus and write per-actor and per-dyad stance tables.
 #[derive(Debug, clap::Args)]
@@ -151,6 +156,13 @@ pub struct Args {
     #[arg(long, value_name = "I/N", value_parser = parse_shard)]
     shard: Option<ShardSpec>,
 
+    /// How --shard splits the run: `id` (each shard reads every input and keeps the
+    /// documents whose id hashes to it) or `file` (each shard reads only the input files
+    /// whose name hashes to it: for a corpus of many files, no shard reads the others').
+    /// All shards of a run must use the same.
+    #[arg(long, value_name = "id|file", default_value = "id", requires = "shard")]
+    shard_by: ShardBy,
+
     /// Write partial.json (the integer sums behind the tables, for `stance merge`)
     /// instead of the tables. With --sentences, sentences.csv is written beside it.
     #[arg(long, conflicts_with_all = ["xlsx", "wide_actors", "wide_metric", "wide_top"])]
@@ -205,7 +217,33 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         date: a.date,
         max_doc_bytes: a.max_doc_bytes,
     };
-    let corpus = Corpus::open(&a.inputs, options)?;
+    let mut corpus = Corpus::open(&a.inputs, options)?;
+    // With --shard-by file, the shard's own entries are all it reads; the
+    // list of every entry fingerprints the run and orders its rejects.
+    let split_by_file = match a.shard {
+        Some(shard) if a.shard_by == ShardBy::File => {
+            let entries = corpus.entries();
+            if entries.iter().any(|e| e.key == "-") {
+                anyhow::bail!(stancemeter::Error::Usage(
+                    "--shard-by file cannot split standard input ('-'), which is one stream: \
+                     use --shard-by id, or give the files"
+                        .to_string()
+                ));
+            }
+            corpus.retain(|e| shard.owns_key(&e.key));
+            Some(entries)
+        }
+        _ => None,
+    };
+    let entry_map: HashMap<String, u64> = split_by_file
+        .iter()
+        .flatten()
+        .enumerate()
+        .map(|(i, e)| (e.path.clone(), i as u64))
+        .collect();
+    let entry_index = |input: &str| entry_map.get(input).copied();
+    // Every reject names its entry's path; one that did not would sort last.
+    let entry_of = |input: &str| entry_index(input).unwrap_or(entry_map.len() as u64);
     output::prepare_dir(&a.output, &files, a.force)?;
     // From here on temporary files exist: SIGINT/SIGTERM stop the run cleanly.
     interrupt::install(&a.output, &files)?;
@@ -252,6 +290,8 @@ pub fn run(a: Args) -> anyhow::Result<()> {
     // of one run from shards of different inputs, and notes each reject's
     // place in it, so that the merged rejects.csv is in input order.
     let stream = Mutex::new(StreamDigest::default());
+    // With --shard-by file: the entry of the last reject, and its rejects so far.
+    let mut last_entry = (u64::MAX, 0u64);
     // This shard's rejects go to disk as they come, not into memory.
     let kept_rejects = if a.partial {
         Some(Mutex::new(RejectSpill::new_in(&a.output)?))
@@ -261,16 +301,26 @@ pub fn run(a: Args) -> anyhow::Result<()> {
     let docs = corpus
         .enumerate()
         .filter(|(seq, item)| {
-            if a.partial {
+            if a.partial && split_by_file.is_none() {
                 lock(&stream).add(item);
             }
-            let keep = a.shard.is_none_or(|s| s.owns(item));
+            let keep = split_by_file.is_some() || a.shard.is_none_or(|s| s.owns(item));
             if keep
                 && let Some(spill) = &kept_rejects
                 && let Err(r) = item
             {
+                let seq = if split_by_file.is_some() {
+                    let entry = entry_of(&r.input);
+                    if last_entry.0 != entry {
+                        last_entry = (entry, 0);
+                    }
+                    last_entry.1 += 1;
+                    entry_seq(entry, last_entry.1 - 1)
+                } else {
+                    *seq as u64
+                };
                 lock(spill).push(&RejectRow {
-                    seq: *seq as u64,
+                    seq,
                     input: r.input.clone(),
                     location: r.location.clone(),
                     reason: r.reason.clone(),
@@ -327,10 +377,20 @@ pub fn run(a: Args) -> anyhow::Result<()> {
 
     let lex = pipeline.lexicons();
     let agg = &totals.aggregates;
+    let examples = invalid_utf8.examples();
+    let example_entries = if split_by_file.is_some() {
+        examples
+            .iter()
+            .map(|x| entry_of(example_input(x, &entry_index)))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let invalid = InvalidUtf8Summary {
         documents: invalid_utf8.documents(),
         sequences_replaced: invalid_utf8.sequences(),
-        examples: invalid_utf8.examples(),
+        examples,
+        example_entries,
     };
     let mut run_json = json!({
         "tool": "stance",
@@ -345,6 +405,7 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         "speaker": a.speaker,
         "speaker_field": a.speaker_field,
         "shard": a.shard.map(|s| s.to_string()),
+        "shard_by": a.shard.map(|_| a.shard_by.to_string()),
         "partial": a.partial,
         "documents_rejected": totals.rejected(),
         "rejects_by_reason": totals.rejects,
@@ -379,7 +440,10 @@ pub fn run(a: Args) -> anyhow::Result<()> {
                 settings: settings(&a),
                 lexicons: lex.sources().iter().map(LexiconId::from).collect(),
                 inputs: a.inputs.iter().map(|p| p.display().to_string()).collect(),
-                stream: lock(&stream).summary(),
+                stream: match &split_by_file {
+                    Some(entries) => StreamSummary::of_entries(entries),
+                    None => lock(&stream).summary(),
+                },
                 invalid_utf8: invalid,
                 sentences_file: a.sentences.then(|| SENTENCES_FILE.to_string()),
                 raw_cells: cells.raw,
@@ -480,7 +544,20 @@ fn settings(a: &Args) -> Settings {
         date_field: a.date_field.clone(),
         text_field: a.text_field.clone(),
         max_doc_bytes: a.max_doc_bytes as u64,
+        shard_by: a.shard_by.to_string(),
     }
+}
+
+/// The input of an invalid-UTF-8 example (`input: location`, or `input`):
+/// the longest prefix that `entry_of` knows.
+fn example_input<'x>(example: &'x str, entry_index: &dyn Fn(&str) -> Option<u64>) -> &'x str {
+    example
+        .match_indices(": ")
+        .map(|(i, _)| &example[..i])
+        .chain([example])
+        .filter(|p| entry_index(p).is_some())
+        .last()
+        .unwrap_or(example)
 }
 
 /// Adds the run's counts to `run.json` (shared with `stance merge`).

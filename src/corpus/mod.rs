@@ -333,6 +333,8 @@ struct InputFile {
     /// The name used in ids: the path relative to a directory input (with
     /// `/` separators), or the path as given.
     name: String,
+    /// The shard key (see [`CorpusEntry::key`]).
+    key: String,
     format: Format,
     /// Gzip-compressed (by extension; sniffed for stdin).
     gzip: bool,
@@ -341,11 +343,29 @@ struct InputFile {
     size: u64,
 }
 
-/// What the iterator goes through: files, and problems found while walking.
+/// What the iterator goes through: files, and problems found while walking
+/// (with their shard key, see [`CorpusEntry::key`]).
 #[derive(Debug, Clone)]
 enum Entry {
     File(usize),
-    Reject(Reject),
+    Reject(Reject, String),
+}
+
+/// One entry of a corpus, in reading order: an input file, or a problem
+/// found while walking a directory (a link loop, a named pipe), which is
+/// read as one reject. See [`Corpus::entries`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CorpusEntry {
+    /// The path as rejects and `run.json` show it.
+    pub path: String,
+    /// The name that decides its shard with `--shard-by file`, the same on
+    /// every machine wherever the corpus is mounted: the path relative to
+    /// the directory given as input (with `/` separators), or the file name
+    /// of a file given by name; `-` for standard input.
+    pub key: String,
+    /// On-disk size when the corpus was opened (0 for standard input and
+    /// walking problems).
+    pub size: u64,
 }
 
 /// A streaming reader over all inputs: an iterator of documents and rejects,
@@ -457,6 +477,76 @@ impl Corpus {
         &self.files
     }
 
+    /// Every entry to read, in order: the files and the problems found while
+    /// walking directories.
+    ///
+    /// ```
+    /// use stancemeter::corpus::{Corpus, ReadOptions};
+    ///
+    /// let dir = tempfile::tempdir()?;
+    /// std::fs::create_dir(dir.path().join("2021"))?;
+    /// std::fs::write(dir.path().join("2021/jan.jsonl"), "")?;
+    /// std::fs::write(dir.path().join("feb.jsonl"), "")?;
+    /// let corpus = Corpus::open(&[dir.path().to_path_buf()], ReadOptions::default())?;
+    /// let keys: Vec<String> = corpus.entries().into_iter().map(|e| e.key).collect();
+    /// assert_eq!(keys, ["2021/jan.jsonl", "feb.jsonl"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn entries(&self) -> Vec<CorpusEntry> {
+        self.entries
+            .iter()
+            .map(|e| match e {
+                Entry::File(i) => {
+                    let f = &self.inputs[*i];
+                    CorpusEntry {
+                        path: f.path.to_string_lossy().into_owned(),
+                        key: f.key.clone(),
+                        size: f.size,
+                    }
+                }
+                Entry::Reject(r, key) => CorpusEntry {
+                    path: r.input.clone(),
+                    key: key.clone(),
+                    size: 0,
+                },
+            })
+            .collect()
+    }
+
+    /// Keeps only the entries for which `keep` is true (`--shard-by file`):
+    /// the others are never opened. [`files`](Corpus::files) and
+    /// [`total_bytes`](Corpus::total_bytes) then count the kept files only.
+    ///
+    /// ```
+    /// use stancemeter::corpus::{Corpus, ReadOptions};
+    ///
+    /// let dir = tempfile::tempdir()?;
+    /// std::fs::write(dir.path().join("a.jsonl"), r#"{"id": "1", "text": "Talks resumed."}"#)?;
+    /// std::fs::write(dir.path().join("b.jsonl"), "not json")?;
+    /// let mut corpus = Corpus::open(&[dir.path().to_path_buf()], ReadOptions::default())?;
+    /// corpus.retain(|e| e.key == "a.jsonl");
+    /// assert_eq!(corpus.files().len(), 1);
+    /// let items: Vec<_> = corpus.collect();
+    /// assert_eq!(items.len(), 1);
+    /// assert!(items[0].is_ok()); // b.jsonl, with its bad line, was not read
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn retain(&mut self, mut keep: impl FnMut(&CorpusEntry) -> bool) {
+        let all = self.entries();
+        let mut flags = all.iter().map(&mut keep);
+        self.entries.retain(|_| flags.next().unwrap_or(false));
+        let kept: Vec<usize> = self
+            .entries
+            .iter()
+            .filter_map(|e| match e {
+                Entry::File(i) => Some(*i),
+                Entry::Reject(..) => None,
+            })
+            .collect();
+        self.files = kept.iter().map(|&i| self.inputs[i].path.clone()).collect();
+        self.total_bytes = kept.iter().map(|&i| self.inputs[i].size).sum();
+    }
+
     /// Files inside directories that were skipped because their format is
     /// unknown.
     pub fn skipped_files(&self) -> &[PathBuf] {
@@ -493,6 +583,7 @@ impl Corpus {
             self.push_file(InputFile {
                 path: input.to_path_buf(),
                 name: "-".to_string(),
+                key: "-".to_string(),
                 format,
                 gzip: false,
                 stdin: true,
@@ -519,9 +610,13 @@ impl Corpus {
                 )));
             }
         };
+        let key = input
+            .file_name()
+            .map_or_else(|| shown.clone(), |n| n.to_string_lossy().into_owned());
         self.push_file(InputFile {
             path: input.to_path_buf(),
             name: shown,
+            key,
             format,
             gzip: is_gz(input),
             stdin: false,
@@ -540,6 +635,7 @@ impl Corpus {
             let entry = match entry {
                 Ok(entry) => entry,
                 Err(e) => {
+                    let key = relative_name(root, e.path().unwrap_or(root));
                     let path = e.path().unwrap_or(root).to_string_lossy().into_owned();
                     let reason = match (e.loop_ancestor(), e.io_error()) {
                         (Some(ancestor), _) => format!(
@@ -555,11 +651,12 @@ impl Corpus {
                         (None, Some(io)) => format!("cannot read: {}", describe_io(io)),
                         (None, None) => format!("cannot read: {e}"),
                     };
-                    self.entries.push_back(Entry::Reject(Reject {
+                    let reject = Reject {
                         input: path,
                         location: String::new(),
                         reason,
-                    }));
+                    };
+                    self.entries.push_back(Entry::Reject(reject, key));
                     continue;
                 }
             };
@@ -571,28 +668,26 @@ impl Corpus {
             if !kind.is_file() {
                 // Reading a named pipe could wait for ever on its writer; a
                 // socket or a device is no corpus. Not read, but said.
-                self.entries.push_back(Entry::Reject(Reject {
+                let reject = Reject {
                     input: path.to_string_lossy().into_owned(),
                     location: String::new(),
                     reason: "not a regular file (a named pipe, socket or device): not read from \
                              inside a directory; name it as an input to read it"
                         .to_string(),
-                }));
+                };
+                self.entries
+                    .push_back(Entry::Reject(reject, relative_name(root, path)));
                 continue;
             }
             let Some(format) = self.options.format.or_else(|| Format::from_path(path)) else {
                 self.skipped.push(path.to_path_buf());
                 continue;
             };
-            let relative = path.strip_prefix(root).unwrap_or(path);
-            let name = relative
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
+            let name = relative_name(root, path);
             let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
             self.push_file(InputFile {
                 path: path.to_path_buf(),
+                key: name.clone(),
                 name,
                 format,
                 gzip: is_gz(path),
@@ -718,7 +813,7 @@ impl Iterator for Corpus {
                 }
             }
             match self.entries.pop_front()? {
-                Entry::Reject(r) => return Some(Err(r)),
+                Entry::Reject(r, _) => return Some(Err(r)),
                 Entry::File(i) => {
                     let bytes_at_start = self.bytes_read.load(Ordering::Relaxed);
                     let source = self.open_input(i);
@@ -745,6 +840,17 @@ impl<R: Read> Read for CountingReader<R> {
         self.counter.fetch_add(n as u64, Ordering::Relaxed);
         Ok(n)
     }
+}
+
+/// `path` relative to the directory `root` it was found in, with `/`
+/// separators (the name of a walked file in ids and shard keys).
+fn relative_name(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 fn is_gz(path: &Path) -> bool {

@@ -102,6 +102,61 @@ pub fn shard_of(key: &[u8], count: u32) -> u32 {
     (u64::from_be_bytes(first) % u64::from(count.max(1))) as u32 + 1
 }
 
+/// How `--shard I/N` splits a run: by document id (every shard reads every
+/// input and keeps the documents whose id hashes to it) or by input file
+/// (every shard reads only the files whose [`CorpusEntry::key`] hashes to
+/// it, so shards of a corpus of many files share out the reading and
+/// decompressing too).
+///
+/// [`CorpusEntry::key`]: crate::corpus::CorpusEntry::key
+///
+/// ```
+/// use stancemeter::output::partial::ShardBy;
+/// assert_eq!("file".parse::<ShardBy>(), Ok(ShardBy::File));
+/// assert_eq!(ShardBy::default().to_string(), "id");
+/// assert!("page".parse::<ShardBy>().is_err());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ShardBy {
+    /// By a hash of the document id (the default).
+    #[default]
+    Id,
+    /// By a hash of the input file's key.
+    File,
+}
+
+impl std::str::FromStr for ShardBy {
+    type Err = String;
+
+    fn from_str(s: &str) -> std::result::Result<ShardBy, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "id" => Ok(ShardBy::Id),
+            "file" => Ok(ShardBy::File),
+            _ => Err(format!("'{s}' is not a way to shard: use id or file")),
+        }
+    }
+}
+
+impl std::fmt::Display for ShardBy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            ShardBy::Id => "id",
+            ShardBy::File => "file",
+        })
+    }
+}
+
+/// The position that orders a rejected record with `--shard-by file`: its
+/// entry's place among all the corpus's entries (every shard sees the same
+/// list, see [`Corpus::entries`](crate::corpus::Corpus::entries)), then its
+/// place among that entry's rejects. A shard sees only its own entries, so
+/// it cannot know a reject's place in the whole stream, but this key sorts
+/// rejects exactly as a single run meets them: entry by entry, each entry's
+/// in order.
+pub fn entry_seq(entry: u64, nth: u64) -> u64 {
+    (entry << 40) | (nth & ((1 << 40) - 1))
+}
+
 /// The key that assigns a rejected record (which may have no id) to a
 /// shard: its file name (without directories, so shards reading copies of
 /// the corpus at different paths agree), a line feed, and its location.
@@ -117,6 +172,14 @@ impl ShardSpec {
     /// with the same id are always in the same shard.
     pub fn owns_id(&self, id: &str) -> bool {
         shard_of(id.as_bytes(), self.count) == self.index
+    }
+
+    /// True when the input file with this [`CorpusEntry::key`] is in this
+    /// shard (`--shard-by file`).
+    ///
+    /// [`CorpusEntry::key`]: crate::corpus::CorpusEntry::key
+    pub fn owns_key(&self, key: &str) -> bool {
+        shard_of(key.as_bytes(), self.count) == self.index
     }
 
     /// True when this item of the input stream is in this shard: a document
@@ -142,6 +205,31 @@ pub struct StreamSummary {
     pub rejects: u64,
     /// Hex SHA-256 over the document ids and reject keys in order.
     pub digest: String,
+}
+
+impl StreamSummary {
+    /// The fingerprint of a run split by file (`--shard-by file`), which no
+    /// shard reads in full: the corpus's entries (shard key and size) in
+    /// order, as `items`; `documents` and `rejects` stay 0, unknown.
+    pub fn of_entries(entries: &[crate::corpus::CorpusEntry]) -> StreamSummary {
+        let mut hasher = Sha256::new();
+        for e in entries {
+            hasher.update(b"f");
+            hasher.update(e.key.as_bytes());
+            hasher.update([0xFF]);
+            hasher.update(e.size.to_le_bytes());
+        }
+        StreamSummary {
+            items: entries.len() as u64,
+            documents: 0,
+            rejects: 0,
+            digest: hasher
+                .finalize()
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect(),
+        }
+    }
 }
 
 /// Builds a [`StreamSummary`] item by item.
@@ -205,6 +293,13 @@ pub struct Settings {
     pub text_field: String,
     /// `--max-doc-bytes`.
     pub max_doc_bytes: u64,
+    /// `--shard-by`: `id` or `file` (`id` in partials written before it).
+    #[serde(default = "shard_by_id")]
+    pub shard_by: String,
+}
+
+fn shard_by_id() -> String {
+    ShardBy::Id.to_string()
 }
 
 impl Settings {
@@ -281,7 +376,8 @@ impl From<&RejectSummary> for ReasonSummary {
 }
 
 /// Invalid UTF-8 replaced in the whole input stream (the same in every
-/// shard: each reads all of it).
+/// shard: each reads all of it), or with `--shard-by file` in the shard's
+/// own files.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct InvalidUtf8Summary {
     /// Documents with invalid UTF-8.
@@ -290,6 +386,37 @@ pub struct InvalidUtf8Summary {
     pub sequences_replaced: u64,
     /// The first few affected.
     pub examples: Vec<String>,
+    /// With `--shard-by file`, the place of each example's file among the
+    /// corpus's entries, so that a merge can list the shards' examples in
+    /// input order; empty otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub example_entries: Vec<u64>,
+}
+
+impl InvalidUtf8Summary {
+    /// Adds up the summaries of shards split by file: counts summed, the
+    /// examples in input order (by [`example_entries`], then as each shard
+    /// listed them), the first `max` kept.
+    ///
+    /// [`example_entries`]: InvalidUtf8Summary::example_entries
+    pub fn combine<'a>(
+        parts: impl IntoIterator<Item = &'a InvalidUtf8Summary>,
+        max: usize,
+    ) -> InvalidUtf8Summary {
+        let mut out = InvalidUtf8Summary::default();
+        let mut examples = Vec::new();
+        for (shard, p) in parts.into_iter().enumerate() {
+            out.documents += p.documents;
+            out.sequences_replaced += p.sequences_replaced;
+            for (i, x) in p.examples.iter().enumerate() {
+                let entry = p.example_entries.get(i).copied().unwrap_or(u64::MAX);
+                examples.push((entry, shard, i, x.clone()));
+            }
+        }
+        examples.sort();
+        out.examples = examples.into_iter().take(max).map(|e| e.3).collect();
+        out
+    }
 }
 
 /// Everything in a partial file but its rows.
@@ -1008,7 +1135,50 @@ mod tests {
             date_field: "date".into(),
             text_field: "text".into(),
             max_doc_bytes,
+            shard_by: "id".into(),
         }
+    }
+
+    #[test]
+    fn partials_from_before_shard_by_were_split_by_id() {
+        let mut v = serde_json::to_value(settings("month", 1 << 20)).unwrap();
+        v.as_object_mut().unwrap().remove("shard_by");
+        let back: Settings = serde_json::from_value(v).unwrap();
+        assert_eq!(back, settings("month", 1 << 20));
+    }
+
+    #[test]
+    fn shards_split_by_file_combine_invalid_utf8_in_input_order() {
+        // Entries 0 and 3 went to one shard, entry 1 to another.
+        let a = InvalidUtf8Summary {
+            documents: 3,
+            sequences_replaced: 5,
+            examples: vec![
+                "a.jsonl: line 2".into(),
+                "a.jsonl: line 9".into(),
+                "d.jsonl: line 1".into(),
+            ],
+            example_entries: vec![0, 0, 3],
+        };
+        let b = InvalidUtf8Summary {
+            documents: 1,
+            sequences_replaced: 1,
+            examples: vec!["b.jsonl: line 4".into()],
+            example_entries: vec![1],
+        };
+        for parts in [[&a, &b], [&b, &a]] {
+            let c = InvalidUtf8Summary::combine(parts, 3);
+            assert_eq!((c.documents, c.sequences_replaced), (4, 6));
+            assert_eq!(
+                c.examples,
+                ["a.jsonl: line 2", "a.jsonl: line 9", "b.jsonl: line 4"]
+            );
+            assert!(c.example_entries.is_empty());
+        }
+        // Rejects sort entry by entry, each entry's in order.
+        assert!(entry_seq(0, 5) < entry_seq(1, 0));
+        assert!(entry_seq(1, 0) < entry_seq(1, 1));
+        assert!(entry_seq(2, u64::MAX) < entry_seq(3, 0));
     }
 
     #[test]
