@@ -36,6 +36,7 @@ use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, sync_channel};
 use std::sync::{Arc, Mutex};
 
 /// The default for [`ReadOptions::max_doc_bytes`]: 32 MiB.
@@ -727,14 +728,14 @@ impl Corpus {
             }
         };
         let reader: Box<dyn Read + Send> = if file.gzip {
-            Box::new(MultiGzDecoder::new(raw))
+            Box::new(DecodeAhead::new(MultiGzDecoder::new(raw)))
         } else if file.stdin {
             // Standard input has no name to tell: look for the gzip magic.
             let mut buffered = BufReader::new(raw);
             match buffered.fill_buf() {
                 Ok([0x1f, 0x8b, ..]) => {
                     file.gzip = true;
-                    Box::new(MultiGzDecoder::new(buffered))
+                    Box::new(DecodeAhead::new(MultiGzDecoder::new(buffered)))
                 }
                 Ok(_) => Box::new(buffered),
                 Err(e) => return whole_file(format!("cannot read file: {}", describe_io(&e))),
@@ -825,6 +826,126 @@ impl Iterator for Corpus {
                 }
             }
         }
+    }
+}
+
+/// Bytes in one chunk that [`DecodeAhead`] passes on.
+const AHEAD_CHUNK: usize = 256 * 1024;
+/// Chunks [`DecodeAhead`] decompresses ahead of the reader, at most.
+const AHEAD_CHUNKS: usize = 4;
+
+/// Reads a decompressor on a thread of its own, up to [`AHEAD_CHUNKS`]
+/// chunks ahead, so that decompressing (more than half the cost of reading a
+/// `.gz`) runs beside parsing and scoring rather than before them: with
+/// `--threads 1` a second core decompresses, and on a machine with many
+/// cores the one reading thread, which feeds every worker, keeps up with
+/// more of them. Memory stays bounded (about 1.5 MB); an error of the
+/// decompressor comes out of `read` as itself, after every byte before it; a
+/// panic comes out as an error too (the bytes of its unfinished chunk are
+/// lost with it, and the file's reject says the rest is skipped); when the
+/// reader is dropped first, the thread stops at its next chunk.
+struct DecodeAhead {
+    chunks: Receiver<io::Result<Vec<u8>>>,
+    chunk: Vec<u8>,
+    pos: usize,
+    worker: Option<std::thread::JoinHandle<()>>,
+    done: bool,
+    /// Why the thread could not start, reported by the first `read`.
+    failed: Option<io::Error>,
+}
+
+impl DecodeAhead {
+    fn new<R: Read + Send + 'static>(mut inner: R) -> DecodeAhead {
+        let (tx, chunks) = sync_channel::<io::Result<Vec<u8>>>(AHEAD_CHUNKS);
+        let worker = std::thread::Builder::new()
+            .name("stance-gunzip".to_string())
+            .spawn(move || {
+                loop {
+                    let mut buf = vec![0u8; AHEAD_CHUNK];
+                    let mut filled = 0;
+                    let mut error = None;
+                    while filled < buf.len() {
+                        match inner.read(&mut buf[filled..]) {
+                            Ok(0) => break,
+                            Ok(n) => filled += n,
+                            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                            Err(e) => {
+                                error = Some(e);
+                                break;
+                            }
+                        }
+                    }
+                    let end = filled < buf.len();
+                    buf.truncate(filled);
+                    // A send fails only when the reader is gone: stop.
+                    if filled > 0 && tx.send(Ok(buf)).is_err() {
+                        return;
+                    }
+                    if let Some(e) = error {
+                        let _ = tx.send(Err(e));
+                        return;
+                    }
+                    if end {
+                        return;
+                    }
+                }
+            });
+        let (worker, failed) = match worker {
+            Ok(handle) => (Some(handle), None),
+            Err(e) => (
+                None,
+                Some(io::Error::other(format!(
+                    "cannot start a thread to decompress: {e}"
+                ))),
+            ),
+        };
+        DecodeAhead {
+            chunks,
+            chunk: Vec::new(),
+            pos: 0,
+            worker,
+            done: false,
+            failed,
+        }
+    }
+}
+
+impl Read for DecodeAhead {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        if let Some(e) = self.failed.take() {
+            self.done = true;
+            return Err(e);
+        }
+        while self.pos == self.chunk.len() {
+            if self.done {
+                return Ok(0);
+            }
+            match self.chunks.recv() {
+                Ok(Ok(chunk)) => {
+                    self.chunk = chunk;
+                    self.pos = 0;
+                }
+                Ok(Err(e)) => {
+                    self.done = true;
+                    return Err(e);
+                }
+                Err(_) => {
+                    // The thread has ended: at the end of the data, or by a
+                    // panic, which must not pass for the end.
+                    self.done = true;
+                    if let Some(worker) = self.worker.take()
+                        && worker.join().is_err()
+                    {
+                        return Err(io::Error::other("the decompressing thread failed"));
+                    }
+                    return Ok(0);
+                }
+            }
+        }
+        let n = out.len().min(self.chunk.len() - self.pos);
+        out[..n].copy_from_slice(&self.chunk[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
     }
 }
 

@@ -1373,3 +1373,74 @@ fn jsonl_fast_and_slow_paths_give_the_same_items_and_rejects() {
     let rejects = items.iter().filter(|i| i.is_err()).count();
     assert!(rejects >= 10, "{rejects}");
 }
+
+/// A reader that gives `data` in pieces of `step` bytes, then fails (or
+/// panics) instead of ending.
+struct Failing {
+    data: Vec<u8>,
+    pos: usize,
+    step: usize,
+    panic: bool,
+}
+
+impl Read for Failing {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.pos == self.data.len() {
+            if self.panic {
+                panic!("decoder bug");
+            }
+            return Err(io::Error::new(io::ErrorKind::InvalidData, "bad block"));
+        }
+        let n = buf.len().min(self.step).min(self.data.len() - self.pos);
+        buf[..n].copy_from_slice(&self.data[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
+}
+
+#[test]
+fn decode_ahead_passes_every_byte_in_order_then_the_error() {
+    // Several chunks' worth, in odd pieces.
+    let data: Vec<u8> = (0..AHEAD_CHUNK * 3 + 12_345)
+        .map(|i| (i % 251) as u8)
+        .collect();
+    for panic in [false, true] {
+        let mut r = DecodeAhead::new(Failing {
+            data: data.clone(),
+            pos: 0,
+            step: 7_777,
+            panic,
+        });
+        let mut got = Vec::new();
+        let mut buf = vec![0u8; 10_000];
+        let err = loop {
+            match r.read(&mut buf) {
+                Ok(0) => panic!("the error must not pass for the end of the data"),
+                Ok(n) => got.extend_from_slice(&buf[..n]),
+                Err(e) => break e,
+            }
+        };
+        if panic {
+            // What the thread had read into its last chunk is lost with it.
+            assert!(got[..] == data[..got.len()] && got.len() >= data.len() - AHEAD_CHUNK);
+        } else {
+            assert!(got == data, "{} bytes of {}", got.len(), data.len());
+        }
+        if panic {
+            assert!(
+                err.to_string().contains("decompressing thread failed"),
+                "{err}"
+            );
+        } else {
+            assert_eq!(err.kind(), io::ErrorKind::InvalidData);
+        }
+        assert_eq!(r.read(&mut buf).unwrap(), 0, "after the error, the end");
+    }
+    // A reader dropped early lets the thread go.
+    let mut r = DecodeAhead::new(io::repeat(b'x'));
+    let mut buf = [0u8; 100];
+    r.read_exact(&mut buf).unwrap();
+    let worker = r.worker.take().unwrap();
+    drop(r);
+    worker.join().unwrap();
+}
