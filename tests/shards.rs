@@ -356,6 +356,14 @@ fn shards_split_by_file_are_refused_where_they_cannot_work() {
         .code(2)
         .stderr(predicate::str::contains("read different inputs"));
     merge(&later, &out, &[]).success();
+    // The summary says how many files this shard read.
+    stance()
+        .args(["score", "--shard", "2/3", "--shard-by", "file", "-o"])
+        .arg(d.path().join("summary"))
+        .arg(sample())
+        .assert()
+        .success()
+        .stdout(predicate::str::is_match(r"\(shard 2/3 by file: \d+ of 32 files\)").unwrap());
     // Standard input is one stream: it can only be split by id.
     stance()
         .args([

@@ -220,6 +220,7 @@ pub fn run(a: Args) -> anyhow::Result<()> {
     let mut corpus = Corpus::open(&a.inputs, options)?;
     // With --shard-by file, the shard's own entries are all it reads; the
     // list of every entry fingerprints the run and orders its rejects.
+    let mut shard_note = a.shard.map(|s| format!(" (shard {s})")).unwrap_or_default();
     let split_by_file = match a.shard {
         Some(shard) if a.shard_by == ShardBy::File => {
             let entries = corpus.entries();
@@ -230,7 +231,12 @@ pub fn run(a: Args) -> anyhow::Result<()> {
                         .to_string()
                 ));
             }
+            let all = corpus.files().len();
             corpus.retain(|e| shard.owns_key(&e.key));
+            shard_note = format!(
+                " (shard {shard} by file: {} of {all} files)",
+                corpus.files().len()
+            );
             Some(entries)
         }
         _ => None,
@@ -516,6 +522,7 @@ pub fn run(a: Args) -> anyhow::Result<()> {
             &a,
             pipeline.lexicons(),
             &totals,
+            &shard_note,
         )?;
     }
     Ok(())
@@ -588,11 +595,11 @@ fn print_summary(
     a: &Args,
     lex: &Lexicons,
     totals: &RunTotals,
+    shard: &str,
 ) -> std::io::Result<()> {
     let c = &totals.aggregates.counters;
     let secs = totals.elapsed.as_secs_f64();
     let mb = c.text_bytes as f64 / 1e6;
-    let shard = a.shard.map(|s| format!(" (shard {s})")).unwrap_or_default();
     writeln!(
         out,
         "Scored {} documents{shard}, {} sentences ({:.0}% naming an actor) in {:.2} s ({:.1} MB/s, {} threads).",
