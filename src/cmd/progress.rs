@@ -21,6 +21,11 @@ pub struct Progress {
 
 impl Progress {
     /// A bar over `total_bytes` (none with `quiet`), counting `unit`.
+    /// Whether [`Progress::new`] will draw a bar, which needs the total.
+    pub fn draws_bar(quiet: bool) -> bool {
+        !quiet && std::io::stderr().is_terminal()
+    }
+
     pub fn new(quiet: bool, total_bytes: u64, unit: &'static str) -> Progress {
         let tty = std::io::stderr().is_terminal();
         let bar = (!quiet && tty).then(|| {

@@ -1,6 +1,5 @@
 //! `stance score`: score a corpus and write the tables.
 
-use std::collections::HashMap;
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -219,52 +218,40 @@ pub fn run(a: Args) -> anyhow::Result<()> {
     };
     let mut corpus = Corpus::open(&a.inputs, options)?;
     // With --shard-by file, the shard's own entries are all it reads; the
-    // list of every entry fingerprints the run and orders its rejects.
-    let mut shard_note = a.shard.map(|s| format!(" (shard {s})")).unwrap_or_default();
+    // list of every entry (walked, not held) fingerprints the run.
+    // The files of the whole run, with --shard-by file.
+    let mut all_files = None;
     let split_by_file = match a.shard {
         Some(shard) if a.shard_by == ShardBy::File => {
-            let entries = corpus.entries();
-            if entries.iter().any(|e| e.key == "-") {
+            if a.inputs.iter().any(|p| p.as_os_str() == "-") {
                 anyhow::bail!(stancemeter::Error::Usage(
                     "--shard-by file cannot split standard input ('-'), which is one stream: \
                      use --shard-by id, or give the files"
                         .to_string()
                 ));
             }
-            let all = corpus.files().len();
-            corpus.retain(|e| shard.owns_key(&e.key));
-            shard_note = format!(
-                " (shard {shard} by file: {} of {all} files)",
-                corpus.files().len()
-            );
-            Some(entries)
+            let mut files = 0;
+            let summary =
+                StreamSummary::of_entries(corpus.entries().inspect(|e| files += e.file as u64));
+            all_files = Some(files);
+            corpus.retain(move |e| shard.owns_key(&e.key));
+            Some(summary)
         }
         _ => None,
     };
-    let entry_map: HashMap<String, u64> = split_by_file
-        .iter()
-        .flatten()
-        .enumerate()
-        .map(|(i, e)| (e.path.clone(), i as u64))
-        .collect();
-    let entry_index = |input: &str| entry_map.get(input).copied();
-    // Every reject names its entry's path; one that did not would sort last.
-    let entry_of = |input: &str| entry_index(input).unwrap_or(entry_map.len() as u64);
     output::prepare_dir(&a.output, &files, a.force)?;
     // From here on temporary files exist: SIGINT/SIGTERM stop the run cleanly.
     interrupt::install(&a.output, &files)?;
     let cells = a.tables.cells();
-    let input_files: Vec<String> = corpus
-        .files()
-        .iter()
-        .map(|p| p.display().to_string())
-        .collect();
-    let skipped_files: Vec<String> = corpus
-        .skipped_files()
-        .iter()
-        .map(|p| p.display().to_string())
-        .collect();
-    let total_bytes = corpus.total_bytes();
+    // What reading meets, for run.json (nothing lists the files up front).
+    let read_log = corpus.read_log();
+    // Counting the bytes to read walks the inputs once more: only for a
+    // progress bar, which shows the fraction done.
+    let total_bytes = if Progress::draws_bar(a.quiet) {
+        corpus.total_bytes()
+    } else {
+        0
+    };
     let bytes_read = corpus.bytes_read();
     let invalid_utf8 = corpus.invalid_utf8();
 
@@ -305,8 +292,10 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         None
     };
     let docs = corpus
+        .numbered()
         .enumerate()
-        .filter(|(seq, item)| {
+        .map(|(seq, (entry, item))| (seq, entry, item))
+        .filter(|(seq, entry, item)| {
             if a.partial && split_by_file.is_none() {
                 lock(&stream).add(item);
             }
@@ -316,12 +305,11 @@ pub fn run(a: Args) -> anyhow::Result<()> {
                 && let Err(r) = item
             {
                 let seq = if split_by_file.is_some() {
-                    let entry = entry_of(&r.input);
-                    if last_entry.0 != entry {
-                        last_entry = (entry, 0);
+                    if last_entry.0 != *entry {
+                        last_entry = (*entry, 0);
                     }
                     last_entry.1 += 1;
-                    entry_seq(entry, last_entry.1 - 1)
+                    entry_seq(*entry, last_entry.1 - 1)
                 } else {
                     *seq as u64
                 };
@@ -334,7 +322,7 @@ pub fn run(a: Args) -> anyhow::Result<()> {
             }
             keep
         })
-        .map(|(_, item)| item);
+        .map(|(_, _, item)| item);
 
     let progress = Progress::new(a.quiet, total_bytes, "documents");
     let result = pipeline.run(docs, &mut |event| {
@@ -383,29 +371,29 @@ pub fn run(a: Args) -> anyhow::Result<()> {
 
     let lex = pipeline.lexicons();
     let agg = &totals.aggregates;
-    let examples = invalid_utf8.examples();
-    let example_entries = if split_by_file.is_some() {
-        examples
-            .iter()
-            .map(|x| entry_of(example_input(x, &entry_index)))
-            .collect()
-    } else {
-        Vec::new()
-    };
     let invalid = InvalidUtf8Summary {
         documents: invalid_utf8.documents(),
         sequences_replaced: invalid_utf8.sequences(),
-        examples,
-        example_entries,
+        examples: invalid_utf8.examples(),
+        example_entries: if split_by_file.is_some() {
+            invalid_utf8.example_entries()
+        } else {
+            Vec::new()
+        },
     };
+    let log = lock(&read_log).clone();
     let mut run_json = json!({
         "tool": "stance",
         "version": env!("CARGO_PKG_VERSION"),
         "command": std::env::args().collect::<Vec<_>>(),
         "inputs": a.inputs.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
-        "files_read": input_files.len(),
-        "files": input_files.iter().take(1000).collect::<Vec<_>>(),
-        "files_skipped_unknown_format": skipped_files,
+        "files_read": log.files,
+        "files": log.first_files.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
+        "files_skipped_unknown_format": log
+            .first_skipped
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>(),
         "period": period_name(a.period),
         "rollup": !a.no_rollup,
         "speaker": a.speaker,
@@ -446,8 +434,8 @@ pub fn run(a: Args) -> anyhow::Result<()> {
                 settings: settings(&a),
                 lexicons: lex.sources().iter().map(LexiconId::from).collect(),
                 inputs: a.inputs.iter().map(|p| p.display().to_string()).collect(),
-                stream: match &split_by_file {
-                    Some(entries) => StreamSummary::of_entries(entries),
+                stream: match split_by_file {
+                    Some(summary) => summary,
                     None => lock(&stream).summary(),
                 },
                 invalid_utf8: invalid,
@@ -522,10 +510,20 @@ pub fn run(a: Args) -> anyhow::Result<()> {
             &a,
             pipeline.lexicons(),
             &totals,
-            &shard_note,
+            &shard_note(a.shard, all_files, log.files),
         )?;
     }
     Ok(())
+}
+
+/// `(shard 2/7)` or `(shard 2/7 by file: 3 of 20 files)` for the summary,
+/// empty for a whole run.
+fn shard_note(shard: Option<ShardSpec>, all_files: Option<u64>, read: u64) -> String {
+    match (shard, all_files) {
+        (Some(s), Some(all)) => format!(" (shard {s} by file: {read} of {all} files)"),
+        (Some(s), None) => format!(" (shard {s})"),
+        (None, _) => String::new(),
+    }
 }
 
 /// Locks a mutex, also one a panicking thread left behind.
@@ -553,18 +551,6 @@ fn settings(a: &Args) -> Settings {
         max_doc_bytes: a.max_doc_bytes as u64,
         shard_by: a.shard_by.to_string(),
     }
-}
-
-/// The input of an invalid-UTF-8 example (`input: location`, or `input`):
-/// the longest prefix that `entry_of` knows.
-fn example_input<'x>(example: &'x str, entry_index: &dyn Fn(&str) -> Option<u64>) -> &'x str {
-    example
-        .match_indices(": ")
-        .map(|(i, _)| &example[..i])
-        .chain([example])
-        .filter(|p| entry_index(p).is_some())
-        .last()
-        .unwrap_or(example)
 }
 
 /// Adds the run's counts to `run.json` (shared with `stance merge`).

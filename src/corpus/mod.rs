@@ -29,7 +29,7 @@ pub use date::DocDate;
 
 use crate::error::{Error, Result};
 use flate2::read::MultiGzDecoder;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
@@ -37,7 +37,7 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, sync_channel};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// The default for [`ReadOptions::max_doc_bytes`]: 32 MiB.
 pub const DEFAULT_MAX_DOC_BYTES: usize = 32 * 1024 * 1024;
@@ -141,7 +141,10 @@ impl fmt::Display for Reject {
 pub struct InvalidUtf8 {
     documents: AtomicU64,
     sequences: AtomicU64,
-    examples: Mutex<Vec<String>>,
+    /// Each example with the number of its corpus entry.
+    examples: Mutex<Vec<(u64, String)>>,
+    /// The number of the entry being read (see [`Corpus::numbered`]).
+    entry: AtomicU64,
 }
 
 impl InvalidUtf8 {
@@ -161,10 +164,15 @@ impl InvalidUtf8 {
     /// The first few documents affected, as `input: location` (or `input`
     /// for a whole file), in reading order.
     pub fn examples(&self) -> Vec<String> {
-        self.examples
-            .lock()
-            .map(|e| e.clone())
-            .unwrap_or_else(|e| e.into_inner().clone())
+        let examples = self.examples.lock().unwrap_or_else(|e| e.into_inner());
+        examples.iter().map(|(_, x)| x.clone()).collect()
+    }
+
+    /// The number of the corpus entry (see [`Corpus::numbered`]) of each of
+    /// [`examples`](InvalidUtf8::examples).
+    pub fn example_entries(&self) -> Vec<u64> {
+        let examples = self.examples.lock().unwrap_or_else(|e| e.into_inner());
+        examples.iter().map(|(n, _)| *n).collect()
     }
 
     /// Counts `sequences` replaced in one document at `input: location`.
@@ -176,11 +184,15 @@ impl InvalidUtf8 {
         self.sequences.fetch_add(sequences, Ordering::Relaxed);
         let mut examples = self.examples.lock().unwrap_or_else(|e| e.into_inner());
         if examples.len() < Self::MAX_EXAMPLES {
-            examples.push(if location.is_empty() {
-                input.to_string()
-            } else {
-                format!("{input}: {location}")
-            });
+            let entry = self.entry.load(Ordering::Relaxed);
+            examples.push((
+                entry,
+                if location.is_empty() {
+                    input.to_string()
+                } else {
+                    format!("{input}: {location}")
+                },
+            ));
         }
     }
 }
@@ -344,14 +356,6 @@ struct InputFile {
     size: u64,
 }
 
-/// What the iterator goes through: files, and problems found while walking
-/// (with their shard key, see [`CorpusEntry::key`]).
-#[derive(Debug, Clone)]
-enum Entry {
-    File(usize),
-    Reject(Reject, String),
-}
-
 /// One entry of a corpus, in reading order: an input file, or a problem
 /// found while walking a directory (a link loop, a named pipe), which is
 /// read as one reject. See [`Corpus::entries`].
@@ -367,6 +371,8 @@ pub struct CorpusEntry {
     /// On-disk size when the corpus was opened (0 for standard input and
     /// walking problems).
     pub size: u64,
+    /// A file to read, not a problem found while walking.
+    pub file: bool,
 }
 
 /// A streaming reader over all inputs: an iterator of documents and rejects,
@@ -389,7 +395,7 @@ pub struct CorpusEntry {
 /// std::fs::write(dir.path().join("README.md"), "about this folder")?;
 ///
 /// let corpus = Corpus::open(&[dir.path().to_path_buf()], ReadOptions::default())?;
-/// assert_eq!(corpus.files().len(), 2);
+/// assert_eq!(corpus.file_count(), 2);
 /// assert_eq!(corpus.skipped_files().len(), 1); // README.md
 /// let items: Vec<_> = corpus.collect();
 ///
@@ -405,20 +411,209 @@ pub struct CorpusEntry {
 /// ```
 pub struct Corpus {
     options: ReadOptions,
-    inputs: Vec<InputFile>,
-    files: Vec<PathBuf>,
-    skipped: Vec<PathBuf>,
-    entries: VecDeque<Entry>,
-    total_bytes: u64,
+    /// The inputs as given, checked; directories are walked as they are
+    /// read, so a corpus of millions of files is never listed in memory.
+    roots: Arc<[Root]>,
+    /// The walk that reading goes through.
+    walk: EntryWalk,
+    /// Which entries to read ([`Corpus::retain`]); all when `None`.
+    keep: Option<Keep>,
+    /// Entries the reading walk has met, kept or not.
+    entries_met: u64,
+    /// The files to read, counted when first asked for (a walk of its own).
+    survey: OnceLock<Survey>,
+    /// What the reading walk has met.
+    log: Arc<Mutex<ReadLog>>,
     bytes_read: Arc<AtomicU64>,
     invalid_utf8: Arc<InvalidUtf8>,
     current: Option<Open>,
 }
 
+/// A filter on entries, see [`Corpus::retain`].
+type Keep = Box<dyn Fn(&CorpusEntry) -> bool + Send + Sync>;
+
+/// How many files [`Corpus::skipped_files`] and [`ReadLog`] list.
+const MAX_LISTED: usize = 1000;
+
+/// The files a corpus will read, counted by a walk of the inputs.
+#[derive(Debug, Default)]
+struct Survey {
+    files: u64,
+    bytes: u64,
+    skipped: Vec<PathBuf>,
+    skipped_count: u64,
+}
+
+/// The files reading has met so far (see [`Corpus::read_log`]): counts, and
+/// the first 1,000 of each kind.
+#[derive(Debug, Default, Clone)]
+pub struct ReadLog {
+    /// Files opened.
+    pub files: u64,
+    /// The first files opened.
+    pub first_files: Vec<PathBuf>,
+    /// Files inside directories skipped because their format is unknown.
+    pub skipped: u64,
+    /// The first of them.
+    pub first_skipped: Vec<PathBuf>,
+}
+
+/// One input as given on the command line.
+#[derive(Debug, Clone)]
+enum Root {
+    /// A file named explicitly, or standard input.
+    File(InputFile),
+    /// A directory, walked recursively in sorted order.
+    Dir(PathBuf),
+}
+
+/// What walking the inputs meets, in reading order.
+enum WalkItem {
+    File(InputFile),
+    /// A problem found while walking, read as one reject, with its shard key.
+    Reject(Reject, String),
+    /// A file of unknown format inside a directory: not an entry.
+    Skipped(PathBuf),
+}
+
+/// A walk over the inputs, one item at a time: explicit files as they are,
+/// directories recursively, sorted by file name, following symbolic links,
+/// skipping hidden names. Every walk over the same inputs meets the same
+/// items in the same order (unless the files change in between).
+struct EntryWalk {
+    roots: Arc<[Root]>,
+    format: Option<Format>,
+    next_root: usize,
+    dir: Option<(PathBuf, DirWalk)>,
+}
+
+type DirWalk = Box<dyn Iterator<Item = walkdir::Result<walkdir::DirEntry>> + Send + Sync>;
+
+impl EntryWalk {
+    fn new(roots: &Arc<[Root]>, format: Option<Format>) -> EntryWalk {
+        EntryWalk {
+            roots: Arc::clone(roots),
+            format,
+            next_root: 0,
+            dir: None,
+        }
+    }
+}
+
+impl Iterator for EntryWalk {
+    type Item = WalkItem;
+
+    fn next(&mut self) -> Option<WalkItem> {
+        loop {
+            let Some((root, walk)) = &mut self.dir else {
+                let next = self.roots.get(self.next_root)?;
+                self.next_root += 1;
+                match next {
+                    Root::File(f) => return Some(WalkItem::File(f.clone())),
+                    Root::Dir(root) => {
+                        let walk = walkdir::WalkDir::new(root)
+                            .follow_links(true)
+                            .sort_by_file_name()
+                            .into_iter()
+                            .filter_entry(|e| {
+                                e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')
+                            });
+                        self.dir = Some((root.clone(), Box::new(walk)));
+                        continue;
+                    }
+                }
+            };
+            let root: &Path = root;
+            let Some(entry) = walk.next() else {
+                self.dir = None;
+                continue;
+            };
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(e) => {
+                    let key = relative_name(root, e.path().unwrap_or(root));
+                    let path = e.path().unwrap_or(root).to_string_lossy().into_owned();
+                    let reason = match (e.loop_ancestor(), e.io_error()) {
+                        (Some(ancestor), _) => format!(
+                            "symbolic link loop back to '{}', not followed",
+                            ancestor.display()
+                        ),
+                        (None, Some(io))
+                            if io.kind() == io::ErrorKind::NotFound
+                                && e.path().is_some_and(Path::is_symlink) =>
+                        {
+                            "broken symbolic link (its target does not exist)".to_string()
+                        }
+                        (None, Some(io)) => format!("cannot read: {}", describe_io(io)),
+                        (None, None) => format!("cannot read: {e}"),
+                    };
+                    let reject = Reject {
+                        input: path,
+                        location: String::new(),
+                        reason,
+                    };
+                    return Some(WalkItem::Reject(reject, key));
+                }
+            };
+            let kind = entry.file_type();
+            if kind.is_dir() {
+                continue;
+            }
+            let path = entry.path();
+            if !kind.is_file() {
+                // Reading a named pipe could wait for ever on its writer; a
+                // socket or a device is no corpus. Not read, but said.
+                let reject = Reject {
+                    input: path.to_string_lossy().into_owned(),
+                    location: String::new(),
+                    reason: "not a regular file (a named pipe, socket or device): not read from \
+                             inside a directory; name it as an input to read it"
+                        .to_string(),
+                };
+                return Some(WalkItem::Reject(reject, relative_name(root, path)));
+            }
+            let Some(format) = self.format.or_else(|| Format::from_path(path)) else {
+                return Some(WalkItem::Skipped(path.to_path_buf()));
+            };
+            let name = relative_name(root, path);
+            let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
+            return Some(WalkItem::File(InputFile {
+                path: path.to_path_buf(),
+                key: name.clone(),
+                name,
+                format,
+                gzip: is_gz(path),
+                stdin: false,
+                size,
+            }));
+        }
+    }
+}
+
+impl WalkItem {
+    /// The entry this item is, or `None` for a skipped file.
+    fn entry(&self) -> Option<CorpusEntry> {
+        match self {
+            WalkItem::File(f) => Some(CorpusEntry {
+                path: f.path.to_string_lossy().into_owned(),
+                key: f.key.clone(),
+                size: f.size,
+                file: true,
+            }),
+            WalkItem::Reject(r, key) => Some(CorpusEntry {
+                path: r.input.clone(),
+                key: key.clone(),
+                size: 0,
+                file: false,
+            }),
+            WalkItem::Skipped(_) => None,
+        }
+    }
+}
+
 /// The file being read.
 struct Open {
-    /// Index into `Corpus::inputs`.
-    input: usize,
+    file: InputFile,
     /// `bytes_read` when the file was opened.
     bytes_at_start: u64,
     source: Source,
@@ -448,6 +643,12 @@ impl Corpus {
     /// an unknown extension and no `options.format` is an `Err(Error::Usage)`.
     /// `-` means standard input and needs `options.format`.
     ///
+    /// Opening checks the inputs but lists no files: reading walks the
+    /// directories one file at a time, so memory does not grow with the
+    /// number of files. [`file_count`](Corpus::file_count) and
+    /// [`total_bytes`](Corpus::total_bytes) walk them once more, when first
+    /// asked.
+    ///
     /// ```
     /// use stancemeter::corpus::{Corpus, ReadOptions};
     ///
@@ -455,31 +656,97 @@ impl Corpus {
     /// assert_eq!(err.to_string(), "input 'no/such/dir' does not exist");
     /// ```
     pub fn open(inputs: &[PathBuf], options: ReadOptions) -> Result<Corpus> {
-        let mut corpus = Corpus {
+        let roots: Vec<Root> = inputs
+            .iter()
+            .map(|input| root(input, &options))
+            .collect::<Result<_>>()?;
+        let roots: Arc<[Root]> = roots.into();
+        let corpus = Corpus {
+            walk: EntryWalk::new(&roots, options.format),
             options,
-            inputs: Vec::new(),
-            files: Vec::new(),
-            skipped: Vec::new(),
-            entries: VecDeque::new(),
-            total_bytes: 0,
+            roots,
+            keep: None,
+            entries_met: 0,
+            survey: OnceLock::new(),
+            log: Arc::new(Mutex::new(ReadLog::default())),
             bytes_read: Arc::new(AtomicU64::new(0)),
             invalid_utf8: Arc::new(InvalidUtf8::default()),
             current: None,
         };
-        for input in inputs {
-            corpus.add_input(input)?;
-        }
-        corpus.total_bytes = corpus.inputs.iter().map(|f| f.size).sum();
         Ok(corpus)
     }
 
-    /// The files that will be read, in order (`-` for standard input).
-    pub fn files(&self) -> &[PathBuf] {
-        &self.files
+    /// Counts the files to read and their bytes, and notes skipped files:
+    /// a walk of the inputs, the first time it is asked for.
+    fn survey(&self) -> &Survey {
+        self.survey.get_or_init(|| {
+            let mut survey = Survey::default();
+            for item in EntryWalk::new(&self.roots, self.options.format) {
+                if let WalkItem::Skipped(path) = &item {
+                    survey.skipped_count += 1;
+                    if survey.skipped.len() < MAX_LISTED {
+                        survey.skipped.push(path.clone());
+                    }
+                    continue;
+                }
+                if let (WalkItem::File(f), Some(e)) = (&item, item.entry())
+                    && self.keep.as_ref().is_none_or(|keep| keep(&e))
+                {
+                    survey.files += 1;
+                    survey.bytes += f.size;
+                }
+            }
+            survey
+        })
     }
 
-    /// Every entry to read, in order: the files and the problems found while
-    /// walking directories.
+    /// The files that will be read, in order (`-` for standard input). This
+    /// walks the directories again; [`file_count`](Corpus::file_count)
+    /// only counts.
+    pub fn files(&self) -> impl Iterator<Item = PathBuf> + '_ {
+        EntryWalk::new(&self.roots, self.options.format).filter_map(|item| {
+            let WalkItem::File(f) = &item else {
+                return None;
+            };
+            let e = item.entry()?;
+            self.keep
+                .as_ref()
+                .is_none_or(|keep| keep(&e))
+                .then(|| f.path.clone())
+        })
+    }
+
+    /// How many files will be read (counted by a walk, the first time).
+    pub fn file_count(&self) -> u64 {
+        self.survey().files
+    }
+
+    /// What reading has met so far, shared: the files opened and skipped,
+    /// counted and the first 1,000 of each listed, for a report after a run
+    /// (the corpus itself is consumed by then).
+    ///
+    /// ```
+    /// use stancemeter::corpus::{Corpus, ReadOptions};
+    ///
+    /// let dir = tempfile::tempdir()?;
+    /// std::fs::write(dir.path().join("a.txt"), "Talks resumed.")?;
+    /// std::fs::write(dir.path().join("notes.md"), "not a corpus format")?;
+    /// let corpus = Corpus::open(&[dir.path().to_path_buf()], ReadOptions::default())?;
+    /// let log = corpus.read_log();
+    /// assert_eq!(corpus.count(), 1);
+    /// let log = log.lock().unwrap();
+    /// assert_eq!((log.files, log.skipped), (1, 1));
+    /// assert!(log.first_skipped[0].ends_with("notes.md"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn read_log(&self) -> Arc<Mutex<ReadLog>> {
+        Arc::clone(&self.log)
+    }
+
+    /// Every entry of the inputs, in order: the files and the problems found
+    /// while walking directories, all of them (also those that
+    /// [`retain`](Corpus::retain) leaves out). This walks the directories
+    /// again, one entry at a time.
     ///
     /// ```
     /// use stancemeter::corpus::{Corpus, ReadOptions};
@@ -489,33 +756,17 @@ impl Corpus {
     /// std::fs::write(dir.path().join("2021/jan.jsonl"), "")?;
     /// std::fs::write(dir.path().join("feb.jsonl"), "")?;
     /// let corpus = Corpus::open(&[dir.path().to_path_buf()], ReadOptions::default())?;
-    /// let keys: Vec<String> = corpus.entries().into_iter().map(|e| e.key).collect();
+    /// let keys: Vec<String> = corpus.entries().map(|e| e.key).collect();
     /// assert_eq!(keys, ["2021/jan.jsonl", "feb.jsonl"]);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn entries(&self) -> Vec<CorpusEntry> {
-        self.entries
-            .iter()
-            .map(|e| match e {
-                Entry::File(i) => {
-                    let f = &self.inputs[*i];
-                    CorpusEntry {
-                        path: f.path.to_string_lossy().into_owned(),
-                        key: f.key.clone(),
-                        size: f.size,
-                    }
-                }
-                Entry::Reject(r, key) => CorpusEntry {
-                    path: r.input.clone(),
-                    key: key.clone(),
-                    size: 0,
-                },
-            })
-            .collect()
+    pub fn entries(&self) -> impl Iterator<Item = CorpusEntry> + '_ {
+        EntryWalk::new(&self.roots, self.options.format).filter_map(|item| item.entry())
     }
 
-    /// Keeps only the entries for which `keep` is true (`--shard-by file`):
-    /// the others are never opened. [`files`](Corpus::files) and
+    /// Reads only the entries for which `keep` is true (`--shard-by file`):
+    /// the others are never opened. [`files`](Corpus::files),
+    /// [`file_count`](Corpus::file_count) and
     /// [`total_bytes`](Corpus::total_bytes) then count the kept files only.
     ///
     /// ```
@@ -526,38 +777,53 @@ impl Corpus {
     /// std::fs::write(dir.path().join("b.jsonl"), "not json")?;
     /// let mut corpus = Corpus::open(&[dir.path().to_path_buf()], ReadOptions::default())?;
     /// corpus.retain(|e| e.key == "a.jsonl");
-    /// assert_eq!(corpus.files().len(), 1);
+    /// assert_eq!(corpus.file_count(), 1);
     /// let items: Vec<_> = corpus.collect();
     /// assert_eq!(items.len(), 1);
     /// assert!(items[0].is_ok()); // b.jsonl, with its bad line, was not read
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn retain(&mut self, mut keep: impl FnMut(&CorpusEntry) -> bool) {
-        let all = self.entries();
-        let mut flags = all.iter().map(&mut keep);
-        self.entries.retain(|_| flags.next().unwrap_or(false));
-        let kept: Vec<usize> = self
-            .entries
-            .iter()
-            .filter_map(|e| match e {
-                Entry::File(i) => Some(*i),
-                Entry::Reject(..) => None,
-            })
-            .collect();
-        self.files = kept.iter().map(|&i| self.inputs[i].path.clone()).collect();
-        self.total_bytes = kept.iter().map(|&i| self.inputs[i].size).sum();
+    pub fn retain(&mut self, keep: impl Fn(&CorpusEntry) -> bool + Send + Sync + 'static) {
+        self.keep = Some(Box::new(keep));
+        self.survey = OnceLock::new();
     }
 
     /// Files inside directories that were skipped because their format is
-    /// unknown.
+    /// unknown (the first 1,000; [`skipped_count`](Corpus::skipped_count)
+    /// counts them all).
     pub fn skipped_files(&self) -> &[PathBuf] {
-        &self.skipped
+        &self.survey().skipped
+    }
+
+    /// How many files inside directories were skipped for their format.
+    pub fn skipped_count(&self) -> u64 {
+        self.survey().skipped_count
+    }
+
+    /// Each item with the number of the entry it comes from (its place in
+    /// [`entries`](Corpus::entries), counting entries that
+    /// [`retain`](Corpus::retain) leaves out).
+    ///
+    /// ```
+    /// use stancemeter::corpus::{Corpus, ReadOptions};
+    ///
+    /// let dir = tempfile::tempdir()?;
+    /// std::fs::write(dir.path().join("a.jsonl"), "not json\nnor this\n")?;
+    /// std::fs::write(dir.path().join("b.jsonl"), "nor that\n")?;
+    /// let mut corpus = Corpus::open(&[dir.path().to_path_buf()], ReadOptions::default())?;
+    /// corpus.retain(|e| e.key == "b.jsonl");
+    /// let numbers: Vec<u64> = corpus.numbered().map(|(n, _)| n).collect();
+    /// assert_eq!(numbers, [1]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn numbered(self) -> Numbered {
+        Numbered(self)
     }
 
     /// Total on-disk bytes of all input files (the compressed size for `.gz`;
     /// 0 for standard input).
     pub fn total_bytes(&self) -> u64 {
-        self.total_bytes
+        self.survey().bytes
     }
 
     /// A shared counter of on-disk bytes consumed so far, for a progress bar;
@@ -572,142 +838,8 @@ impl Corpus {
         Arc::clone(&self.invalid_utf8)
     }
 
-    fn add_input(&mut self, input: &Path) -> Result<()> {
-        let shown = input.to_string_lossy().into_owned();
-        if input == Path::new("-") {
-            let format = self.options.format.ok_or_else(|| {
-                Error::Usage(
-                    "reading standard input ('-') needs --format (txt, jsonl, csv or tsv)"
-                        .to_string(),
-                )
-            })?;
-            self.push_file(InputFile {
-                path: input.to_path_buf(),
-                name: "-".to_string(),
-                key: "-".to_string(),
-                format,
-                gzip: false,
-                stdin: true,
-                size: 0,
-            });
-            return Ok(());
-        }
-        let meta = match std::fs::metadata(input) {
-            Ok(meta) => meta,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                return Err(Error::Usage(format!("input '{shown}' does not exist")));
-            }
-            Err(e) => return Err(Error::io(input, e)),
-        };
-        if meta.is_dir() {
-            return self.add_dir(input);
-        }
-        let format = match self.options.format.or_else(|| Format::from_path(input)) {
-            Some(format) => format,
-            None => {
-                return Err(Error::Usage(format!(
-                    "input '{shown}' has an unknown format (expected .txt, .jsonl, .ndjson, \
-                     .csv or .tsv, optionally .gz); use --format to name it"
-                )));
-            }
-        };
-        let key = input
-            .file_name()
-            .map_or_else(|| shown.clone(), |n| n.to_string_lossy().into_owned());
-        self.push_file(InputFile {
-            path: input.to_path_buf(),
-            name: shown,
-            key,
-            format,
-            gzip: is_gz(input),
-            stdin: false,
-            size: meta.len(),
-        });
-        Ok(())
-    }
-
-    fn add_dir(&mut self, root: &Path) -> Result<()> {
-        let walk = walkdir::WalkDir::new(root)
-            .follow_links(true)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-        for entry in walk {
-            let entry = match entry {
-                Ok(entry) => entry,
-                Err(e) => {
-                    let key = relative_name(root, e.path().unwrap_or(root));
-                    let path = e.path().unwrap_or(root).to_string_lossy().into_owned();
-                    let reason = match (e.loop_ancestor(), e.io_error()) {
-                        (Some(ancestor), _) => format!(
-                            "symbolic link loop back to '{}', not followed",
-                            ancestor.display()
-                        ),
-                        (None, Some(io))
-                            if io.kind() == io::ErrorKind::NotFound
-                                && e.path().is_some_and(Path::is_symlink) =>
-                        {
-                            "broken symbolic link (its target does not exist)".to_string()
-                        }
-                        (None, Some(io)) => format!("cannot read: {}", describe_io(io)),
-                        (None, None) => format!("cannot read: {e}"),
-                    };
-                    let reject = Reject {
-                        input: path,
-                        location: String::new(),
-                        reason,
-                    };
-                    self.entries.push_back(Entry::Reject(reject, key));
-                    continue;
-                }
-            };
-            let kind = entry.file_type();
-            if kind.is_dir() {
-                continue;
-            }
-            let path = entry.path();
-            if !kind.is_file() {
-                // Reading a named pipe could wait for ever on its writer; a
-                // socket or a device is no corpus. Not read, but said.
-                let reject = Reject {
-                    input: path.to_string_lossy().into_owned(),
-                    location: String::new(),
-                    reason: "not a regular file (a named pipe, socket or device): not read from \
-                             inside a directory; name it as an input to read it"
-                        .to_string(),
-                };
-                self.entries
-                    .push_back(Entry::Reject(reject, relative_name(root, path)));
-                continue;
-            }
-            let Some(format) = self.options.format.or_else(|| Format::from_path(path)) else {
-                self.skipped.push(path.to_path_buf());
-                continue;
-            };
-            let name = relative_name(root, path);
-            let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
-            self.push_file(InputFile {
-                path: path.to_path_buf(),
-                key: name.clone(),
-                name,
-                format,
-                gzip: is_gz(path),
-                stdin: false,
-                size,
-            });
-        }
-        Ok(())
-    }
-
-    fn push_file(&mut self, file: InputFile) {
-        self.files.push(file.path.clone());
-        self.entries.push_back(Entry::File(self.inputs.len()));
-        self.inputs.push(file);
-    }
-
-    /// Opens input `i` for reading; a failure is the file's one reject.
-    fn open_input(&self, i: usize) -> Source {
-        let mut file = self.inputs[i].clone();
+    /// Opens a file for reading; a failure is the file's one reject.
+    fn open_input(&self, mut file: InputFile) -> Source {
         let shown = file.path.to_string_lossy().into_owned();
         let whole_file = |reason: String| {
             Source::One(Some(Err(Reject {
@@ -774,7 +906,7 @@ impl Corpus {
 
     /// Accounts a finished file as wholly read (even if it stopped early).
     fn finish(&mut self, open: &Open) {
-        let target = open.bytes_at_start + self.inputs[open.input].size;
+        let target = open.bytes_at_start + open.file.size;
         let now = self.bytes_read.load(Ordering::Relaxed);
         if now < target {
             self.bytes_read.fetch_add(target - now, Ordering::Relaxed);
@@ -782,12 +914,62 @@ impl Corpus {
     }
 }
 
+/// The input `input` as given: standard input, a file, or a directory.
+fn root(input: &Path, options: &ReadOptions) -> Result<Root> {
+    let shown = input.to_string_lossy().into_owned();
+    if input == Path::new("-") {
+        let format = options.format.ok_or_else(|| {
+            Error::Usage(
+                "reading standard input ('-') needs --format (txt, jsonl, csv or tsv)".to_string(),
+            )
+        })?;
+        return Ok(Root::File(InputFile {
+            path: input.to_path_buf(),
+            name: "-".to_string(),
+            key: "-".to_string(),
+            format,
+            gzip: false,
+            stdin: true,
+            size: 0,
+        }));
+    }
+    let meta = match std::fs::metadata(input) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            return Err(Error::Usage(format!("input '{shown}' does not exist")));
+        }
+        Err(e) => return Err(Error::io(input, e)),
+    };
+    if meta.is_dir() {
+        return Ok(Root::Dir(input.to_path_buf()));
+    }
+    let format = match options.format.or_else(|| Format::from_path(input)) {
+        Some(format) => format,
+        None => {
+            return Err(Error::Usage(format!(
+                "input '{shown}' has an unknown format (expected .txt, .jsonl, .ndjson, \
+                 .csv or .tsv, optionally .gz); use --format to name it"
+            )));
+        }
+    };
+    let key = input
+        .file_name()
+        .map_or_else(|| shown.clone(), |n| n.to_string_lossy().into_owned());
+    Ok(Root::File(InputFile {
+        path: input.to_path_buf(),
+        name: shown,
+        key,
+        format,
+        gzip: is_gz(input),
+        stdin: false,
+        size: meta.len(),
+    }))
+}
+
 impl fmt::Debug for Corpus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Corpus")
-            .field("files", &self.files)
-            .field("skipped", &self.skipped)
-            .field("total_bytes", &self.total_bytes)
+            .field("roots", &self.roots)
             .finish_non_exhaustive()
     }
 }
@@ -813,19 +995,60 @@ impl Iterator for Corpus {
                     }
                 }
             }
-            match self.entries.pop_front()? {
-                Entry::Reject(r, _) => return Some(Err(r)),
-                Entry::File(i) => {
+            let item = self.walk.next()?;
+            let Some(entry) = item.entry() else {
+                if let WalkItem::Skipped(path) = item {
+                    let mut log = self.log.lock().unwrap_or_else(|e| e.into_inner());
+                    log.skipped += 1;
+                    if log.first_skipped.len() < MAX_LISTED {
+                        log.first_skipped.push(path);
+                    }
+                }
+                continue;
+            };
+            self.entries_met += 1;
+            if self.keep.as_ref().is_some_and(|keep| !keep(&entry)) {
+                continue;
+            }
+            if let WalkItem::File(f) = &item {
+                let mut log = self.log.lock().unwrap_or_else(|e| e.into_inner());
+                log.files += 1;
+                if log.first_files.len() < MAX_LISTED {
+                    log.first_files.push(f.path.clone());
+                }
+            }
+            match item {
+                WalkItem::Reject(r, _) => return Some(Err(r)),
+                WalkItem::File(file) => {
+                    self.invalid_utf8
+                        .entry
+                        .store(self.entries_met - 1, Ordering::Relaxed);
                     let bytes_at_start = self.bytes_read.load(Ordering::Relaxed);
-                    let source = self.open_input(i);
+                    let source = self.open_input(file.clone());
                     self.current = Some(Open {
-                        input: i,
+                        file,
                         bytes_at_start,
                         source,
                     });
                 }
+                WalkItem::Skipped(_) => {}
             }
         }
+    }
+}
+
+/// A [`Corpus`] whose items carry the number of their entry; see
+/// [`Corpus::numbered`].
+pub struct Numbered(Corpus);
+
+impl Iterator for Numbered {
+    type Item = (u64, std::result::Result<Document, Reject>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let item = self.0.next()?;
+        // The entry an item comes from is the last one met: an item is
+        // returned as soon as it is read.
+        Some((self.0.entries_met - 1, item))
     }
 }
 

@@ -211,16 +211,20 @@ impl StreamSummary {
     /// The fingerprint of a run split by file (`--shard-by file`), which no
     /// shard reads in full: the corpus's entries (shard key and size) in
     /// order, as `items`; `documents` and `rejects` stay 0, unknown.
-    pub fn of_entries(entries: &[crate::corpus::CorpusEntry]) -> StreamSummary {
+    pub fn of_entries(
+        entries: impl IntoIterator<Item = crate::corpus::CorpusEntry>,
+    ) -> StreamSummary {
         let mut hasher = Sha256::new();
+        let mut items = 0;
         for e in entries {
+            items += 1;
             hasher.update(b"f");
             hasher.update(e.key.as_bytes());
             hasher.update([0xFF]);
             hasher.update(e.size.to_le_bytes());
         }
         StreamSummary {
-            items: entries.len() as u64,
+            items,
             documents: 0,
             rejects: 0,
             digest: hasher
