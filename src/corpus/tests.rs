@@ -1443,3 +1443,62 @@ fn decode_ahead_passes_every_byte_in_order_then_the_error() {
     drop(r);
     worker.join().unwrap();
 }
+
+#[test]
+fn items_carry_the_number_of_their_entry_and_retain_skips_whole_entries() {
+    let dir = tmp();
+    let root = dir.path().join("news");
+    write(&root, "2024/01-02.txt", b"Seoul praised Tokyo.");
+    write(
+        &root,
+        "2024/01-03.jsonl",
+        b"{\"id\": \"j1\", \"text\": \"Talks.\"}\nnot json\n",
+    );
+    write(&root, "2024/notes.md", b"skipped: unknown format");
+    std::os::unix::fs::symlink(root.join("gone.txt"), root.join("2024/01-04.txt"))
+        .expect("symlink");
+    write(&root, "2025/01-01.txt", b"Beijing protested.");
+    let open = || Corpus::open(std::slice::from_ref(&root), ReadOptions::default()).expect("open");
+    let entries: Vec<CorpusEntry> = open().entries().collect();
+    let keys: Vec<&str> = entries.iter().map(|e| e.key.as_str()).collect();
+    assert_eq!(
+        keys,
+        [
+            "2024/01-02.txt",
+            "2024/01-03.jsonl",
+            "2024/01-04.txt",
+            "2025/01-01.txt"
+        ]
+    );
+    assert_eq!(
+        entries.iter().map(|e| e.file).collect::<Vec<_>>(),
+        [true, true, false, true]
+    );
+    // Every item names its entry: by id for the .txt documents, by input
+    // for the rejects.
+    let corpus = open();
+    let log = corpus.read_log();
+    let numbered: Vec<(u64, Item)> = corpus.numbered().collect();
+    let numbers: Vec<u64> = numbered.iter().map(|(n, _)| *n).collect();
+    assert_eq!(numbers, [0, 1, 1, 2, 3]);
+    for (n, item) in &numbered {
+        let e = &entries[*n as usize];
+        match item {
+            Ok(d) if d.id != "j1" => assert_eq!(d.id, e.key),
+            Ok(_) => assert_eq!(e.key, "2024/01-03.jsonl"),
+            Err(r) => assert_eq!(r.input, e.path),
+        }
+    }
+    {
+        let log = log.lock().expect("log");
+        assert_eq!((log.files, log.skipped), (3, 1));
+        assert!(log.first_skipped[0].ends_with("2024/notes.md"));
+    }
+    // Keeping 2025 only: the numbers still count every entry.
+    let mut corpus = open();
+    corpus.retain(|e| e.key.starts_with("2025/"));
+    assert_eq!((corpus.file_count(), corpus.total_bytes()), (1, 18));
+    let numbered: Vec<(u64, Item)> = corpus.numbered().collect();
+    assert_eq!(numbered.len(), 1);
+    assert_eq!(numbered[0].0, 3);
+}
