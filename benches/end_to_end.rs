@@ -9,7 +9,9 @@
 //! RSS) and the speed-up (median of the pairs' ratios), then compares the
 //! gzipped corpus with `zcat > /dev/null`, optionally with `rg
 //! --count-matches -F -i -w` over every lexicon term, and checks memory
-//! growth on the corpus read 4 times in one run, with N threads and with one.
+//! growth on the corpus read 4 times in one run, with N threads and with one,
+//! and on a directory of 20,000 one-story `.txt` files (made once in the
+//! cache directory) read once and 4 times, with one thread.
 //!
 //! The corpus is `../shared/corpus/ungdc.jsonl.gz` (decompressed once into
 //! `target/tmp/stance-bench/`) when present; otherwise a deterministic
@@ -205,6 +207,34 @@ fn generated_corpus() -> PathBuf {
         }
         Ok(())
     })
+}
+
+/// Files in the directory of one-story files made by [`many_files_dir`].
+const MANY_FILES: usize = 20_000;
+
+/// A directory of [`MANY_FILES`] small `.txt` files in 200 subdirectories,
+/// one story each from `examples/news`, made once in the cache directory:
+/// a corpus of one file per story, whose memory must not grow with the
+/// number of files.
+fn many_files_dir() -> PathBuf {
+    let dir = Path::new(CACHE_DIR).join(format!("news-{MANY_FILES}-files"));
+    let done = dir.join(".complete");
+    if done.exists() {
+        return dir;
+    }
+    println!("generating {} ({MANY_FILES} files)", dir.display());
+    let _ = std::fs::remove_dir_all(&dir);
+    let items = news_items();
+    for n in 0..MANY_FILES {
+        let (id, text) = &items[n % items.len()];
+        let sub = dir.join(format!("{:03}", n / 100));
+        std::fs::create_dir_all(&sub).expect("create the many-files directory");
+        let date = format!("2024-{:02}-{:02}", 1 + n % 12, 1 + n % 28);
+        std::fs::write(sub.join(format!("{date}-{id}-{n}.txt")), text).expect("write a file");
+    }
+    // Hidden, so the corpus walk skips it.
+    std::fs::write(&done, "").expect("mark the directory complete");
+    dir
 }
 
 /// The corpus to score: (label, plain file, gzipped file).
@@ -506,6 +536,26 @@ fn main() {
         big1.wall,
         big1.max_rss_bytes as f64 / MB,
         growth(base1, big1.max_rss_bytes)
+    );
+    // Many small files: the walk must hold no list of them.
+    let many = many_files_dir();
+    let few = measure(&mut score_cmd(&[many.as_path()], &out, 1), &[0]);
+    let files1 = run_count(&out, "files_read");
+    let lots = measure(&mut score_cmd(&[many.as_path(); 4], &out, 1), &[0]);
+    let files4 = run_count(&out, "files_read");
+    assert_eq!(
+        files4,
+        files1.map(|n| 4 * n),
+        "the directory given 4 times should read 4× the files"
+    );
+    println!(
+        "memory growth with files, 1 thread: {MANY_FILES} one-story files ({:.1} s) peak RSS {:.0} MB; {} (the directory given 4 times, {:.1} s) peak RSS {:.0} MB: {:+.1}%",
+        few.wall,
+        few.max_rss_bytes as f64 / MB,
+        4 * MANY_FILES,
+        lots.wall,
+        lots.max_rss_bytes as f64 / MB,
+        growth(few.max_rss_bytes, lots.max_rss_bytes)
     );
     print_load("after");
 }
