@@ -218,8 +218,8 @@ pub fn run(a: Args) -> anyhow::Result<()> {
     };
     let mut corpus = Corpus::open(&a.inputs, options)?;
     // With --shard-by file, the shard's own entries are all it reads; the
-    // list of every entry (walked, not held) fingerprints the run.
-    // The files of the whole run, with --shard-by file.
+    // list of every entry (walked, not held) fingerprints the run, and
+    // `all_files` counts the files in it.
     let mut all_files = None;
     let split_by_file = match a.shard {
         Some(shard) if a.shard_by == ShardBy::File => {
@@ -278,10 +278,12 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         Some(output::rejects_file(&a.output, cells)?)
     };
 
-    // Every shard reads the whole input and keeps its share. A partial
-    // fingerprints the whole stream, so that `stance merge` can tell shards
-    // of one run from shards of different inputs, and notes each reject's
-    // place in it, so that the merged rejects.csv is in input order.
+    // A shard split by id reads the whole input and keeps its share. Its
+    // partial fingerprints the whole stream, so that `stance merge` can tell
+    // shards of one run from shards of different inputs, and notes each
+    // reject's place in it, so that the merged rejects.csv is in input
+    // order. Split by file, the place is the reject's entry and its rank
+    // among that entry's rejects (see `entry_seq`).
     let stream = Mutex::new(StreamDigest::default());
     // With --shard-by file: the entry of the last reject, and its rejects so far.
     let mut last_entry = (u64::MAX, 0u64);
