@@ -996,18 +996,18 @@ impl Iterator for Corpus {
                 }
             }
             let item = self.walk.next()?;
-            let Some(entry) = item.entry() else {
-                if let WalkItem::Skipped(path) = item {
-                    let mut log = self.log.lock().unwrap_or_else(|e| e.into_inner());
-                    log.skipped += 1;
-                    if log.first_skipped.len() < MAX_LISTED {
-                        log.first_skipped.push(path);
-                    }
+            if let WalkItem::Skipped(path) = item {
+                let mut log = self.log.lock().unwrap_or_else(|e| e.into_inner());
+                log.skipped += 1;
+                if log.first_skipped.len() < MAX_LISTED {
+                    log.first_skipped.push(path);
                 }
                 continue;
-            };
+            }
             self.entries_met += 1;
-            if self.keep.as_ref().is_some_and(|keep| !keep(&entry)) {
+            if let Some(keep) = &self.keep
+                && item.entry().is_some_and(|e| !keep(&e))
+            {
                 continue;
             }
             if let WalkItem::File(f) = &item {
