@@ -306,7 +306,7 @@ fn shards_split_by_file_read_only_their_files_and_merge_to_the_single_run() {
         run["invalid_utf8"]["documents"].as_u64().unwrap() >= 10,
         "{run}"
     );
-    let (_keep, parts) =
+    let (runs, parts) =
         split_merge_to_single_run(&corpus, &[], &["--shard-by", "file"], &[1, 3, 7]);
     // Each file was read by exactly one of the 7 shards, and the reading was
     // shared out.
@@ -318,6 +318,10 @@ fn shards_split_by_file_read_only_their_files_and_merge_to_the_single_run() {
     assert!(read.iter().filter(|&&n| n > 0).count() >= 3, "{read:?}");
     let part = json(&parts[0].join("partial.json"));
     assert_eq!(part["header"]["settings"]["shard_by"], "file");
+    // No part knows the totals of the input; the merge states them.
+    let merged = json(&runs.path().join("merged7/run.json"));
+    assert_eq!(merged["input_stream"]["documents"], run["documents"]);
+    assert_eq!(merged["input_stream"]["rejects"], run["documents_rejected"]);
     // With other options too.
     split_merge_to_single_run(
         &corpus,

@@ -19,7 +19,7 @@ use stancemeter::corpus::InvalidUtf8;
 use stancemeter::lexicon::Lexicons;
 use stancemeter::output::partial::{
     InvalidUtf8Summary, PARTIAL_FILE, Partial, PartialFile, PartialHeader, ReasonSummary, ShardBy,
-    ShardSpec, SortedRejects,
+    ShardSpec, SortedRejects, StreamSummary,
 };
 use stancemeter::output::wide;
 use stancemeter::output::{self, CellPolicy, CsvFile, SENTENCES_HEADER, TableOptions};
@@ -219,7 +219,16 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         "shards": parts[0].shard().count,
         "missing_shards": missing.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
         "inputs": first.inputs,
-        "input_stream": first.stream,
+        // Split by file, no part knows the totals: the merge does.
+        "input_stream": if by_file(&parts) {
+            StreamSummary {
+                documents: agg.counters.documents,
+                rejects: rejected,
+                ..first.stream.clone()
+            }
+        } else {
+            first.stream.clone()
+        },
         "period": settings.period,
         "rollup": !settings.no_rollup,
         "speaker": settings.speaker,
