@@ -11,7 +11,10 @@
 //! --count-matches -F -i -w` over every lexicon term, and checks memory
 //! growth on the corpus read 4 times in one run, with N threads and with one,
 //! and on a directory of 20,000 one-story `.txt` files (made once in the
-//! cache directory) read once and 4 times, with one thread.
+//! cache directory) read once and 4 times, with one thread. Last, it cuts the
+//! corpus into 24 gzipped files (once, in the cache directory) and runs 8
+//! shards of it, as many at a time as there are cores, split by id and by
+//! file, each merged and checked against a single run's tables.
 //!
 //! The corpus is `../shared/corpus/ungdc.jsonl.gz` (decompressed once into
 //! `target/tmp/stance-bench/`) when present; otherwise a deterministic
@@ -235,6 +238,100 @@ fn many_files_dir() -> PathBuf {
     // Hidden, so the corpus walk skips it.
     std::fs::write(&done, "").expect("mark the directory complete");
     dir
+}
+
+/// Files the corpus is cut into for the comparison of ways to shard.
+const SPLIT_FILES: usize = 24;
+/// Shards in that comparison.
+const SPLIT_SHARDS: usize = 8;
+
+/// The corpus cut at line ends into [`SPLIT_FILES`] gzipped files of about
+/// equal size, made once in the cache directory.
+fn split_corpus(plain: &Path) -> PathBuf {
+    let stem = plain.file_stem().unwrap_or_default().to_string_lossy();
+    let size = std::fs::metadata(plain).expect("corpus").len();
+    // The size in the name: another corpus of the same name is cut anew.
+    let dir = Path::new(CACHE_DIR).join(format!("{stem}-{size}-{SPLIT_FILES}-gz"));
+    let done = dir.join(".complete");
+    if done.exists() {
+        return dir;
+    }
+    println!("cutting the corpus into {}", dir.display());
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create the split directory");
+    let per_file = size / SPLIT_FILES as u64 + 1;
+    let open = |k: usize| {
+        let f = File::create(dir.join(format!("part-{k:02}.jsonl.gz"))).expect("create a part");
+        flate2::write::GzEncoder::new(BufWriter::new(f), flate2::Compression::fast())
+    };
+    let (mut k, mut written) = (0, 0u64);
+    let mut part = open(0);
+    for line in BufReader::new(File::open(plain).expect("open corpus")).split(b'\n') {
+        let line = line.expect("read corpus");
+        if written >= per_file * (k as u64 + 1) && k + 1 < SPLIT_FILES {
+            part.finish().expect("finish a part");
+            k += 1;
+            part = open(k);
+        }
+        part.write_all(&line)
+            .and_then(|_| part.write_all(b"\n"))
+            .expect("write a part");
+        written += line.len() as u64 + 1;
+    }
+    part.finish().expect("finish a part");
+    // Hidden, so the corpus walk skips it.
+    std::fs::write(&done, "").expect("mark the split complete");
+    dir
+}
+
+/// Runs the [`SPLIT_SHARDS`] shards of `input`, `--shard-by by`, at most
+/// `parallel` at a time with one thread each (as GNU parallel would), then
+/// merges them into `out`; returns the shards' wall time and the merge's.
+fn run_shards(input: &Path, by: &str, parallel: usize, dir: &Path, out: &Path) -> (f64, f64) {
+    let start = Instant::now();
+    let mut running: Vec<std::process::Child> = Vec::new();
+    let mut next = 1;
+    while next <= SPLIT_SHARDS || !running.is_empty() {
+        while running.len() < parallel && next <= SPLIT_SHARDS {
+            let part = dir.join(next.to_string());
+            let child = Command::new(STANCE)
+                .arg("score")
+                .arg(input)
+                .args([
+                    "--shard",
+                    &format!("{next}/{SPLIT_SHARDS}"),
+                    "--shard-by",
+                    by,
+                ])
+                .args(["--partial", "--threads", "1", "-q", "--force", "-o"])
+                .arg(&part)
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .spawn()
+                .expect("start a shard");
+            running.push(child);
+            next += 1;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        running.retain_mut(|c| match c.try_wait().expect("wait for a shard") {
+            Some(status) => {
+                assert!(status.success(), "a shard failed: {status}");
+                false
+            }
+            None => true,
+        });
+    }
+    let shards = start.elapsed().as_secs_f64();
+    let start = Instant::now();
+    let status = Command::new(STANCE)
+        .args(["merge", "-q", "--force", "-o"])
+        .arg(out)
+        .args((1..=SPLIT_SHARDS).map(|i| dir.join(i.to_string())))
+        .stdout(Stdio::null())
+        .status()
+        .expect("start the merge");
+    assert!(status.success(), "the merge failed: {status}");
+    (shards, start.elapsed().as_secs_f64())
 }
 
 /// The corpus to score: (label, plain file, gzipped file).
@@ -537,6 +634,24 @@ fn main() {
         big1.max_rss_bytes as f64 / MB,
         growth(base1, big1.max_rss_bytes)
     );
+    // Shards split by id read everything; split by file, only their own.
+    let split = split_corpus(&plain);
+    let single = tmp.path().join("split-single");
+    measure(&mut score_cmd(&[split.as_path()], &single, threads_n), &[0]);
+    for by in ["id", "file"] {
+        let merged = tmp.path().join(format!("split-{by}"));
+        let (shards, merge) = run_shards(&split, by, cores, &tmp.path().join(by), &merged);
+        let same = ["actors.csv", "dyads.csv", "rejects.csv"]
+            .iter()
+            .all(|f| std::fs::read(single.join(f)).ok() == std::fs::read(merged.join(f)).ok());
+        assert!(
+            same,
+            "the {by}-split shards did not merge to the single run's tables"
+        );
+        println!(
+            "{SPLIT_SHARDS} shards --shard-by {by:<4} of the corpus cut into {SPLIT_FILES} .gz files, {cores} at a time, one thread each: {shards:.2} s, merge {merge:.2} s; tables identical to one run's"
+        );
+    }
     // Many small files: the walk must hold no list of them.
     let many = many_files_dir();
     let few = measure(&mut score_cmd(&[many.as_path()], &out, 1), &[0]);
