@@ -221,23 +221,31 @@ const MANY_FILES: usize = 20_000;
 /// number of files.
 fn many_files_dir() -> PathBuf {
     let dir = Path::new(CACHE_DIR).join(format!("news-{MANY_FILES}-files"));
+    cached_dir(&dir, |dir| {
+        let items = news_items();
+        for n in 0..MANY_FILES {
+            let (id, text) = &items[n % items.len()];
+            let sub = dir.join(format!("{:03}", n / 100));
+            std::fs::create_dir_all(&sub).expect("create the many-files directory");
+            let date = format!("2024-{:02}-{:02}", 1 + n % 12, 1 + n % 28);
+            std::fs::write(sub.join(format!("{date}-{id}-{n}.txt")), text).expect("write a file");
+        }
+    })
+}
+
+/// [`cached`] for a directory: `fill` makes it (emptied first) unless an
+/// earlier run finished it, which a hidden marker file (skipped by the
+/// corpus walk) records.
+fn cached_dir(dir: &Path, fill: impl FnOnce(&Path)) -> PathBuf {
     let done = dir.join(".complete");
-    if done.exists() {
-        return dir;
+    if !done.exists() {
+        println!("generating {}", dir.display());
+        let _ = std::fs::remove_dir_all(dir);
+        std::fs::create_dir_all(dir).expect("create a bench cache directory");
+        fill(dir);
+        std::fs::write(&done, "").expect("mark the directory complete");
     }
-    println!("generating {} ({MANY_FILES} files)", dir.display());
-    let _ = std::fs::remove_dir_all(&dir);
-    let items = news_items();
-    for n in 0..MANY_FILES {
-        let (id, text) = &items[n % items.len()];
-        let sub = dir.join(format!("{:03}", n / 100));
-        std::fs::create_dir_all(&sub).expect("create the many-files directory");
-        let date = format!("2024-{:02}-{:02}", 1 + n % 12, 1 + n % 28);
-        std::fs::write(sub.join(format!("{date}-{id}-{n}.txt")), text).expect("write a file");
-    }
-    // Hidden, so the corpus walk skips it.
-    std::fs::write(&done, "").expect("mark the directory complete");
-    dir
+    dir.to_path_buf()
 }
 
 /// Files the corpus is cut into for the comparison of ways to shard.
@@ -252,36 +260,28 @@ fn split_corpus(plain: &Path) -> PathBuf {
     let size = std::fs::metadata(plain).expect("corpus").len();
     // The size in the name: another corpus of the same name is cut anew.
     let dir = Path::new(CACHE_DIR).join(format!("{stem}-{size}-{SPLIT_FILES}-gz"));
-    let done = dir.join(".complete");
-    if done.exists() {
-        return dir;
-    }
-    println!("cutting the corpus into {}", dir.display());
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("create the split directory");
-    let per_file = size / SPLIT_FILES as u64 + 1;
-    let open = |k: usize| {
-        let f = File::create(dir.join(format!("part-{k:02}.jsonl.gz"))).expect("create a part");
-        flate2::write::GzEncoder::new(BufWriter::new(f), flate2::Compression::fast())
-    };
-    let (mut k, mut written) = (0, 0u64);
-    let mut part = open(0);
-    for line in BufReader::new(File::open(plain).expect("open corpus")).split(b'\n') {
-        let line = line.expect("read corpus");
-        if written >= per_file * (k as u64 + 1) && k + 1 < SPLIT_FILES {
-            part.finish().expect("finish a part");
-            k += 1;
-            part = open(k);
+    cached_dir(&dir, |dir| {
+        let per_file = size / SPLIT_FILES as u64 + 1;
+        let open = |k: usize| {
+            let f = File::create(dir.join(format!("part-{k:02}.jsonl.gz"))).expect("create a part");
+            flate2::write::GzEncoder::new(BufWriter::new(f), flate2::Compression::fast())
+        };
+        let (mut k, mut written) = (0, 0u64);
+        let mut part = open(0);
+        for line in BufReader::new(File::open(plain).expect("open corpus")).split(b'\n') {
+            let line = line.expect("read corpus");
+            if written >= per_file * (k as u64 + 1) && k + 1 < SPLIT_FILES {
+                part.finish().expect("finish a part");
+                k += 1;
+                part = open(k);
+            }
+            part.write_all(&line)
+                .and_then(|_| part.write_all(b"\n"))
+                .expect("write a part");
+            written += line.len() as u64 + 1;
         }
-        part.write_all(&line)
-            .and_then(|_| part.write_all(b"\n"))
-            .expect("write a part");
-        written += line.len() as u64 + 1;
-    }
-    part.finish().expect("finish a part");
-    // Hidden, so the corpus walk skips it.
-    std::fs::write(&done, "").expect("mark the split complete");
-    dir
+        part.finish().expect("finish a part");
+    })
 }
 
 /// Runs the [`SPLIT_SHARDS`] shards of `input`, `--shard-by by`, at most

@@ -1045,7 +1045,7 @@ fn ranges_overlap(a: &Alias, b: &Alias) -> bool {
     lo(a.valid_from) <= hi(b.valid_to) && lo(b.valid_from) <= hi(a.valid_to)
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 

@@ -404,7 +404,7 @@ fn check_shards(parts: &[Part], allow_incomplete: bool) -> anyhow::Result<Vec<Sh
 /// Whether the parts split their run by input file (`--shard-by file`); all
 /// parts agree, or the merge has stopped.
 fn by_file(parts: &[Part]) -> bool {
-    parts[0].header.settings.shard_by == ShardBy::File.to_string()
+    parts[0].header.settings.shard_by == ShardBy::File
 }
 
 /// Checks that `lex` are the lexicons the parts were scored with.

@@ -551,7 +551,7 @@ fn settings(a: &Args) -> Settings {
         date_field: a.date_field.clone(),
         text_field: a.text_field.clone(),
         max_doc_bytes: a.max_doc_bytes as u64,
-        shard_by: a.shard_by.to_string(),
+        shard_by: a.shard_by,
     }
 }
 

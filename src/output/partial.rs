@@ -36,7 +36,7 @@ use sha2::{Digest, Sha256};
 use crate::aggregate::{Aggregates, Counters, Role, Tally};
 use crate::corpus::{Document, Reject};
 use crate::error::{Error, Result};
-use crate::lexicon::{LexiconSource, Lexicons};
+use crate::lexicon::{LexiconSource, Lexicons, hex};
 use crate::output::AtomicFile;
 use crate::output::wide::parse_period;
 use crate::pipeline::RejectSummary;
@@ -116,7 +116,8 @@ pub fn shard_of(key: &[u8], count: u32) -> u32 {
 /// assert_eq!(ShardBy::default().to_string(), "id");
 /// assert!("page".parse::<ShardBy>().is_err());
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum ShardBy {
     /// By a hash of the document id (the default).
     #[default]
@@ -227,11 +228,7 @@ impl StreamSummary {
             items,
             documents: 0,
             rejects: 0,
-            digest: hasher
-                .finalize()
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect(),
+            digest: hex(&hasher.finalize()),
         }
     }
 }
@@ -267,7 +264,7 @@ impl StreamDigest {
     pub fn summary(&self) -> StreamSummary {
         let digest = self.hasher.clone().finalize();
         StreamSummary {
-            digest: digest.iter().map(|b| format!("{b:02x}")).collect(),
+            digest: hex(&digest),
             ..self.summary.clone()
         }
     }
@@ -298,12 +295,8 @@ pub struct Settings {
     /// `--max-doc-bytes`.
     pub max_doc_bytes: u64,
     /// `--shard-by`: `id` or `file` (`id` in partials written before it).
-    #[serde(default = "shard_by_id")]
-    pub shard_by: String,
-}
-
-fn shard_by_id() -> String {
-    ShardBy::Id.to_string()
+    #[serde(default)]
+    pub shard_by: ShardBy,
 }
 
 impl Settings {
@@ -1139,7 +1132,7 @@ mod tests {
             date_field: "date".into(),
             text_field: "text".into(),
             max_doc_bytes,
-            shard_by: "id".into(),
+            shard_by: ShardBy::Id,
         }
     }
 
