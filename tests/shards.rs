@@ -1,6 +1,8 @@
 //! Sharded runs: `stance score --shard I/N --partial` on each shard, then
 //! `stance merge`, must give exactly the tables of a single run; shards must
 //! partition the documents; parts that do not belong together are refused.
+//! Reading input files ahead on several threads (`--readers`) changes
+//! nothing either.
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -329,6 +331,63 @@ fn shards_split_by_file_read_only_their_files_and_merge_to_the_single_run() {
         &["--shard-by", "file"],
         &[3],
     );
+}
+
+/// `run.json` without what differs between runs of the same input: the
+/// command, the time taken, the threads and readers used.
+fn run_facts(dir: &Path) -> serde_json::Value {
+    let mut run = json(&dir.join("run.json"));
+    let obj = run.as_object_mut().unwrap();
+    for key in ["command", "elapsed_seconds", "threads", "readers"] {
+        assert!(obj.remove(key).is_some(), "run.json has no {key}");
+    }
+    run
+}
+
+#[test]
+fn reading_files_ahead_on_several_threads_changes_nothing() {
+    let d = tempfile::tempdir().unwrap();
+    let corpus = many_files_corpus(d.path());
+    let one = d.path().join("one");
+    score(
+        &corpus,
+        &one,
+        &["--threads", "1", "--readers", "1", "--sentences"],
+    );
+    assert_eq!(json(&one.join("run.json"))["readers"], 1);
+    for (threads, readers) in [("1", "3"), ("3", "2"), ("2", "16")] {
+        let many = d.path().join(format!("t{threads}r{readers}"));
+        let args = ["--threads", threads, "--readers", readers, "--sentences"];
+        score(&corpus, &many, &args);
+        for file in TABLES.iter().chain(&["sentences.csv"]) {
+            assert!(
+                read(&one.join(file)) == read(&many.join(file)),
+                "{file} differs with {threads} threads and {readers} readers"
+            );
+        }
+        assert_eq!(run_facts(&one), run_facts(&many), "{args:?}");
+        assert_eq!(
+            json(&many.join("run.json"))["readers"],
+            readers.parse::<u64>().unwrap()
+        );
+    }
+    // Shards split by file read ahead too, and still merge to the single run.
+    split_merge_to_single_run(
+        &corpus,
+        &[],
+        &["--shard-by", "file", "--readers", "3"],
+        &[3],
+    );
+    // The default is one reader per six threads; 0 readers is refused.
+    score(&corpus, &d.path().join("t12"), &["--threads", "12"]);
+    assert_eq!(json(&d.path().join("t12/run.json"))["readers"], 2);
+    stance()
+        .args(["score", "-q", "--readers", "0", "-o"])
+        .arg(d.path().join("zero"))
+        .arg(&corpus)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--readers"));
 }
 
 #[test]

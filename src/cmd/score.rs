@@ -134,6 +134,12 @@ pub struct Args {
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
 
+    /// Input files read at once, each on a thread of its own (default: one per 6 worker
+    /// threads). Raise it for many small files, many .gz files on a large machine, or
+    /// network storage; one file is always read by one thread. Tables are the same.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
+    readers: Option<u16>,
+
     /// Overwrite tables already in the output directory.
     #[arg(long)]
     force: bool,
@@ -217,6 +223,15 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         max_doc_bytes: a.max_doc_bytes,
     };
     let mut corpus = Corpus::open(&a.inputs, options)?;
+    let readers = match a.readers {
+        Some(n) => usize::from(n),
+        None => Corpus::default_readers(
+            a.threads
+                .filter(|&n| n > 0)
+                .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
+        ),
+    };
+    corpus.read_ahead(readers);
     // With --shard-by file, the shard's own entries are all it reads; the
     // list of every entry (walked, not held) fingerprints the run, and
     // `all_files` counts the files in it.
@@ -408,6 +423,7 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         "invalid_utf8": invalid,
         "elapsed_seconds": (totals.elapsed.as_secs_f64() * 1000.0).round() / 1000.0,
         "threads": totals.threads,
+        "readers": readers,
         "lexicons": lex.sources(),
     });
     add_counts(&mut run_json, &agg.counters);

@@ -954,6 +954,169 @@ fn bytes_read_reaches_total() {
     assert_eq!(counter.load(Ordering::Relaxed), expected);
 }
 
+// ---------------------------------------------------------------- read ahead
+
+/// Everything a run learns from reading `corpus`: each item with its entry
+/// number, the invalid UTF-8 tally, the read log and the bytes counted.
+fn read_all(mut corpus: Corpus, readers: usize) -> (Vec<(u64, Item)>, String, String, u64) {
+    corpus.read_ahead(readers);
+    let (invalid, log, bytes) = (
+        corpus.invalid_utf8(),
+        corpus.read_log(),
+        corpus.bytes_read(),
+    );
+    let items: Vec<(u64, Item)> = corpus.numbered().collect();
+    let invalid = format!(
+        "{} {} {:?} {:?}",
+        invalid.documents(),
+        invalid.sequences(),
+        invalid.examples(),
+        invalid.example_entries()
+    );
+    let log = format!("{:?}", log.lock().expect("log"));
+    (items, invalid, log, bytes.load(Ordering::Relaxed))
+}
+
+/// A directory of every kind of entry: JSONL (one gzipped) with invalid
+/// UTF-8 and broken lines, CSV, TSV, many one-line `.txt` files (so that
+/// readers are given several at once), a broken symbolic link, a file of
+/// unknown format and an empty file.
+fn mixed_corpus(root: &Path) {
+    for month in 1..=9u8 {
+        let mut body = Vec::new();
+        for k in 0..40 {
+            body.extend_from_slice(
+                format!(
+                    "{{\"id\": \"m{month}-{k}\", \"date\": \"2022-{month:02}-{:02}\", \
+                     \"text\": \"Story {k} of month {month}: talks went on.\"}}\n",
+                    k % 28 + 1
+                )
+                .as_bytes(),
+            );
+        }
+        body.extend_from_slice(b"{\"id\": \"bad\", \"text\": \"cut \xFF\xFE here\"}\nnot json\n");
+        let name = format!("wire/2022-{month:02}.jsonl");
+        if month == 4 {
+            write(root, &format!("{name}.gz"), &gzip(&body));
+        } else {
+            write(root, &name, &body);
+        }
+    }
+    write(
+        root,
+        "desk.csv",
+        b"id,date,text\nc1,2022-03-01,Ministers met.\nc2,,\xFFbad byte\n",
+    );
+    write(root, "desk2.tsv", b"id\ttext\nt1\tA ship docked.\n");
+    for i in 0..150 {
+        let text = if i % 37 == 0 {
+            b"odd \xC3 byte".to_vec()
+        } else {
+            format!("Note {i}.").into_bytes()
+        };
+        write(
+            root,
+            &format!("notes/2022-05-{:02}-{i:03}.txt", i % 28 + 1),
+            &text,
+        );
+    }
+    write(root, "notes/empty.txt", b"");
+    write(root, "README.md", b"not read");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(root.join("gone.jsonl"), root.join("notes/link.jsonl"))
+        .expect("symlink");
+}
+
+#[test]
+fn read_ahead_gives_what_one_reader_gives() {
+    let dir = tmp();
+    let root = dir.path().join("c");
+    mixed_corpus(&root);
+    let open = || Corpus::open(std::slice::from_ref(&root), ReadOptions::default()).expect("open");
+    let one = read_all(open(), 1);
+    assert!(one.0.len() > 500, "{}", one.0.len());
+    assert!(one.0.iter().any(|(_, i)| i.is_err()));
+    assert!(one.1.starts_with("10 "), "{}", one.1); // 9 JSONL lines, 1 CSV row
+    for readers in [2, 3, 8] {
+        let many = read_all(open(), readers);
+        assert_eq!(many.0, one.0, "{readers} readers");
+        assert_eq!(many.1, one.1, "{readers} readers");
+        assert_eq!(many.2, one.2, "{readers} readers");
+        assert_eq!(many.3, one.3, "{readers} readers");
+    }
+    // Entries left out by `retain` are neither read nor numbered anew.
+    let odd = |e: &CorpusEntry| e.key.len() % 2 == 1;
+    let mut c = open();
+    c.retain(odd);
+    let one = read_all(c, 1);
+    assert!(!one.0.is_empty());
+    let mut c = open();
+    c.retain(odd);
+    assert_eq!(read_all(c, 4), one);
+}
+
+#[test]
+fn a_reader_that_stops_early_leaves_a_reject_for_each_file_left() {
+    let dir = tmp();
+    let mut corpus =
+        Corpus::open(&[dir.path().to_path_buf()], ReadOptions::default()).expect("open");
+    corpus.read_ahead(2);
+    // A group of three files whose reader sent the first file, one item of
+    // the second, and then died.
+    let (tx, rx) = sync_channel(AHEAD_CHUNKS);
+    let doc = |id: &str| Document {
+        id: id.to_string(),
+        date: None,
+        text: "Talks resumed.".to_string(),
+        fields: BTreeMap::new(),
+    };
+    tx.send(vec![
+        Event::Item(Ok(doc("a1"))),
+        Event::End {
+            invalid_utf8: InvalidUtf8::default(),
+            size: 10,
+        },
+        Event::Item(Ok(doc("b1"))),
+    ])
+    .expect("send");
+    drop(tx);
+    let (jobs, _) = std::sync::mpsc::channel();
+    corpus.ahead = Some(Ahead {
+        jobs,
+        queue: VecDeque::from([Pending::Files(Group {
+            files: VecDeque::from([
+                (0, "a.jsonl".to_string()),
+                (1, "b.jsonl".to_string()),
+                (2, "c.jsonl".to_string()),
+            ]),
+            chunks: rx,
+            events: Vec::new().into_iter(),
+        })]),
+        current: None,
+        walked: true,
+        files_done: 0,
+        bytes_done: 0,
+    });
+    let items: Vec<(u64, String)> = corpus
+        .numbered()
+        .map(|(n, item)| match item {
+            Ok(d) => (n, d.id),
+            Err(r) => (n, format!("{}: {}", r.input, r.reason)),
+        })
+        .collect();
+    let stopped = "reading stopped unexpectedly (its reader thread failed): the rest of this \
+                   file was not read; please report this";
+    assert_eq!(
+        items,
+        [
+            (0, "a1".to_string()),
+            (1, "b1".to_string()),
+            (1, format!("b.jsonl: {stopped}")),
+            (2, format!("c.jsonl: {stopped}")),
+        ]
+    );
+}
+
 // ---------------------------------------------------------------- real corpus
 
 /// The shared corpora, if this checkout has them beside it.
