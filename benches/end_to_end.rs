@@ -11,7 +11,8 @@
 //! --count-matches -F -i -w` over every lexicon term, and checks memory
 //! growth on the corpus read 4 times in one run, with N threads and with one,
 //! and on a directory of 20,000 one-story `.txt` files (made once in the
-//! cache directory) read once and 4 times, with one thread. Last, it cuts the
+//! cache directory) read once and 4 times, with one thread, then times that
+//! directory with `--readers 1` and `--readers 2` on N threads. Last, it cuts the
 //! corpus into 24 gzipped files (once, in the cache directory) and runs 8
 //! shards of it, as many at a time as there are cores, split by id and by
 //! file, each merged and checked against a single run's tables.
@@ -671,6 +672,28 @@ fn main() {
         lots.wall,
         lots.max_rss_bytes as f64 / MB,
         growth(few.max_rss_bytes, lots.max_rss_bytes)
+    );
+    // The same files read by one reader thread and by two (`--readers`),
+    // scored on every core, alternating; the tables must not change.
+    let (r1, r2) = (tmp.path().join("readers1"), tmp.path().join("readers2"));
+    let (mut one_reader, mut two_readers) = (Vec::new(), Vec::new());
+    for _ in 0..reps {
+        let mut c = score_cmd(&[many.as_path()], &r1, threads_n);
+        one_reader.push(measure(c.args(["--readers", "1"]), &[0]));
+        let mut c = score_cmd(&[many.as_path()], &r2, threads_n);
+        two_readers.push(measure(c.args(["--readers", "2"]), &[0]));
+    }
+    let same = ["actors.csv", "dyads.csv", "rejects.csv"]
+        .iter()
+        .all(|f| std::fs::read(r1.join(f)).ok() == std::fs::read(r2.join(f)).ok());
+    assert!(same, "--readers 2 changed the tables");
+    let (w1, w2) = (
+        median(&one_reader, |m| m.wall),
+        median(&two_readers, |m| m.wall),
+    );
+    println!(
+        "{MANY_FILES} one-story files, {threads_n} threads: --readers 1 {w1:.2} s, --readers 2 {w2:.2} s ({:.2}×, median of {reps} alternating pairs); tables identical",
+        w1 / w2
     );
     print_load("after");
 }
