@@ -25,6 +25,7 @@
 //! file's encoding are replaced by U+FFFD and counted in [`InvalidUtf8`].
 
 mod date;
+mod walk;
 
 pub use date::DocDate;
 
@@ -521,10 +522,8 @@ struct EntryWalk {
     /// files); without it, sizes are 0 until the file is opened.
     sizes: bool,
     next_root: usize,
-    dir: Option<(PathBuf, DirWalk)>,
+    dir: Option<(PathBuf, walk::SortedWalk)>,
 }
-
-type DirWalk = Box<dyn Iterator<Item = walkdir::Result<walkdir::DirEntry>> + Send + Sync>;
 
 impl EntryWalk {
     fn new(roots: &Arc<[Root]>, format: Option<Format>, sizes: bool) -> EntryWalk {
@@ -549,82 +548,50 @@ impl Iterator for EntryWalk {
                 match next {
                     Root::File(f) => return Some(WalkItem::File(f.clone())),
                     Root::Dir(root) => {
-                        let walk = walkdir::WalkDir::new(root)
-                            .follow_links(true)
-                            .sort_by_file_name()
-                            .into_iter()
-                            .filter_entry(|e| {
-                                e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')
-                            });
-                        self.dir = Some((root.clone(), Box::new(walk)));
+                        let walk = walk::SortedWalk::new(root, self.sizes);
+                        self.dir = Some((root.clone(), walk));
                         continue;
                     }
                 }
             };
             let root: &Path = root;
-            let Some(entry) = walk.next() else {
+            let Some(walked) = walk.next() else {
                 self.dir = None;
                 continue;
             };
-            let entry = match entry {
-                Ok(entry) => entry,
-                Err(e) => {
-                    let key = relative_name(root, e.path().unwrap_or(root));
-                    let path = e.path().unwrap_or(root).to_string_lossy().into_owned();
-                    let reason = match (e.loop_ancestor(), e.io_error()) {
-                        (Some(ancestor), _) => format!(
-                            "symbolic link loop back to '{}', not followed",
-                            ancestor.display()
-                        ),
-                        (None, Some(io))
-                            if io.kind() == io::ErrorKind::NotFound
-                                && e.path().is_some_and(Path::is_symlink) =>
-                        {
-                            "broken symbolic link (its target does not exist)".to_string()
-                        }
-                        (None, Some(io)) => format!("cannot read: {}", describe_io(io)),
-                        (None, None) => format!("cannot read: {e}"),
-                    };
+            let (path, size) = match walked {
+                walk::Walked::File(path, size) => (path, size),
+                walk::Walked::Problem(path, reason) => {
                     let reject = Reject {
-                        input: path,
+                        input: path.to_string_lossy().into_owned(),
                         location: String::new(),
                         reason,
                     };
-                    return Some(WalkItem::Reject(reject, key));
+                    return Some(WalkItem::Reject(reject, relative_name(root, &path)));
+                }
+                walk::Walked::Special(path) => {
+                    // Reading a named pipe could wait for ever on its writer;
+                    // a socket or a device is no corpus. Not read, but said.
+                    let reject = Reject {
+                        input: path.to_string_lossy().into_owned(),
+                        location: String::new(),
+                        reason: "not a regular file (a named pipe, socket or device): not read \
+                                 from inside a directory; name it as an input to read it"
+                            .to_string(),
+                    };
+                    return Some(WalkItem::Reject(reject, relative_name(root, &path)));
                 }
             };
-            let kind = entry.file_type();
-            if kind.is_dir() {
-                continue;
-            }
-            let path = entry.path();
-            if !kind.is_file() {
-                // Reading a named pipe could wait for ever on its writer; a
-                // socket or a device is no corpus. Not read, but said.
-                let reject = Reject {
-                    input: path.to_string_lossy().into_owned(),
-                    location: String::new(),
-                    reason: "not a regular file (a named pipe, socket or device): not read from \
-                             inside a directory; name it as an input to read it"
-                        .to_string(),
-                };
-                return Some(WalkItem::Reject(reject, relative_name(root, path)));
-            }
-            let Some(format) = self.format.or_else(|| Format::from_path(path)) else {
-                return Some(WalkItem::Skipped(path.to_path_buf()));
+            let Some(format) = self.format.or_else(|| Format::from_path(&path)) else {
+                return Some(WalkItem::Skipped(path));
             };
-            let name = relative_name(root, path);
-            let size = if self.sizes {
-                entry.metadata().map(|m| m.len()).unwrap_or(0)
-            } else {
-                0
-            };
+            let name = relative_name(root, &path);
             return Some(WalkItem::File(InputFile {
-                path: path.to_path_buf(),
+                gzip: is_gz(&path),
+                path,
                 key: name.clone(),
                 name,
                 format,
-                gzip: is_gz(path),
                 stdin: false,
                 size,
             }));
