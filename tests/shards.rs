@@ -378,6 +378,14 @@ fn reading_files_ahead_on_several_threads_changes_nothing() {
         &["--shard-by", "file", "--readers", "3"],
         &[3],
     );
+    // The summary says how many read.
+    stance()
+        .args(["score", "--readers", "3", "--force", "-o"])
+        .arg(d.path().join("t1r3"))
+        .arg(&corpus)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("threads, 3 readers)."));
     // The default is one reader per six threads; 0 readers is refused.
     score(&corpus, &d.path().join("t12"), &["--threads", "12"]);
     assert_eq!(json(&d.path().join("t12/run.json"))["readers"], 2);

@@ -528,6 +528,7 @@ pub fn run(a: Args) -> anyhow::Result<()> {
             &a,
             pipeline.lexicons(),
             &totals,
+            readers,
             &shard_note(a.shard, all_files, log.files),
         )?;
     }
@@ -599,14 +600,20 @@ fn print_summary(
     a: &Args,
     lex: &Lexicons,
     totals: &RunTotals,
+    readers: usize,
     shard: &str,
 ) -> std::io::Result<()> {
     let c = &totals.aggregates.counters;
+    let readers = if readers > 1 {
+        format!(", {readers} readers")
+    } else {
+        String::new()
+    };
     let secs = totals.elapsed.as_secs_f64();
     let mb = c.text_bytes as f64 / 1e6;
     writeln!(
         out,
-        "Scored {} documents{shard}, {} sentences ({:.0}% naming an actor) in {:.2} s ({:.1} MB/s, {} threads).",
+        "Scored {} documents{shard}, {} sentences ({:.0}% naming an actor) in {:.2} s ({:.1} MB/s, {} threads{readers}).",
         c.documents,
         c.sentences,
         if c.sentences > 0 {

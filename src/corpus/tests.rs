@@ -978,9 +978,9 @@ fn read_all(mut corpus: Corpus, readers: usize) -> (Vec<(u64, Item)>, String, St
 }
 
 /// A directory of every kind of entry: JSONL (one gzipped) with invalid
-/// UTF-8 and broken lines, CSV, TSV, many one-line `.txt` files (so that
-/// readers are given several at once), a broken symbolic link, a file of
-/// unknown format and an empty file.
+/// UTF-8 and broken lines, a gzipped file cut short, CSV, TSV, many
+/// one-line `.txt` files (so that readers are given several at once), a
+/// broken symbolic link, a file of unknown format and an empty file.
 fn mixed_corpus(root: &Path) {
     for month in 1..=9u8 {
         let mut body = Vec::new();
@@ -1021,6 +1021,14 @@ fn mixed_corpus(root: &Path) {
         );
     }
     write(root, "notes/empty.txt", b"");
+    // A gzip stream cut short: its lines up to the cut, then a reject.
+    let mut cut = gzip(
+        b"{\"id\": \"z1\", \"text\": \"Talks resumed.\"}\n"
+            .repeat(200)
+            .as_slice(),
+    );
+    cut.truncate(cut.len() / 2);
+    write(root, "wire/2022-10.jsonl.gz", &cut);
     write(root, "README.md", b"not read");
     #[cfg(unix)]
     std::os::unix::fs::symlink(root.join("gone.jsonl"), root.join("notes/link.jsonl"))
@@ -1036,6 +1044,12 @@ fn read_ahead_gives_what_one_reader_gives() {
     let one = read_all(open(), 1);
     assert!(one.0.len() > 500, "{}", one.0.len());
     assert!(one.0.iter().any(|(_, i)| i.is_err()));
+    assert!(
+        one.0.iter().any(|(_, i)| i
+            .as_ref()
+            .is_err_and(|r| r.input.ends_with("2022-10.jsonl.gz"))),
+        "the cut gzip file gives a reject"
+    );
     assert!(one.1.starts_with("10 "), "{}", one.1); // 9 JSONL lines, 1 CSV row
     for readers in [2, 3, 8] {
         let many = read_all(open(), readers);
