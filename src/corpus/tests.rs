@@ -1,6 +1,7 @@
 //! Tests of corpus reading, on fixtures written to temporary directories.
 //! All sample text here is made up for these tests.
 
+use super::ahead::{Event, Group, Pending};
 use super::*;
 use flate2::Compression;
 use flate2::write::GzEncoder;
