@@ -386,9 +386,9 @@ fn reading_files_ahead_on_several_threads_changes_nothing() {
         .assert()
         .success()
         .stdout(predicate::str::contains("threads, 3 readers)."));
-    // The default is one reader per six threads; 0 readers is refused.
-    score(&corpus, &d.path().join("t12"), &["--threads", "12"]);
-    assert_eq!(json(&d.path().join("t12/run.json"))["readers"], 2);
+    // The default is one reader per four threads; 0 readers is refused.
+    score(&corpus, &d.path().join("t8"), &["--threads", "8"]);
+    assert_eq!(json(&d.path().join("t8/run.json"))["readers"], 2);
     stance()
         .args(["score", "-q", "--readers", "0", "-o"])
         .arg(d.path().join("zero"))

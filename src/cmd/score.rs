@@ -134,7 +134,7 @@ pub struct Args {
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
 
-    /// Input files read at once, each on a thread of its own (default: one per 6 worker
+    /// Input files read at once, each on a thread of its own (default: one per 4 worker
     /// threads). Raise it for many small files, many .gz files on a large machine, or
     /// network storage; one file is always read by one thread. Tables are the same.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]

@@ -860,18 +860,19 @@ impl Corpus {
     }
 
     /// The number of readers [`read_ahead`](Corpus::read_ahead) is given by
-    /// default for `threads` scoring threads: one per six (one reader keeps
-    /// up with about seven cores of scoring on `.gz`, twenty on plain
-    /// text), at least 1 and at most 8.
+    /// default for `threads` scoring threads: one per four, at least 1 and
+    /// at most 8. One reader keeps up with about seven cores of scoring on
+    /// `.gz` (where scoring runs at about 35 MB/s a core), twenty on plain
+    /// JSONL, but with fewer on small files; a reader costs a few MB.
     ///
     /// ```
     /// use stancemeter::corpus::Corpus;
     /// assert_eq!(Corpus::default_readers(2), 1);
-    /// assert_eq!(Corpus::default_readers(16), 2);
+    /// assert_eq!(Corpus::default_readers(8), 2);
     /// assert_eq!(Corpus::default_readers(128), 8);
     /// ```
     pub fn default_readers(threads: usize) -> usize {
-        (threads / 6).clamp(1, 8)
+        (threads / 4).clamp(1, 8)
     }
 
     /// Each item with the number of the entry it comes from (its place in
