@@ -37,9 +37,11 @@ pub(super) enum Walked {
 /// them, or if a directory is more than five times that, a quarter of the
 /// rest. So a directory is listed at most five times, and holds at most
 /// 131,072 names or a quarter of them. A listing costs a few hundred
-/// nanoseconds a name (the standard library allocates each entry), a few
-/// per cent of opening and reading the files. (A directory that changes
-/// during the walk gives what each pass saw.)
+/// nanoseconds a name (the standard library allocates each entry): the
+/// three more listings of a directory of 400,000 one-story files made
+/// scoring it about a tenth slower (6.6 s against 6.1 s), at 30 MB instead
+/// of 74. (A directory that changes during the walk gives what each pass
+/// saw.)
 pub(super) struct SortedWalk {
     root: PathBuf,
     sizes: bool,
