@@ -371,37 +371,151 @@ impl Aggregates {
     }
 
     /// Actor rows sorted by period text, actor id, role.
-    pub fn sorted_actors<'a>(
-        &'a self,
-        id: &dyn Fn(u32) -> &'a str,
-    ) -> Vec<(String, u32, Role, &'a Tally)> {
-        let mut rows: Vec<(String, u32, Role, &Tally)> = self
+    pub fn sorted_actors<'a>(&'a self, id: &dyn Fn(u32) -> &'a str) -> Vec<ActorRow<'a>> {
+        let ranks = Ranks::of(self.actors.keys().map(|k| (k.0, [k.1, k.1])), id);
+        let mut rows: Vec<((u32, u32, Role), ActorRow<'a>)> = self
             .actors
             .iter()
-            .map(|((p, a, r), t)| (p.to_string(), *a, *r, t))
+            .map(|(&(p, a, r), t)| {
+                let (pr, text) = ranks.period(p);
+                ((pr, ranks.actor(a), r), (text.to_string(), a, r, t))
+            })
             .collect();
-        rows.sort_by(|x, y| (&x.0, id(x.1), x.2).cmp(&(&y.0, id(y.1), y.2)));
-        rows
+        rows.sort_unstable_by_key(|row| row.0);
+        rows.into_iter().map(|row| row.1).collect()
     }
 
     /// Dyad rows sorted by period text, source id, target id.
-    pub fn sorted_dyads<'a>(
-        &'a self,
-        id: &dyn Fn(u32) -> &'a str,
-    ) -> Vec<(String, u32, u32, &'a Tally)> {
-        let mut rows: Vec<(String, u32, u32, &Tally)> = self
+    pub fn sorted_dyads<'a>(&'a self, id: &dyn Fn(u32) -> &'a str) -> Vec<DyadRow<'a>> {
+        let ranks = Ranks::of(self.dyads.keys().map(|k| (k.0, [k.1, k.2])), id);
+        let mut rows: Vec<((u32, u32, u32), DyadRow<'a>)> = self
             .dyads
             .iter()
-            .map(|((p, s, t), v)| (p.to_string(), *s, *t, v))
+            .map(|(&(p, s, t), v)| {
+                let (pr, text) = ranks.period(p);
+                let key = (pr, ranks.actor(s), ranks.actor(t));
+                (key, (text.to_string(), s, t, v))
+            })
             .collect();
-        rows.sort_by(|x, y| (&x.0, id(x.1), id(x.2)).cmp(&(&y.0, id(y.1), id(y.2))));
-        rows
+        rows.sort_unstable_by_key(|row| row.0);
+        rows.into_iter().map(|row| row.1).collect()
+    }
+}
+
+/// A row of [`Aggregates::sorted_actors`]: period text, actor, role, tally.
+pub type ActorRow<'a> = (String, u32, Role, &'a Tally);
+
+/// A row of [`Aggregates::sorted_dyads`]: period text, source, target, tally.
+pub type DyadRow<'a> = (String, u32, u32, &'a Tally);
+
+/// The order of the periods and actors of a table's rows, by their text:
+/// sorting tens of thousands of rows by numbers, with each period written
+/// once, instead of comparing and writing texts for every row (a fifth of
+/// the time of writing UNGDC's tables).
+struct Ranks {
+    /// Each period, its rank among the periods' texts and its text.
+    periods: HashMap<Period, (u32, String)>,
+    /// By actor index: its rank among the actors' ids.
+    actors: HashMap<u32, u32>,
+}
+
+impl Ranks {
+    /// The ranks of the periods and actors in `keys`, actors ordered by `id`
+    /// (ids are distinct, so ranks decide every comparison as ids would).
+    fn of<'a>(
+        keys: impl Iterator<Item = (Period, [u32; 2])>,
+        id: &dyn Fn(u32) -> &'a str,
+    ) -> Ranks {
+        let mut periods: HashMap<Period, (u32, String)> = HashMap::default();
+        let mut actors: HashMap<u32, u32> = HashMap::default();
+        for (p, pair) in keys {
+            periods.entry(p).or_insert_with(|| (0, p.to_string()));
+            for a in pair {
+                actors.insert(a, 0);
+            }
+        }
+        let mut by_text: Vec<(&String, Period)> =
+            periods.iter().map(|(p, (_, t))| (t, *p)).collect();
+        by_text.sort();
+        let order: Vec<Period> = by_text.into_iter().map(|(_, p)| p).collect();
+        for (rank, p) in order.into_iter().enumerate() {
+            if let Some(slot) = periods.get_mut(&p) {
+                slot.0 = rank as u32;
+            }
+        }
+        let mut by_id: Vec<u32> = actors.keys().copied().collect();
+        by_id.sort_by(|&x, &y| id(x).cmp(id(y)).then(x.cmp(&y)));
+        for (rank, a) in by_id.into_iter().enumerate() {
+            actors.insert(a, rank as u32);
+        }
+        Ranks { periods, actors }
+    }
+
+    /// The rank and text of period `p` (one of the keys given).
+    fn period(&self, p: Period) -> (u32, &str) {
+        self.periods
+            .get(&p)
+            .map_or((u32::MAX, ""), |(r, t)| (*r, t.as_str()))
+    }
+
+    /// The rank of actor `a` (one of the keys given).
+    fn actor(&self, a: u32) -> u32 {
+        self.actors.get(&a).copied().unwrap_or(u32::MAX)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rows_sort_by_period_text_then_actor_ids() {
+        // Periods whose text order is not their enum order ("2017" before
+        // "2017-01", "undated" last, "all"), actors whose ids are not in
+        // index order.
+        let ids = ["ZWE", "AFG", "PRK", "KOR", "CHN"];
+        let id = |a: u32| ids[a as usize];
+        let periods = [
+            Period::Month(2017, 1),
+            Period::Year(2017),
+            Period::Undated,
+            Period::Day(2016, 12, 31),
+            Period::Year(2018),
+            Period::All,
+        ];
+        let mut agg = Aggregates::default();
+        for (i, &p) in periods.iter().enumerate() {
+            for k in 0..5u32 {
+                let (s, t) = ((k + i as u32) % 5, (k * 3 + 1) % 5);
+                agg.add_sentence(p, Label::Hostile, -500_000, &[s], &[t], &[s, t], false);
+            }
+        }
+        let mut want: Vec<(String, &str, Role)> = agg
+            .actors
+            .keys()
+            .map(|(p, a, r)| (p.to_string(), id(*a), *r))
+            .collect();
+        want.sort();
+        let got: Vec<(String, &str, Role)> = agg
+            .sorted_actors(&id)
+            .into_iter()
+            .map(|(p, a, r, _)| (p, id(a), r))
+            .collect();
+        assert_eq!(got, want);
+        let mut want: Vec<(String, &str, &str)> = agg
+            .dyads
+            .keys()
+            .map(|(p, s, t)| (p.to_string(), id(*s), id(*t)))
+            .collect();
+        want.sort();
+        let got: Vec<(String, &str, &str)> = agg
+            .sorted_dyads(&id)
+            .into_iter()
+            .map(|(p, s, t, _)| (p, id(s), id(t)))
+            .collect();
+        assert_eq!(got, want);
+        assert!(want.len() > 20 && want[0].0 == "2016-12-31", "{want:?}");
+    }
 
     fn d(s: &str) -> Option<DocDate> {
         DocDate::parse(s)
