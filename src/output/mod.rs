@@ -504,11 +504,13 @@ pub fn write_tables(
     sentences: Option<CsvFile>,
     run_json: &serde_json::Value,
 ) -> Result<Vec<AtomicFile>> {
-    let mut done = vec![
-        write_actors(dir, lex, agg, opts.cells)?,
-        write_dyads(dir, lex, agg, opts.cells)?,
-        rejects.finish()?,
-    ];
+    // The two long tables at once: the workers are done, and this is the
+    // one part of a run no other thread shares.
+    let (actors, dyads) = rayon::join(
+        || write_actors(dir, lex, agg, opts.cells),
+        || write_dyads(dir, lex, agg, opts.cells),
+    );
+    let mut done = vec![actors?, dyads?, rejects.finish()?];
     done.extend(wide::write_wide(dir, lex, agg, &opts.wide, opts.cells)?);
     let mut sentences = sentences.map(|w| w.finish()).transpose()?;
     if opts.xlsx {
