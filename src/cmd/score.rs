@@ -441,7 +441,15 @@ pub fn run(a: Args) -> anyhow::Result<()> {
                 wide: wide_opts,
                 xlsx: a.tables.xlsx,
             };
-            output::write_tables(&a.output, lex, agg, &opts, rejects, sentences, &run_json)?
+            // Two tables are written at once, by the run's own threads:
+            // with --threads 1, one.
+            let writers = rayon::ThreadPoolBuilder::new()
+                .num_threads(totals.threads.clamp(1, 2))
+                .build()
+                .map_err(|e| anyhow::anyhow!("cannot start threads to write the tables: {e}"))?;
+            writers.install(|| {
+                output::write_tables(&a.output, lex, agg, &opts, rejects, sentences, &run_json)
+            })?
         }
         None => {
             let header = PartialHeader {
