@@ -11,7 +11,8 @@
 //! sentence) → [`attribute`] (source and targets) → [`aggregate`] (mergeable
 //! tallies per actor, dyad and period) → [`output`] (CSV tables).
 //!
-//! [`Pipeline`] runs them all over a corpus in parallel.
+//! [`Pipeline`] runs them all over a corpus in parallel. [`decimal`] writes
+//! the fixed-decimal numbers of the evidence column and the tables.
 //!
 //! ```
 //! use stancemeter::{Lexicons, Scorer};
@@ -32,6 +33,7 @@
 pub mod aggregate;
 pub mod attribute;
 pub mod corpus;
+pub mod decimal;
 pub mod error;
 pub mod eval;
 pub mod lexicon;

@@ -36,6 +36,7 @@ use std::fmt::{self, Write as _};
 
 use crate::attribute::{Attribution, attribute};
 use crate::corpus::DocDate;
+use crate::decimal::push_fixed;
 use crate::lexicon::{Lexicons, Matches, ModifierKind};
 
 /// The normalisation constant in `sum / sqrt(sum² + ALPHA)`; VADER's value.
@@ -280,21 +281,20 @@ impl Scored {
             if !out.is_empty() {
                 out.push_str("; ");
             }
-            let _ = write!(
-                out,
-                "{}[{} {:+.1}",
-                &sentence[hit.span.clone()],
-                term.category,
-                t.base
-            );
+            // "condemn[disapprove -2.0 negated by 'not' ×-0.8 = +1.60]"
+            out.push_str(&sentence[hit.span.clone()]);
+            out.push('[');
+            out.push_str(&term.category);
+            out.push(' ');
+            push_fixed(&mut out, t.base, 1, true);
             for n in &t.notes {
                 let _ = write!(out, " {}", n.display(lex));
             }
-            if t.notes.is_empty() {
-                out.push(']');
-            } else {
-                let _ = write!(out, " = {:+.2}]", t.weight);
+            if !t.notes.is_empty() {
+                out.push_str(" = ");
+                push_fixed(&mut out, t.weight, 2, true);
             }
+            out.push(']');
         }
         if let Some(rule) = self.attribution.rule {
             if !out.is_empty() {
