@@ -1,9 +1,9 @@
 //! Numbers with a fixed number of decimals, written exactly as
 //! `format!("{x:.N}")` writes them, without its slow path for the usual
 //! value: see [`push_fixed`]. The tables write two such numbers a row and
-//! the evidence column two a tone term, and exact float formatting (often
-//! by the Dragon4 algorithm) was a third of the time of writing UNGDC's
-//! tables and a tenth of a run with `--sentences`.
+//! the evidence column one or two a tone term, and exact float formatting
+//! (often by the Dragon4 algorithm) was a third of the time of writing
+//! UNGDC's tables and about a twentieth of a run with `--sentences`.
 
 use std::fmt::Write;
 

@@ -116,8 +116,8 @@ pub fn push_fixed4(out: &mut String, x: f64) {
 }
 
 /// The numeric cells of a row, written into one buffer reused from row to
-/// row: no allocation per cell (writing UNGDC's tables made three hundred
-/// thousand small strings).
+/// row: no allocation per cell (writing UNGDC's 93,000 rows made more than
+/// half a million small strings).
 #[derive(Debug, Default)]
 struct NumCells {
     buf: String,
