@@ -88,6 +88,24 @@ pub struct PipelineOptions {
     pub speaker_field: Option<String>,
 }
 
+impl PipelineOptions {
+    /// The worker threads a run uses: [`PipelineOptions::threads`], or all
+    /// cores when it is `None` or 0.
+    ///
+    /// ```
+    /// use stancemeter::pipeline::PipelineOptions;
+    /// let two = PipelineOptions { threads: Some(2), ..PipelineOptions::default() };
+    /// assert_eq!(two.threads(), 2);
+    /// assert!(PipelineOptions { threads: Some(0), ..two }.threads() >= 1);
+    /// ```
+    pub fn threads(&self) -> usize {
+        match self.threads {
+            Some(n) if n > 0 => n,
+            _ => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        }
+    }
+}
+
 /// One sentence as written to `sentences.csv`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SentenceRow {
@@ -315,10 +333,7 @@ impl Pipeline {
         I: Iterator<Item = std::result::Result<Document, Reject>> + Send,
     {
         let start = Instant::now();
-        let threads = match self.options.threads {
-            Some(n) if n > 0 => n,
-            _ => std::thread::available_parallelism().map_or(1, |n| n.get()),
-        };
+        let threads = self.options.threads();
         let mut totals = RunTotals {
             threads,
             ..RunTotals::default()

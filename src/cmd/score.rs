@@ -223,15 +223,6 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         max_doc_bytes: a.max_doc_bytes,
     };
     let mut corpus = Corpus::open(&a.inputs, options)?;
-    let readers = match a.readers {
-        Some(n) => usize::from(n),
-        None => Corpus::default_readers(
-            a.threads
-                .filter(|&n| n > 0)
-                .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
-        ),
-    };
-    corpus.read_ahead(readers);
     // With --shard-by file, the shard's own entries are all it reads; the
     // list of every entry (walked, not held) fingerprints the run, and
     // `all_files` counts the files in it.
@@ -281,6 +272,11 @@ pub fn run(a: Args) -> anyhow::Result<()> {
             speaker_field: a.speaker_field.clone(),
         },
     );
+    let readers = match a.readers {
+        Some(n) => usize::from(n),
+        None => Corpus::default_readers(pipeline.options().threads()),
+    };
+    corpus.read_ahead(readers);
     let mut sentences = if a.sentences {
         Some(output::sentences_file(&a.output, cells)?)
     } else {

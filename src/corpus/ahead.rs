@@ -168,7 +168,7 @@ pub(super) enum Event {
     Item(std::result::Result<Document, Reject>),
     /// The file is read: its invalid UTF-8 and its size on disk.
     End {
-        invalid_utf8: InvalidUtf8,
+        invalid_utf8: Arc<InvalidUtf8>,
         size: u64,
     },
 }
@@ -254,9 +254,8 @@ fn read_files(jobs: &Mutex<Receiver<Job>>, options: &ReadOptions, bytes_read: &A
             if counted < file.size {
                 bytes_read.fetch_add(file.size - counted, Ordering::Relaxed);
             }
-            let invalid_utf8 = Arc::try_unwrap(tally).unwrap_or_else(|shared| shared.snapshot());
             batch.push(Event::End {
-                invalid_utf8,
+                invalid_utf8: tally,
                 size: file.size,
             });
         }

@@ -192,17 +192,6 @@ impl InvalidUtf8 {
         examples.extend(theirs.iter().take(room).cloned());
     }
 
-    /// A copy of the counts and examples.
-    fn snapshot(&self) -> InvalidUtf8 {
-        let examples = self.examples.lock().unwrap_or_else(|e| e.into_inner());
-        InvalidUtf8 {
-            documents: AtomicU64::new(self.documents()),
-            sequences: AtomicU64::new(self.sequences()),
-            examples: Mutex::new(examples.clone()),
-            entry: AtomicU64::new(self.entry.load(Ordering::Relaxed)),
-        }
-    }
-
     /// Counts `sequences` replaced in one document at `input: location`.
     fn add(&self, sequences: u64, input: &str, location: &str) {
         if sequences == 0 {
@@ -913,17 +902,6 @@ impl Corpus {
         Arc::clone(&self.invalid_utf8)
     }
 
-    /// Opens a file for reading; a failure is the file's one reject.
-    fn open_input(&self, file: &mut InputFile) -> Source {
-        open_source(
-            file,
-            &self.options,
-            &self.bytes_read,
-            None,
-            &self.invalid_utf8,
-        )
-    }
-
     /// Accounts a finished file as wholly read (even if it stopped early).
     fn finish(&mut self, open: &Open) {
         let target = open.bytes_at_start + open.file.size;
@@ -1123,7 +1101,13 @@ impl Corpus {
                         .store(self.entries_met - 1, Ordering::Relaxed);
                     let bytes_at_start = self.bytes_read.load(Ordering::Relaxed);
                     let mut file = file;
-                    let source = self.open_input(&mut file);
+                    let source = open_source(
+                        &mut file,
+                        &self.options,
+                        &self.bytes_read,
+                        None,
+                        &self.invalid_utf8,
+                    );
                     self.current = Some(Open {
                         file,
                         bytes_at_start,

@@ -1088,7 +1088,7 @@ fn a_reader_that_stops_early_leaves_a_reject_for_each_file_left() {
     tx.send(vec![
         Event::Item(Ok(doc("a1"))),
         Event::End {
-            invalid_utf8: InvalidUtf8::default(),
+            invalid_utf8: Arc::default(),
             size: 10,
         },
         Event::Item(Ok(doc("b1"))),

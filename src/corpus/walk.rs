@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 pub(super) const LIST_BATCH: usize = 1 << 17;
 
 /// What [`SortedWalk`] meets.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug)]
 pub(super) enum Walked {
     /// A regular file (reached through a symbolic link or not; the path is
     /// the one inside the tree), with its size when sizes were asked for.
