@@ -41,6 +41,7 @@ use crate::aggregate::{Aggregates, Period, PeriodKind};
 use crate::corpus::{Document, Reject};
 use crate::error::{Error, Result};
 use crate::lexicon::Lexicons;
+use crate::output::{CellPolicy, render_sentences};
 use crate::score::{Label, Scorer};
 use crate::text::{NewsSplitter, SentenceSplitter, clean};
 
@@ -78,6 +79,13 @@ pub struct PipelineOptions {
     pub no_rollup: bool,
     /// Produce a row per sentence.
     pub sentences: bool,
+    /// With [`PipelineOptions::sentences`] on: the worker threads render
+    /// each document's sentence rows as `sentences.csv` rows with this cell
+    /// policy (see [`render_sentences`](crate::output::render_sentences)),
+    /// and the sink gets [`Event::SentenceCsv`] instead of
+    /// [`Event::Sentences`]. This is how `stance score --sentences` keeps
+    /// the one thread writing the file from becoming the limit.
+    pub sentence_csv: Option<CellPolicy>,
     /// Worker threads; `None` or 0 for all cores.
     pub threads: Option<usize>,
     /// The actor (index into [`Lexicons::actors`]) every document speaks
@@ -138,6 +146,9 @@ pub struct DocOutput {
     pub aggregates: Aggregates,
     /// Its sentence rows, when asked for.
     pub rows: Vec<SentenceRow>,
+    /// Its sentence rows rendered as CSV, instead of `rows`, when
+    /// [`PipelineOptions::sentence_csv`] asks for it.
+    pub csv: Vec<u8>,
 }
 
 /// What [`Pipeline::run`] reports as it goes.
@@ -147,6 +158,9 @@ pub enum Event<'a> {
     Reject(&'a Reject),
     /// The sentence rows of one document, in input order.
     Sentences(&'a [SentenceRow]),
+    /// The sentence rows of one document rendered as CSV, in input order,
+    /// when [`PipelineOptions::sentence_csv`] is set.
+    SentenceCsv(&'a [u8]),
     /// Documents scored so far.
     Progress {
         /// Documents scored.
@@ -316,6 +330,10 @@ impl Pipeline {
                     evidence: s.evidence(&self.lex, sentence),
                 });
             }
+        }
+        if let Some(cells) = self.options.sentence_csv {
+            render_sentences(&out.rows, cells, &mut out.csv);
+            out.rows = Vec::new();
         }
         out
     }
@@ -502,10 +520,12 @@ impl Merger<'_, '_> {
             (Ok(_), Some(o)) => {
                 self.documents += 1;
                 self.totals.aggregates.merge(&o.aggregates);
-                if o.rows.is_empty() {
-                    Ok(())
-                } else {
+                if !o.csv.is_empty() {
+                    (self.sink)(Event::SentenceCsv(&o.csv))
+                } else if !o.rows.is_empty() {
                     (self.sink)(Event::Sentences(&o.rows))
+                } else {
+                    Ok(())
                 }
             }
             (Ok(_), None) => Ok(()),
@@ -674,6 +694,61 @@ mod tests {
     }
 
     #[test]
+    fn sentence_rows_rendered_by_the_workers_are_the_rows_in_order() {
+        let texts = [
+            "North Korea condemned South Korea, \"firmly\", and the United States.",
+            "=cmd Seoul welcomed Pyongyang's offer of talks.\nChina and Japan agreed to improve ties.",
+            "Nothing here names anyone.",
+        ];
+        let docs: Vec<Document> = (0..300)
+            .map(|i| doc(&format!("d{i}"), "2024-05-10", texts[i % texts.len()]))
+            .collect();
+        let mut rows = Vec::new();
+        with_rows(1)
+            .run(docs.clone().into_iter().map(Ok), &mut |e| {
+                if let Event::Sentences(r) = e {
+                    rows.extend(r.iter().cloned());
+                }
+                Ok(())
+            })
+            .unwrap();
+        assert!(rows.len() >= 300, "{}", rows.len());
+        for cells in [
+            CellPolicy::default(),
+            CellPolicy {
+                raw: true,
+                bom: false,
+            },
+        ] {
+            let mut expected = Vec::new();
+            render_sentences(&rows, cells, &mut expected);
+            for threads in [1, 3] {
+                let mut p = with_rows(threads);
+                p.options.sentence_csv = Some(cells);
+                let mut got = Vec::new();
+                let mut docs_seen = 0;
+                p.run(docs.clone().into_iter().map(Ok), &mut |e| {
+                    match e {
+                        Event::Sentences(_) => panic!("rows not rendered"),
+                        Event::SentenceCsv(b) => {
+                            docs_seen += 1;
+                            got.extend_from_slice(b);
+                        }
+                        _ => {}
+                    }
+                    Ok(())
+                })
+                .unwrap();
+                assert_eq!(docs_seen, 300);
+                assert_eq!(
+                    String::from_utf8_lossy(&got),
+                    String::from_utf8_lossy(&expected)
+                );
+            }
+        }
+    }
+
+    #[test]
     fn rejects_are_counted_and_passed_on() {
         let p = Pipeline::new(Lexicons::defaults().unwrap(), PipelineOptions::default());
         let items = vec![
@@ -709,6 +784,7 @@ mod tests {
                     Event::Reject(r) => format!("reject {}", r.location),
                     Event::Sentences(rows) => format!("rows {} {}", rows[0].doc_id, rows.len()),
                     Event::Progress { documents } => format!("progress {documents}"),
+                    Event::SentenceCsv(b) => format!("csv {}", b.len()),
                 });
                 Ok(())
             })

@@ -267,6 +267,7 @@ pub fn run(a: Args) -> anyhow::Result<()> {
             period: a.period,
             no_rollup: a.no_rollup,
             sentences: a.sentences,
+            sentence_csv: a.sentences.then_some(cells),
             threads: a.threads,
             speaker,
             speaker_field: a.speaker_field.clone(),
@@ -368,6 +369,11 @@ pub fn run(a: Args) -> anyhow::Result<()> {
             Event::Sentences(rows) => {
                 if let Some(w) = sentences.as_mut() {
                     output::write_sentences(w, rows)?;
+                }
+            }
+            Event::SentenceCsv(bytes) => {
+                if let Some(w) = sentences.as_mut() {
+                    w.write_rendered(bytes)?;
                 }
             }
             Event::Progress { documents } => {

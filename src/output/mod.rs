@@ -282,9 +282,19 @@ impl CellPolicy {
 /// rows, then [`CsvFile::finish`] and [`AtomicFile::commit`].
 #[derive(Debug)]
 pub struct CsvFile {
-    w: csv::Writer<AtomicFile>,
+    sink: Sink,
     path: PathBuf,
     cells: CellPolicy,
+}
+
+/// Where a [`CsvFile`]'s bytes go: through a CSV writer, or (for rows
+/// rendered elsewhere) straight into the file.
+#[derive(Debug)]
+enum Sink {
+    Csv(Box<csv::Writer<AtomicFile>>),
+    Raw(AtomicFile),
+    /// A switch between the two failed.
+    Broken,
 }
 
 impl CsvFile {
@@ -297,7 +307,7 @@ impl CsvFile {
                 .map_err(|e| Error::io(&path, e))?;
         }
         let mut f = CsvFile {
-            w: csv::Writer::from_writer(file),
+            sink: Sink::Csv(Box::new(csv::Writer::from_writer(file))),
             path,
             cells,
         };
@@ -312,18 +322,57 @@ impl CsvFile {
 
     /// Writes one row.
     pub fn row<'a>(&mut self, fields: impl IntoIterator<Item = &'a str>) -> Result<()> {
-        self.w
-            .write_record(fields)
-            .map_err(|e| csv_err(&self.path, e))
+        let (w, path) = self.csv()?;
+        w.write_record(fields).map_err(|e| csv_err(path, e))
+    }
+
+    /// Writes rows already rendered as CSV (by [`render_sentences`]), after
+    /// the rows written so far.
+    pub fn write_rendered(&mut self, bytes: &[u8]) -> Result<()> {
+        let path = &self.path;
+        self.sink = match std::mem::replace(&mut self.sink, Sink::Broken) {
+            Sink::Csv(w) => Sink::Raw(
+                w.into_inner()
+                    .map_err(|e| Error::io(path, e.into_error()))?,
+            ),
+            other => other,
+        };
+        match &mut self.sink {
+            Sink::Raw(f) => f.write_all(bytes).map_err(|e| Error::io(path, e)),
+            _ => Err(broken(path)),
+        }
+    }
+
+    /// The CSV writer (back from writing raw bytes if need be) and the path.
+    fn csv(&mut self) -> Result<(&mut csv::Writer<AtomicFile>, &Path)> {
+        if let Sink::Raw(_) = self.sink
+            && let Sink::Raw(f) = std::mem::replace(&mut self.sink, Sink::Broken)
+        {
+            self.sink = Sink::Csv(Box::new(csv::Writer::from_writer(f)));
+        }
+        match &mut self.sink {
+            Sink::Csv(w) => Ok((w, &self.path)),
+            _ => Err(broken(&self.path)),
+        }
     }
 
     /// Finishes the file (still to be committed).
     pub fn finish(self) -> Result<AtomicFile> {
         let path = self.path;
-        self.w
-            .into_inner()
-            .map_err(|e| Error::io(&path, e.into_error()))
+        match self.sink {
+            Sink::Csv(w) => w.into_inner().map_err(|e| Error::io(&path, e.into_error())),
+            Sink::Raw(f) => Ok(f),
+            Sink::Broken => Err(broken(&path)),
+        }
     }
+}
+
+/// The error for a [`CsvFile`] whose switch between its writers failed.
+fn broken(path: &Path) -> Error {
+    Error::Other(format!(
+        "{}: an earlier write failed, so nothing more can be written to it",
+        path.display()
+    ))
 }
 
 /// Writes `actors.csv` into an [`AtomicFile`] (not yet committed).
@@ -370,13 +419,78 @@ pub fn sentences_file(dir: &Path, cells: CellPolicy) -> Result<CsvFile> {
 
 /// Writes sentence rows to a file started by [`sentences_file`].
 pub fn write_sentences(f: &mut CsvFile, rows: &[SentenceRow]) -> Result<()> {
+    let cells = f.cells;
+    let (w, path) = f.csv()?;
+    sentence_rows(w, cells, rows).map_err(|e| csv_err(path, e))
+}
+
+/// Renders sentence rows into `out` exactly as [`write_sentences`] writes
+/// them, for [`CsvFile::write_rendered`] to copy into the file.
+///
+/// The pipeline's worker threads render each document's rows this way (see
+/// [`PipelineOptions::sentence_csv`](crate::pipeline::PipelineOptions::sentence_csv)),
+/// so the one thread writing `sentences.csv` only copies bytes: rendering
+/// there, and freeing on it every string the workers allocated, took a
+/// sixth of a `--sentences` run's CPU time on one thread that the workers
+/// waited for.
+///
+/// ```
+/// use stancemeter::output::{CellPolicy, render_sentences};
+/// use stancemeter::pipeline::SentenceRow;
+/// use stancemeter::score::Label;
+/// let row = SentenceRow {
+///     doc_id: "d1".into(),
+///     date: "2021-01-08".into(),
+///     sentence_no: 1,
+///     text: "Seoul said: \"no\", then +1.".into(),
+///     tone: -0.25,
+///     label: Label::Hostile,
+///     source: "KOR".into(),
+///     targets: vec!["PRK".into()],
+///     actors: vec!["KOR".into(), "PRK".into()],
+///     evidence: "-0.25".into(),
+/// };
+/// let mut out = Vec::new();
+/// render_sentences(&[row], CellPolicy::default(), &mut out);
+/// assert_eq!(
+///     String::from_utf8(out).unwrap(),
+///     "d1,2021-01-08,1,\"Seoul said: \"\"no\"\", then +1.\",-0.2500,hostile,KOR,PRK,KOR;PRK,'-0.25\n"
+/// );
+/// ```
+pub fn render_sentences(rows: &[SentenceRow], cells: CellPolicy, out: &mut Vec<u8>) {
+    let mut w = csv::WriterBuilder::new()
+        .buffer_capacity(
+            rows.iter()
+                .map(|r| r.text.len() + r.evidence.len() + 64)
+                .sum(),
+        )
+        .from_writer(out);
+    // Writing into memory cannot fail.
+    let _ = sentence_rows(&mut w, cells, rows).and_then(|()| Ok(w.flush()?));
+}
+
+/// The rows of `sentences.csv`, for [`write_sentences`] and
+/// [`render_sentences`] alike.
+fn sentence_rows<W: Write>(
+    w: &mut csv::Writer<W>,
+    cells: CellPolicy,
+    rows: &[SentenceRow],
+) -> csv::Result<()> {
     let mut nums = NumCells::default();
+    let mut targets = String::new();
+    let mut actors = String::new();
     for r in rows {
-        let (id, text, ev) = (f.cell(&r.doc_id), f.cell(&r.text), f.cell(&r.evidence));
+        let (id, text, ev) = (
+            cells.cell(&r.doc_id),
+            cells.cell(&r.text),
+            cells.cell(&r.evidence),
+        );
         nums.clear().int(u64::from(r.sentence_no)).fixed4(r.tone);
         let mut n = nums.cells();
         let (no, tone) = (n.next().unwrap_or_default(), n.next().unwrap_or_default());
-        f.row([
+        join_into(&mut targets, &r.targets);
+        join_into(&mut actors, &r.actors);
+        w.write_record([
             &*id,
             &r.date,
             no,
@@ -384,12 +498,23 @@ pub fn write_sentences(f: &mut CsvFile, rows: &[SentenceRow]) -> Result<()> {
             tone,
             r.label.as_str(),
             &r.source,
-            &r.targets.join(";"),
-            &r.actors.join(";"),
+            &targets,
+            &actors,
             &ev,
         ])?;
     }
     Ok(())
+}
+
+/// `out = parts.join(";")`, reusing `out`.
+fn join_into(out: &mut String, parts: &[String]) {
+    out.clear();
+    for (i, p) in parts.iter().enumerate() {
+        if i > 0 {
+            out.push(';');
+        }
+        out.push_str(p);
+    }
 }
 
 /// Starts `rejects.csv`: one row per record that could not be read.
@@ -592,6 +717,109 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, ["t.csv"]);
+    }
+
+    /// Rows with every kind of awkward cell: quotes, commas, line breaks,
+    /// formula starts, non-ASCII text, empty lists, negative zero tone.
+    fn awkward_rows() -> Vec<SentenceRow> {
+        let row = |n: u32, id: &str, text: &str, tone: f64, ev: &str| SentenceRow {
+            doc_id: id.into(),
+            date: if n.is_multiple_of(2) {
+                "2021-03".into()
+            } else {
+                String::new()
+            },
+            sentence_no: n,
+            text: text.into(),
+            tone,
+            label: crate::score::Label::of(tone),
+            source: if n.is_multiple_of(3) {
+                String::new()
+            } else {
+                "PRK".into()
+            },
+            targets: (0..n % 3).map(|i| format!("T{i}")).collect(),
+            actors: vec!["PRK".into(), "KOR".into()],
+            evidence: ev.into(),
+        };
+        vec![
+            row(
+                1,
+                "=HYPERLINK(\"x\")",
+                "Seoul said \"no\", twice.",
+                -0.5,
+                "-2.0 threat",
+            ),
+            row(2, "a,b", "A line\nbreak and a \r return.", 0.0, "@x"),
+            row(3, "-", "+1 for Pyongyang’s “talks”.", -0.00001, ""),
+            row(4, "plain", "", 0.99999, "+ = −"),
+            row(5, "\tx", "Ünïcödé, 北朝鮮.", 1.0, "a\"b"),
+        ]
+    }
+
+    #[test]
+    fn rendered_sentences_are_what_the_writer_writes() {
+        let rows = awkward_rows();
+        for cells in [
+            CellPolicy::default(),
+            CellPolicy {
+                raw: true,
+                bom: false,
+            },
+            CellPolicy {
+                raw: false,
+                bom: true,
+            },
+        ] {
+            let dir = tempfile::tempdir().unwrap();
+            let read = |f: CsvFile| {
+                let path = f.path.clone();
+                f.finish().unwrap().commit().unwrap();
+                std::fs::read(path).unwrap()
+            };
+            let mut written = sentences_file(dir.path(), cells).unwrap();
+            write_sentences(&mut written, &rows).unwrap();
+            let written = read(written);
+            // Rendered in two parts, the way documents arrive, then a row
+            // written by the CSV writer after them.
+            let mut rendered =
+                CsvFile::create(dir.path(), "r.csv", &SENTENCES_HEADER, cells).unwrap();
+            for part in rows.chunks(3) {
+                let mut bytes = Vec::new();
+                render_sentences(part, cells, &mut bytes);
+                rendered.write_rendered(&bytes).unwrap();
+            }
+            write_sentences(&mut rendered, &rows[..1]).unwrap();
+            let rendered = read(rendered);
+            let mut expected = written.clone();
+            let first_row = written
+                .iter()
+                .position(|&b| b == b'\n')
+                .map(|i| i + 1)
+                .unwrap();
+            let second_row = first_row
+                + written[first_row..]
+                    .iter()
+                    .position(|&b| b == b'\n')
+                    .unwrap()
+                + 1;
+            expected.extend_from_slice(&written[first_row..second_row]);
+            assert_eq!(
+                String::from_utf8_lossy(&rendered),
+                String::from_utf8_lossy(&expected)
+            );
+            // The writer quoted what needed quoting, so the rows read back.
+            let mut r = csv::Reader::from_reader(&rendered[if cells.bom { 3 } else { 0 }..]);
+            let back: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
+            assert_eq!(back.len(), rows.len() + 1);
+            assert_eq!(&back[1][3], "A line\nbreak and a \r return.");
+            let id = if cells.raw {
+                "=HYPERLINK(\"x\")"
+            } else {
+                "'=HYPERLINK(\"x\")"
+            };
+            assert_eq!(&back[0][0], id);
+        }
     }
 
     #[test]
