@@ -752,5 +752,40 @@ mod tests {
                 reference(&patterns, &stems, &text)
             );
         }
+
+        /// Texts of up to 200 words: past the 64 runs whose heads
+        /// `find_in_runs` looks up ahead, and with phrases crossing that
+        /// point; with no stem shorter than [`STEM_KEY`], as in the default
+        /// lexicons.
+        #[test]
+        fn same_as_brute_force_across_chunks(
+            pats in proptest::collection::vec(
+                (proptest::collection::vec(
+                    proptest::sample::select(vec!["ab", "abc", "abcd", "ba", "bab", "éa", "a1", "talk"]), 1..4),
+                 proptest::sample::select(vec![" ", ".", " "]),
+                 proptest::bool::ANY),
+                1..10),
+            words in proptest::collection::vec(
+                (proptest::sample::select(vec![
+                    "a", "ab", "abc", "abcd", "abcde", "b", "ba", "bab", "babs", "éa", "a1",
+                    "talk", "talks", "talkative", "internationalisation"]),
+                 proptest::sample::select(vec![" ", ".", "'", ". ", ", ", "'s "])),
+                0..200),
+        ) {
+            let mut patterns = Vec::new();
+            let mut stems = Vec::new();
+            for (ws, sep, stem) in &pats {
+                let p = ws.join(sep);
+                if !patterns.contains(&p) {
+                    stems.push(*stem && p.len() >= STEM_KEY);
+                    patterns.push(p);
+                }
+            }
+            let text: String = words.iter().map(|(w, s)| format!("{w}{s}")).collect();
+            proptest::prop_assert_eq!(
+                index_finds(&patterns, &stems, &text),
+                reference(&patterns, &stems, &text)
+            );
+        }
     }
 }
