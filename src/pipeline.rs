@@ -331,7 +331,9 @@ impl Pipeline {
                 });
             }
         }
-        if let Some(cells) = self.options.sentence_csv {
+        if let Some(cells) = self.options.sentence_csv
+            && !out.rows.is_empty()
+        {
             render_sentences(&out.rows, cells, &mut out.csv);
             out.rows = Vec::new();
         }
