@@ -238,17 +238,18 @@ pub struct Counters {
     pub undated_documents: u64,
     /// Documents whose date is coarser than the period (kept at their own precision).
     pub coarse_dated_documents: u64,
-    /// Sentences scored.
+    /// Sentences, naming an actor or not.
     pub sentences: u64,
     /// Sentences naming at least one actor.
     pub sentences_with_actors: u64,
     /// Sentences with a source.
     pub sentences_with_source: u64,
-    /// Sentences by label.
+    /// Sentences naming an actor, by label. (The tone of a sentence that
+    /// names none reaches no table, and the pipeline does not score it.)
     pub conciliatory: u64,
-    /// Sentences by label.
+    /// Sentences naming an actor, by label.
     pub neutral: u64,
-    /// Sentences by label.
+    /// Sentences naming an actor, by label.
     pub hostile: u64,
     /// Boilerplate lines dropped.
     pub boilerplate_lines: u64,

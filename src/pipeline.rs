@@ -271,6 +271,12 @@ impl Pipeline {
         }
         for (n, span) in spans.into_iter().enumerate() {
             let sentence = &text[span];
+            out.aggregates.counters.sentences += 1;
+            // Only a sentence that names an actor reaches a table: one that
+            // cannot is counted and not scored, unless its row is wanted.
+            if !self.options.sentences && !self.lex.may_name_actor(sentence, speaker.is_some()) {
+                continue;
+            }
             let s = scorer.score_sentence_as(sentence, doc.date, speaker);
             let mention = |i: usize| self.reported(s.matches.actors[i].actor);
             let a = &s.attribution;
@@ -307,13 +313,14 @@ impl Pipeline {
                 a.mutual,
             );
             let c = &mut agg.counters;
-            c.sentences += 1;
-            c.sentences_with_actors += !mentioned.is_empty() as u64;
-            c.sentences_with_source += source.is_some() as u64;
-            match s.label {
-                Label::Conciliatory => c.conciliatory += 1,
-                Label::Neutral => c.neutral += 1,
-                Label::Hostile => c.hostile += 1,
+            if !mentioned.is_empty() {
+                c.sentences_with_actors += 1;
+                c.sentences_with_source += source.is_some() as u64;
+                match s.label {
+                    Label::Conciliatory => c.conciliatory += 1,
+                    Label::Neutral => c.neutral += 1,
+                    Label::Hostile => c.hostile += 1,
+                }
             }
             if self.options.sentences {
                 let id = |a: u32| self.lex.actors()[a as usize].id.clone();
@@ -747,6 +754,51 @@ mod tests {
                     String::from_utf8_lossy(&expected)
                 );
             }
+        }
+    }
+
+    /// Sentences that cannot name an actor are counted and not scored: the
+    /// tables and counters are those of scoring every sentence, as
+    /// `--sentences` does, with labels counted for sentences naming an actor.
+    #[test]
+    fn sentences_naming_no_actor_are_counted_not_scored() {
+        let text = "The weather was fine and the talks were cordial. \
+                    North Korea condemned the drills. We deplore war. \
+                    Member States welcomed the peaceful agreement. \
+                    Seoul praised Tokyo for its help.";
+        let docs = vec![doc("a", "2024-01-01", text), doc("b", "2024-02-01", text)];
+        let tables = |sentences: bool, speaker: Option<usize>| {
+            let lex = Lexicons::defaults().unwrap();
+            let p = Pipeline::new(
+                lex,
+                PipelineOptions {
+                    sentences,
+                    speaker,
+                    threads: Some(1),
+                    ..PipelineOptions::default()
+                },
+            );
+            let totals = p
+                .run(docs.clone().into_iter().map(Ok), &mut |_| Ok(()))
+                .unwrap();
+            let mut actors: Vec<_> = totals.aggregates.actors.into_iter().collect();
+            actors.sort_by_key(|(k, _)| *k);
+            let mut dyads: Vec<_> = totals.aggregates.dyads.into_iter().collect();
+            dyads.sort_by_key(|(k, _)| *k);
+            (actors, dyads, totals.aggregates.counters)
+        };
+        let jpn = Lexicons::defaults().unwrap().actor_index("JPN");
+        for speaker in [None, jpn] {
+            let (skipping, scoring) = (tables(false, speaker), tables(true, speaker));
+            assert_eq!(skipping, scoring, "speaker {speaker:?}");
+            let c = &skipping.2;
+            assert_eq!(c.sentences, 10);
+            // Without a speaker, 2 of 5 sentences name an actor; with one,
+            // "We deplore war." names it too.
+            let named = if speaker.is_some() { 6 } else { 4 };
+            assert_eq!(c.sentences_with_actors, named, "speaker {speaker:?}");
+            assert_eq!(c.conciliatory + c.neutral + c.hostile, named);
+            assert!(c.hostile >= 2 && c.conciliatory >= 2, "{c:?}");
         }
     }
 

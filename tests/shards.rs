@@ -210,7 +210,7 @@ fn split_merge_to_single_run(
             "documents_rejected",
             "rejects_by_reason",
             "sentences",
-            "sentences_by_label",
+            "sentences_with_actors_by_label",
             "undated_documents",
             "documents_dated_coarser_than_period",
             "invalid_utf8",

@@ -593,7 +593,7 @@ pub fn add_counts(run_json: &mut serde_json::Value, c: &Counters) {
         "sentences": c.sentences,
         "sentences_with_actors": c.sentences_with_actors,
         "sentences_with_source": c.sentences_with_source,
-        "sentences_by_label": {"conciliatory": c.conciliatory, "neutral": c.neutral, "hostile": c.hostile},
+        "sentences_with_actors_by_label": {"conciliatory": c.conciliatory, "neutral": c.neutral, "hostile": c.hostile},
         "boilerplate_lines_dropped": c.boilerplate_lines,
         "repeated_lines_dropped": c.repeated_lines,
         "wrapped_line_breaks_joined": c.joined_lines,
@@ -637,7 +637,7 @@ fn print_summary(
     )?;
     writeln!(
         out,
-        "Sentences: {} conciliatory, {} neutral, {} hostile. Undated documents: {}.",
+        "Sentences naming an actor: {} conciliatory, {} neutral, {} hostile. Undated documents: {}.",
         c.conciliatory, c.neutral, c.hostile, c.undated_documents
     )?;
     print_top_sources(out, lex, &totals.aggregates)?;

@@ -45,8 +45,9 @@ use crate::pipeline::RejectSummary;
 pub const PARTIAL_FILE: &str = "partial.json";
 /// The `format` field of a partial file.
 pub const FORMAT: &str = "stancemeter-partial";
-/// The version of the partial format this build writes and reads.
-pub const FORMAT_VERSION: u32 = 1;
+/// The version of the partial format this build writes and reads. Version 2:
+/// the counters by label count only the sentences that name an actor.
+pub const FORMAT_VERSION: u32 = 2;
 
 /// Shard `index` of `count` (1-based), written `I/N`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -1233,7 +1234,7 @@ mod tests {
 
         std::fs::write(
             &path,
-            text.replace("\"format_version\": 1", "\"format_version\": 9"),
+            text.replace("\"format_version\": 2", "\"format_version\": 9"),
         )
         .unwrap();
         let e = Partial::read(&path).unwrap_err().to_string();

@@ -42,7 +42,7 @@ pub struct Normalized {
 /// backtick to `'` (the ASCII half of [`fold_char`]). Branch-free arithmetic
 /// rather than a table lookup, so that loops over it vectorise.
 #[inline(always)]
-fn fold_ascii_byte(b: u8) -> u8 {
+pub(crate) fn fold_ascii_byte(b: u8) -> u8 {
     let upper = b.wrapping_sub(b'A') < 26;
     // `-`, space, `\t`, `\n`, `\r` and form feed (not the vertical tab 0x0B).
     let space = (b == b'-') | (b == b' ') | ((b.wrapping_sub(b'\t') < 5) & (b != 0x0B));
@@ -338,9 +338,9 @@ fn unicode_tokens(folded: &str) -> Vec<Token> {
 }
 
 /// `0x01` in every byte of a `u64`.
-const LO: u64 = u64::from_ne_bytes([0x01; 8]);
+pub(crate) const LO: u64 = u64::from_ne_bytes([0x01; 8]);
 /// `0x80` in every byte of a `u64`.
-const HI: u64 = u64::from_ne_bytes([0x80; 8]);
+pub(crate) const HI: u64 = u64::from_ne_bytes([0x80; 8]);
 
 /// For eight ASCII bytes `x` (little-endian: the first byte lowest): bit 7
 /// of each byte set where the byte is an ASCII letter or digit, and, second,
@@ -350,7 +350,7 @@ const HI: u64 = u64::from_ne_bytes([0x80; 8]);
 /// `0x80`, adding `0x80 - lo` to a byte sets its bit 7 exactly when the byte
 /// is at least `lo`, and never carries into the next byte.
 #[inline(always)]
-fn word_and_apostrophe_bits(x: u64) -> (u64, u64) {
+pub(crate) fn word_and_apostrophe_bits(x: u64) -> (u64, u64) {
     let digit = x.wrapping_add(0x50 * LO) & !x.wrapping_add(0x46 * LO); // b'0'..=b'9'
     let l = x | (0x20 * LO); // lower case; `@` and `[` stay outside a..=z
     let letter = l.wrapping_add(0x1F * LO) & !l.wrapping_add(0x05 * LO); // b'a'..=b'z'
@@ -364,7 +364,7 @@ fn word_and_apostrophe_bits(x: u64) -> (u64, u64) {
 /// bits: byte `i` to bit `i`. The multiplication moves bit `8i + 7` to bit
 /// `56 + i` with no carries into the top byte.
 #[inline(always)]
-fn gather_high_bits(m: u64) -> u64 {
+pub(crate) fn gather_high_bits(m: u64) -> u64 {
     ((m >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56
 }
 
@@ -403,7 +403,7 @@ fn block_masks(words: &[u64]) -> Option<(u64, u64)> {
 
 /// The eight words of a 64-byte block, for [`block_masks`].
 #[inline(always)]
-fn block_words(block: &[u8]) -> [u64; 8] {
+pub(crate) fn block_words(block: &[u8]) -> [u64; 8] {
     let mut words = [0u64; 8];
     for (w, c) in words.iter_mut().zip(block.chunks_exact(8)) {
         *w = u64::from_le_bytes(c.try_into().unwrap_or([0; 8]));
@@ -416,7 +416,7 @@ fn block_words(block: &[u8]) -> [u64; 8] {
 /// as the whole last 8 bytes of the text shifted down (bytes already read
 /// drop out), so there is no byte loop unless the text is shorter than 8.
 #[inline(always)]
-fn tail_words(b: &[u8]) -> ([u64; 8], usize) {
+pub(crate) fn tail_words(b: &[u8]) -> ([u64; 8], usize) {
     let n = b.len();
     let rest = &b[n - n % 64..];
     let mut words = [0u64; 8];
