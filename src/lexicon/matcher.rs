@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use rustc_hash::FxHashMap as HashMap;
 
-use crate::text::norm::{Token, is_word_char};
+use crate::text::norm::{HI, LO, Token, is_word_char};
 
 /// Flag on a trie table value that is a pattern number, not a node: the
 /// node is that one pattern, ending with its last run, and nothing more.
@@ -410,7 +410,7 @@ impl WordIndex {
 /// pointer chase to a separately allocated key on every hit, and a third of
 /// the matcher's time went there.
 #[derive(Debug, Clone, Default)]
-struct ByteTable {
+pub(super) struct ByteTable {
     /// One bit per hash value: some key has it. At 16 bits per key this
     /// stays in the first-level cache and answers most misses alone.
     filter: Vec<u64>,
@@ -479,7 +479,7 @@ const SEED: [u64; 3] = [
 
 impl ByteTable {
     /// The table of `keys` (distinct, none empty) with their values.
-    fn new<'k>(keys: impl ExactSizeIterator<Item = (&'k [u8], u32)>) -> ByteTable {
+    pub(super) fn new<'k>(keys: impl ExactSizeIterator<Item = (&'k [u8], u32)>) -> ByteTable {
         let size = (keys.len() * 2).next_power_of_two().max(16);
         let mut t = ByteTable {
             filter: vec![0; (keys.len() * 16).next_power_of_two().max(64) / 64],
@@ -554,9 +554,39 @@ impl ByteTable {
     /// The value of the key `b[s..e]`. (Bytes of `b` past `e` may be read,
     /// never used: they make the common case two plain loads.)
     #[inline(always)]
-    fn get(&self, b: &[u8], s: usize, e: usize) -> Option<u32> {
+    pub(super) fn get(&self, b: &[u8], s: usize, e: usize) -> Option<u32> {
+        let ((k0, k1), h) = Self::hash(b, s, e - s);
+        self.find(k0, k1, h, b, s, e)
+    }
+
+    /// [`ByteTable::get`] for the key `b[s..e]` of ASCII bytes, at most 16,
+    /// with its capitals lower-cased: no copy of the key, the two words of
+    /// it are lower-cased as they are loaded.
+    #[inline(always)]
+    pub(super) fn get_lower(&self, b: &[u8], s: usize, e: usize) -> Option<u32> {
         let n = e - s;
-        let ((k0, k1), h) = Self::hash(b, s, n);
+        debug_assert!(n <= 16 && b[s..e].is_ascii());
+        // Bit 5 set in the bytes from b'A' to b'Z' (bytes below 0x80: no
+        // carries between bytes).
+        let lower = |x: u64| {
+            let capital = x.wrapping_add(0x3F * LO) & !x.wrapping_add(0x25 * LO) & HI;
+            x | (capital >> 2)
+        };
+        let k0 = lower(load(b, s, n));
+        let k1 = if n > 8 {
+            lower(load(b, s + 8, n - 8))
+        } else {
+            0
+        };
+        let h = mix(k0 ^ SEED[0], k1 ^ SEED[1] ^ n as u64);
+        self.find(k0, k1, h, b, s, e)
+    }
+
+    /// The value of the key `b[s..e]`, its first 16 bytes `k0` and `k1`
+    /// and its hash `h`.
+    #[inline(always)]
+    fn find(&self, k0: u64, k1: u64, h: u64, b: &[u8], s: usize, e: usize) -> Option<u32> {
+        let n = e - s;
         let bit = self.filter_bit(h);
         if self.filter[bit / 64] & (1 << (bit % 64)) == 0 {
             return None;

@@ -2,6 +2,7 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
+use super::matcher::ByteTable;
 use super::{Alias, CaseRule, Modifier, ModifierKind};
 use crate::text::norm::{
     HI, LO, block_words, fold, fold_ascii_byte, gather_high_bits, tail_words,
@@ -36,10 +37,12 @@ const MAX_KEY: usize = 48;
 /// that.
 #[derive(Debug, Clone, Default)]
 pub(super) struct ActorScreen {
-    /// Key run (folded) of an alias needing a capital → range of `checks`.
-    capped: HashMap<Box<[u8]>, (u32, u32)>,
-    /// Key run of any other alias or first-person modifier → range of `checks`.
-    plain: HashMap<Box<[u8]>, (u32, u32)>,
+    /// Key run (folded) of an alias needing a capital → index of `groups`.
+    capped: ByteTable,
+    /// Key run of any other alias or first-person modifier → index of `groups`.
+    plain: ByteTable,
+    /// Ranges of `checks` with the same key.
+    groups: Vec<(u32, u32)>,
     /// Bit `n` (at most 63) of `[b & 31]` set: some `plain` key of an
     /// alias is `n` bytes long and starts with a byte `c` with `c & 31 ==
     /// b & 31` (`b` a letter or digit): two loads and a shift rule most runs
@@ -51,6 +54,9 @@ pub(super) struct ActorScreen {
     /// Some alias has no run at all: every sentence passes.
     always: bool,
 }
+
+/// A key and the range of [`ActorScreen::checks`] it leads to.
+type KeyChecks = (Box<[u8]>, u32, u32);
 
 /// An alias (or first-person modifier) to look for around a key run.
 #[derive(Debug, Clone)]
@@ -167,6 +173,8 @@ impl ActorScreen {
             always,
             ..ActorScreen::default()
         };
+        // Keys → ranges of `checks`, then the two tables.
+        let mut ranges: [Vec<KeyChecks>; 2] = [Vec::new(), Vec::new()];
         for (capped, key, check) in keyed {
             if !capped {
                 let bit = 1 << key.len().min(63);
@@ -175,68 +183,119 @@ impl ActorScreen {
                     screen.plain_shapes[usize::from(key[0] & 31)] |= bit;
                 }
             }
-            let map = if capped {
-                &mut screen.capped
-            } else {
-                &mut screen.plain
-            };
             let n = screen.checks.len() as u32;
-            let range = map.entry(key).or_insert((n, n));
-            range.1 = n + 1;
             screen.checks.push(check);
+            let list = &mut ranges[usize::from(capped)];
+            match list.last_mut() {
+                Some(last) if last.0 == key => last.2 = n + 1,
+                _ => list.push((key, n, n + 1)),
+            }
         }
+        let [plain, capped] = ranges;
+        let mut table = |list: Vec<KeyChecks>| {
+            let first = screen.groups.len() as u32;
+            screen.groups.extend(list.iter().map(|&(_, a, b)| (a, b)));
+            ByteTable::new(
+                list.iter()
+                    .enumerate()
+                    .map(|(i, (key, _, _))| (&key[..], first + i as u32)),
+            )
+        };
+        screen.plain = table(plain);
+        screen.capped = table(capped);
         screen
     }
 
     /// False only if no alias, and with `speaker` no first-person
     /// modifier, can match in `sentence`.
     pub(super) fn may_name_actor(&self, sentence: &str, speaker: bool) -> bool {
-        let b = sentence.as_bytes();
         if self.always {
             return true;
         }
-        let mut word = [0u64; MASK_WORDS + 1];
-        let mut upper = [0u64; MASK_WORDS + 1];
+        // Masks on the stack, zeroed first: small ones for most sentences.
+        if sentence.len() < SHORT_WORDS * 64 {
+            self.screen::<{ SHORT_WORDS + 1 }>(sentence.as_bytes(), speaker)
+        } else {
+            self.screen::<{ MASK_WORDS + 1 }>(sentence.as_bytes(), speaker)
+        }
+    }
+
+    /// [`ActorScreen::may_name_actor`] with masks of `N` words.
+    #[inline(always)]
+    fn screen<const N: usize>(&self, b: &[u8], speaker: bool) -> bool {
+        let mut word = [0u64; N];
+        let mut upper = [0u64; N];
         let Some(n) = run_masks(b, &mut word, &mut upper) else {
             // Longer than the masks hold, or beyond ASCII.
             return !b.is_ascii() || self.may_name_actor_bytes(b, speaker);
         };
-        // Each run of `word`: its start `s` is the next set bit, its end
-        // `e` the next clear one (`word[n]` is 0, so there always is one).
-        let (mut k, mut m) = (0, word[0]);
-        loop {
-            while m == 0 {
-                k += 1;
-                if k >= n {
-                    return false;
-                }
-                m = word[k];
-            }
-            let s = k * 64 + m.trailing_zeros() as usize;
-            let mut kk = k;
-            let mut c = !m & (u64::MAX << (s % 64));
+        // The end of the run holding byte `p`: the next clear bit of `word`
+        // (`word[n]` is 0, so there is one).
+        let run_end = |p: usize| {
+            let mut k = p / 64;
+            let mut c = !word[k] & (u64::MAX << (p % 64));
             while c == 0 {
-                kk += 1;
-                c = !word[kk];
+                k += 1;
+                c = !word[k];
             }
-            let e = kk * 64 + c.trailing_zeros() as usize;
-            // Capitals in s..e: from the start's bit in its block, every
-            // block after it, and the end's block below the end's bit. (If
-            // the run ends in its own block, the end's bit is in 1..=63.)
-            let from_start = u64::MAX << (s % 64);
-            let below_end = (1u64 << (e % 64)).wrapping_sub(1);
-            let up = if kk == k {
-                upper[k] & from_start & below_end != 0
-            } else {
-                upper[k] & from_start != 0
-                    || upper[k + 1..kk].iter().any(|&u| u != 0)
-                    || upper[kk] & below_end != 0
-            };
-            if self.run_may_name_actor(b, s, e, up, speaker) {
-                return true;
+            k * 64 + c.trailing_zeros() as usize
+        };
+        // Its start: after the last clear bit before `p`, or 0.
+        let run_start = |p: usize| {
+            let mut k = p / 64;
+            let mut c = !word[k] & ((1u64 << (p % 64)) - 1);
+            loop {
+                if c != 0 {
+                    return k * 64 + 64 - c.leading_zeros() as usize;
+                }
+                if k == 0 {
+                    return 0;
+                }
+                k -= 1;
+                c = !word[k];
             }
-            (k, m) = (kk, word[kk] & (u64::MAX << (e % 64)));
+        };
+        // Runs with a capital (about one word in ten), each once: the run
+        // of each capital not inside the run before.
+        let mut done = 0;
+        for (k, &u) in upper[..n].iter().enumerate() {
+            let mut u = u;
+            if done > k * 64 {
+                u &= u64::MAX.checked_shl((done - k * 64) as u32).unwrap_or(0);
+            }
+            while u != 0 {
+                let p = k * 64 + u.trailing_zeros() as usize;
+                let (s, e) = (run_start(p), run_end(p));
+                if self.run_may_name_actor(b, s, e, true, speaker) {
+                    return true;
+                }
+                done = e;
+                u &= u64::MAX
+                    .checked_shl((e - k * 64).min(64) as u32)
+                    .unwrap_or(0);
+            }
         }
+        // Other runs, for the keys of aliases that need no capital: only
+        // those whose first letter starts such a key are measured.
+        let shapes = self.shapes(speaker);
+        if shapes.iter().all(|&s| s == 0) {
+            return false;
+        }
+        let mut before = 0u64; // the last bit of the block before
+        for (k, &w) in word[..n].iter().enumerate() {
+            let mut starts = w & !((w << 1) | before);
+            before = w >> 63;
+            while starts != 0 {
+                let s = k * 64 + starts.trailing_zeros() as usize;
+                starts &= starts - 1;
+                if shapes[usize::from(b[s] & 31)] != 0
+                    && self.run_may_name_actor(b, s, run_end(s), false, speaker)
+                {
+                    return true;
+                }
+            }
+        }
+        false
     }
 
     /// [`ActorScreen::may_name_actor`] for ASCII text, a byte at a time:
@@ -262,30 +321,40 @@ impl ActorScreen {
         false
     }
 
+    /// The shapes of the keys of `plain` that count.
+    #[inline(always)]
+    fn shapes(&self, speaker: bool) -> &[u64; 32] {
+        if speaker {
+            &self.plain_shapes_self
+        } else {
+            &self.plain_shapes
+        }
+    }
+
     /// Whether an alias (or first-person modifier) may match around the
     /// run `b[s..e]` of the ASCII text `b`, which has a capital if `upper`.
     #[inline(always)]
     fn run_may_name_actor(&self, b: &[u8], s: usize, e: usize, upper: bool, speaker: bool) -> bool {
         let n = e - s;
-        let shapes = if speaker {
-            &self.plain_shapes_self
-        } else {
-            &self.plain_shapes
-        };
-        let plain = shapes[usize::from(b[s] & 31)] & (1 << n.min(63)) != 0;
+        let plain = self.shapes(speaker)[usize::from(b[s] & 31)] & (1 << n.min(63)) != 0;
         if !upper && !plain {
             return false;
         }
         if n > MAX_KEY {
             return false; // no key is that long: longer patterns set `always`
         }
-        let mut buf = [0u8; MAX_KEY];
-        for (k, &c) in buf.iter_mut().zip(&b[s..e]) {
-            *k = c.to_ascii_lowercase();
-        }
-        let key = &buf[..n];
-        let found = |map: &HashMap<Box<[u8]>, (u32, u32)>| {
-            map.get(key).is_some_and(|&(x, y)| {
+        let found = |table: &ByteTable| {
+            let group = if n <= 16 {
+                table.get_lower(b, s, e)
+            } else {
+                let mut buf = [0u8; MAX_KEY];
+                for (k, &c) in buf.iter_mut().zip(&b[s..e]) {
+                    *k = c.to_ascii_lowercase();
+                }
+                table.get(&buf, 0, n)
+            };
+            group.is_some_and(|g| {
+                let (x, y) = self.groups[g as usize];
                 self.checks[x as usize..y as usize]
                     .iter()
                     .any(|c| (speaker || !c.self_ref) && c.stands_at(b, s))
@@ -297,6 +366,9 @@ impl ActorScreen {
 
 /// 64-byte blocks the masks of [`run_masks`] hold.
 const MASK_WORDS: usize = 72;
+
+/// 64-byte blocks of the masks of a short sentence.
+const SHORT_WORDS: usize = 6;
 
 /// Bit masks of `b`, bit `i % 64` of `word[i / 64]` for byte `i`: ASCII
 /// letters and digits in `word`, capitals in `upper`. The number of mask
@@ -429,6 +501,45 @@ mod tests {
         assert!(screen(&format!("{filler}and then Japan spoke."), false));
         // A run longer than any key is none of them.
         assert!(!screen(&format!("K{}", "x".repeat(MAX_KEY)), false));
+    }
+
+    /// Capitals inside a run, and runs across the masks' 64-byte blocks,
+    /// with aliases keyed by such runs: the run is found from any of its
+    /// capitals, whatever block its start is in.
+    #[test]
+    fn runs_found_from_inner_capitals_in_any_block() {
+        let actors = "id,name,kind,parent,alias,case\n\
+                      EBY,eBay,organisation,,eBay,cap\n\
+                      MCD,McDonald's,organisation,,McDonald's,cap\n\
+                      PUP,Puppet,group,,puppet show,any\n";
+        let lex = Lexicons::from_texts(&crate::lexicon::LexiconTexts::new(
+            actors,
+            "term,weight,category\nwar,-3,fight\n",
+            "word,kind,factor\nnot,negator,-0.8\n",
+            "",
+        ))
+        .expect("a small lexicon loads");
+        let sc = &lex.screen;
+        for pad in 0..140 {
+            let lead = "w".repeat(pad);
+            for (text, named) in [
+                (format!("{lead} eBay sold."), true),
+                (format!("{lead}, McDonald's opened."), true),
+                (format!("{lead} a PUPPET show."), true),
+                (format!("{lead} ebay sold."), false), // `cap`: needs the B
+                (format!("x{lead}eBay sold."), false), // one run with the padding
+                (format!("{lead} a puppet theatre."), false),
+            ] {
+                assert_eq!(sc.may_name_actor(&text, false), named, "{text}");
+                assert_eq!(
+                    sc.may_name_actor_bytes(text.as_bytes(), false),
+                    named,
+                    "{text}"
+                );
+                let found = !lex.find(&text, None).actors.is_empty();
+                assert!(!found || named, "{text}");
+            }
+        }
     }
 
     /// Pieces of sentences: aliases (picked by index) and words near them.
