@@ -111,41 +111,56 @@ impl ActorScreen {
             patterns.push((fold(&m.word), None, true));
         }
         patterns.retain(|(p, _, _)| p.is_ascii());
-        // How many patterns each run is part of: the key of a pattern is its
-        // run shared with the fewest others ("korea" rather than "republic"
-        // in `Republic of Korea`), so that a key found in the text has few
-        // patterns to check, and runs of one or two letters ("u" of `U.S.`,
-        // also a common word's length) only when there is no other.
-        let mut shared: HashMap<&[u8], u32> = HashMap::default();
-        for (p, _, _) in &patterns {
+        // The runs of each pattern holding a capital it needs.
+        let capped_runs = |p: &str, capitals: &Option<Vec<bool>>| -> Vec<(usize, usize)> {
+            let Some(caps) = capitals else {
+                return Vec::new();
+            };
+            let mut runs = ascii_runs(p.as_bytes());
+            runs.retain(|&(a, e)| caps[a..e].contains(&true));
+            runs
+        };
+        // How many patterns each run is part of, among those keyed by a
+        // capital (`shared`) and the others (`shared_plain`). A pattern
+        // with a capital is keyed by its run shared with the fewest others
+        // ("korea" rather than "republic" in `Republic of Korea`), so that a
+        // key found in the text has few patterns to check; any other by its
+        // run shared with the most (`puppet` of all the `… puppet …`
+        // aliases), so that few keys, looked up at every word of their
+        // length and first letter, cover them. Runs of one or two letters
+        // ("u" of `U.S.`, also the length of common words) only when there
+        // is no other.
+        let mut shared: [HashMap<&[u8], u32>; 2] = [HashMap::default(), HashMap::default()];
+        for (p, capitals, _) in &patterns {
+            let plain = usize::from(capped_runs(p, capitals).is_empty());
             let p = p.as_bytes();
             let mut runs: Vec<&[u8]> = ascii_runs(p).iter().map(|&(a, e)| &p[a..e]).collect();
             runs.sort_unstable();
             runs.dedup();
             for r in runs {
-                *shared.entry(r).or_default() += 1;
+                *shared[plain].entry(r).or_default() += 1;
             }
         }
+        let [shared, shared_plain] = shared;
         // (capped, key, check), in lexicon order.
         let mut keyed: Vec<(bool, Box<[u8]>, Check)> = Vec::new();
         let mut always = false;
         for (pattern, capitals, self_ref) in &patterns {
             let p = pattern.as_bytes();
-            let best = |runs: &mut dyn Iterator<Item = (usize, usize)>| {
-                runs.min_by_key(|&(a, e)| (e - a < 3, shared[&p[a..e]], usize::MAX - (e - a), a))
-            };
-            let runs = ascii_runs(p);
-            let capped = capitals.as_ref().and_then(|caps| {
-                best(
-                    &mut runs
-                        .iter()
-                        .copied()
-                        .filter(|&(a, e)| caps[a..e].contains(&true)),
-                )
-            });
+            let short = |(a, e): (usize, usize)| e - a < 3;
+            let longer = |(a, e): (usize, usize)| usize::MAX - (e - a);
+            let capped = capped_runs(pattern, capitals)
+                .into_iter()
+                .min_by_key(|&r| (short(r), shared[&p[r.0..r.1]], longer(r), r.0));
             let (is_capped, run) = match capped {
                 Some(r) => (true, Some(r)),
-                None => (false, best(&mut runs.iter().copied())),
+                None => (
+                    false,
+                    ascii_runs(p).into_iter().min_by_key(|&r| {
+                        let most = u32::MAX - shared_plain[&p[r.0..r.1]];
+                        (short(r), most, longer(r), r.0)
+                    }),
+                ),
             };
             let Some((a, e)) = run.filter(|&(a, e)| e - a <= MAX_KEY) else {
                 always = true; // nothing to key it by
