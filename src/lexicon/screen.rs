@@ -20,14 +20,16 @@ const MAX_KEY: usize = 48;
 ///
 /// Every alias is keyed by one of its runs of letters and digits:
 ///
-/// * An alias whose case rule (`cap`, `exact`) needs a capital keeps the
-///   longest run that holds one ("korea" of `north Korea`). Where the alias
-///   matches, the text's run there has a capital too, so only the text's
-///   runs with a capital are looked up for these keys: in running text,
-///   about one word in ten.
-/// * Any other alias (case `any`, or no capital) keeps its longest run,
-///   looked up at every run of the text, after a test of the run's length
-///   and first byte that rules most runs out.
+/// * An alias whose case rule (`cap`, `exact`) needs a capital is keyed by
+///   a run that holds one, the one fewest other aliases share ("korea" of
+///   `Republic of Korea`, not "republic"). Where the alias matches, the
+///   text's run there has a capital too, so these keys are looked up only
+///   at the text's runs with a capital: in running text, about one word in
+///   ten, found from a bit mask of the capitals.
+/// * Any other alias (case `any`, or no capital), and with a speaker each
+///   first-person modifier, is keyed by the run most such patterns share
+///   ("puppet" of the twenty `… puppet …` aliases), looked up at the text's
+///   runs whose first letter and length are those of such a key.
 ///
 /// A run that is a key is then checked against each alias keyed by it: the
 /// folded alias must stand in the text around the run. The answer is a
