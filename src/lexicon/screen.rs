@@ -5,8 +5,7 @@ use rustc_hash::FxHashMap as HashMap;
 use super::matcher::ByteTable;
 use super::{Alias, CaseRule, Modifier, ModifierKind};
 use crate::text::norm::{
-    HI, LO, block_words, fold, fold_ascii_byte, gather_high_bits, tail_words,
-    word_and_apostrophe_bits,
+    HI, LO, fold, fold_ascii_byte, gather_high_bits, tail_words, word_and_apostrophe_bits,
 };
 
 /// Longest key run: a pattern with no shorter run sets [`ActorScreen::always`].
@@ -396,26 +395,37 @@ fn run_masks(b: &[u8], word: &mut [u64], upper: &mut [u64]) -> Option<usize> {
     if n >= word.len() {
         return None;
     }
-    let mut high = 0u64;
-    let mut block = |k: usize, words: &[u64]| {
-        let (mut w, mut u) = (0u64, 0u64);
-        for (j, &x) in words.iter().enumerate() {
-            high |= x;
-            w |= gather_high_bits(word_and_apostrophe_bits(x).0) << (8 * j);
-            // Bit 7 set where the byte is at least b'A' and not past b'Z'.
-            let capital = x.wrapping_add(0x3F * LO) & !x.wrapping_add(0x25 * LO) & HI;
-            u |= gather_high_bits(capital) << (8 * j);
-        }
-        word[k] = w;
-        upper[k] = u;
+    // Bit 7 of each byte: letter or digit; capital.
+    let bits = |x: u64| {
+        let alnum = word_and_apostrophe_bits(x).0;
+        let capital = x.wrapping_add(0x3F * LO) & !x.wrapping_add(0x25 * LO) & HI;
+        (gather_high_bits(alnum), gather_high_bits(capital))
     };
+    let mut high = 0u64;
     let (blocks, _) = b.as_chunks::<64>();
-    for (k, c) in blocks.iter().enumerate() {
-        block(k, &block_words(c));
+    for ((block, w), u) in blocks.iter().zip(word.iter_mut()).zip(upper.iter_mut()) {
+        let (words, _) = block.as_chunks::<8>();
+        let (mut wm, mut um) = (0u64, 0u64);
+        for (j, c) in words.iter().enumerate() {
+            let x = u64::from_le_bytes(*c);
+            high |= x;
+            let (a, k) = bits(x);
+            wm |= a << (8 * j);
+            um |= k << (8 * j);
+        }
+        (*w, *u) = (wm, um);
     }
     let (tail, tail_len) = tail_words(b);
     if tail_len > 0 {
-        block(blocks.len(), &tail[..tail_len]);
+        let (mut wm, mut um) = (0u64, 0u64);
+        for (j, &x) in tail[..tail_len].iter().enumerate() {
+            high |= x;
+            let (a, k) = bits(x);
+            wm |= a << (8 * j);
+            um |= k << (8 * j);
+        }
+        word[blocks.len()] = wm;
+        upper[blocks.len()] = um;
     }
     (high & HI == 0).then_some(n)
 }

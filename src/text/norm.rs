@@ -403,7 +403,7 @@ fn block_masks(words: &[u64]) -> Option<(u64, u64)> {
 
 /// The eight words of a 64-byte block, for [`block_masks`].
 #[inline(always)]
-pub(crate) fn block_words(block: &[u8]) -> [u64; 8] {
+fn block_words(block: &[u8]) -> [u64; 8] {
     let mut words = [0u64; 8];
     for (w, c) in words.iter_mut().zip(block.chunks_exact(8)) {
         *w = u64::from_le_bytes(c.try_into().unwrap_or([0; 8]));
