@@ -1,5 +1,8 @@
 //! The lexicon parser on arbitrary files: `Lexicons::from_texts` returns Ok
-//! or a precise Err, never panics; lexicons it accepts can score text.
+//! or a precise Err, never panics; lexicons it accepts can score text, and
+//! their screen (`Lexicons::may_name_actor`) never rules out a sentence in
+//! which scoring finds an actor, with or without a speaker: sentences made
+//! of their own aliases, in several cases, are tried.
 //!
 //! The input is split on NUL bytes into actors.csv, tone.csv, modifiers.csv
 //! and boilerplate.txt; a part that is missing is a file with only its
@@ -52,6 +55,23 @@ fuzz_target!(|data: &[u8]| {
         let _ = s.evidence(&lex, sentence);
         if let Some(id) = s.attribution.source {
             assert!(id < s.matches.actors.len());
+        }
+    }
+    let mut sentences: Vec<String> = Vec::new();
+    for a in lex.aliases().iter().take(8) {
+        let s = &a.surface;
+        sentences.push(format!("Then {s} spoke."));
+        sentences.push(format!("{}, and {}-{s}'s", s.to_uppercase(), s.to_lowercase()));
+        sentences.push(format!("x{s} ({s})"));
+    }
+    if !lex.actors().is_empty() {
+        for s in &sentences {
+            for speaker in [None, Some(0)] {
+                if !lex.may_name_actor(s, speaker.is_some()) {
+                    let found = scorer.score_sentence_as(s, None, speaker);
+                    assert!(found.matches.actors.is_empty(), "screened out: {s:?}");
+                }
+            }
         }
     }
 });

@@ -1,6 +1,7 @@
 //! The text pipeline on arbitrary text: clean, split, score every sentence
 //! with the default lexicons. Never a panic; spans in order and in bounds;
-//! tone in [-1, 1]; every match range inside its sentence.
+//! tone in [-1, 1]; every match range inside its sentence; a sentence the
+//! screen rules out names no actor.
 #![no_main]
 
 use std::sync::OnceLock;
@@ -43,5 +44,8 @@ fuzz_target!(|data: &[u8]| {
             assert!(sentence.get(h.span.clone()).is_some() && h.tok.end <= m.tokens.len());
         }
         let _ = s.evidence(lex, sentence);
+        if !lex.may_name_actor(sentence, false) {
+            assert!(m.actors.is_empty(), "screened out: {sentence:?}");
+        }
     }
 });
