@@ -628,8 +628,10 @@ impl Lexicons {
             });
             refs[i].push(r);
         };
-        for (i, a) in aliases.iter().enumerate() {
-            add(fold(&a.surface), Ref::Alias(i as u32));
+        // Folded once for the matcher and the screen.
+        let folded_aliases: Vec<String> = aliases.iter().map(|a| fold(&a.surface)).collect();
+        for (i, pattern) in folded_aliases.iter().enumerate() {
+            add(pattern.clone(), Ref::Alias(i as u32));
         }
         for (i, term) in tone.iter().enumerate() {
             add(tone_anchor(&term.term), Ref::Tone(i as u32));
@@ -652,7 +654,7 @@ impl Lexicons {
         };
         let index = WordIndex::new(patterns, stem);
         let refs = ref_list.iter().map(|&r| Target::of(r, &tone)).collect();
-        let screen = ActorScreen::new(&aliases, &modifiers);
+        let screen = ActorScreen::new(&aliases, &folded_aliases, &modifiers);
         Ok(Lexicons {
             actors,
             by_id,

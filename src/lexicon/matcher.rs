@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use rustc_hash::FxHashMap as HashMap;
 
-use crate::text::norm::{HI, LO, Token, is_word_char};
+use crate::text::norm::{Token, capital_bits, is_word_char};
 
 /// Flag on a trie table value that is a pattern number, not a node: the
 /// node is that one pattern, ending with its last run, and nothing more.
@@ -127,7 +127,7 @@ fn first_run_len_bytes(key: &[u8]) -> usize {
 }
 
 /// Byte ranges of the runs of letters and digits in `s`.
-fn runs(s: &str) -> Vec<Range<usize>> {
+pub(super) fn runs(s: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut start = None;
     for (i, c) in s.char_indices() {
@@ -566,12 +566,8 @@ impl ByteTable {
     pub(super) fn get_lower(&self, b: &[u8], s: usize, e: usize) -> Option<u32> {
         let n = e - s;
         debug_assert!(n <= 16 && b[s..e].is_ascii());
-        // Bit 5 set in the bytes from b'A' to b'Z' (bytes below 0x80: no
-        // carries between bytes).
-        let lower = |x: u64| {
-            let capital = x.wrapping_add(0x3F * LO) & !x.wrapping_add(0x25 * LO) & HI;
-            x | (capital >> 2)
-        };
+        // Bit 5 set in the capitals' bytes.
+        let lower = |x: u64| x | (capital_bits(x) >> 2);
         let k0 = lower(load(b, s, n));
         let k1 = if n > 8 {
             lower(load(b, s + 8, n - 8))

@@ -2,10 +2,10 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use super::matcher::ByteTable;
+use super::matcher::{ByteTable, runs};
 use super::{Alias, CaseRule, Modifier, ModifierKind};
 use crate::text::norm::{
-    HI, LO, fold, fold_ascii_byte, gather_high_bits, tail_words, word_and_apostrophe_bits,
+    HI, capital_bits, fold, fold_ascii_byte, gather_high_bits, tail_words, word_and_apostrophe_bits,
 };
 
 /// Longest key run: a pattern with no shorter run sets [`ActorScreen::always`].
@@ -70,35 +70,23 @@ struct Check {
     self_ref: bool,
 }
 
-/// Byte ranges of the runs of ASCII letters and digits in `b`.
-fn ascii_runs(b: &[u8]) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
-    let mut start = None;
-    for (i, &c) in b.iter().enumerate() {
-        match (c.is_ascii_alphanumeric(), start) {
-            (true, None) => start = Some(i),
-            (false, Some(a)) => {
-                out.push((a, i));
-                start = None;
-            }
-            _ => {}
-        }
-    }
-    if let Some(a) = start {
-        out.push((a, b.len()));
-    }
-    out
+/// Byte ranges of the runs of letters and digits in `p`, as the matcher
+/// cuts a pattern.
+fn pattern_runs(p: &str) -> Vec<(usize, usize)> {
+    runs(p).into_iter().map(|r| (r.start, r.end)).collect()
 }
 
 impl ActorScreen {
-    pub(super) fn new(aliases: &[Alias], modifiers: &[Modifier]) -> ActorScreen {
+    /// The screen of `aliases`, whose folded surfaces are `folded`, and of
+    /// the first-person `modifiers`.
+    pub(super) fn new(aliases: &[Alias], folded: &[String], modifiers: &[Modifier]) -> ActorScreen {
         // Every pattern to screen for: (folded pattern, where the alias
         // needs a capital if it does, first-person modifier). A pattern
         // beyond ASCII never matches an ASCII sentence, and the screen
         // passes every other sentence, so it needs no key.
         let mut patterns: Vec<(String, Option<Vec<bool>>, bool)> = Vec::new();
-        for a in aliases {
-            let pattern = fold(&a.surface);
+        for (a, pattern) in aliases.iter().zip(folded) {
+            let pattern = pattern.clone();
             // Where the alias needs a capital, if its case form lines up
             // with the folded pattern byte for byte.
             let case_form: String = a.case_form.iter().collect();
@@ -117,7 +105,7 @@ impl ActorScreen {
             let Some(caps) = capitals else {
                 return Vec::new();
             };
-            let mut runs = ascii_runs(p.as_bytes());
+            let mut runs = pattern_runs(p);
             runs.retain(|&(a, e)| caps[a..e].contains(&true));
             runs
         };
@@ -134,8 +122,9 @@ impl ActorScreen {
         let mut shared: [HashMap<&[u8], u32>; 2] = [HashMap::default(), HashMap::default()];
         for (p, capitals, _) in &patterns {
             let plain = usize::from(capped_runs(p, capitals).is_empty());
+            let runs = pattern_runs(p);
             let p = p.as_bytes();
-            let mut runs: Vec<&[u8]> = ascii_runs(p).iter().map(|&(a, e)| &p[a..e]).collect();
+            let mut runs: Vec<&[u8]> = runs.iter().map(|&(a, e)| &p[a..e]).collect();
             runs.sort_unstable();
             runs.dedup();
             for r in runs {
@@ -157,7 +146,7 @@ impl ActorScreen {
                 Some(r) => (true, Some(r)),
                 None => (
                     false,
-                    ascii_runs(p).into_iter().min_by_key(|&r| {
+                    pattern_runs(pattern).into_iter().min_by_key(|&r| {
                         let most = u32::MAX - shared_plain[&p[r.0..r.1]];
                         (short(r), most, longer(r), r.0)
                     }),
@@ -398,8 +387,7 @@ fn run_masks(b: &[u8], word: &mut [u64], upper: &mut [u64]) -> Option<usize> {
     // Bit 7 of each byte: letter or digit; capital.
     let bits = |x: u64| {
         let alnum = word_and_apostrophe_bits(x).0;
-        let capital = x.wrapping_add(0x3F * LO) & !x.wrapping_add(0x25 * LO) & HI;
-        (gather_high_bits(alnum), gather_high_bits(capital))
+        (gather_high_bits(alnum), gather_high_bits(capital_bits(x)))
     };
     let mut high = 0u64;
     let (blocks, _) = b.as_chunks::<64>();

@@ -338,7 +338,7 @@ fn unicode_tokens(folded: &str) -> Vec<Token> {
 }
 
 /// `0x01` in every byte of a `u64`.
-pub(crate) const LO: u64 = u64::from_ne_bytes([0x01; 8]);
+const LO: u64 = u64::from_ne_bytes([0x01; 8]);
 /// `0x80` in every byte of a `u64`.
 pub(crate) const HI: u64 = u64::from_ne_bytes([0x80; 8]);
 
@@ -358,6 +358,14 @@ pub(crate) fn word_and_apostrophe_bits(x: u64) -> (u64, u64) {
     // Bit 7 set where `q` is a zero byte, exactly (no carries between bytes).
     let apostrophe = !((q & !HI).wrapping_add(!HI) | q) & HI;
     ((digit | letter) & HI, apostrophe)
+}
+
+/// For eight ASCII bytes `x`: bit 7 of each byte set where the byte is a
+/// capital, `b'A'..=b'Z'` (the same arithmetic as
+/// [`word_and_apostrophe_bits`]).
+#[inline(always)]
+pub(crate) fn capital_bits(x: u64) -> u64 {
+    x.wrapping_add(0x3F * LO) & !x.wrapping_add(0x25 * LO) & HI
 }
 
 /// Gathers bit 7 of each byte of `m` (other bits clear) into the low 8
