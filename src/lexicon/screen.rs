@@ -70,45 +70,62 @@ struct Check {
     self_ref: bool,
 }
 
-/// Byte ranges of the runs of letters and digits in `p`, as the matcher
-/// cuts a pattern.
-fn pattern_runs(p: &str) -> Vec<(usize, usize)> {
-    runs(p).into_iter().map(|r| (r.start, r.end)).collect()
+/// A pattern to screen for, with its runs as the matcher cuts it.
+struct Pattern {
+    /// The folded pattern.
+    text: String,
+    /// Byte ranges of its runs of letters and digits.
+    runs: Vec<(usize, usize)>,
+    /// Those of its runs that hold a capital it needs.
+    capped: Vec<(usize, usize)>,
+    /// A first-person modifier.
+    self_ref: bool,
+}
+
+impl Pattern {
+    /// `None` for a pattern beyond ASCII, which never matches an ASCII
+    /// sentence (and the screen passes every other sentence). `capitals`
+    /// marks the bytes that must be capitals where it matches.
+    fn new(text: String, capitals: Option<&[bool]>, self_ref: bool) -> Option<Pattern> {
+        if !text.is_ascii() {
+            return None;
+        }
+        let runs: Vec<(usize, usize)> = runs(&text).into_iter().map(|r| (r.start, r.end)).collect();
+        let capped = capitals.map_or_else(Vec::new, |caps| {
+            runs.iter()
+                .copied()
+                .filter(|&(a, e)| caps[a..e].contains(&true))
+                .collect()
+        });
+        Some(Pattern {
+            text,
+            runs,
+            capped,
+            self_ref,
+        })
+    }
 }
 
 impl ActorScreen {
     /// The screen of `aliases`, whose folded surfaces are `folded`, and of
     /// the first-person `modifiers`.
     pub(super) fn new(aliases: &[Alias], folded: &[String], modifiers: &[Modifier]) -> ActorScreen {
-        // Every pattern to screen for: (folded pattern, where the alias
-        // needs a capital if it does, first-person modifier). A pattern
-        // beyond ASCII never matches an ASCII sentence, and the screen
-        // passes every other sentence, so it needs no key.
-        let mut patterns: Vec<(String, Option<Vec<bool>>, bool)> = Vec::new();
+        // Every alias and first-person modifier to screen for, but those
+        // beyond ASCII (see `Pattern::new`).
+        let mut patterns: Vec<Pattern> = Vec::new();
         for (a, pattern) in aliases.iter().zip(folded) {
-            let pattern = pattern.clone();
             // Where the alias needs a capital, if its case form lines up
             // with the folded pattern byte for byte.
             let case_form: String = a.case_form.iter().collect();
-            let capitals = (a.case != CaseRule::Any
+            let capitals: Option<Vec<bool>> = (a.case != CaseRule::Any
                 && case_form.is_ascii()
                 && case_form.len() == pattern.len())
             .then(|| case_form.bytes().map(|b| b.is_ascii_uppercase()).collect());
-            patterns.push((pattern, capitals, false));
+            patterns.extend(Pattern::new(pattern.clone(), capitals.as_deref(), false));
         }
         for m in modifiers.iter().filter(|m| m.kind == ModifierKind::SelfRef) {
-            patterns.push((fold(&m.word), None, true));
+            patterns.extend(Pattern::new(fold(&m.word), None, true));
         }
-        patterns.retain(|(p, _, _)| p.is_ascii());
-        // The runs of each pattern holding a capital it needs.
-        let capped_runs = |p: &str, capitals: &Option<Vec<bool>>| -> Vec<(usize, usize)> {
-            let Some(caps) = capitals else {
-                return Vec::new();
-            };
-            let mut runs = pattern_runs(p);
-            runs.retain(|&(a, e)| caps[a..e].contains(&true));
-            runs
-        };
         // How many patterns each run is part of, among those keyed by a
         // capital (`shared`) and the others (`shared_plain`). A pattern
         // with a capital is keyed by its run shared with the fewest others
@@ -120,33 +137,35 @@ impl ActorScreen {
         // ("u" of `U.S.`, also the length of common words) only when there
         // is no other.
         let mut shared: [HashMap<&[u8], u32>; 2] = [HashMap::default(), HashMap::default()];
-        for (p, capitals, _) in &patterns {
-            let plain = usize::from(capped_runs(p, capitals).is_empty());
-            let runs = pattern_runs(p);
-            let p = p.as_bytes();
-            let mut runs: Vec<&[u8]> = runs.iter().map(|&(a, e)| &p[a..e]).collect();
+        for pat in &patterns {
+            let p = pat.text.as_bytes();
+            let mut runs: Vec<&[u8]> = pat.runs.iter().map(|&(a, e)| &p[a..e]).collect();
             runs.sort_unstable();
             runs.dedup();
             for r in runs {
-                *shared[plain].entry(r).or_default() += 1;
+                *shared[usize::from(pat.capped.is_empty())]
+                    .entry(r)
+                    .or_default() += 1;
             }
         }
         let [shared, shared_plain] = shared;
         // (capped, key, check), in lexicon order.
         let mut keyed: Vec<(bool, Box<[u8]>, Check)> = Vec::new();
         let mut always = false;
-        for (pattern, capitals, self_ref) in &patterns {
-            let p = pattern.as_bytes();
+        for pat in &patterns {
+            let p = pat.text.as_bytes();
             let short = |(a, e): (usize, usize)| e - a < 3;
             let longer = |(a, e): (usize, usize)| usize::MAX - (e - a);
-            let capped = capped_runs(pattern, capitals)
-                .into_iter()
+            let capped = pat
+                .capped
+                .iter()
+                .copied()
                 .min_by_key(|&r| (short(r), shared[&p[r.0..r.1]], longer(r), r.0));
             let (is_capped, run) = match capped {
                 Some(r) => (true, Some(r)),
                 None => (
                     false,
-                    pattern_runs(pattern).into_iter().min_by_key(|&r| {
+                    pat.runs.iter().copied().min_by_key(|&r| {
                         let most = u32::MAX - shared_plain[&p[r.0..r.1]];
                         (short(r), most, longer(r), r.0)
                     }),
@@ -162,7 +181,7 @@ impl ActorScreen {
                 Check {
                     pattern: p.into(),
                     key_at: a,
-                    self_ref: *self_ref,
+                    self_ref: pat.self_ref,
                 },
             ));
         }
