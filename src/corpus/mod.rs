@@ -1514,14 +1514,11 @@ fn read_line_bounded(
 /// The position of the first `\n` in `bytes`.
 ///
 /// The same as `bytes.iter().position(|&b| b == b'\n')`, but through the
-/// standard library's `memchr` (which `BufRead::skip_until` on a slice
-/// uses), many bytes per step instead of one: a JSON Lines record is a
-/// whole document, so this scan ran over every byte of the input.
+/// `memchr` crate, which compares 32 bytes at a step where the processor
+/// has AVX2 (the standard library's search takes 8): a JSON Lines record
+/// is a whole document, so this scan runs over every byte of the input.
 fn find_newline(bytes: &[u8]) -> Option<usize> {
-    let mut rest = bytes;
-    // Reading from a slice cannot fail.
-    let skipped = rest.skip_until(b'\n').unwrap_or(0);
-    (skipped > 0 && bytes[skipped - 1] == b'\n').then(|| skipped - 1)
+    memchr::memchr(b'\n', bytes)
 }
 
 /// Reading a JSON Lines file.

@@ -288,7 +288,7 @@ impl WordIndex {
     /// the [`tokens`] of `text`.
     pub(super) fn find(&self, text: &str, toks: &[Token], out: &mut Vec<(usize, usize, usize)>) {
         let bytes = text.as_bytes();
-        if !bytes.contains(&b'\'') {
+        if memchr::memchr(b'\'', bytes).is_none() {
             // No apostrophe: the runs are the tokens.
             return self.find_in_runs(text, toks, out);
         }
