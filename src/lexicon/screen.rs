@@ -4,9 +4,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use super::matcher::{ByteTable, runs};
 use super::{Alias, CaseRule, Modifier, ModifierKind};
-use crate::text::norm::{
-    HI, capital_bits, fold, fold_ascii_byte, gather_high_bits, tail_words, word_and_apostrophe_bits,
-};
+use crate::text::norm::{Block, fold, fold_ascii_byte};
 
 /// Longest key run: a pattern with no shorter run sets [`ActorScreen::always`].
 const MAX_KEY: usize = 48;
@@ -403,38 +401,19 @@ fn run_masks(b: &[u8], word: &mut [u64], upper: &mut [u64]) -> Option<usize> {
     if n >= word.len() {
         return None;
     }
-    // Bit 7 of each byte: letter or digit; capital.
-    let bits = |x: u64| {
-        let alnum = word_and_apostrophe_bits(x).0;
-        (gather_high_bits(alnum), gather_high_bits(capital_bits(x)))
-    };
     let mut high = 0u64;
     let (blocks, _) = b.as_chunks::<64>();
     for ((block, w), u) in blocks.iter().zip(word.iter_mut()).zip(upper.iter_mut()) {
-        let (words, _) = block.as_chunks::<8>();
-        let (mut wm, mut um) = (0u64, 0u64);
-        for (j, c) in words.iter().enumerate() {
-            let x = u64::from_le_bytes(*c);
-            high |= x;
-            let (a, k) = bits(x);
-            wm |= a << (8 * j);
-            um |= k << (8 * j);
-        }
-        (*w, *u) = (wm, um);
+        let v = Block::new(block);
+        high |= v.high();
+        (*w, *u) = (v.alnum(), v.capitals());
     }
-    let (tail, tail_len) = tail_words(b);
-    if tail_len > 0 {
-        let (mut wm, mut um) = (0u64, 0u64);
-        for (j, &x) in tail[..tail_len].iter().enumerate() {
-            high |= x;
-            let (a, k) = bits(x);
-            wm |= a << (8 * j);
-            um |= k << (8 * j);
-        }
-        word[blocks.len()] = wm;
-        upper[blocks.len()] = um;
+    if let Some((v, shift)) = Block::tail(b) {
+        high |= v.high() >> shift;
+        word[blocks.len()] = v.alnum() >> shift;
+        upper[blocks.len()] = v.capitals() >> shift;
     }
-    (high & HI == 0).then_some(n)
+    (high == 0).then_some(n)
 }
 
 impl Check {

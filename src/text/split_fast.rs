@@ -31,6 +31,9 @@ use std::sync::{LazyLock, OnceLock};
 
 use regex::Regex;
 use sentencex::languages::{English, Language};
+use wide::u8x16;
+
+use crate::text::norm::{Block, within};
 
 /// The line holds something this module leaves to sentencex.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -690,33 +693,46 @@ fn is_hit(b: u8) -> bool {
 /// no hits (the caller must not use this module for them).
 pub(crate) fn collect_hits(text: &str, out: &mut Vec<u32>) {
     out.clear();
-    if u32::try_from(text.len()).is_err() {
+    let b = text.as_bytes();
+    if u32::try_from(b.len()).is_err() {
         return;
     }
-    const BLOCK: usize = 32;
-    let (blocks, rest) = text.as_bytes().as_chunks::<BLOCK>();
+    let push = |out: &mut Vec<u32>, mut m: u64, base: u32| {
+        while m != 0 {
+            out.push(base + m.trailing_zeros());
+            m &= m - 1;
+        }
+    };
+    let (blocks, _) = b.as_chunks::<64>();
     let mut base = 0u32;
     for block in blocks {
-        // Flags as bytes, so the loop vectorises; then eight at a time.
-        let mut flags = [0u8; BLOCK];
-        for (flag, &b) in flags.iter_mut().zip(block) {
-            *flag = u8::from(is_hit(b));
-        }
-        let (words, _) = flags.as_chunks::<8>();
-        for (k, word) in (0u32..).zip(words) {
-            let mut word = u64::from_le_bytes(*word);
-            while word != 0 {
-                out.push(base + k * 8 + word.trailing_zeros() / 8);
-                word &= word - 1;
-            }
-        }
-        base += BLOCK as u32;
+        push(out, hit_mask(&Block::new(block)), base);
+        base += 64;
     }
-    for (i, &b) in (0u32..).zip(rest) {
-        if is_hit(b) {
-            out.push(base + i);
-        }
+    if let Some((v, shift)) = Block::tail(b) {
+        // Zero bytes are hits: keep the text's bytes only.
+        let rest = b.len() % 64;
+        push(
+            out,
+            (hit_mask(&v) >> shift) & (u64::MAX >> (64 - rest)),
+            base,
+        );
     }
+}
+
+/// [`is_hit`] for each byte of a block.
+#[inline(always)]
+fn hit_mask(v: &Block) -> u64 {
+    v.mask(|x| {
+        let splat = u8x16::splat;
+        let space = x.cmp_eq(splat(b' '));
+        let low = within(x, 0, b')');
+        let y = (x + splat(5)) & splat(0x1F);
+        let marks = within(y, 0, 5) & within(x, 0, 0x7F);
+        let dot = x.cmp_eq(splat(b'.'));
+        let lead = within(x, 0xC0, 0xFF);
+        ((low | marks) & !space) | dot | lead
+    })
 }
 
 /// A line with its [`collect_hits`] (positions in the text the line was cut
@@ -2794,6 +2810,22 @@ mod tests {
             .map(|(i, _)| i)
             .collect();
         assert_eq!(hits, expected);
+    }
+
+    proptest::proptest! {
+        /// `collect_hits` finds the bytes `is_hit` picks, at any length (in
+        /// whole blocks, in a tail read in place, in a padded short text).
+        #[test]
+        fn hits_are_the_bytes_is_hit_picks(text in proptest::prelude::any::<String>()) {
+            let mut hits = Vec::new();
+            collect_hits(&text, &mut hits);
+            let expected: Vec<u32> = (0u32..)
+                .zip(text.bytes())
+                .filter(|&(_, b)| is_hit(b))
+                .map(|(i, _)| i)
+                .collect();
+            proptest::prop_assert_eq!(hits, expected);
+        }
     }
 
     #[test]
