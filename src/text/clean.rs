@@ -353,13 +353,19 @@ fn scan_lines(text: &str) -> (Vec<Option<LineInfo>>, bool) {
     (lines, wrapped)
 }
 
-/// Whether `s` has at least `n` characters, without counting them all when
-/// its length in bytes already tells.
+/// Whether `s` has at least `n` characters, without counting them when its
+/// length in bytes already tells.
+///
+/// Else the bytes that start a character are counted (all but `0x80` to
+/// `0xBF`), independently of each other: `chars().nth` steps from one
+/// character to the next, each step waiting on the width of the one
+/// before, and on hard-wrapped text, where most lines are under `4 * n`
+/// bytes, that chain cost as much as the rest of the line's checks.
 fn has_chars(s: &str, n: usize) -> bool {
     if s.len() >= n.saturating_mul(4) {
         return true;
     }
-    s.len() >= n && s.chars().nth(n - 1).is_some()
+    s.len() >= n && s.bytes().filter(|&b| (b as i8) >= -0x40).count() >= n
 }
 
 /// Bytes at each end of a line's key that [`Repeats`] hashes.
@@ -1264,6 +1270,18 @@ Officials said the talks would start next month."
         assert!(!b.is_boilerplate("Readers"));
         assert!(!b.is_boilerplate("A related story"));
         assert!(!Boilerplate::default().is_boilerplate("Read more"));
+    }
+
+    proptest::proptest! {
+        /// `has_chars` is a count of the characters, however they are
+        /// made of bytes.
+        #[test]
+        fn has_chars_counts_characters(
+            s in "[a éÿ’한\u{1F600}]{0,120}",
+            n in 1usize..40,
+        ) {
+            proptest::prop_assert_eq!(has_chars(&s, n), s.chars().count() >= n);
+        }
     }
 
     proptest::proptest! {
