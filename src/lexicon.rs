@@ -37,7 +37,7 @@ use sha2::{Digest, Sha256};
 use crate::corpus::DocDate;
 use crate::error::{Error, Result};
 use crate::text::Boilerplate;
-use crate::text::norm::{Normalized, Token, fold, fold_keep_case, is_word_char, tokens};
+use crate::text::norm::{Normalized, Token, fold, fold_keep_case, is_word_char, tokens_into};
 
 mod matcher;
 mod screen;
@@ -727,13 +727,30 @@ impl Lexicons {
     /// Finds actors, tone terms and modifiers in one sentence, for a
     /// document of the given date (which decides date-limited aliases).
     pub fn find(&self, sentence: &str, date: Option<DocDate>) -> Matches {
-        let norm = Normalized::new(sentence);
+        let mut out = Matches::default();
+        self.find_into(sentence, date, &mut out);
+        out
+    }
+
+    /// [`Lexicons::find`] into `out`, in place of what it held, reusing its
+    /// buffers: a loop over many sentences then allocates next to nothing.
+    pub(crate) fn find_into(&self, sentence: &str, date: Option<DocDate>, out: &mut Matches) {
+        let Matches {
+            norm,
+            tokens: toks,
+            actors,
+            tone,
+            modifiers,
+        } = out;
+        norm.refold(sentence);
+        let norm: &Normalized = norm;
         let text = norm.text();
-        let toks = tokens(text);
+        tokens_into(text, toks);
+        let toks: &[Token] = toks;
         let words = Words {
             text,
-            toks: &toks,
-            norm: &norm,
+            toks,
+            norm,
             sentence,
         };
         // Candidate lists come from this thread's scratch buffers and go
@@ -748,7 +765,7 @@ impl Lexicons {
         actor_c.clear();
         other_c.clear();
         // Every pattern at a word boundary, by start and then end.
-        self.index.find(text, &toks, found);
+        self.index.find(text, toks, found);
         for &(s, e, pattern) in found.iter() {
             let right_ok = right_boundary(text, e);
             let mut alias_pick: Option<usize> = None;
@@ -844,7 +861,7 @@ impl Lexicons {
                 actor_c.push((s, e, p));
             }
         }
-        self.drop_swallowing_gaps(text, &toks, other_c);
+        self.drop_swallowing_gaps(text, toks, other_c);
         let tok_range = |s: usize, e: usize| -> Range<usize> {
             let a = toks.partition_point(|t| t.end <= s);
             // Every token before `a` starts before `e`; a match spans few
@@ -852,15 +869,13 @@ impl Lexicons {
             let b = a + toks[a..].iter().take_while(|t| t.start < e).count();
             a..b
         };
-        let mut out = Matches::default();
         *actor_c = select_longest(std::mem::take(actor_c));
-        // Each list allocated once, at its final size (or a bound on it).
-        out.actors = Vec::with_capacity(actor_c.len());
+        actors.clear();
         for &(s, e, alias) in actor_c.iter() {
             if self.actors[self.aliases[alias].actor].kind == ActorKind::Ignore {
                 continue; // the words are taken, by no actor
             }
-            out.actors.push(ActorHit {
+            actors.push(ActorHit {
                 actor: self.aliases[alias].actor,
                 alias: Some(alias),
                 tok: tok_range(s, e),
@@ -868,22 +883,18 @@ impl Lexicons {
             });
         }
         *other_c = select_longest(std::mem::take(other_c));
-        let n_tone = other_c
-            .iter()
-            .filter(|(_, _, r)| matches!(r, Ref::Tone(_)))
-            .count();
-        out.tone = Vec::with_capacity(n_tone);
-        out.modifiers = Vec::with_capacity(other_c.len() - n_tone);
+        tone.clear();
+        modifiers.clear();
         for &(s, e, r) in other_c.iter() {
             let tok = tok_range(s, e);
             let span = norm.orig_range(s..e);
             match r {
-                Ref::Tone(i) => out.tone.push(ToneHit {
+                Ref::Tone(i) => tone.push(ToneHit {
                     term: i as usize,
                     tok,
                     span,
                 }),
-                Ref::Modifier(i) => out.modifiers.push(ModifierHit {
+                Ref::Modifier(i) => modifiers.push(ModifierHit {
                     modifier: i as usize,
                     tok,
                     span,
@@ -892,9 +903,6 @@ impl Lexicons {
             }
         }
         SCRATCH.with(|c| c.set(scratch));
-        out.tokens = toks;
-        out.norm = norm;
-        out
     }
 
     /// A phrase with a `...` gap must not swallow a term of the opposite
@@ -1804,6 +1812,7 @@ fn parse_modifiers(src: &str, file: &str) -> Result<Vec<Modifier>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::norm::tokens;
 
     const ACTORS: &str = "id,name,kind,parent,alias,case,valid_from,valid_to\n\
 PRK,North Korea,state,,North Korea,,,\n\

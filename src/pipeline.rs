@@ -42,7 +42,7 @@ use crate::corpus::{Document, Reject};
 use crate::error::{Error, Result};
 use crate::lexicon::Lexicons;
 use crate::output::{CellPolicy, render_sentences};
-use crate::score::{Label, Scorer};
+use crate::score::{Label, Scored, Scorer};
 use crate::text::{NewsSplitter, SentenceSplitter, clean};
 
 /// Documents per batch handed to the thread pool.
@@ -261,6 +261,9 @@ impl Pipeline {
         let mut targets: Vec<u32> = Vec::new();
         let mut sources: Vec<u32> = Vec::new();
         let mut spans = Vec::new();
+        // One result for all the document's sentences: its buffers are
+        // reused.
+        let mut scored = Scored::default();
         for span in self.splitter.spans(&text) {
             if span.len() > MAX_SENTENCE_BYTES {
                 out.aggregates.counters.long_sentences_cut += 1;
@@ -277,7 +280,8 @@ impl Pipeline {
             if !self.options.sentences && !self.lex.may_name_actor(sentence, speaker.is_some()) {
                 continue;
             }
-            let s = scorer.score_sentence_as(sentence, doc.date, speaker);
+            scorer.score_sentence_into(sentence, doc.date, speaker, &mut scored);
+            let s = &scored;
             let mention = |i: usize| self.reported(s.matches.actors[i].actor);
             let a = &s.attribution;
             let source = a.source.map(mention);

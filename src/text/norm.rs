@@ -115,19 +115,24 @@ fn ascii_run(bytes: &[u8]) -> usize {
 impl Normalized {
     /// Folds `s` (see the module docs).
     pub fn new(s: &str) -> Normalized {
+        let mut n = Normalized::default();
+        n.refold(s);
+        n
+    }
+
+    /// Folds `s` into this, in place of what it held, reusing its buffers
+    /// (a loop over many sentences then allocates nothing for them).
+    pub(crate) fn refold(&mut self, s: &str) {
+        self.map.clear();
         match ascii_kind(s.as_bytes()) {
             AsciiKind::Plain => {
                 // Fast path, nearly every sentence: lower-casing is the only
-                // change, so copy the text (a `String` already, with no
-                // UTF-8 check to do again) and lower-case it in place, a
-                // loop the compiler vectorises. No offset map: offsets are
-                // equal.
-                let mut text = String::from(s);
-                text.make_ascii_lowercase();
-                Normalized {
-                    text,
-                    map: Vec::new(),
-                }
+                // change, so copy the text (a `str` already, with no UTF-8
+                // check to do again) and lower-case it in place, a loop the
+                // compiler vectorises. No offset map: offsets are equal.
+                self.text.clear();
+                self.text.push_str(s);
+                self.text.make_ascii_lowercase();
             }
             AsciiKind::Special => {
                 // All ASCII, with dashes or control bytes: the bytes folded
@@ -136,26 +141,27 @@ impl Normalized {
                 // its own. ASCII folds to ASCII, so the bytes are valid
                 // UTF-8 (checking that again costs little next to folding
                 // them).
-                let bytes: Vec<u8> = s.bytes().map(fold_ascii_byte).collect();
-                let text = String::from_utf8(bytes).unwrap_or_default();
-                Normalized {
-                    text,
-                    map: Vec::new(),
-                }
+                let mut bytes = std::mem::take(&mut self.text).into_bytes();
+                bytes.clear();
+                bytes.extend(s.bytes().map(fold_ascii_byte));
+                self.text = String::from_utf8(bytes).unwrap_or_default();
             }
-            AsciiKind::NonAscii => Normalized::new_unicode(s),
+            AsciiKind::NonAscii => self.refold_unicode(s),
         }
     }
 
-    /// [`Normalized::new`] for text with characters beyond ASCII, with the
-    /// offset map.
-    fn new_unicode(s: &str) -> Normalized {
+    /// [`Normalized::refold`] for text with characters beyond ASCII, with
+    /// the offset map.
+    fn refold_unicode(&mut self, s: &str) {
         // Built as bytes: an ASCII run is folded with the same vectorised
         // arithmetic as the ASCII paths, where a `String` would take it one
         // `char` push at a time. Each piece is valid UTF-8, so the check at
         // the end cannot fail.
-        let mut text: Vec<u8> = Vec::with_capacity(s.len());
-        let mut map = Vec::with_capacity(s.len() + 1);
+        let mut text = std::mem::take(&mut self.text).into_bytes();
+        text.clear();
+        text.reserve(s.len());
+        let map = &mut self.map;
+        map.reserve(s.len() + 1);
         let mut folded_char = String::new();
         let bytes = s.as_bytes();
         let mut i = 0;
@@ -178,8 +184,7 @@ impl Normalized {
             i += c.len_utf8();
         }
         map.push(s.len() as u32);
-        let text = String::from_utf8(text).unwrap_or_default();
-        Normalized { text, map }
+        self.text = String::from_utf8(text).unwrap_or_default();
     }
 
     /// Whether every folded byte has the offset of the original byte it
@@ -287,14 +292,25 @@ pub struct Token {
 /// assert_eq!(words, ["kim", "didn't", "improve", "his", "nation's", "ties"]);
 /// ```
 pub fn tokens(folded: &str) -> Vec<Token> {
-    // ASCII text (nearly every sentence once folded) takes the word-at-a-time
-    // path, which also finds out whether the text is ASCII.
-    ascii_tokens(folded.as_bytes()).unwrap_or_else(|| unicode_tokens(folded))
+    let mut out = Vec::new();
+    tokens_into(folded, &mut out);
+    out
 }
 
-/// [`tokens`] for any text, one character at a time.
-fn unicode_tokens(folded: &str) -> Vec<Token> {
-    let mut out = Vec::with_capacity(folded.len() / 5 + 1);
+/// [`tokens`] into `out`, in place of what it held, reusing its buffer.
+pub(crate) fn tokens_into(folded: &str, out: &mut Vec<Token>) {
+    out.clear();
+    // ASCII text (nearly every sentence once folded) takes the word-at-a-time
+    // path, which also finds out whether the text is ASCII.
+    if ascii_tokens(folded.as_bytes(), out).is_none() {
+        out.clear();
+        unicode_tokens(folded, out);
+    }
+}
+
+/// [`tokens`] for any text, one character at a time, appended to `out`.
+fn unicode_tokens(folded: &str, out: &mut Vec<Token>) {
+    out.reserve(folded.len() / 5 + 1);
     let bytes = folded.as_bytes();
     // The character at byte `i` (ASCII without decoding) and its length.
     let char_at = |i: usize| -> (char, usize) {
@@ -335,7 +351,6 @@ fn unicode_tokens(folded: &str) -> Vec<Token> {
             end: prev_end,
         });
     }
-    out
 }
 
 /// `0x01` in every byte of a `u64`.
@@ -445,8 +460,9 @@ fn block_masks(v: Block, shift: u32) -> Option<(u64, u64)> {
     (v.high() >> shift == 0).then(|| (v.alnum() >> shift, v.apostrophes() >> shift))
 }
 
-/// [`tokens`] for ASCII text, 64 bytes at a time; `None` as soon as a byte
-/// beyond ASCII turns up (then [`unicode_tokens`] decides).
+/// [`tokens`] for ASCII text, 64 bytes at a time, appended to `out`; `None`
+/// as soon as a byte beyond ASCII turns up (then [`unicode_tokens`]
+/// decides).
 ///
 /// The same rules as the character loop, on bit masks instead of a branch
 /// at every byte: for each 64-byte block, a mask of its word bytes; an
@@ -457,9 +473,9 @@ fn block_masks(v: Block, shift: u32) -> Option<(u64, u64)> {
 /// `k`-th start pairs with the `k`-th end, so each token is two
 /// `trailing_zeros` and a push. Only a token running on from the block
 /// before (its start kept in `open`) takes the first end first.
-fn ascii_tokens(b: &[u8]) -> Option<Vec<Token>> {
+fn ascii_tokens(b: &[u8], out: &mut Vec<Token>) -> Option<()> {
     let n = b.len();
-    let mut out = Vec::with_capacity(n / 5 + 1);
+    out.reserve(n / 5 + 1);
     // The masks of the block being processed (the one before the block just
     // read), and of the block before it; `ext` masks have the apostrophes
     // that join tokens set too.
@@ -527,7 +543,7 @@ fn ascii_tokens(b: &[u8]) -> Option<Vec<Token>> {
         (word, apostrophe) = (next_word, next_apostrophe);
         base = base.wrapping_add(64);
     }
-    Some(out)
+    Some(())
 }
 
 #[cfg(test)]
@@ -642,7 +658,9 @@ mod tests {
         if folded.is_ascii() {
             reference_ascii_tokens(folded.as_bytes())
         } else {
-            unicode_tokens(folded)
+            let mut out = Vec::new();
+            unicode_tokens(folded, &mut out);
+            out
         }
     }
 
@@ -697,7 +715,9 @@ mod tests {
         for s in generated_strings() {
             assert_eq!(tokens(&s), reference_tokens(&s), "{s:?}");
             if s.is_ascii() {
-                assert_eq!(tokens(&s), unicode_tokens(&s), "{s:?}");
+                let mut slow = Vec::new();
+                unicode_tokens(&s, &mut slow);
+                assert_eq!(tokens(&s), slow, "{s:?}");
             }
             let folded = fold(&s);
             assert_eq!(tokens(&folded), reference_tokens(&folded), "{folded:?}");
@@ -822,7 +842,11 @@ mod tests {
         assert_eq!(n.text, text, "{s:?}");
         assert_eq!(n.map, map, "{s:?}");
         assert_eq!(tokens(s), reference_tokens(s), "{s:?}");
-        assert_eq!(ascii_tokens(s.as_bytes()).is_some(), s.is_ascii(), "{s:?}");
+        assert_eq!(
+            ascii_tokens(s.as_bytes(), &mut Vec::new()).is_some(),
+            s.is_ascii(),
+            "{s:?}"
+        );
         assert_eq!(tokens(&n.text), reference_tokens(&n.text), "{s:?}");
     }
 
