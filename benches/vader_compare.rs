@@ -1,6 +1,8 @@
 //! Per-sentence time of `Scorer::score_sentence` against the `vader-parity`
 //! crate (a Rust port of VADER with output parity to Python's
-//! vaderSentiment 3.3.2), one thread, on the same sentences.
+//! vaderSentiment 3.3.2), one thread, on the same sentences; and of
+//! `Scorer::score_sentence_into`, the same scoring into one reused result
+//! (what a loop over many sentences, and the pipeline, use).
 //!
 //! Meant to be run by `bash benches/vader_compare.sh`, which makes the
 //! sentences and also times Python's vaderSentiment. Environment:
@@ -21,7 +23,7 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use stancemeter::corpus::DocDate;
-use stancemeter::{Lexicons, Scorer};
+use stancemeter::{Lexicons, Scored, Scorer};
 use vader_parity::SentimentIntensityAnalyzer;
 
 /// The allocator the `stance` binary uses; both scorers run on it here.
@@ -113,19 +115,28 @@ fn main() {
             black_box(scorer.score_sentence(black_box(s), *date));
         }
     };
-    // The two scorers' passes alternate, so that a slow spell of a shared
-    // machine hits both; the ratio is the median of each pair's.
-    let (mut vader_secs, mut ours_secs) = (Vec::new(), Vec::new());
+    let mut reused = Scored::default();
+    let mut into_pass = || {
+        for (s, date) in &sentences {
+            scorer.score_sentence_into(black_box(s), *date, None, &mut reused);
+            black_box(&reused);
+        }
+    };
+    // The scorers' passes alternate, so that a slow spell of a shared
+    // machine hits all; a ratio is the median of each round's.
+    let (mut vader_secs, mut ours_secs, mut into_secs) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..reps {
         vader_secs.push(time_passes(1, vader_pass));
         ours_secs.push(time_passes(1, ours_pass));
+        into_secs.push(time_passes(1, &mut into_pass));
     }
-    let mut ratios: Vec<f64> = vader_secs
-        .iter()
-        .zip(&ours_secs)
-        .map(|(v, o)| v / o)
-        .collect();
-    ratios.sort_by(f64::total_cmp);
+    let ratios_to = |secs: &[f64]| {
+        let mut r: Vec<f64> = vader_secs.iter().zip(secs).map(|(v, o)| v / o).collect();
+        r.sort_by(f64::total_cmp);
+        r
+    };
+    let ratios = ratios_to(&ours_secs);
+    let into_ratios = ratios_to(&into_secs);
     let median = |v: &mut Vec<f64>| {
         v.sort_by(f64::total_cmp);
         v[v.len() / 2]
@@ -133,20 +144,31 @@ fn main() {
 
     let per = |secs: f64| secs * 1e6 / sentences.len() as f64;
     let (vader_us, ours_us) = (per(median(&mut vader_secs)), per(median(&mut ours_secs)));
-    println!("vader-parity polarity_scores: {vader_us:>8.2} µs/sentence");
-    println!("stance Scorer::score_sentence: {ours_us:>8.2} µs/sentence");
-    println!(
-        "stance is {:.1}× as fast as vader-parity (target ≥ 5×): median of {} alternating pairs ({})",
-        ratios[ratios.len() / 2],
-        ratios.len(),
-        ratios
-            .iter()
+    let into_us = per(median(&mut into_secs));
+    let listed = |r: &[f64]| {
+        r.iter()
             .map(|r| format!("{r:.1}"))
             .collect::<Vec<_>>()
             .join(" ")
+    };
+    println!("vader-parity polarity_scores:        {vader_us:>8.2} µs/sentence");
+    println!("stance Scorer::score_sentence:       {ours_us:>8.2} µs/sentence");
+    println!("stance Scorer::score_sentence_into:  {into_us:>8.2} µs/sentence");
+    println!(
+        "score_sentence is {:.1}× as fast as vader-parity (target ≥ 5×): median of {} alternating rounds ({})",
+        ratios[ratios.len() / 2],
+        ratios.len(),
+        listed(&ratios)
+    );
+    println!(
+        "score_sentence_into is {:.1}× as fast as vader-parity: median of {} alternating rounds ({})",
+        into_ratios[into_ratios.len() / 2],
+        into_ratios.len(),
+        listed(&into_ratios)
     );
     if let Ok(path) = std::env::var("STANCE_VADER_OUT") {
-        let results = format!("vader_parity_us {vader_us}\nstance_us {ours_us}\n");
+        let results =
+            format!("vader_parity_us {vader_us}\nstance_us {ours_us}\nstance_into_us {into_us}\n");
         std::fs::write(&path, results).unwrap_or_else(|e| panic!("{path}: {e}"));
         let compound: String = sentences
             .iter()
