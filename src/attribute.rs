@@ -111,14 +111,40 @@ pub struct Attribution {
     pub rule: Option<&'static str>,
 }
 
+impl Attribution {
+    /// Empties it: no source, no co-sources, no targets, no rule.
+    fn clear(&mut self) {
+        self.source = None;
+        self.also_sources.clear();
+        self.targets.clear();
+        self.mutual = false;
+        self.rule = None;
+    }
+}
+
 /// Sentences with up to this many actor mentions keep their links on the
 /// stack; longer ones allocate.
 const LINKS_ON_STACK: usize = 32;
 
 /// Assigns source, co-sources and targets (see the module docs).
 pub fn attribute(lex: &Lexicons, m: &Matches, terms: &[TermScore], sum: f64) -> Attribution {
+    let mut out = Attribution::default();
+    attribute_into(lex, m, terms, sum, &mut out);
+    out
+}
+
+/// [`attribute`] into `out`, in place of what it held, reusing its lists:
+/// scoring many sentences then allocates nothing for them.
+pub(crate) fn attribute_into(
+    lex: &Lexicons,
+    m: &Matches,
+    terms: &[TermScore],
+    sum: f64,
+    out: &mut Attribution,
+) {
+    out.clear();
     if m.actors.is_empty() {
-        return Attribution::default();
+        return;
     }
     let mut s = Sentence { lex, m, links: &[] };
     let n_links = m.actors.len() - 1;
@@ -176,11 +202,8 @@ pub fn attribute(lex: &Lexicons, m: &Matches, terms: &[TermScore], sum: f64) -> 
     };
 
     let root = |i: usize| lex.actors()[m.actors[i].actor].root;
-    let mut out = Attribution {
-        source,
-        rule,
-        ..Attribution::default()
-    };
+    out.source = source;
+    out.rule = rule;
     let mut taken = Roots::default(); // roots already given a role
     if let Some(src) = source {
         taken.push(root(src));
@@ -192,7 +215,7 @@ pub fn attribute(lex: &Lexicons, m: &Matches, terms: &[TermScore], sum: f64) -> 
         }
     }
     if key.is_none() && preset_targets.is_none() {
-        return out; // no stance, no targets
+        return; // no stance, no targets
     }
     let primary: Range<usize> = match preset_targets {
         Some(t) => t,
@@ -218,7 +241,7 @@ pub fn attribute(lex: &Lexicons, m: &Matches, terms: &[TermScore], sum: f64) -> 
     }
     if out.targets.is_empty() && !out.also_sources.is_empty() && key.is_some() {
         out.mutual = true;
-        out.targets = out.also_sources.clone();
+        out.targets.extend_from_slice(&out.also_sources);
     }
     // A relaying speaker with no one else in view is the counterpart
     // ("North Korea accepted the offer, Seoul's ministry said").
@@ -231,7 +254,6 @@ pub fn attribute(lex: &Lexicons, m: &Matches, terms: &[TermScore], sum: f64) -> 
             }
         }
     }
-    out
 }
 
 /// Rolled-up actors already given a role: a short list, on the stack

@@ -34,7 +34,7 @@
 
 use std::fmt::{self, Write as _};
 
-use crate::attribute::{Attribution, attribute};
+use crate::attribute::{Attribution, attribute_into};
 use crate::corpus::DocDate;
 use crate::decimal::push_fixed;
 use crate::lexicon::{Lexicons, Matches, ModifierKind};
@@ -422,7 +422,7 @@ impl<'a> Scorer<'a> {
             out.sum = 0.0;
             out.tone = 0.0;
             out.label = Label::Neutral;
-            out.attribution = Attribution::default();
+            attribute_into(self.lex, matches, &[], 0.0, &mut out.attribution);
             return;
         }
         out.terms
@@ -442,7 +442,7 @@ impl<'a> Scorer<'a> {
         out.sum = sum;
         out.tone = normalise(sum);
         out.label = Label::of(out.tone);
-        out.attribution = attribute(self.lex, matches, &out.terms, sum);
+        attribute_into(self.lex, matches, &out.terms, sum, &mut out.attribution);
     }
 }
 
@@ -773,18 +773,23 @@ mod tests {
             "The weather was fine.",
             "Kim Jong-un’s envoy — in Türkiye — warned the “puppet” regime in Seoul.",
             "We will never accept the sanctions of the United States.",
+            // Mutual: the co-sources are each other's targets.
+            "North Korea and South Korea agreed to cooperate.",
             "Seoul did not condemn Pyongyang.",
             "North Korea fired a missile; Japan and South Korea protested.",
         ];
         let mut reused = Scored::default();
+        let mut mutual = false;
         for round in 0..2 {
             for (i, text) in sentences.iter().enumerate() {
                 let speaker = if (i + round) % 2 == 0 { prk } else { None };
                 sc.score_sentence_into(text, None, speaker, &mut reused);
                 let fresh = sc.score_sentence_as(text, None, speaker);
                 assert_eq!(format!("{reused:?}"), format!("{fresh:?}"), "{text}");
+                mutual |= fresh.attribution.mutual;
             }
         }
+        assert!(mutual, "a sentence whose sources act toward each other");
     }
 
     #[test]
