@@ -27,6 +27,7 @@
 mod ahead;
 use ahead::Ahead;
 mod date;
+mod flat;
 mod walk;
 
 pub use date::DocDate;
@@ -1826,7 +1827,7 @@ impl<'de> serde::Deserialize<'de> for FlatRecord {
 /// JSON. [`jsonl_record`] then reads the line, so documents, rejects and
 /// their reasons are always its own.
 fn flat_record(line: &str, name: &str, line_no: usize, options: &ReadOptions) -> Option<Document> {
-    let FlatRecord(record) = serde_json::from_str(line).ok()?;
+    let FlatRecord(record) = flat::parse(line).or_else(|| serde_json::from_str(line).ok())?;
     let (mut text, mut id, mut date) = (None, None, None);
     let mut fields = BTreeMap::new();
     for (key, value) in record {
