@@ -113,7 +113,7 @@ pub struct Attribution {
 
 impl Attribution {
     /// Empties it: no source, no co-sources, no targets, no rule.
-    fn clear(&mut self) {
+    pub(crate) fn clear(&mut self) {
         self.source = None;
         self.also_sources.clear();
         self.targets.clear();

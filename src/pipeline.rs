@@ -81,7 +81,7 @@ pub struct PipelineOptions {
     pub sentences: bool,
     /// With [`PipelineOptions::sentences`] on: the worker threads render
     /// each document's sentence rows as `sentences.csv` rows with this cell
-    /// policy (see [`render_sentences`](crate::output::render_sentences)),
+    /// policy (see [`render_sentences`]),
     /// and the sink gets [`Event::SentenceCsv`] instead of
     /// [`Event::Sentences`]. This is how `stance score --sentences` keeps
     /// the one thread writing the file from becoming the limit.

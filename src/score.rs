@@ -422,7 +422,7 @@ impl<'a> Scorer<'a> {
             out.sum = 0.0;
             out.tone = 0.0;
             out.label = Label::Neutral;
-            attribute_into(self.lex, matches, &[], 0.0, &mut out.attribution);
+            out.attribution.clear();
             return;
         }
         out.terms

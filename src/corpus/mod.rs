@@ -1816,7 +1816,8 @@ impl<'de> serde::Deserialize<'de> for FlatRecord {
 
 /// The fast path of [`jsonl_record`]: the document of a *flat* record (one
 /// object whose values are strings, integers, booleans or nulls, each key
-/// once), read by `serde_json` straight into the document's strings.
+/// once), read by [`flat::parse`] (or, for a line it declines, by
+/// `serde_json`) straight into the document's strings.
 ///
 /// Going through `serde_json::Value` costs a map, and a `Value` for every
 /// field that is then taken apart again; here the fields are read into a

@@ -459,10 +459,9 @@ impl StepFilter {
 /// The single-run stems' groups by their first [`STEM_KEY`] (three) bytes,
 /// each cut to its low five bits: a set of 32,768 bits (4 KB, in the
 /// first-level cache) says which keys some stem has, and the number of set
-/// bits before a key's bit is its group's place. Letters of either case
-/// and digits land on the same 5 bits as other bytes (`p` as `0`), so a
-/// group holds every stem whose key lands there, and each is compared in
-/// full. A key costs a few shifts, a load and a test, and a hit one more
+/// bits before a key's bit is its group's place. Different bytes share
+/// their low five bits (`p` and `0`, `P` and `p`), so a group holds every
+/// stem whose key lands on it, and each is compared in full. A key costs a few shifts, a load and a test, and a hit one more
 /// load and a count of bits, where a hash table cost a hash and its two
 /// loads for every word of four bytes or more; and most words' first three
 /// bytes start some stem.
