@@ -6,14 +6,17 @@
 //! overlap with scoring and at most a few batches are ever in memory. A few
 //! batches are scored on the rayon pool at once (so no worker waits while a
 //! finished batch is merged), order preserved within each; finished batches
-//! are merged strictly in input order. Because aggregates are integer sums
-//! ([`crate::aggregate`]), the tables do not depend on the thread count,
-//! and sentence rows come out in input order.
+//! are merged strictly in input order. A batch's documents' tallies are
+//! first summed into one table on the worker that scored it, so the run's
+//! large tables take one table per batch rather than one per document.
+//! Because aggregates are integer sums ([`crate::aggregate`]), the tables do
+//! not depend on the thread count or on that grouping, and sentence rows
+//! come out in input order.
 //!
 //! With one thread there is no reader thread and no pool: each document is
 //! read, scored and merged in turn on the calling thread (see
-//! `Pipeline::run_inline`), so a one-thread run uses one core, with the
-//! same events, tables and rows.
+//! `Pipeline::run_inline`; tallies are summed per batch there too), so a
+//! one-thread run uses one core, with the same events, tables and rows.
 //!
 //! ```
 //! use stancemeter::{Lexicons, Pipeline, PipelineOptions, corpus::{Document, DocDate}};
@@ -62,6 +65,10 @@ const IN_FLIGHT: usize = 3;
 
 /// A batch of read documents (or rejects), in input order.
 type Batch = Vec<std::result::Result<Document, Reject>>;
+
+/// What a batch gives when scored: each document's output (its tallies
+/// taken out) and the batch's tallies summed.
+type BatchOut = (Vec<Option<DocOutput>>, Aggregates);
 
 /// The longest sentence scored as one, in bytes. A longer "sentence" (a
 /// table flattened into one line, a run of punctuation, a list of thousands
@@ -399,18 +406,25 @@ impl Pipeline {
     {
         let mut in_batch = 0usize;
         let mut bytes = 0usize;
+        let mut tallies = Aggregates::default();
         for item in docs {
             bytes += item.as_ref().map_or(0, |d| d.text.len());
             in_batch += 1;
-            let out = item.as_ref().ok().map(|d| self.process(d));
+            let out = item.as_ref().ok().map(|d| {
+                let mut out = self.process(d);
+                tallies.merge(&std::mem::take(&mut out.aggregates));
+                out
+            });
             merger.item(item, out)?;
             if in_batch >= BATCH_DOCS || bytes >= BATCH_BYTES {
+                merger.tallies(&std::mem::take(&mut tallies));
                 merger.progress()?;
                 in_batch = 0;
                 bytes = 0;
             }
         }
         if in_batch > 0 {
+            merger.tallies(&tallies);
             merger.progress()?;
         }
         Ok(())
@@ -452,9 +466,8 @@ impl Pipeline {
             // counts until it is merged: finished ones waiting behind a slow
             // batch hold back new ones, so memory stays bounded however
             // uneven the batches.
-            let (done_tx, done_rx) =
-                std::sync::mpsc::channel::<(u64, Batch, Vec<Option<DocOutput>>)>();
-            let mut pending: BTreeMap<u64, (Batch, Vec<Option<DocOutput>>)> = BTreeMap::new();
+            let (done_tx, done_rx) = std::sync::mpsc::channel::<(u64, Batch, BatchOut)>();
+            let mut pending: BTreeMap<u64, (Batch, BatchOut)> = BTreeMap::new();
             let mut next_out = 0u64;
             let mut in_flight = 0usize;
             pool.in_place_scope(|jobs| -> Result<()> {
@@ -469,24 +482,33 @@ impl Pipeline {
                         let done = done_tx.clone();
                         in_flight += 1;
                         jobs.spawn(move |_| {
-                            let outs: Vec<Option<DocOutput>> = batch
+                            let mut outs: Vec<Option<DocOutput>> = batch
                                 .par_iter()
                                 .map(|item| item.as_ref().ok().map(|d| self.process(d)))
                                 .collect();
+                            // The batch's tallies summed here, on a worker,
+                            // into a table the size of one batch's keys: the
+                            // merging thread then adds one table per batch
+                            // to the run's large ones, not one per document.
+                            let mut tallies = Aggregates::default();
+                            for out in outs.iter_mut().flatten() {
+                                tallies.merge(&std::mem::take(&mut out.aggregates));
+                            }
                             // The receiver outlives every job of this scope.
-                            let _ = done.send((index as u64, batch, outs));
+                            let _ = done.send((index as u64, batch, (outs, tallies)));
                         });
                     }
                     if in_flight == 0 {
                         return Ok(());
                     }
-                    let Ok((index, batch, outs)) = done_rx.recv() else {
+                    let Ok((index, batch, done)) = done_rx.recv() else {
                         return Ok(());
                     };
                     in_flight -= 1;
-                    pending.insert(index, (batch, outs));
-                    while let Some((batch, outs)) = pending.remove(&next_out) {
+                    pending.insert(index, (batch, done));
+                    while let Some((batch, (outs, tallies))) = pending.remove(&next_out) {
                         next_out += 1;
+                        merger.tallies(&tallies);
                         for (item, out) in batch.into_iter().zip(outs) {
                             merger.item(item, out)?;
                         }
@@ -532,6 +554,7 @@ impl Merger<'_, '_> {
             }
             (Ok(_), Some(o)) => {
                 self.documents += 1;
+                // Empty when the caller summed it into a batch's tallies.
                 self.totals.aggregates.merge(&o.aggregates);
                 if !o.csv.is_empty() {
                     (self.sink)(Event::SentenceCsv(&o.csv))
@@ -543,6 +566,12 @@ impl Merger<'_, '_> {
             }
             (Ok(_), None) => Ok(()),
         }
+    }
+
+    /// Adds a batch's tallies, summed apart from its documents (the
+    /// sums are exact, so their order does not matter).
+    fn tallies(&mut self, a: &Aggregates) {
+        self.totals.aggregates.merge(a);
     }
 
     /// Reports the documents merged so far (once per batch).
