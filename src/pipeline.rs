@@ -553,9 +553,8 @@ impl Merger<'_, '_> {
                 (self.sink)(Event::Reject(&r))
             }
             (Ok(_), Some(o)) => {
+                // Its tallies come apart, summed per batch (`tallies`).
                 self.documents += 1;
-                // Empty when the caller summed it into a batch's tallies.
-                self.totals.aggregates.merge(&o.aggregates);
                 if !o.csv.is_empty() {
                     (self.sink)(Event::SentenceCsv(&o.csv))
                 } else if !o.rows.is_empty() {
@@ -568,8 +567,9 @@ impl Merger<'_, '_> {
         }
     }
 
-    /// Adds a batch's tallies, summed apart from its documents (the
-    /// sums are exact, so their order does not matter).
+    /// Adds a batch's tallies: every scored document's reach the totals
+    /// this way, summed per batch apart from the document (the sums are
+    /// exact, so their grouping and order do not matter).
     fn tallies(&mut self, a: &Aggregates) {
         self.totals.aggregates.merge(a);
     }
