@@ -70,12 +70,13 @@ pub const QUOTED_HOSTILE_FACTOR: f64 = 1.5;
 /// sums are exact and independent of the order documents are merged in.
 pub const TONE_SCALE: f64 = 1_000_000.0;
 
-/// The three tone labels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// The three tone labels. The default is [`Label::Neutral`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Label {
     /// Toward cooperation: praise, offers, agreements, de-escalation.
     Conciliatory,
     /// No stance.
+    #[default]
     Neutral,
     /// Toward conflict: threats, accusations, sanctions, attacks.
     Hostile,
@@ -249,7 +250,7 @@ impl fmt::Display for NoteDisplay<'_> {
 /// The full result for one sentence: matches, term weights, tone, label and
 /// attribution. The default is an empty, neutral result (for
 /// [`Scorer::score_sentence_into`] to fill).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Scored {
     /// What the lexicons found.
     pub matches: Matches,
@@ -263,19 +264,6 @@ pub struct Scored {
     pub label: Label,
     /// Who is the source and who the targets.
     pub attribution: Attribution,
-}
-
-impl Default for Scored {
-    fn default() -> Scored {
-        Scored {
-            matches: Matches::default(),
-            terms: Vec::new(),
-            sum: 0.0,
-            tone: 0.0,
-            label: Label::Neutral,
-            attribution: Attribution::default(),
-        }
-    }
 }
 
 impl Scored {
