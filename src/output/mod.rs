@@ -591,14 +591,21 @@ pub fn write_tables(
     sentences: Option<CsvFile>,
     run_json: &serde_json::Value,
 ) -> Result<Vec<AtomicFile>> {
-    // The two long tables at once: the workers are done, and this is the
-    // one part of a run no other thread shares.
-    let (actors, dyads) = rayon::join(
-        || write_actors(dir, lex, agg, opts.cells),
-        || write_dyads(dir, lex, agg, opts.cells),
+    // The two long tables and the wide ones at once: the workers are done,
+    // and this is the one part of a run no other thread shares. (With two
+    // threads, the wide tables and then `dyads.csv` take one while
+    // `actors.csv`, the longest, takes the other.)
+    let ((actors, dyads), wide) = rayon::join(
+        || {
+            rayon::join(
+                || write_actors(dir, lex, agg, opts.cells),
+                || write_dyads(dir, lex, agg, opts.cells),
+            )
+        },
+        || wide::write_wide(dir, lex, agg, &opts.wide, opts.cells),
     );
     let mut done = vec![actors?, dyads?, rejects.finish()?];
-    done.extend(wide::write_wide(dir, lex, agg, &opts.wide, opts.cells)?);
+    done.extend(wide?);
     let mut sentences = sentences.map(|w| w.finish()).transpose()?;
     if opts.xlsx {
         let back = match sentences.as_mut() {
