@@ -587,9 +587,7 @@ impl Lexicons {
         Lexicons::from_texts(&LexiconTexts::from_dir(dir)?)
     }
 
-    /// Parses, validates and compiles lexicons from their texts, in two
-    /// halves at once on the current [rayon] thread pool (one after the
-    /// other on a pool of one thread).
+    /// Parses, validates and compiles lexicons from their texts.
     pub fn from_texts(t: &LexiconTexts) -> Result<Lexicons> {
         let file = |i: usize| -> String {
             if t.origins[i] == "built-in" {
@@ -598,21 +596,10 @@ impl Lexicons {
                 t.origins[i].clone()
             }
         };
-        // The actors (the longest file) on one thread, the rest on another
-        // when the pool has two: the build is the one part of a run that
-        // no other thread shares. Errors are reported in file order.
-        let (actor_tables, (tone, modifiers, boilerplate)) = rayon::join(
-            || parse_actors(&t.actors, &file(0)),
-            || {
-                (
-                    parse_tone(&t.tone, &file(1)),
-                    parse_modifiers(&t.modifiers, &file(2)),
-                    Boilerplate::parse(&t.boilerplate, &file(3)),
-                )
-            },
-        );
-        let (actors, by_id, aliases) = actor_tables?;
-        let (tone, modifiers, boilerplate) = (tone?, modifiers?, boilerplate?);
+        let (actors, by_id, aliases) = parse_actors(&t.actors, &file(0))?;
+        let tone = parse_tone(&t.tone, &file(1))?;
+        let modifiers = parse_modifiers(&t.modifiers, &file(2))?;
+        let boilerplate = Boilerplate::parse(&t.boilerplate, &file(3))?;
         let entries = [
             aliases.len(),
             tone.len(),
@@ -665,11 +652,9 @@ impl Lexicons {
                 _ => false,
             })
         };
-        let (index, screen) = rayon::join(
-            || WordIndex::new(patterns, stem),
-            || ActorScreen::new(&aliases, &folded_aliases, &modifiers),
-        );
+        let index = WordIndex::new(patterns, stem);
         let refs = ref_list.iter().map(|&r| Target::of(r, &tone)).collect();
+        let screen = ActorScreen::new(&aliases, &folded_aliases, &modifiers);
         Ok(Lexicons {
             actors,
             by_id,
@@ -2091,30 +2076,17 @@ talks,1,consult\n";
     }
 
     #[test]
-    fn with_several_bad_files_the_first_is_reported_on_any_pool() {
-        // The files are parsed two at a time: the error is still the one
-        // of the first bad file in file order, whichever half ends first.
+    fn with_several_bad_files_the_first_is_reported() {
         let h = "id,name,kind,parent,alias,case,valid_from,valid_to\n";
         let bad_actors = format!("{h}PRK,North Korea,country,,DPRK,,,\n");
         let bad_tone = "term,weight,category\nthreat*,2,threaten\n";
         let bad_mods = "word,kind,factor\nvery,sometimes,1.5\n";
-        for threads in [1, 2] {
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(threads)
-                .build()
-                .unwrap();
-            pool.install(|| {
-                let e = err(&bad_actors, bad_tone, bad_mods);
-                assert!(e.starts_with("actors.csv:2: kind 'country'"), "{e}");
-                let e = err(ACTORS, bad_tone, bad_mods);
-                assert!(e.starts_with("tone.csv:2:"), "{e}");
-                let e = err(ACTORS, TONE, bad_mods);
-                assert!(e.starts_with("modifiers.csv:2:"), "{e}");
-                // And a good set builds the same matcher either way.
-                let l = Lexicons::from_texts(&LexiconTexts::new(ACTORS, TONE, MODS, "")).unwrap();
-                assert!(!l.find("Pyongyang condemned Seoul.", None).actors.is_empty());
-            });
-        }
+        let e = err(&bad_actors, bad_tone, bad_mods);
+        assert!(e.starts_with("actors.csv:2: kind 'country'"), "{e}");
+        let e = err(ACTORS, bad_tone, bad_mods);
+        assert!(e.starts_with("tone.csv:2:"), "{e}");
+        let e = err(ACTORS, TONE, bad_mods);
+        assert!(e.starts_with("modifiers.csv:2:"), "{e}");
     }
 
     #[test]

@@ -196,19 +196,7 @@ fn parse_format(s: &str) -> Result<Format, String> {
 
 /// Runs `stance score`.
 pub fn run(a: Args) -> anyhow::Result<()> {
-    // The lexicons are built by the run's own threads, two at most (the
-    // build splits in two): with --threads 1, one.
-    let threads = PipelineOptions {
-        threads: a.threads,
-        ..PipelineOptions::default()
-    }
-    .threads();
-    let builders = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads.clamp(1, 2))
-        .build()
-        .map_err(|e| anyhow::anyhow!("cannot start threads to build the lexicons: {e}"))?;
-    let lex = builders.install(|| super::load_lexicons(a.lexicons.as_deref()))?;
-    drop(builders);
+    let lex = super::load_lexicons(a.lexicons.as_deref())?;
     let speaker = match &a.speaker {
         Some(id) => Some(super::speaker_index(&lex, id)?),
         None => None,
