@@ -1,22 +1,23 @@
 //! The whole run: documents in, aggregates (and optionally sentence rows)
 //! out, in parallel and in bounded memory.
 //!
-//! A reader thread pulls documents from the corpus and hands them over in
-//! batches through a small bounded channel, so reading and decompressing
-//! overlap with scoring and at most a few batches are ever in memory. A few
-//! batches are scored on the rayon pool at once (so no worker waits while a
-//! finished batch is merged), order preserved within each; finished batches
-//! are merged strictly in input order. A batch's documents' tallies are
-//! first summed into one table on the worker that scored it, so the run's
-//! large tables take one table per batch rather than one per document.
-//! Because aggregates are integer sums ([`crate::aggregate`]), the tables do
-//! not depend on the thread count or on that grouping, and sentence rows
-//! come out in input order.
+//! Each worker of a pool takes the next batch of documents from the corpus
+//! (reading and parsing it while it holds the input, one worker at a time),
+//! scores it, sums its documents' tallies into one table, and hands the
+//! batch to the calling thread, which merges batches strictly in input
+//! order. A document is read and scored on the same core, while its text is
+//! still in that core's caches, and no worker waits on a reader thread that
+//! the operating system has left queued behind a busy core. Only a few
+//! batches more than there are workers are ever read but not merged, so
+//! memory stays bounded however uneven the batches. Because aggregates are
+//! integer sums ([`crate::aggregate`]), the tables do not depend on the
+//! thread count or on the grouping into batches, and sentence rows come out
+//! in input order.
 //!
-//! With one thread there is no reader thread and no pool: each document is
-//! read, scored and merged in turn on the calling thread (see
-//! `Pipeline::run_inline`; tallies are summed per batch there too), so a
-//! one-thread run uses one core, with the same events, tables and rows.
+//! With one thread there is no pool: each document is read, scored and
+//! merged in turn on the calling thread (see `Pipeline::run_inline`; tallies
+//! are summed per batch there too), so a one-thread run uses one core, with
+//! the same events, tables and rows.
 //!
 //! ```
 //! use stancemeter::{Lexicons, Pipeline, PipelineOptions, corpus::{Document, DocDate}};
@@ -35,10 +36,8 @@
 //! ```
 
 use std::collections::BTreeMap;
-use std::sync::mpsc::sync_channel;
+use std::sync::{Condvar, Mutex};
 use std::time::{Duration, Instant};
-
-use rayon::prelude::*;
 
 use crate::aggregate::{Aggregates, Period, PeriodKind};
 use crate::corpus::{Document, Reject};
@@ -48,20 +47,28 @@ use crate::output::{CellPolicy, render_sentences};
 use crate::score::{Label, Scored, Scorer};
 use crate::text::{NewsSplitter, SentenceSplitter, clean};
 
-/// Documents per batch handed to the thread pool.
+/// Documents per batch, at most. The first batches are smaller (see
+/// [`batch_full`]).
 const BATCH_DOCS: usize = 256;
-/// Text bytes per batch, whichever limit comes first. At most six batches
-/// are in memory at once (one being filled, [`QUEUE_BATCHES`] queued,
-/// [`IN_FLIGHT`] scored or waiting to be merged in order), so this sets
-/// peak memory: at 8 MB, the same UNGDC run peaked anywhere from 100 to
-/// 150 MB at 2 threads; at 2 MB, 58-61 MB, and 61-63 MB on a corpus four
-/// times as long, no slower.
+/// Text bytes per batch, whichever limit comes first. At most
+/// [`EXTRA_BATCHES`] more batches than there are workers are read but not
+/// yet merged, so this sets peak memory: at 8 MB, a UNGDC run at 2 threads
+/// peaked anywhere from 100 to 150 MB; at 2 MB, about 55-75 MB, and no more
+/// on a corpus four times as long, no slower.
 const BATCH_BYTES: usize = 2 << 20;
-/// Batches waiting between the reader and the scorers.
-const QUEUE_BATCHES: usize = 2;
-/// Batches being scored, or scored and waiting for an earlier one to be
-/// merged, at once.
-const IN_FLIGHT: usize = 3;
+/// Batches that may be read but not yet merged beyond one per worker: room
+/// for a finished batch to wait for an earlier one to be merged without
+/// holding up the next.
+const EXTRA_BATCHES: usize = 2;
+
+/// Whether batch number `index` (from 0), with `docs` documents of `bytes`
+/// bytes of text, is full. Batch sizes ramp up, 1, 2, 4 … [`BATCH_DOCS`]
+/// documents, so that a small corpus is spread over the workers rather than
+/// taken whole by the first; then each holds up to [`BATCH_DOCS`] documents
+/// or [`BATCH_BYTES`] bytes.
+fn batch_full(index: u64, docs: usize, bytes: usize) -> bool {
+    docs >= BATCH_DOCS.min(1 << index.min(8)) || bytes >= BATCH_BYTES
+}
 
 /// A batch of read documents (or rejects), in input order.
 type Batch = Vec<std::result::Result<Document, Reject>>;
@@ -391,19 +398,19 @@ impl Pipeline {
     }
 
     /// [`Pipeline::run`] with one thread: reads, scores and merges each
-    /// document in turn on the calling thread, with no reader thread and no
-    /// thread pool, so that `--threads 1` really uses one core (a cluster
-    /// slot of one CPU, a fair 1-vs-N comparison) and no time goes to
-    /// handing batches between threads. The sink sees exactly the events of
-    /// the parallel path, in the same order: each document's reject or
-    /// sentence rows as it is merged, and a progress event at the end of
-    /// every batch of [`BATCH_DOCS`] documents or [`BATCH_BYTES`] bytes
-    /// (the same batches the reader thread would have formed), so progress,
-    /// `--strict` and Ctrl-C behave as with more threads.
+    /// document in turn on the calling thread, with no thread pool, so that
+    /// `--threads 1` really uses one core (a cluster slot of one CPU, a fair
+    /// 1-vs-N comparison) and no time goes to handing batches between
+    /// threads. The sink sees exactly the events of the parallel path, in
+    /// the same order: each document's reject or sentence rows as it is
+    /// merged, and a progress event at the end of every batch (the batches
+    /// of [`batch_full`], as the workers would have taken them), so
+    /// progress, `--strict` and Ctrl-C behave as with more threads.
     fn run_inline<I>(&self, docs: I, merger: &mut Merger<'_, '_>) -> Result<()>
     where
         I: Iterator<Item = std::result::Result<Document, Reject>>,
     {
+        let mut index = 0u64;
         let mut in_batch = 0usize;
         let mut bytes = 0usize;
         let mut tallies = Aggregates::default();
@@ -416,9 +423,10 @@ impl Pipeline {
                 out
             });
             merger.item(item, out)?;
-            if in_batch >= BATCH_DOCS || bytes >= BATCH_BYTES {
+            if batch_full(index, in_batch, bytes) {
                 merger.tallies(&std::mem::take(&mut tallies));
                 merger.progress()?;
+                index += 1;
                 in_batch = 0;
                 bytes = 0;
             }
@@ -430,8 +438,8 @@ impl Pipeline {
         Ok(())
     }
 
-    /// [`Pipeline::run`] with a reader thread and a pool of `threads`
-    /// workers (see the [module documentation](self)).
+    /// [`Pipeline::run`] on a pool of `threads` workers (see the [module
+    /// documentation](self)). The calling thread merges.
     fn run_parallel<I>(&self, docs: I, threads: usize, merger: &mut Merger<'_, '_>) -> Result<()>
     where
         I: Iterator<Item = std::result::Result<Document, Reject>> + Send,
@@ -440,71 +448,51 @@ impl Pipeline {
             .num_threads(threads)
             .build()
             .map_err(|e| Error::Other(format!("cannot start {threads} worker threads: {e}")))?;
-        std::thread::scope(|scope| -> Result<()> {
-            let (tx, rx) =
-                sync_channel::<Vec<std::result::Result<Document, Reject>>>(QUEUE_BATCHES);
-            scope.spawn(move || {
-                let mut batch = Vec::with_capacity(BATCH_DOCS);
-                let mut bytes = 0;
-                for item in docs {
-                    bytes += item.as_ref().map_or(0, |d| d.text.len());
-                    batch.push(item);
-                    if batch.len() >= BATCH_DOCS || bytes >= BATCH_BYTES {
-                        if tx.send(std::mem::take(&mut batch)).is_err() {
-                            return; // the consumer stopped on an error
-                        }
-                        bytes = 0;
+        let input = SharedInput {
+            state: Mutex::new(Input {
+                docs,
+                next: 0,
+                ended: false,
+                unmerged: 0,
+                stop: false,
+            }),
+            room: Condvar::new(),
+            limit: threads + EXTRA_BATCHES,
+        };
+        let (done_tx, done_rx) = std::sync::mpsc::channel::<(u64, Batch, BatchOut)>();
+        pool.in_place_scope(|jobs| -> Result<()> {
+            for _ in 0..threads {
+                let (done, input) = (done_tx.clone(), &input);
+                // Each worker runs one of these loops. A loop must not wait
+                // inside rayon (a `par_iter` over its batch): a worker waiting
+                // there may steal another loop and run it nested, where it can
+                // wait for room behind its own unfinished batch, forever.
+                jobs.spawn(move |_| {
+                    let _stop = StopOnPanic(input);
+                    while let Some((index, batch)) = input.take() {
+                        let mut tallies = Aggregates::default();
+                        let outs: Vec<Option<DocOutput>> = batch
+                            .iter()
+                            .map(|item| {
+                                let mut out = self.process(item.as_ref().ok()?);
+                                tallies.merge(&std::mem::take(&mut out.aggregates));
+                                Some(out)
+                            })
+                            .collect();
+                        // The receiver outlives every job of this scope.
+                        let _ = done.send((index, batch, (outs, tallies)));
                     }
-                }
-                if !batch.is_empty() {
-                    let _ = tx.send(batch);
-                }
-            });
-            // Up to IN_FLIGHT batches are scored on the pool at once, so the
-            // workers never wait while this thread merges a finished batch;
-            // finished batches are merged strictly in input order. A batch
-            // counts until it is merged: finished ones waiting behind a slow
-            // batch hold back new ones, so memory stays bounded however
-            // uneven the batches.
-            let (done_tx, done_rx) = std::sync::mpsc::channel::<(u64, Batch, BatchOut)>();
+                });
+            }
+            drop(done_tx);
+            // A panic of the sink, too, must not leave workers waiting.
+            let _stop = StopOnPanic(&input);
+            // Merge in input order; a finished batch waits in `pending` for
+            // the ones before it.
             let mut pending: BTreeMap<u64, (Batch, BatchOut)> = BTreeMap::new();
             let mut next_out = 0u64;
-            let mut in_flight = 0usize;
-            pool.in_place_scope(|jobs| -> Result<()> {
-                let mut received = rx.into_iter().enumerate();
-                let mut reading = true;
-                loop {
-                    while reading && in_flight + pending.len() < IN_FLIGHT {
-                        let Some((index, batch)) = received.next() else {
-                            reading = false;
-                            break;
-                        };
-                        let done = done_tx.clone();
-                        in_flight += 1;
-                        jobs.spawn(move |_| {
-                            let mut outs: Vec<Option<DocOutput>> = batch
-                                .par_iter()
-                                .map(|item| item.as_ref().ok().map(|d| self.process(d)))
-                                .collect();
-                            // The batch's tallies summed here, on a worker,
-                            // into a table the size of one batch's keys: the
-                            // merging thread then adds one table per batch
-                            // to the run's large ones, not one per document.
-                            let mut tallies = Aggregates::default();
-                            for out in outs.iter_mut().flatten() {
-                                tallies.merge(&std::mem::take(&mut out.aggregates));
-                            }
-                            // The receiver outlives every job of this scope.
-                            let _ = done.send((index as u64, batch, (outs, tallies)));
-                        });
-                    }
-                    if in_flight == 0 {
-                        return Ok(());
-                    }
-                    let Ok((index, batch, done)) = done_rx.recv() else {
-                        return Ok(());
-                    };
-                    in_flight -= 1;
+            let mut merge = || -> Result<()> {
+                for (index, batch, done) in done_rx.iter() {
                     pending.insert(index, (batch, done));
                     while let Some((batch, (outs, tallies))) = pending.remove(&next_out) {
                         next_out += 1;
@@ -513,11 +501,117 @@ impl Pipeline {
                             merger.item(item, out)?;
                         }
                         merger.progress()?;
+                        input.merged();
                     }
                 }
-            })?;
-            Ok(())
+                Ok(())
+            };
+            let merged = merge();
+            if merged.is_err() {
+                // The sink stopped the run (an error, --strict, Ctrl-C): the
+                // workers finish the batch they hold and take no more.
+                input.stop();
+            }
+            merged
         })
+    }
+}
+
+/// The corpus, shared by the workers of [`Pipeline::run_parallel`], who
+/// take batches from it in turn.
+struct SharedInput<I> {
+    state: Mutex<Input<I>>,
+    /// Signalled when a batch is merged, the input ends or the run stops.
+    room: Condvar,
+    /// Batches read but not yet merged, at most.
+    limit: usize,
+}
+
+/// What [`SharedInput`]'s lock guards.
+struct Input<I> {
+    docs: I,
+    /// Number of the next batch.
+    next: u64,
+    /// The corpus has no more documents.
+    ended: bool,
+    /// Batches taken and not yet merged.
+    unmerged: usize,
+    /// The merging stopped on an error, or a worker panicked: take no more.
+    stop: bool,
+}
+
+impl<I> SharedInput<I>
+where
+    I: Iterator<Item = std::result::Result<Document, Reject>>,
+{
+    fn lock(&self) -> std::sync::MutexGuard<'_, Input<I>> {
+        // Poisoned only by a panic in the corpus, which the pool passes on
+        // once every worker has stopped.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Reads the next batch and its number, once fewer than `limit`
+    /// batches are unmerged; `None` at the end of the input or once the
+    /// run is stopped.
+    fn take(&self) -> Option<(u64, Batch)> {
+        let mut s = self.lock();
+        while s.unmerged >= self.limit && !s.stop && !s.ended {
+            s = self.room.wait(s).unwrap_or_else(|e| e.into_inner());
+        }
+        if s.stop || s.ended {
+            return None;
+        }
+        let index = s.next;
+        let mut batch = Vec::with_capacity(BATCH_DOCS.min(1 << index.min(8)));
+        let mut bytes = 0;
+        loop {
+            let Some(item) = s.docs.next() else {
+                s.ended = true;
+                self.room.notify_all();
+                break;
+            };
+            bytes += item.as_ref().map_or(0, |d| d.text.len());
+            batch.push(item);
+            if batch_full(index, batch.len(), bytes) {
+                break;
+            }
+        }
+        if batch.is_empty() {
+            return None;
+        }
+        s.next += 1;
+        s.unmerged += 1;
+        Some((index, batch))
+    }
+
+    /// One batch merged: room for another.
+    fn merged(&self) {
+        self.lock().unmerged -= 1;
+        self.room.notify_one();
+    }
+
+    /// Stops the workers: each takes no further batch.
+    fn stop(&self) {
+        self.lock().stop = true;
+        self.room.notify_all();
+    }
+}
+
+/// Stops the workers when a worker or the merging thread panics: a batch
+/// would never be merged, and they could wait for room forever. The pool
+/// passes the panic on once they have stopped.
+struct StopOnPanic<'a, I>(&'a SharedInput<I>)
+where
+    I: Iterator<Item = std::result::Result<Document, Reject>>;
+
+impl<I> Drop for StopOnPanic<'_, I>
+where
+    I: Iterator<Item = std::result::Result<Document, Reject>>,
+{
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.0.stop();
+        }
     }
 }
 
@@ -888,39 +982,178 @@ mod tests {
         log
     }
 
-    /// A slow first batch does not let the reader run ahead: finished
-    /// batches waiting to be merged in order count against the batches in
-    /// flight, so only a fixed number of batches is ever read but not yet
+    /// A slow batch does not let the other workers read ahead: finished
+    /// batches waiting to be merged in order count against the batches
+    /// read, so only a fixed number of documents is ever read but not yet
     /// merged, however uneven their scoring times.
     #[test]
-    fn a_slow_batch_holds_back_the_reader() {
+    fn a_slow_batch_holds_back_the_reading() {
         use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
         let long = "Moscow warned Kyiv against a new offensive. ".repeat(10_000);
+        // The slow document opens the first batch of full size (after 1 +
+        // 2 + … + 128 documents).
+        let slow = (0..8).map(|i| 1 << i).sum::<usize>();
+        assert!(batch_full(7, 128, 0) && !batch_full(8, 255, 0) && batch_full(8, 256, 0));
         let read = AtomicUsize::new(0);
         let docs = (0..30_000)
             .map(|i| {
-                let text = if i == 0 { long.as_str() } else { "Hi." };
+                let text = if i == slow { long.as_str() } else { "Hi." };
                 Ok(doc(&format!("d{i}"), "2023-06-01", text))
             })
             .inspect(|_| {
                 read.fetch_add(1, Relaxed);
             });
-        let mut at_first_merge = None;
+        let (mut merged, mut most_ahead) = (0, 0);
         with_rows(2)
             .run(docs, &mut |e| {
                 if let Event::Sentences(_) = e {
-                    at_first_merge.get_or_insert(read.load(Relaxed));
+                    merged += 1;
+                    most_ahead = most_ahead.max(read.load(Relaxed) - merged);
                 }
                 Ok(())
             })
             .unwrap();
-        // Read but not merged: the batch being filled, the queued ones, and
-        // those scored or waiting for the first.
-        let bound = (1 + QUEUE_BATCHES + IN_FLIGHT) * BATCH_DOCS + 1;
-        let read_then = at_first_merge.unwrap();
+        assert_eq!(merged, 30_000);
+        // Read but not merged: at most a full batch per worker and
+        // EXTRA_BATCHES more; without the limit the other worker would have
+        // read everything while the slow batch was scored.
+        let bound = (2 + EXTRA_BATCHES) * BATCH_DOCS;
         assert!(
-            read_then <= bound,
-            "{read_then} documents read, at most {bound}"
+            most_ahead <= bound,
+            "{most_ahead} documents read ahead of the merging, at most {bound}"
+        );
+        assert!(most_ahead > BATCH_DOCS, "the other worker did read ahead");
+    }
+
+    /// Runs `run` on a thread of its own; panics if it takes a minute (a
+    /// deadlock), else gives what it returned or how it panicked.
+    fn within_a_minute<T: Send + 'static>(
+        run: impl FnOnce() -> T + Send + 'static,
+    ) -> std::thread::Result<T> {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)));
+        });
+        rx.recv_timeout(Duration::from_secs(60))
+            .expect("the run neither ended nor panicked within a minute")
+    }
+
+    /// A panic in the corpus, in a worker or in the sink ends the run with
+    /// that panic, not with workers waiting forever for room to read.
+    #[test]
+    fn a_panic_ends_the_run_instead_of_hanging_it() {
+        let many = |panic_at: Option<usize>| {
+            (0..5_000).map(move |i| {
+                assert!(Some(i) != panic_at, "corpus panics at {i}");
+                Ok(doc(&format!("d{i}"), "2023-06-01", "Moscow warned Kyiv."))
+            })
+        };
+        for threads in [2, 3] {
+            let err =
+                within_a_minute(move || with_rows(threads).run(many(Some(2_000)), &mut |_| Ok(())))
+                    .unwrap_err();
+            let msg = err.downcast_ref::<String>().map_or("", |s| s.as_str());
+            assert_eq!(msg, "corpus panics at 2000");
+
+            let mut seen = 0;
+            let err = within_a_minute(move || {
+                with_rows(threads).run(many(None), &mut |e| {
+                    if let Event::Sentences(_) = e {
+                        seen += 1;
+                        assert!(seen < 700, "sink panics");
+                    }
+                    Ok(())
+                })
+            })
+            .unwrap_err();
+            assert_eq!(err.downcast_ref::<&str>(), Some(&"sink panics"));
+        }
+    }
+
+    /// A worker that panics while scoring (a bug) stops the others, which
+    /// would otherwise wait forever for its batch to be merged.
+    #[test]
+    fn a_worker_panic_wakes_the_workers_waiting_for_room() {
+        let input = SharedInput {
+            state: Mutex::new(Input {
+                docs: (0..100).map(|i| Ok(doc(&format!("d{i}"), "", "Hi."))),
+                next: 0,
+                ended: false,
+                unmerged: 0,
+                stop: false,
+            }),
+            room: Condvar::new(),
+            limit: 1,
+        };
+        // Waits for `waiting` up to a minute; if it is stuck, frees it and
+        // fails (the scope cannot end while it waits).
+        let finished = |waiting: &std::thread::ScopedJoinHandle<'_, _>| {
+            let deadline = Instant::now() + Duration::from_secs(60);
+            while !waiting.is_finished() {
+                if Instant::now() > deadline {
+                    input.stop();
+                    panic!("a worker still waits for room");
+                }
+                std::thread::sleep(Duration::from_millis(5));
+            }
+        };
+        std::thread::scope(|scope| {
+            let (index, batch) = input.take().unwrap();
+            assert_eq!((index, batch.len()), (0, 1));
+            let waiting = scope.spawn(|| input.take());
+            std::thread::sleep(Duration::from_millis(50));
+            assert!(!waiting.is_finished(), "no room until batch 0 is merged");
+            let scoring = scope.spawn(|| {
+                let _stop = StopOnPanic(&input);
+                panic!("a bug while scoring");
+            });
+            assert!(scoring.join().is_err());
+            finished(&waiting);
+            assert!(waiting.join().unwrap().is_none());
+        });
+        // Without a panic, merging a batch makes the room.
+        let mut s = input.lock();
+        (s.stop, s.unmerged) = (false, 1);
+        drop(s);
+        std::thread::scope(|scope| {
+            let waiting = scope.spawn(|| input.take());
+            std::thread::sleep(Duration::from_millis(50));
+            assert!(!waiting.is_finished(), "no room until batch 0 is merged");
+            input.merged();
+            finished(&waiting);
+            let (index, batch) = waiting.join().unwrap().unwrap();
+            assert_eq!((index, batch.len()), (1, 2));
+        });
+    }
+
+    /// A sink error with several workers (as with --strict or Ctrl-C)
+    /// stops the reading soon: the workers take no batch after it.
+    #[test]
+    fn a_sink_error_stops_the_workers() {
+        use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+        let read = AtomicUsize::new(0);
+        let docs = (0..30_000)
+            .map(|i| Ok(doc(&format!("d{i}"), "2023-06-01", "Moscow warned Kyiv.")))
+            .inspect(|_| {
+                read.fetch_add(1, Relaxed);
+            });
+        let mut seen = 0;
+        let err = with_rows(2)
+            .run(docs, &mut |e| {
+                if let Event::Sentences(_) = e {
+                    seen += 1;
+                    if seen == 1_000 {
+                        return Err(Error::Other("stop".into()));
+                    }
+                }
+                Ok(())
+            })
+            .unwrap_err();
+        assert_eq!(err.to_string(), "stop");
+        let read = read.into_inner();
+        assert!(
+            read <= 1_000 + (2 + EXTRA_BATCHES) * BATCH_DOCS,
+            "{read} documents read after the sink stopped at 1,000"
         );
     }
 
@@ -932,7 +1165,8 @@ mod tests {
             "Beijing and Washington resumed their trade talks.",
             "",
         ];
-        // Over two batches (BATCH_DOCS), with rejects among the documents.
+        // Over ten batches (1, 2, 4 … 256 documents, then the last 189),
+        // with rejects among the documents.
         let items: Vec<std::result::Result<Document, Reject>> = (0..700)
             .map(|i| {
                 if i % 97 == 5 {
@@ -948,7 +1182,12 @@ mod tests {
             .collect();
         let one = logged_run(1, &items);
         assert!(one.contains(&"reject line 6".to_string()));
-        assert_eq!(one.iter().filter(|l| l.starts_with("progress")).count(), 3);
+        let progress: Vec<&String> = one.iter().filter(|l| l.starts_with("progress")).collect();
+        assert_eq!(progress.len(), 10);
+        // Documents merged so far; the sixth item is a reject.
+        assert_eq!(progress[..3], ["progress 1", "progress 3", "progress 6"]);
+        let documents = items.iter().filter(|i| i.is_ok()).count();
+        assert_eq!(*progress[9], format!("progress {documents}"));
         assert_eq!(one, logged_run(2, &items));
         assert_eq!(one, logged_run(3, &items));
 
