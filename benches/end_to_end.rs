@@ -604,7 +604,7 @@ fn main() {
 
     println!();
     // Peak RSS with several threads depends on how many batches happen to
-    // be in flight, so each size takes the highest of `reps` runs; with one
+    // be read but not yet merged, so each size takes the highest of `reps` runs; with one
     // thread it does not, and one run each shows the streaming alone.
     let big = repeat(reps, &[0], || {
         score_cmd(&[plain.as_path(); 4], &out, threads_n)

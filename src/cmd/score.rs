@@ -134,9 +134,10 @@ pub struct Args {
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
 
-    /// Input files read at once, each on a thread of its own (default: one per 4 worker
-    /// threads). Raise it for many small files, many .gz files on a large machine, or
-    /// network storage; one file is always read by one thread. Tables are the same.
+    /// Input files read at once (default: one per 4 worker threads). With 2 or more, each
+    /// is read ahead on a thread of its own; with 1, the workers read in turn. Raise it for
+    /// many small files, many .gz files on a large machine, or network storage; one file is
+    /// always read by one thread at a time. Tables are the same.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
     readers: Option<u16>,
 
