@@ -369,6 +369,11 @@ impl Pipeline {
     /// the sentence rows of every document (in input order, when
     /// [`PipelineOptions::sentences`] is on) and progress; an error it
     /// returns stops the run.
+    ///
+    /// With more than one thread, `docs` is advanced by the worker threads,
+    /// one at a time and in order (so it must be `Send`), and `sink` is
+    /// called on the calling thread; with one, both run on the calling
+    /// thread.
     pub fn run<I>(
         &self,
         docs: I,
