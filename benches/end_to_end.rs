@@ -673,8 +673,9 @@ fn main() {
         lots.max_rss_bytes as f64 / MB,
         growth(few.max_rss_bytes, lots.max_rss_bytes)
     );
-    // The same files read by one reader thread and by two (`--readers`),
-    // scored on every core, alternating; the tables must not change.
+    // The same files read by one reader (the workers, in turn) and by two
+    // reader threads (`--readers`), scored on every core, alternating; the
+    // tables must not change.
     let (r1, r2) = (tmp.path().join("readers1"), tmp.path().join("readers2"));
     let (mut one_reader, mut two_readers) = (Vec::new(), Vec::new());
     for _ in 0..reps {
