@@ -67,15 +67,21 @@ const EXTRA_BATCHES: usize = 2;
 /// taken whole by the first; then each holds up to [`BATCH_DOCS`] documents
 /// or [`BATCH_BYTES`] bytes.
 fn batch_full(index: u64, docs: usize, bytes: usize) -> bool {
-    docs >= BATCH_DOCS.min(1 << index.min(8)) || bytes >= BATCH_BYTES
+    docs >= batch_docs(index) || bytes >= BATCH_BYTES
+}
+
+/// The most documents batch number `index` holds (see [`batch_full`]).
+fn batch_docs(index: u64) -> usize {
+    BATCH_DOCS.min(1 << index.min(u64::from(BATCH_DOCS.ilog2())))
 }
 
 /// A batch of read documents (or rejects), in input order.
 type Batch = Vec<std::result::Result<Document, Reject>>;
 
 /// What a batch gives when scored: each document's output (its tallies
-/// taken out) and the batch's tallies summed.
-type BatchOut = (Vec<Option<DocOutput>>, Aggregates);
+/// taken out) or the reject read in its place, and the batch's tallies
+/// summed.
+type BatchOut = (Vec<std::result::Result<DocOutput, Reject>>, Aggregates);
 
 /// The longest sentence scored as one, in bytes. A longer "sentence" (a
 /// table flattened into one line, a run of punctuation, a list of thousands
@@ -422,12 +428,11 @@ impl Pipeline {
         for item in docs {
             bytes += item.as_ref().map_or(0, |d| d.text.len());
             in_batch += 1;
-            let out = item.as_ref().ok().map(|d| {
-                let mut out = self.process(d);
+            merger.item(item.map(|d| {
+                let mut out = self.process(&d);
                 tallies.merge(&std::mem::take(&mut out.aggregates));
                 out
-            });
-            merger.item(item, out)?;
+            }))?;
             if batch_full(index, in_batch, bytes) {
                 merger.tallies(&std::mem::take(&mut tallies));
                 merger.progress()?;
@@ -464,7 +469,7 @@ impl Pipeline {
             room: Condvar::new(),
             limit: threads + EXTRA_BATCHES,
         };
-        let (done_tx, done_rx) = std::sync::mpsc::channel::<(u64, Batch, BatchOut)>();
+        let (done_tx, done_rx) = std::sync::mpsc::channel::<(u64, BatchOut)>();
         pool.in_place_scope(|jobs| -> Result<()> {
             for _ in 0..threads {
                 let (done, input) = (done_tx.clone(), &input);
@@ -476,16 +481,20 @@ impl Pipeline {
                     let _stop = StopOnPanic(input);
                     while let Some((index, batch)) = input.take() {
                         let mut tallies = Aggregates::default();
-                        let outs: Vec<Option<DocOutput>> = batch
-                            .iter()
+                        // The documents are dropped here, on the thread
+                        // that read them, as soon as they are scored.
+                        let outs = batch
+                            .into_iter()
                             .map(|item| {
-                                let mut out = self.process(item.as_ref().ok()?);
-                                tallies.merge(&std::mem::take(&mut out.aggregates));
-                                Some(out)
+                                item.map(|d| {
+                                    let mut out = self.process(&d);
+                                    tallies.merge(&std::mem::take(&mut out.aggregates));
+                                    out
+                                })
                             })
                             .collect();
                         // The receiver outlives every job of this scope.
-                        let _ = done.send((index, batch, (outs, tallies)));
+                        let _ = done.send((index, (outs, tallies)));
                     }
                 });
             }
@@ -494,16 +503,16 @@ impl Pipeline {
             let _stop = StopOnPanic(&input);
             // Merge in input order; a finished batch waits in `pending` for
             // the ones before it.
-            let mut pending: BTreeMap<u64, (Batch, BatchOut)> = BTreeMap::new();
+            let mut pending: BTreeMap<u64, BatchOut> = BTreeMap::new();
             let mut next_out = 0u64;
             let mut merge = || -> Result<()> {
-                for (index, batch, done) in done_rx.iter() {
-                    pending.insert(index, (batch, done));
-                    while let Some((batch, (outs, tallies))) = pending.remove(&next_out) {
+                for (index, done) in done_rx.iter() {
+                    pending.insert(index, done);
+                    while let Some((outs, tallies)) = pending.remove(&next_out) {
                         next_out += 1;
                         merger.tallies(&tallies);
-                        for (item, out) in batch.into_iter().zip(outs) {
-                            merger.item(item, out)?;
+                        for out in outs {
+                            merger.item(out)?;
                         }
                         merger.progress()?;
                         input.merged();
@@ -567,7 +576,7 @@ where
             return None;
         }
         let index = s.next;
-        let mut batch = Vec::with_capacity(BATCH_DOCS.min(1 << index.min(8)));
+        let mut batch = Vec::with_capacity(batch_docs(index));
         let mut bytes = 0;
         loop {
             let Some(item) = s.docs.next() else {
@@ -630,14 +639,11 @@ struct Merger<'t, 's> {
 }
 
 impl Merger<'_, '_> {
-    /// Merges one read item and what scoring it produced.
-    fn item(
-        &mut self,
-        item: std::result::Result<Document, Reject>,
-        out: Option<DocOutput>,
-    ) -> Result<()> {
-        match (item, out) {
-            (Err(r), _) => {
+    /// Merges what scoring one document produced, or the reject read in
+    /// its place.
+    fn item(&mut self, item: std::result::Result<DocOutput, Reject>) -> Result<()> {
+        match item {
+            Err(r) => {
                 let key = reason_class(&r.reason);
                 let e = self.totals.rejects.entry(key).or_default();
                 e.count += 1;
@@ -651,7 +657,7 @@ impl Merger<'_, '_> {
                 }
                 (self.sink)(Event::Reject(&r))
             }
-            (Ok(_), Some(o)) => {
+            Ok(o) => {
                 // Its tallies come apart, summed per batch (`tallies`).
                 self.documents += 1;
                 if !o.csv.is_empty() {
@@ -662,7 +668,6 @@ impl Merger<'_, '_> {
                     Ok(())
                 }
             }
-            (Ok(_), None) => Ok(()),
         }
     }
 
