@@ -789,8 +789,10 @@ mod tests {
     /// A pipeline on the default lexicons with `threads` workers that
     /// passes on sentence rows.
     fn with_rows(threads: usize) -> Pipeline {
+        // Built once for all the tests here.
+        static LEX: std::sync::OnceLock<Lexicons> = std::sync::OnceLock::new();
         Pipeline::new(
-            Lexicons::defaults().unwrap(),
+            LEX.get_or_init(|| Lexicons::defaults().unwrap()).clone(),
             PipelineOptions {
                 threads: Some(threads),
                 sentences: true,
@@ -1165,6 +1167,44 @@ mod tests {
             read <= 1_000 + (2 + EXTRA_BATCHES) * BATCH_DOCS,
             "{read} documents read after the sink stopped at 1,000"
         );
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(16))]
+        /// Whatever the corpus (documents of any length, rejects anywhere,
+        /// as many as fill a few ramped batches or none), a run passes the
+        /// same events to its sink and ends with the same totals on one
+        /// thread as on two or three.
+        #[test]
+        fn any_corpus_gives_the_same_events_at_any_thread_count(
+            docs in proptest::collection::vec((0usize..5, 1usize..30, proptest::bool::weighted(0.05)), 0..600)
+        ) {
+            let texts = [
+                "Tokyo thanked Seoul for its help after the flood. ",
+                "Moscow warned Kyiv against a new offensive. ",
+                "Talks resumed. ",
+                "",
+                "Beijing and Washington did not condemn the trade talks. ",
+            ];
+            let items: Vec<std::result::Result<Document, Reject>> = docs
+                .iter()
+                .enumerate()
+                .map(|(i, &(t, n, reject))| {
+                    if reject {
+                        Err(Reject {
+                            input: "in.jsonl".into(),
+                            location: format!("line {}", i + 1),
+                            reason: "not valid JSON".into(),
+                        })
+                    } else {
+                        Ok(doc(&format!("p{i}"), "2023-06-01", &texts[t].repeat(n)))
+                    }
+                })
+                .collect();
+            let one = logged_run(1, &items);
+            proptest::prop_assert_eq!(&one, &logged_run(2, &items));
+            proptest::prop_assert_eq!(&one, &logged_run(3, &items));
+        }
     }
 
     #[test]
