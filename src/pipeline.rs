@@ -70,6 +70,11 @@ fn batch_full(index: u64, docs: usize, bytes: usize) -> bool {
     docs >= batch_docs(index) || bytes >= BATCH_BYTES
 }
 
+/// The bytes of text an item adds to its batch (none for a reject).
+fn text_len(item: &std::result::Result<Document, Reject>) -> usize {
+    item.as_ref().map_or(0, |d| d.text.len())
+}
+
 /// The most documents batch number `index` holds (see [`batch_full`]).
 fn batch_docs(index: u64) -> usize {
     BATCH_DOCS.min(1 << index.min(u64::from(BATCH_DOCS.ilog2())))
@@ -426,13 +431,9 @@ impl Pipeline {
         let mut bytes = 0usize;
         let mut tallies = Aggregates::default();
         for item in docs {
-            bytes += item.as_ref().map_or(0, |d| d.text.len());
+            bytes += text_len(&item);
             in_batch += 1;
-            merger.item(item.map(|d| {
-                let mut out = self.process(&d);
-                tallies.merge(&std::mem::take(&mut out.aggregates));
-                out
-            }))?;
+            merger.item(self.score_item(item, &mut tallies))?;
             if batch_full(index, in_batch, bytes) {
                 merger.tallies(&std::mem::take(&mut tallies));
                 merger.progress()?;
@@ -446,6 +447,21 @@ impl Pipeline {
             merger.progress()?;
         }
         Ok(())
+    }
+
+    /// Scores one item of a batch: a document gives its output, its
+    /// tallies taken out and added to the batch's `tallies`; a reject stays
+    /// itself. Both ways of running score this way.
+    fn score_item(
+        &self,
+        item: std::result::Result<Document, Reject>,
+        tallies: &mut Aggregates,
+    ) -> std::result::Result<DocOutput, Reject> {
+        item.map(|d| {
+            let mut out = self.process(&d);
+            tallies.merge(&std::mem::take(&mut out.aggregates));
+            out
+        })
     }
 
     /// [`Pipeline::run`] on a pool of `threads` workers (see the [module
@@ -485,13 +501,7 @@ impl Pipeline {
                         // that read them, as soon as they are scored.
                         let outs = batch
                             .into_iter()
-                            .map(|item| {
-                                item.map(|d| {
-                                    let mut out = self.process(&d);
-                                    tallies.merge(&std::mem::take(&mut out.aggregates));
-                                    out
-                                })
-                            })
+                            .map(|item| self.score_item(item, &mut tallies))
                             .collect();
                         // The receiver outlives every job of this scope.
                         let _ = done.send((index, (outs, tallies)));
@@ -584,7 +594,7 @@ where
                 self.room.notify_all();
                 break;
             };
-            bytes += item.as_ref().map_or(0, |d| d.text.len());
+            bytes += text_len(&item);
             batch.push(item);
             if batch_full(index, batch.len(), bytes) {
                 break;
