@@ -443,6 +443,101 @@ fn missing_input_and_unknown_extension_are_usage_errors() {
 }
 
 #[test]
+fn skipped_files_and_an_empty_corpus_are_warned_about() {
+    let d = tempfile::tempdir().unwrap();
+    // A corpus folder with the stories saved as web pages and a note: no
+    // file stance reads, so the tables would be empty without a word.
+    let corpus = d.path().join("corpus");
+    write(
+        &corpus,
+        "2021/story-1.html",
+        "<p>Seoul condemned the launch.</p>",
+    );
+    write(
+        &corpus,
+        "2021/story-2.html",
+        "<p>Tokyo welcomed the talks.</p>",
+    );
+    write(&corpus, "notes.docx", "x");
+    let out = d.path().join("o");
+    stance()
+        .args(["score", "-o"])
+        .arg(&out)
+        .arg(&corpus)
+        .assert()
+        .success()
+        .stderr(
+            predicate::str::contains("no documents in")
+                .and(predicate::str::contains("3 file(s) skipped"))
+                .and(predicate::str::contains("story-1.html"))
+                .and(predicate::str::contains("--format")),
+        )
+        .stdout(predicate::str::contains(
+            "Skipped 3 file(s) of other formats than stance reads (first",
+        ));
+    let run = read(&out.join("run.json"));
+    assert!(run.contains("story-2.html"), "{run}");
+    // With one story stance reads beside them, the summary counts the
+    // skipped files and there is no warning.
+    write(
+        &corpus,
+        "2021/story-3.txt",
+        "Seoul condemned the launch by Pyongyang.",
+    );
+    stance()
+        .args(["score", "--force", "--date", "2021-03-01", "-o"])
+        .arg(&out)
+        .arg(&corpus)
+        .assert()
+        .success()
+        .stderr(predicate::str::is_empty())
+        .stdout(
+            predicate::str::contains("Scored 1 documents")
+                .and(predicate::str::contains("Skipped 3 file(s)")),
+        );
+    // Read as text, every file is a document: nothing is skipped.
+    stance()
+        .args([
+            "score",
+            "--force",
+            "--format",
+            "txt",
+            "--date",
+            "2021-03-01",
+            "-o",
+        ])
+        .arg(&out)
+        .arg(&corpus)
+        .assert()
+        .success()
+        .stderr(predicate::str::is_empty())
+        .stdout(
+            predicate::str::contains("Scored 4 documents")
+                .and(predicate::str::contains("skipped").not()),
+        );
+    // An empty standard input.
+    stance()
+        .args(["score", "-", "--format", "jsonl", "--force", "-q", "-o"])
+        .arg(&out)
+        .write_stdin("")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("no documents in standard input"));
+    // A corpus that is all rejects says so through the rejects, not twice.
+    let bad = write(d.path(), "bad.jsonl", "{not json\n");
+    stance()
+        .args(["score", "--force", "-q", "-o"])
+        .arg(&out)
+        .arg(&bad)
+        .assert()
+        .success()
+        .stderr(
+            predicate::str::contains("1 record(s) skipped")
+                .and(predicate::str::contains("no documents").not()),
+        );
+}
+
+#[test]
 fn explain_shows_terms_rules_and_roles() {
     // Leaders' names resolve by date: without one, Biden is no actor.
     stance()

@@ -9,7 +9,7 @@ use anyhow::Context;
 use serde_json::json;
 use stancemeter::Lexicons;
 use stancemeter::aggregate::{Aggregates, Counters, PeriodKind};
-use stancemeter::corpus::{Corpus, DocDate, Format, ReadOptions};
+use stancemeter::corpus::{Corpus, DocDate, Format, ReadLog, ReadOptions};
 use stancemeter::output::partial::{
     FORMAT, FORMAT_VERSION, InvalidUtf8Summary, LexiconId, PARTIAL_FILE, Partial, PartialHeader,
     RejectRow, RejectSpill, Settings, ShardBy, ShardSpec, StreamDigest, StreamSummary, entry_seq,
@@ -522,6 +522,35 @@ pub fn run(a: Args) -> anyhow::Result<()> {
             reasons.join(", "),
         ));
     }
+    // A named file of unknown format is a usage error; inside a directory
+    // such files are passed over (a corpus folder holds notes and
+    // spreadsheets too), and the summary counts them. When nothing at all
+    // was read (a folder of `.html` or `.text` files, an empty input), the
+    // tables would hold only their headers: say so, and why if files were
+    // passed over.
+    if totals.aggregates.counters.documents == 0 && totals.rejected() == 0 && a.shard.is_none() {
+        let inputs = a
+            .inputs
+            .iter()
+            .map(|p| match p.to_str() {
+                Some("-") => "standard input".to_string(),
+                _ => p.display().to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let why = match log.first_skipped.first() {
+            Some(first) => format!(
+                "; {} file(s) skipped as not .txt, .jsonl, .ndjson, .csv or .tsv (or those .gz), first {}, all listed in {}: give --format to read every file as one of those formats",
+                log.skipped,
+                first.display(),
+                a.output.join(RUN_FILE).display()
+            ),
+            None => String::new(),
+        };
+        super::warn(&format!(
+            "stance: warning: no documents in {inputs}: the tables hold only their headers{why}"
+        ));
+    }
     if invalid_utf8.documents() > 0 {
         super::warn(&format!(
             "stance: warning: {} document(s) had invalid UTF-8: {} byte sequence(s) replaced by U+FFFD (first: {}; see {})",
@@ -541,6 +570,7 @@ pub fn run(a: Args) -> anyhow::Result<()> {
             &totals,
             readers,
             &shard_note(a.shard, all_files, log.files),
+            &log,
         )?;
     }
     Ok(())
@@ -613,6 +643,7 @@ fn print_summary(
     totals: &RunTotals,
     readers: usize,
     shard: &str,
+    log: &ReadLog,
 ) -> std::io::Result<()> {
     let c = &totals.aggregates.counters;
     let readers = if readers > 1 {
@@ -641,6 +672,14 @@ fn print_summary(
         "Sentences naming an actor: {} conciliatory, {} neutral, {} hostile. Undated documents: {}.",
         c.conciliatory, c.neutral, c.hostile, c.undated_documents
     )?;
+    if let Some(first) = log.first_skipped.first() {
+        writeln!(
+            out,
+            "Skipped {} file(s) of other formats than stance reads (first {}; all listed in run.json).",
+            log.skipped,
+            first.display()
+        )?;
+    }
     print_top_sources(out, lex, &totals.aggregates)?;
     if a.partial {
         writeln!(
