@@ -473,7 +473,7 @@ fn skipped_files_and_an_empty_corpus_are_warned_about() {
                 .and(predicate::str::contains("--format")),
         )
         .stdout(predicate::str::contains(
-            "Skipped 3 file(s) of other formats than stance reads (first",
+            "Skipped 3 file(s) in formats stance does not read (first",
         ));
     let run = read(&out.join("run.json"));
     assert!(run.contains("story-2.html"), "{run}");
@@ -513,7 +513,7 @@ fn skipped_files_and_an_empty_corpus_are_warned_about() {
         .stderr(predicate::str::is_empty())
         .stdout(
             predicate::str::contains("Scored 4 documents")
-                .and(predicate::str::contains("skipped").not()),
+                .and(predicate::str::contains("Skipped").not()),
         );
     // An empty standard input.
     stance()

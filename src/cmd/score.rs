@@ -675,7 +675,7 @@ fn print_summary(
     if let Some(first) = log.first_skipped.first() {
         writeln!(
             out,
-            "Skipped {} file(s) of other formats than stance reads (first {}; all listed in run.json).",
+            "Skipped {} file(s) in formats stance does not read (first {}; all listed in run.json).",
             log.skipped,
             first.display()
         )?;
