@@ -120,13 +120,10 @@ struct Node {
     more: bool,
 }
 
-/// Length of the run of letters and digits that `key` starts with.
-fn first_run_len_bytes(key: &[u8]) -> usize {
-    std::str::from_utf8(key).map_or(0, |k| {
-        runs(k)
-            .first()
-            .map_or(0, |r| if r.start == 0 { r.end } else { 0 })
-    })
+/// Whether `key` is a single run of letters and digits: a pattern's first
+/// word, where longer keys go on past it.
+fn is_one_run(key: &[u8]) -> bool {
+    std::str::from_utf8(key).is_ok_and(|k| k.chars().all(is_word_char))
 }
 
 /// Byte ranges of the runs of letters and digits in `s`.
@@ -275,7 +272,7 @@ impl WordIndex {
         let (heads, deeper): (Vec<_>, Vec<_>) = keys
             .iter()
             .map(|(k, &n)| (&k[..], value(n)))
-            .partition(|(k, _)| first_run_len_bytes(k) == k.len());
+            .partition(|(k, _)| is_one_run(k));
         let heads = ByteTable::new(heads.into_iter());
         let deeper = ByteTable::new(deeper.into_iter());
         short_stems.sort_by_key(|p| (len(p), *p));
