@@ -655,7 +655,7 @@ fn print_summary(
     let mb = c.text_bytes as f64 / 1e6;
     writeln!(
         out,
-        "Scored {} documents{shard}, {} sentences ({:.0}% naming an actor) in {:.2} s ({:.1} MB/s, {} threads{readers}).",
+        "Scored {} documents{shard}, {} sentences ({:.0}% naming an actor) in {} ({:.1} MB/s, {} threads{readers}).",
         c.documents,
         c.sentences,
         if c.sentences > 0 {
@@ -663,7 +663,7 @@ fn print_summary(
         } else {
             0.0
         },
-        secs,
+        elapsed_text(secs),
         if secs > 0.0 { mb / secs } else { 0.0 },
         totals.threads
     )?;
@@ -692,6 +692,16 @@ fn print_summary(
     }
 }
 
+/// A run's time for the summary: milliseconds under a second (a small
+/// corpus is scored in a few, which `0.00 s` hid), else seconds.
+fn elapsed_text(secs: f64) -> String {
+    if secs < 0.9995 {
+        format!("{:.0} ms", secs * 1000.0)
+    } else {
+        format!("{secs:.2} s")
+    }
+}
+
 /// The top actors as source with their net stance (shared with `stance merge`).
 pub fn print_top_sources(
     out: &mut impl Write,
@@ -712,4 +722,19 @@ pub fn print_top_sources(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::elapsed_text;
+
+    #[test]
+    fn short_runs_are_timed_in_milliseconds() {
+        assert_eq!(elapsed_text(0.0), "0 ms");
+        assert_eq!(elapsed_text(0.0042), "4 ms");
+        assert_eq!(elapsed_text(0.9994), "999 ms");
+        // Where milliseconds would round up to 1000, seconds take over.
+        assert_eq!(elapsed_text(0.9996), "1.00 s");
+        assert_eq!(elapsed_text(2.137), "2.14 s");
+    }
 }
