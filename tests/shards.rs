@@ -224,6 +224,47 @@ fn split_merge_to_single_run(
 }
 
 #[test]
+fn merge_summary_counts_as_a_single_run_does() {
+    // The merge's summary gives the labels of the sentences naming an
+    // actor on a line of their own, as `stance score` does, not beside all
+    // sentences, whose count they do not add up to.
+    let d = tempfile::tempdir().unwrap();
+    let single = stance()
+        .args(["score", "-o"])
+        .arg(d.path().join("single"))
+        .arg(sample())
+        .assert()
+        .success();
+    let parts = shards(&sample(), &d.path().join("parts"), 3, &[]);
+    let merged = stance()
+        .args(["merge", "-o"])
+        .arg(d.path().join("merged"))
+        .args(&parts)
+        .assert()
+        .success();
+    let line = |out: &[u8]| {
+        String::from_utf8_lossy(out)
+            .lines()
+            .find(|l| l.starts_with("Sentences naming an actor:"))
+            .map(str::to_string)
+    };
+    let (a, b) = (
+        line(&single.get_output().stdout),
+        line(&merged.get_output().stdout),
+    );
+    assert!(a.is_some(), "{a:?}");
+    assert_eq!(
+        a.map(|l| l.split(". Undated").next().unwrap_or("").to_string()),
+        b.map(|l| l.trim_end_matches('.').to_string())
+    );
+    let merged_out = String::from_utf8_lossy(&merged.get_output().stdout).into_owned();
+    assert!(
+        merged_out.contains("Merged 3 of 3 shard(s): 50 documents, 287 sentences.\n"),
+        "{merged_out}"
+    );
+}
+
+#[test]
 fn sample_corpus_shards_merge_to_the_single_run() {
     shards_merge_to_single_run(&sample(), &[], &[1, 3, 7]);
 }

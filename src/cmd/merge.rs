@@ -603,7 +603,7 @@ fn print_summary(
     };
     writeln!(
         out,
-        "Merged {} of {count} shard(s){incomplete}: {} documents, {} sentences ({} conciliatory, {} neutral, {} hostile).",
+        "Merged {} of {count} shard(s){incomplete}: {} documents, {} sentences.\nSentences naming an actor: {} conciliatory, {} neutral, {} hostile.",
         parts.len(),
         c.documents,
         c.sentences,
