@@ -603,13 +603,11 @@ fn print_summary(
     };
     writeln!(
         out,
-        "Merged {} of {count} shard(s){incomplete}: {} documents, {} sentences.\nSentences naming an actor: {} conciliatory, {} neutral, {} hostile.",
+        "Merged {} of {count} shard(s){incomplete}: {} documents, {} sentences.\n{}.",
         parts.len(),
         c.documents,
         c.sentences,
-        c.conciliatory,
-        c.neutral,
-        c.hostile
+        super::score::label_counts(c),
     )?;
     super::score::print_top_sources(out, lex, agg)?;
     writeln!(out, "\nTables written to {}", a.output.display())

@@ -9,7 +9,7 @@ use anyhow::Context;
 use serde_json::json;
 use stancemeter::Lexicons;
 use stancemeter::aggregate::{Aggregates, Counters, PeriodKind};
-use stancemeter::corpus::{Corpus, DocDate, Format, ReadLog, ReadOptions};
+use stancemeter::corpus::{Corpus, DocDate, Format, KNOWN_EXTENSIONS, ReadLog, ReadOptions};
 use stancemeter::output::partial::{
     FORMAT, FORMAT_VERSION, InvalidUtf8Summary, LexiconId, PARTIAL_FILE, Partial, PartialHeader,
     RejectRow, RejectSpill, Settings, ShardBy, ShardSpec, StreamDigest, StreamSummary, entry_seq,
@@ -525,7 +525,7 @@ pub fn run(a: Args) -> anyhow::Result<()> {
     // A named file of unknown format is a usage error; inside a directory
     // such files are passed over (a corpus folder holds notes and
     // spreadsheets too), and the summary counts them. When nothing at all
-    // was read (a folder of `.html` or `.text` files, an empty input), the
+    // was read (a folder of `.html` or `.doc` files, an empty input), the
     // tables would hold only their headers: say so, and why if files were
     // passed over.
     if totals.aggregates.counters.documents == 0 && totals.rejected() == 0 && a.shard.is_none() {
@@ -540,7 +540,7 @@ pub fn run(a: Args) -> anyhow::Result<()> {
             .join(", ");
         let why = match log.first_skipped.first() {
             Some(first) => format!(
-                "; {} file(s) skipped as not .txt, .jsonl, .ndjson, .csv or .tsv (or those .gz), first {}, all listed in {}: give --format to read every file as one of those formats",
+                "; {} file(s) skipped as not {KNOWN_EXTENSIONS}, first {}, all listed in {}: give --format to read every file as one format",
                 log.skipped,
                 first.display(),
                 a.output.join(RUN_FILE).display()
@@ -669,8 +669,9 @@ fn print_summary(
     )?;
     writeln!(
         out,
-        "Sentences naming an actor: {} conciliatory, {} neutral, {} hostile. Undated documents: {}.",
-        c.conciliatory, c.neutral, c.hostile, c.undated_documents
+        "{}. Undated documents: {}.",
+        label_counts(c),
+        c.undated_documents
     )?;
     if let Some(first) = log.first_skipped.first() {
         writeln!(
@@ -700,6 +701,15 @@ fn elapsed_text(secs: f64) -> String {
     } else {
         format!("{secs:.2} s")
     }
+}
+
+/// How the sentences naming an actor are labelled, for the summary
+/// (shared with `stance merge`).
+pub fn label_counts(c: &Counters) -> String {
+    format!(
+        "Sentences naming an actor: {} conciliatory, {} neutral, {} hostile",
+        c.conciliatory, c.neutral, c.hostile
+    )
 }
 
 /// The top actors as source with their net stance (shared with `stance merge`).

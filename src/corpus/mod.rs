@@ -261,6 +261,10 @@ pub enum Format {
     Tsv,
 }
 
+/// The file extensions a directory's files are read by, for messages about
+/// the others (`.text`, `.ndjson`, `.json` and `.tab` are read too).
+pub const KNOWN_EXTENSIONS: &str = ".txt, .jsonl, .ndjson, .csv or .tsv, optionally .gz";
+
 impl Format {
     /// From a path's extension after stripping `.gz` (case-insensitive):
     /// txt/text → Txt, jsonl/ndjson/json → Jsonl, csv → Csv, tsv/tab → Tsv.
@@ -1024,8 +1028,8 @@ fn root(input: &Path, options: &ReadOptions) -> Result<Root> {
         Some(format) => format,
         None => {
             return Err(Error::Usage(format!(
-                "input '{shown}' has an unknown format (expected .txt, .jsonl, .ndjson, \
-                 .csv or .tsv, optionally .gz); use --format to name it"
+                "input '{shown}' has an unknown format (expected {KNOWN_EXTENSIONS}); \
+                 use --format to name it"
             )));
         }
     };
