@@ -393,6 +393,80 @@ fn period_option_buckets_and_undated_documents() {
         ));
 }
 
+/// A spreadsheet export dated day first: without --date-order its records
+/// are rejected as ambiguous, with a hint on the terminal; with it they are
+/// read in that order. RSS and GDELT dates need no option.
+#[test]
+fn date_order_reads_day_first_exports_and_is_asked_for() {
+    let d = tempfile::tempdir().unwrap();
+    let f = write(
+        d.path(),
+        "export.csv",
+        "id,date,text
+         1,03/02/2021,Seoul praised Tokyo.
+         2,25/02/2021 14:05,Seoul praised Tokyo.
+         3,\"Wed, 03 Mar 2021 09:00:00 +0900\",Seoul praised Tokyo.
+         4,20210304120000,Seoul praised Tokyo.
+",
+    );
+    let run = |order: Option<&str>, out: &str| {
+        let out = d.path().join(out);
+        let mut cmd = stance();
+        cmd.args(["score", "--period", "day", "-o"])
+            .arg(&out)
+            .arg(&f);
+        if let Some(o) = order {
+            cmd.args(["--date-order", o]);
+        }
+        (cmd.assert().success(), out)
+    };
+    let periods = |out: &Path| -> Vec<String> {
+        let (_, rows) = table(&out.join("dyads.csv"));
+        rows.iter().map(|r| r[0].clone()).collect()
+    };
+
+    let (assert, out) = run(None, "none");
+    assert.stderr(
+        predicate::str::contains("2 record(s) skipped (2 ambiguous date)")
+            .and(predicate::str::contains("--date-order dmy (8 January)")),
+    );
+    assert_eq!(periods(&out), ["2021-03-03", "2021-03-04"]);
+    let rejects = read(&out.join("rejects.csv"));
+    assert!(
+        rejects.contains("record 2 (line 3),ambiguous date '25/02/2021 14:05' (day or month first? give --date-order dmy or mdy)"),
+        "{rejects}"
+    );
+
+    let (assert, out) = run(Some("dmy"), "dmy");
+    assert.stderr(predicate::str::contains("skipped").not());
+    assert_eq!(
+        periods(&out),
+        ["2021-02-03", "2021-02-25", "2021-03-03", "2021-03-04"]
+    );
+
+    let (assert, out) = run(Some("mdy"), "mdy");
+    assert.stderr(
+        predicate::str::contains("1 record(s) skipped (1 unreadable date)")
+            .and(predicate::str::contains("--date-order dmy (8 January)").not()),
+    );
+    assert_eq!(periods(&out), ["2021-03-02", "2021-03-03", "2021-03-04"]);
+
+    stance()
+        .args(["score", "--date-order", "ymd", "-o"])
+        .arg(d.path().join("bad"))
+        .arg(&f)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("give dmy"));
+    stance()
+        .args(["score", "--date", "03/02/2021", "-o"])
+        .arg(d.path().join("bad"))
+        .arg(&f)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("write it as YYYY-MM-DD"));
+}
+
 #[test]
 fn no_rollup_keeps_people_and_media_apart() {
     let d = tempfile::tempdir().unwrap();

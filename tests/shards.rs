@@ -631,6 +631,18 @@ fn mismatched_partials_are_refused_with_the_difference_named() {
         );
     assert!(!out.exists());
 
+    // Another reading of dates.
+    let dmy = shards(
+        &sample(),
+        &d.path().join("dmy"),
+        2,
+        &["--date-order", "dmy"],
+    );
+    merge(&[month[0].clone(), dmy[1].clone()], &out, &[])
+        .code(2)
+        .stderr(predicate::str::contains("--date-order is dmy"));
+    assert!(!out.exists());
+
     // Another number of shards.
     let three = shards(&sample(), &d.path().join("three"), 3, &[]);
     merge(&[month[0].clone(), three[1].clone()], &out, &[])

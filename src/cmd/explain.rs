@@ -28,7 +28,7 @@ pub struct Args {
     text: Vec<String>,
 
     /// Document date (decides which date-limited aliases apply).
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    #[arg(long, value_name = "DATE", value_parser = super::parse_date)]
     date: Option<DocDate>,
 
     /// Directory of lexicon files overriding the built-in ones.
@@ -38,10 +38,6 @@ pub struct Args {
     /// Actor id of the text's speaker: "we", "our country", "my Government" refer to it.
     #[arg(long, value_name = "ID")]
     speaker: Option<String>,
-}
-
-fn parse_date(s: &str) -> Result<DocDate, String> {
-    DocDate::parse(s).ok_or_else(|| format!("cannot read date '{s}'; write it as YYYY-MM-DD"))
 }
 
 /// Runs `stance explain`.

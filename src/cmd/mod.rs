@@ -12,6 +12,7 @@ pub mod progress;
 pub mod score;
 
 use stancemeter::aggregate::PeriodKind;
+use stancemeter::corpus::{DateOrder, DocDate};
 use stancemeter::output::CellPolicy;
 use stancemeter::output::wide::{self, WideMetric, WideOptions};
 
@@ -138,6 +139,24 @@ pub fn load_lexicons(dir: Option<&std::path::Path>) -> anyhow::Result<stancemete
         Some(d) => stancemeter::Lexicons::load(d)?,
         None => stancemeter::Lexicons::defaults()?,
     })
+}
+
+/// Parses `--date`. A numeric date with the year last is refused here:
+/// `08/01/2021` on a command line is better written `2021-01-08` than
+/// explained with an order.
+pub fn parse_date(s: &str) -> Result<DocDate, String> {
+    DocDate::parse(s).ok_or_else(|| {
+        if DocDate::needs_order(s) {
+            format!("cannot read date '{s}': day or month first? write it as YYYY-MM-DD")
+        } else {
+            format!("cannot read date '{s}'; write it as YYYY-MM-DD")
+        }
+    })
+}
+
+/// Parses `--date-order`.
+pub fn parse_date_order(s: &str) -> Result<DateOrder, String> {
+    s.parse()
 }
 
 /// The index of actor `id` for `--speaker`, or a usage error naming it.

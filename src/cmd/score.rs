@@ -9,7 +9,9 @@ use anyhow::Context;
 use serde_json::json;
 use stancemeter::Lexicons;
 use stancemeter::aggregate::{Aggregates, Counters, PeriodKind};
-use stancemeter::corpus::{Corpus, DocDate, Format, KNOWN_EXTENSIONS, ReadLog, ReadOptions};
+use stancemeter::corpus::{
+    Corpus, DateOrder, DocDate, Format, KNOWN_EXTENSIONS, ReadLog, ReadOptions,
+};
 use stancemeter::output::partial::{
     FORMAT, FORMAT_VERSION, InvalidUtf8Summary, LexiconId, PARTIAL_FILE, Partial, PartialHeader,
     RejectRow, RejectSpill, Settings, ShardBy, ShardSpec, StreamDigest, StreamSummary, entry_seq,
@@ -28,8 +30,9 @@ gzip-compressed (.gz); '-' reads standard input (give --format).
                   else a YYYY-MM-DD or YYYYMMDD in the path, else undated
   .jsonl .ndjson  one JSON object per line with id, date, text (see --id-field ...)
   .csv .tsv       a header row, then one document per row, same fields
-Dates: 2021, 2021-01, 2021-01-08, timestamps (the date as published is kept), and news
-forms such as \"January 8, 2021\" or \"8 Jan 2021\".
+Dates: 2021, 2021-01, 2021-01-08, timestamps (the date as published is kept), 20210108101500,
+2021/01/08, news forms such as \"January 8, 2021\" or \"8 Jan 2021\", and these with a time
+after them (\"Fri, 08 Jan 2021 10:15:00 +0000\"). 08/01/2021 needs --date-order dmy or mdy.
 
 Outputs (in -o DIR):
   actors.csv      period,actor,actor_name,role,sentences,conciliatory,neutral,hostile,
@@ -91,8 +94,14 @@ pub struct Args {
     sentences: bool,
 
     /// Date of every .txt document (and of JSONL/CSV records that have none).
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    #[arg(long, value_name = "DATE", value_parser = super::parse_date)]
     date: Option<DocDate>,
+
+    /// How to read numeric dates with the year last in JSONL/CSV records: dmy (08/01/2021 is
+    /// 8 January, as most of the world writes it) or mdy (August 1, as in the US). Without it,
+    /// records dated so are rejected as ambiguous.
+    #[arg(long, value_name = "ORDER", value_parser = super::parse_date_order)]
+    date_order: Option<DateOrder>,
 
     /// Input format when it cannot be told from the extension (required for '-'):
     /// txt, jsonl, csv, tsv.
@@ -187,10 +196,6 @@ fn parse_period(s: &str) -> Result<PeriodKind, String> {
     s.parse()
 }
 
-fn parse_date(s: &str) -> Result<DocDate, String> {
-    DocDate::parse(s).ok_or_else(|| format!("cannot read date '{s}'; write it as YYYY-MM-DD"))
-}
-
 fn parse_format(s: &str) -> Result<Format, String> {
     s.parse::<Format>().map_err(|e| e.to_string())
 }
@@ -221,6 +226,7 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         date_field: a.date_field.clone(),
         text_field: a.text_field.clone(),
         date: a.date,
+        date_order: a.date_order,
         max_doc_bytes: a.max_doc_bytes,
     };
     let mut corpus = Corpus::open(&a.inputs, options)?;
@@ -521,6 +527,12 @@ pub fn run(a: Args) -> anyhow::Result<()> {
             totals.rejected(),
             reasons.join(", "),
         ));
+        if totals.rejects.contains_key("ambiguous date") {
+            super::warn(
+                "stance: dates such as 08/01/2021 are read with --date-order dmy (8 January) \
+                 or --date-order mdy (August 1)",
+            );
+        }
     }
     // A named file of unknown format is a usage error; inside a directory
     // such files are passed over (a corpus folder holds notes and
@@ -604,6 +616,7 @@ fn settings(a: &Args) -> Settings {
         speaker: a.speaker.as_ref().map(|s| s.to_ascii_uppercase()),
         speaker_field: a.speaker_field.clone(),
         date: a.date.map(|d| d.to_string()),
+        date_order: a.date_order.map(|o| o.to_string()),
         format: a.format.map(|f| f.to_string()),
         id_field: a.id_field.clone(),
         date_field: a.date_field.clone(),

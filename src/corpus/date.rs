@@ -40,6 +40,62 @@ pub struct DocDate {
     pub day: Option<u8>,
 }
 
+/// How to read a numeric date with the year last, such as `08/01/2021`:
+/// day first ([`DateOrder::Dmy`], 8 January, as most of the world writes
+/// it) or month first ([`DateOrder::Mdy`], August 1, as in the United
+/// States). Nothing in such a date says which, so [`DocDate::parse`] reads
+/// none of them and [`DocDate::parse_in`] reads them in the order given.
+///
+/// ```
+/// use stancemeter::corpus::DateOrder;
+///
+/// assert_eq!("dmy".parse::<DateOrder>(), Ok(DateOrder::Dmy));
+/// assert_eq!(DateOrder::Mdy.to_string(), "mdy");
+/// assert!("ymd".parse::<DateOrder>().is_err());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DateOrder {
+    /// Day, month, year: `08/01/2021` is 8 January 2021.
+    Dmy,
+    /// Month, day, year: `08/01/2021` is August 1, 2021.
+    Mdy,
+}
+
+impl DateOrder {
+    /// The order in words: `day/month/year` or `month/day/year`.
+    pub fn describe(self) -> &'static str {
+        match self {
+            DateOrder::Dmy => "day/month/year",
+            DateOrder::Mdy => "month/day/year",
+        }
+    }
+}
+
+impl fmt::Display for DateOrder {
+    /// `dmy` or `mdy`, as the option takes it.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            DateOrder::Dmy => "dmy",
+            DateOrder::Mdy => "mdy",
+        })
+    }
+}
+
+impl FromStr for DateOrder {
+    type Err = String;
+
+    /// `dmy` or `mdy`, in any case.
+    fn from_str(s: &str) -> Result<DateOrder, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "dmy" => Ok(DateOrder::Dmy),
+            "mdy" => Ok(DateOrder::Mdy),
+            _ => Err(format!(
+                "unknown date order '{s}': give dmy (08/01/2021 is 8 January) or mdy (08/01/2021 is August 1)"
+            )),
+        }
+    }
+}
+
 impl DocDate {
     /// A day-precision date, or `None` if it does not exist (`2021-02-29`)
     /// or the year is outside `1000..=9999`.
@@ -88,11 +144,23 @@ impl DocDate {
     /// * ISO 8601: `2021`, `2021-01`, `2021-01-08`, `20210108`, and a date
     ///   with a time: `2021-01-08T10:15:00Z`, `2021-01-08T23:30:00-05:00`,
     ///   `2021-01-08 10:15:00` (seconds and fractions optional).
+    /// * Compact timestamps as GDELT writes them: `20210108101500`
+    ///   (`YYYYMMDDhhmmss`).
+    /// * The year first with slashes or dots: `2021/01/08`, `2021.1.8`.
     /// * News forms: `January 8, 2021`, `Jan 8, 2021`, `Jan. 8, 2021`,
     ///   `Sept. 5, 2024`, `8 Jan 2021`, `8 January 2021`, `8 Jan. 2021`,
-    ///   `Friday, January 8, 2021`, `January 2021` (the comma is optional,
-    ///   month names are case-insensitive, a day may carry an ordinal suffix
-    ///   as in `January 8th, 2021`).
+    ///   `8-Jan-2021`, `Friday, January 8, 2021`, `January 2021` (the comma
+    ///   is optional, month names are case-insensitive, a day may carry an
+    ///   ordinal suffix as in `January 8th, 2021`).
+    /// * Any of these but the bare year and month followed by a time of
+    ///   day, as feeds and bylines write it: `Fri, 08 Jan 2021 10:15:00
+    ///   +0000` (RSS and e-mail), `January 8, 2021, 9:30 a.m. ET`,
+    ///   `2021-01-08 10:15:00 UTC`.
+    ///
+    /// A numeric date with the year last (`08/01/2021`, `8.1.2021`) is
+    /// read by [`DocDate::parse_in`] given a [`DateOrder`], never here:
+    /// it is 8 January in most of the world and August 1 in the United
+    /// States, and nothing in it says which.
     ///
     /// **Time zones are not applied.** For a timestamp with an offset the
     /// result is the civil date *as published*, the date part written in the
@@ -112,11 +180,31 @@ impl DocDate {
     /// assert_eq!(DocDate::parse("2021-01-08T23:30:00-05:00"), day);
     /// assert_eq!(DocDate::parse("Friday, January 8, 2021"), day);
     /// assert_eq!(DocDate::parse(" 8 Jan. 2021 "), day);
+    /// assert_eq!(DocDate::parse("Fri, 08 Jan 2021 23:30:00 -0500"), day);
+    /// assert_eq!(DocDate::parse("20210108233000"), day);
     /// assert_eq!(DocDate::parse("January 2021").unwrap().to_string(), "2021-01");
     /// assert_eq!(DocDate::parse("2021-02-30"), None);
-    /// assert_eq!(DocDate::parse("31/12/2021"), None);
+    /// assert_eq!(DocDate::parse("31/12/2021"), None); // see DocDate::parse_in
     /// ```
     pub fn parse(s: &str) -> Option<DocDate> {
+        DocDate::parse_in(s, None)
+    }
+
+    /// Like [`DocDate::parse`], and also reads numeric dates with the year
+    /// last (`08/01/2021`, `8.1.2021`, `08-01-2021`, perhaps with a time
+    /// after them) in the given order.
+    ///
+    /// ```
+    /// use stancemeter::corpus::{DateOrder, DocDate};
+    ///
+    /// let dmy = DocDate::parse_in("08/01/2021", Some(DateOrder::Dmy));
+    /// assert_eq!(dmy, DocDate::ymd(2021, 1, 8));
+    /// let mdy = DocDate::parse_in("08/01/2021 14:05", Some(DateOrder::Mdy));
+    /// assert_eq!(mdy, DocDate::ymd(2021, 8, 1));
+    /// assert_eq!(DocDate::parse_in("13/01/2021", Some(DateOrder::Mdy)), None);
+    /// assert_eq!(DocDate::parse_in("08/01/2021", None), None);
+    /// ```
+    pub fn parse_in(s: &str, order: Option<DateOrder>) -> Option<DocDate> {
         let s = s.trim();
         if s.is_empty() {
             return None;
@@ -126,7 +214,30 @@ impl DocDate {
         {
             return Some(d);
         }
-        parse_news(s)
+        let date = without_time(s).unwrap_or(s);
+        if date.as_bytes()[0].is_ascii_digit()
+            && let Some(d) = parse_iso(date).or_else(|| numeric_date(date, order))
+        {
+            return Some(d);
+        }
+        parse_news(date)
+    }
+
+    /// Whether `s` is a numeric date with the year last (`08/01/2021`,
+    /// perhaps with a time after it): a date that only
+    /// [`DocDate::parse_in`] with a [`DateOrder`] reads.
+    ///
+    /// ```
+    /// use stancemeter::corpus::DocDate;
+    ///
+    /// assert!(DocDate::needs_order("08/01/2021"));
+    /// assert!(DocDate::needs_order("8.1.2021 10:15"));
+    /// assert!(!DocDate::needs_order("2021/01/08"));
+    /// assert!(!DocDate::needs_order("8 Jan 2021"));
+    /// ```
+    pub fn needs_order(s: &str) -> bool {
+        let s = s.trim();
+        year_last(without_time(s).unwrap_or(s)).is_some()
     }
 
     /// Finds a date in a file path: the last `YYYY-MM-DD`, `YYYY_MM_DD` or
@@ -243,6 +354,13 @@ fn parse_iso(s: &str) -> Option<DocDate> {
         4 => return DocDate::y(digits(b)?),
         7 if b[4] == b'-' => return DocDate::ym(digits(&b[..4])?, digits(&b[5..])? as u8),
         8 => return compact_date(b),
+        14 => {
+            // GDELT's YYYYMMDDhhmmss.
+            let two = |i: usize, max: i32| digits(&b[i..i + 2]).is_some_and(|v| v <= max);
+            return (two(8, 23) && two(10, 59) && two(12, 60))
+                .then(|| compact_date(&b[..8]))
+                .flatten();
+        }
         _ => {}
     }
     if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
@@ -384,6 +502,164 @@ fn year_number(token: &str) -> Option<i32> {
     digits(token.as_bytes()).filter(|y| YEARS.contains(y))
 }
 
+/// Numeric dates other than ISO's: the year first with `/` or `.`
+/// (`2021/01/08`, `2021.1.8`), and with an order the year last
+/// (`08/01/2021`, `8.1.2021`, `08-01-2021`).
+fn numeric_date(s: &str, order: Option<DateOrder>) -> Option<DocDate> {
+    let b = s.as_bytes();
+    let sep = *b.iter().find(|c| !c.is_ascii_digit())?;
+    if sep == b'/' || sep == b'.' {
+        let mut parts = b.split(|&c| c == sep);
+        if let (Some(y), Some(m), Some(d), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+            && y.len() == 4
+            && (1..=2).contains(&m.len())
+            && (1..=2).contains(&d.len())
+        {
+            return DocDate::ymd(digits(y)?, digits(m)? as u8, digits(d)? as u8);
+        }
+    }
+    let (first, second, year) = year_last(s)?;
+    match order? {
+        DateOrder::Dmy => DocDate::ymd(year, second, first),
+        DateOrder::Mdy => DocDate::ymd(year, first, second),
+    }
+}
+
+/// `A sep B sep YYYY` with one or two digits in `A` and `B` and one
+/// separator, `/`, `.` or `-`: `(A, B, YYYY)`.
+fn year_last(s: &str) -> Option<(u8, u8, i32)> {
+    let b = s.as_bytes();
+    let sep = *b.iter().find(|c| !c.is_ascii_digit())?;
+    if !matches!(sep, b'/' | b'.' | b'-') {
+        return None;
+    }
+    let mut parts = b.split(|&c| c == sep);
+    let (Some(x), Some(y), Some(year), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return None;
+    };
+    if !(1..=2).contains(&x.len()) || !(1..=2).contains(&y.len()) || year.len() != 4 {
+        return None;
+    }
+    Some((digits(x)? as u8, digits(y)? as u8, digits(year)?))
+}
+
+/// The date before a time of day that ends `s`: `10:15`, `10:15:30.5`,
+/// `9:30 a.m.`, `9:30pm`, each perhaps followed by a zone (`GMT`, `ET`,
+/// `+0000`, `UTC+9`), and preceded by a space, a comma or `at`. `None` if
+/// `s` does not end so, or nothing is left before the time.
+fn without_time(s: &str) -> Option<&str> {
+    let words: Vec<&str> = s.split_whitespace().collect();
+    let at = words.iter().rposition(|w| clock(w).is_some())?;
+    let (hour, ampm) = clock(words[at])?;
+    let mut rest = &words[at + 1..];
+    let mut ampm = ampm;
+    if !ampm
+        && let Some((w, more)) = rest.split_first()
+        && is_ampm(w)
+    {
+        ampm = true;
+        rest = more;
+    }
+    if ampm && !(1..=12).contains(&hour) {
+        return None;
+    }
+    if let Some((w, more)) = rest.split_first()
+        && is_zone(w)
+    {
+        rest = more;
+    }
+    if !rest.is_empty() {
+        return None;
+    }
+    // The clock word's place in `s` (split_whitespace yields subslices).
+    let start = words[at].as_ptr() as usize - s.as_ptr() as usize;
+    let mut date = s[..start].trim_end();
+    date = date.strip_suffix(',').unwrap_or(date).trim_end();
+    if let Some(before) = date
+        .strip_suffix(" at")
+        .or_else(|| date.strip_suffix(" AT"))
+    {
+        date = before.trim_end();
+        date = date.strip_suffix(',').unwrap_or(date).trim_end();
+    }
+    (!date.is_empty()).then_some(date)
+}
+
+/// A time of day, `H:MM`, `HH:MM:SS` or `HH:MM:SS.fff`, perhaps with
+/// `am` or `pm` (`a.m.`, `PM`) joined to it: its hour, and whether it
+/// had am or pm.
+fn clock(w: &str) -> Option<(i32, bool)> {
+    let b = w.as_bytes();
+    let colon = b.iter().position(|&c| c == b':')?;
+    if !(1..=2).contains(&colon) {
+        return None;
+    }
+    let hour = digits(&b[..colon])?;
+    let two = |i: usize, max: i32| b.get(i..i + 2).and_then(digits).is_some_and(|v| v <= max);
+    if !two(colon + 1, 59) {
+        return None;
+    }
+    let mut i = colon + 3;
+    if b.get(i) == Some(&b':') {
+        if !two(i + 1, 60) {
+            return None;
+        }
+        i += 3;
+        if b.get(i) == Some(&b'.') {
+            let start = i + 1;
+            i = start;
+            while b.get(i).is_some_and(u8::is_ascii_digit) {
+                i += 1;
+            }
+            if i == start {
+                return None;
+            }
+        }
+    }
+    let ampm = match &w[i..] {
+        "" => false,
+        rest if is_ampm(rest) => true,
+        _ => return None,
+    };
+    (hour <= 23).then_some((hour, ampm))
+}
+
+/// `am`, `pm`, `a.m.` or `p.m.`, in any case.
+fn is_ampm(w: &str) -> bool {
+    matches!(
+        w.to_ascii_lowercase().as_str(),
+        "am" | "pm" | "a.m." | "p.m." | "a.m" | "p.m"
+    )
+}
+
+/// A time zone after a time: `Z`, an offset (`+0000`, `-05:00`, `+09`), or
+/// an abbreviation of one to five capitals (`GMT`, `UTC`, `ET`, `KST`),
+/// perhaps with an offset (`UTC+9`, `GMT+05:30`).
+fn is_zone(w: &str) -> bool {
+    let letters = w.bytes().take_while(u8::is_ascii_uppercase).count();
+    if letters > 5 {
+        return false;
+    }
+    let offset = &w.as_bytes()[letters..];
+    let Some((&sign, num)) = offset.split_first() else {
+        return letters > 0;
+    };
+    if sign != b'+' && sign != b'-' {
+        return false;
+    }
+    let two = |d: &[u8], max: i32| digits(d).is_some_and(|v| v <= max);
+    match num {
+        [h] => letters > 0 && two(&[*h], 14),
+        [_, _] => two(num, 14),
+        [h, b':', m0, m1] => letters > 0 && two(&[*h], 14) && two(&[*m0, *m1], 59),
+        [h0, h1, m0, m1] | [h0, h1, b':', m0, m1] => two(&[*h0, *h1], 14) && two(&[*m0, *m1], 59),
+        _ => false,
+    }
+}
+
 /// News forms: `[Weekday,] Month Day[,] Year`, `[Weekday,] Day Month Year`,
 /// `Month Year`.
 fn parse_news(s: &str) -> Option<DocDate> {
@@ -392,6 +668,14 @@ fn parse_news(s: &str) -> Option<DocDate> {
         .split(|c: char| c.is_whitespace() || c == ',')
         .filter(|t| !t.is_empty())
         .collect();
+    // "8-Jan-2021": one word of three, joined by hyphens.
+    if let Some(last) = tokens.last()
+        && last.bytes().filter(|&c| c == b'-').count() == 2
+        && !last.starts_with('-')
+    {
+        let joined = tokens.pop().unwrap_or_default();
+        tokens.extend(joined.split('-'));
+    }
     let mut weekday = false;
     if let Some(first) = tokens.first() {
         let lower = first.to_ascii_lowercase();
@@ -572,6 +856,104 @@ mod tests {
         ] {
             assert_eq!(DocDate::parse(bad), None, "{bad:?} should not parse");
         }
+    }
+
+    #[test]
+    fn parses_feed_byline_and_numeric_forms() {
+        let expected = day(2021, 1, 8);
+        for form in [
+            "Fri, 08 Jan 2021 10:15:00 +0000",
+            "Fri, 08 Jan 2021 10:15:00 GMT",
+            "08 Jan 2021 10:15 -0500",
+            "8 Jan 2021 23:59:60 +05:30",
+            "January 8, 2021 10:15 AM",
+            "Jan. 8, 2021, 9:30 a.m. ET",
+            "January 8, 2021 at 9:30pm",
+            "January 8, 2021, at 12:00 p.m. EST",
+            "2021-01-08 10:15:00 UTC",
+            "2021-01-08 10:15 UTC+9",
+            "2021-01-08 10:15:00.250 KST",
+            "8-Jan-2021",
+            "08-JAN-2021 10:15:00",
+            "2021/01/08",
+            "2021/1/8",
+            "2021.01.08",
+            "2021/01/08 10:15:00",
+            "20210108101500",
+            "20210108235960",
+        ] {
+            assert_eq!(DocDate::parse(form), expected, "{form:?}");
+        }
+        // The month and day orders never guessed.
+        for ambiguous in ["08/01/2021", "8.1.2021", "08-01-2021 10:15", "31/12/2021"] {
+            assert_eq!(DocDate::parse(ambiguous), None, "{ambiguous:?}");
+            assert!(DocDate::needs_order(ambiguous), "{ambiguous:?}");
+        }
+    }
+
+    #[test]
+    fn rejects_bad_times_and_numeric_forms() {
+        for bad in [
+            "20210108246000",
+            "20210108106100",
+            "2021010810150",
+            "2021-01-08 10:15 utc",
+            "2021-01-08 10:15 UTCPLUS",
+            "2021-01-08 10:15 +1500",
+            "2021-01-08 25:00",
+            "2021-01-08 10:5",
+            "January 8, 2021 13:00 pm",
+            "January 8, 2021 0:30 am",
+            "January 8, 2021 10:15 AM tomorrow",
+            "January 8, 2021 10:15:",
+            "January 8, 2021 10:15:00.",
+            "10:15",
+            "at 10:15",
+            "2021/13/08",
+            "2021/01/08/09",
+            "2021/001/08",
+            "2021.01/08",
+            "2021-1-8",
+            "8-Jan-21",
+            "8--Jan-2021",
+            "08/01/21",
+            "8 8 2021",
+        ] {
+            assert_eq!(DocDate::parse(bad), None, "{bad:?} should not parse");
+            for order in [DateOrder::Dmy, DateOrder::Mdy] {
+                assert_eq!(DocDate::parse_in(bad, Some(order)), None, "{bad:?} {order}");
+            }
+        }
+        assert!(!DocDate::needs_order("08/01/21"));
+        assert!(!DocDate::needs_order("2021/01/08"));
+        assert!(!DocDate::needs_order("08/01/2021 tomorrow"));
+    }
+
+    #[test]
+    fn numeric_dates_with_the_year_last_follow_the_order() {
+        let dmy = Some(DateOrder::Dmy);
+        let mdy = Some(DateOrder::Mdy);
+        assert_eq!(DocDate::parse_in("08/01/2021", dmy), day(2021, 1, 8));
+        assert_eq!(DocDate::parse_in("08/01/2021", mdy), day(2021, 8, 1));
+        assert_eq!(DocDate::parse_in("8.1.2021", dmy), day(2021, 1, 8));
+        assert_eq!(DocDate::parse_in("08-01-2021 10:15", mdy), day(2021, 8, 1));
+        assert_eq!(
+            DocDate::parse_in("1/8/2021 9:30 PM EST", mdy),
+            day(2021, 1, 8)
+        );
+        assert_eq!(DocDate::parse_in("31/12/2021", dmy), day(2021, 12, 31));
+        assert_eq!(DocDate::parse_in("31/12/2021", mdy), None);
+        assert_eq!(DocDate::parse_in("12/31/2021", mdy), day(2021, 12, 31));
+        assert_eq!(DocDate::parse_in("29/02/2021", dmy), None);
+        // The other forms do not depend on the order.
+        for order in [None, dmy, mdy] {
+            assert_eq!(DocDate::parse_in("2021-01-08", order), day(2021, 1, 8));
+            assert_eq!(DocDate::parse_in("2021/01/08", order), day(2021, 1, 8));
+            assert_eq!(DocDate::parse_in("8 Jan 2021", order), day(2021, 1, 8));
+        }
+        assert_eq!("MDY".parse::<DateOrder>(), Ok(DateOrder::Mdy));
+        assert!("ymd".parse::<DateOrder>().is_err());
+        assert_eq!(DateOrder::Dmy.describe(), "day/month/year");
     }
 
     #[test]

@@ -30,7 +30,7 @@ mod date;
 mod flat;
 mod walk;
 
-pub use date::DocDate;
+pub use date::{DateOrder, DocDate};
 
 use crate::error::{Error, Result};
 use flate2::read::MultiGzDecoder;
@@ -342,6 +342,10 @@ pub struct ReadOptions {
     /// overrides a date found in the path; a record's own date field wins
     /// over it.
     pub date: Option<DocDate>,
+    /// How to read numeric dates with the year last (`08/01/2021`); with
+    /// `None` a record dated so is rejected as ambiguous. See
+    /// [`DocDate::parse_in`].
+    pub date_order: Option<DateOrder>,
     /// The largest document (a `.txt` file, a JSONL line, a CSV record) read;
     /// a bigger one is rejected (default 32 MiB).
     pub max_doc_bytes: usize,
@@ -355,6 +359,7 @@ impl Default for ReadOptions {
             date_field: "date".to_string(),
             text_field: "text".to_string(),
             date: None,
+            date_order: None,
             max_doc_bytes: DEFAULT_MAX_DOC_BYTES,
         }
     }
@@ -1380,8 +1385,26 @@ fn too_big(bytes: u64, max: usize) -> String {
     format!("document is {bytes} bytes, over --max-doc-bytes {max}")
 }
 
-fn unreadable_date(value: &str) -> String {
-    format!("unreadable date '{}'", quote(value))
+/// Why a record's date was not read: ambiguous (`08/01/2021` with no
+/// `--date-order`, when either order makes a date) or unreadable.
+fn unreadable_date(value: &str, order: Option<DateOrder>) -> String {
+    let shown = quote(value);
+    if !DocDate::needs_order(value) {
+        return format!("unreadable date '{shown}'");
+    }
+    match order {
+        Some(order) => format!(
+            "unreadable date '{shown}' (not a date when read as {}, from --date-order {order})",
+            order.describe()
+        ),
+        None if [DateOrder::Dmy, DateOrder::Mdy]
+            .iter()
+            .any(|&o| DocDate::parse_in(value, Some(o)).is_some()) =>
+        {
+            format!("ambiguous date '{shown}' (day or month first? give --date-order dmy or mdy)")
+        }
+        None => format!("unreadable date '{shown}'"),
+    }
 }
 
 /// Reads a whole `.txt` file as one document.
@@ -1723,12 +1746,15 @@ fn jsonl_record(
     let date = match map.remove(&options.date_field) {
         None | Some(Value::Null) => options.date,
         Some(Value::String(s)) if s.trim().is_empty() => options.date,
-        Some(Value::String(s)) => Some(DocDate::parse(&s).ok_or_else(|| unreadable_date(&s))?),
+        Some(Value::String(s)) => Some(
+            DocDate::parse_in(&s, options.date_order)
+                .ok_or_else(|| unreadable_date(&s, options.date_order))?,
+        ),
         Some(Value::Number(n)) => {
             let s = n.to_string();
-            Some(DocDate::parse(&s).ok_or_else(|| unreadable_date(&s))?)
+            Some(DocDate::parse(&s).ok_or_else(|| unreadable_date(&s, None))?)
         }
-        Some(other) => return Err(unreadable_date(&other.to_string())),
+        Some(other) => return Err(unreadable_date(&other.to_string(), None)),
     };
     let fields = map
         .into_iter()
@@ -1875,7 +1901,9 @@ fn flat_record(line: &str, name: &str, line_no: usize, options: &ReadOptions) ->
     let date = match date {
         None | Some(FlatValue::Null) => options.date,
         Some(FlatValue::String(s)) if s.trim().is_empty() => options.date,
-        Some(FlatValue::String(s) | FlatValue::Integer(s)) => Some(DocDate::parse(&s)?),
+        Some(FlatValue::String(s) | FlatValue::Integer(s)) => {
+            Some(DocDate::parse_in(&s, options.date_order)?)
+        }
         Some(FlatValue::Bool(_)) => return None,
     };
     let fields = fields
@@ -2290,9 +2318,9 @@ impl CsvSource {
             .filter(|s| !s.is_empty())
             .unwrap_or_else(|| format!("{}:{}", self.name, self.record));
         let date = match self.date.map(cell) {
-            Some(s) if !s.trim().is_empty() => match DocDate::parse(&s) {
+            Some(s) if !s.trim().is_empty() => match DocDate::parse_in(&s, options.date_order) {
                 Some(date) => Some(date),
-                None => return reject(unreadable_date(&s)),
+                None => return reject(unreadable_date(&s, options.date_order)),
             },
             _ => options.date,
         };

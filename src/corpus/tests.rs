@@ -1680,3 +1680,115 @@ fn items_carry_the_number_of_their_entry_and_retain_skips_whole_entries() {
     assert_eq!(numbered.len(), 1);
     assert_eq!(numbered[0].0, 3);
 }
+
+/// Day-first and month-first dates in CSV and JSONL records: rejected as
+/// ambiguous without an order, read in the order given, and unreadable
+/// when the order makes no date of them. Feed and timestamp forms need no
+/// order.
+#[test]
+fn records_dated_day_or_month_first_follow_date_order() {
+    let dir = tmp();
+    let csv = write(
+        dir.path(),
+        "d.csv",
+        b"id,date,text\na,08/01/2021,One.\nb,31/12/2021,Two.\nc,\"Fri, 08 Jan 2021 10:15:00 GMT\",Three.\nd,31/31/2021,Four.\n",
+    );
+    let jsonl = write(
+        dir.path(),
+        "d.jsonl",
+        concat!(
+            "{\"id\":\"e\",\"date\":\"8.1.2021 10:15\",\"text\":\"Five.\"}\n",
+            "{\"id\":\"f\",\"date\":20210108101500,\"text\":\"Six.\"}\n",
+            "{\"id\":\"g\",\"date\":\"2021/01/08\",\"text\":\"Seven.\"}\n",
+        )
+        .as_bytes(),
+    );
+    let inputs = [csv, jsonl];
+    let dated = |items: &[Item]| -> Vec<(String, String)> {
+        docs(items)
+            .iter()
+            .map(|d| {
+                (
+                    d.id.clone(),
+                    d.date.map(|x| x.to_string()).unwrap_or_default(),
+                )
+            })
+            .collect()
+    };
+    let reasons = |items: &[Item]| -> Vec<String> {
+        rejects(items).iter().map(|r| r.reason.clone()).collect()
+    };
+    let pairs = |v: &[(&str, &str)]| -> Vec<(String, String)> {
+        v.iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    };
+
+    let none = read(&inputs);
+    assert_eq!(
+        dated(&none),
+        pairs(&[
+            ("c", "2021-01-08"),
+            ("f", "2021-01-08"),
+            ("g", "2021-01-08")
+        ])
+    );
+    let ambiguous = |v: &str| {
+        format!("ambiguous date '{v}' (day or month first? give --date-order dmy or mdy)")
+    };
+    assert_eq!(
+        reasons(&none),
+        [
+            ambiguous("08/01/2021"),
+            ambiguous("31/12/2021"),
+            "unreadable date '31/31/2021'".to_string(),
+            ambiguous("8.1.2021 10:15"),
+        ]
+    );
+
+    let with = |order| {
+        read_with(
+            &inputs,
+            ReadOptions {
+                date_order: Some(order),
+                ..ReadOptions::default()
+            },
+        )
+    };
+    let dmy = with(DateOrder::Dmy);
+    assert_eq!(
+        dated(&dmy),
+        pairs(&[
+            ("a", "2021-01-08"),
+            ("b", "2021-12-31"),
+            ("c", "2021-01-08"),
+            ("e", "2021-01-08"),
+            ("f", "2021-01-08"),
+            ("g", "2021-01-08"),
+        ])
+    );
+    assert_eq!(
+        reasons(&dmy),
+        [
+            "unreadable date '31/31/2021' (not a date when read as day/month/year, from --date-order dmy)"
+        ]
+    );
+    let mdy = with(DateOrder::Mdy);
+    assert_eq!(
+        dated(&mdy),
+        pairs(&[
+            ("a", "2021-08-01"),
+            ("c", "2021-01-08"),
+            ("e", "2021-08-01"),
+            ("f", "2021-01-08"),
+            ("g", "2021-01-08"),
+        ])
+    );
+    assert_eq!(
+        reasons(&mdy),
+        [
+            "unreadable date '31/12/2021' (not a date when read as month/day/year, from --date-order mdy)",
+            "unreadable date '31/31/2021' (not a date when read as month/day/year, from --date-order mdy)",
+        ]
+    );
+}

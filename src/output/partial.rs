@@ -285,6 +285,9 @@ pub struct Settings {
     pub speaker_field: Option<String>,
     /// `--date`, as `2021-01-08`.
     pub date: Option<String>,
+    /// `--date-order`: `dmy` or `mdy` (absent in partials written before it).
+    #[serde(default)]
+    pub date_order: Option<String>,
     /// `--format`.
     pub format: Option<String>,
     /// `--id-field`.
@@ -1128,6 +1131,7 @@ mod tests {
             speaker: None,
             speaker_field: None,
             date: None,
+            date_order: None,
             format: None,
             id_field: "id".into(),
             date_field: "date".into(),
