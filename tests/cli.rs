@@ -467,6 +467,51 @@ fn date_order_reads_day_first_exports_and_is_asked_for() {
         .stderr(predicate::str::contains("write it as YYYY-MM-DD"));
 }
 
+/// The same stories as JSON Lines, as a Scrapy-style JSON array and as
+/// pretty-printed records give the same tables.
+#[test]
+fn json_arrays_and_pretty_records_score_like_json_lines() {
+    let d = tempfile::tempdir().unwrap();
+    let records = [
+        r#"{"id": "k1", "date": "2021-03-02", "text": "Seoul praised Tokyo for the \"frank\" talks."}"#,
+        r#"{"id": "k2", "date": "2021-03-09", "text": "Pyongyang condemned the drills of Washington [KCNA]."}"#,
+        r#"{"id": "k3", "date": "2021-04-01", "text": "China welcomed the ceasefire."}"#,
+    ];
+    let lines = write(d.path(), "lines.jsonl", &(records.join("\n") + "\n"));
+    let array = write(
+        d.path(),
+        "array.json",
+        &format!("[\n{}\n]\n", records.join(",\n")),
+    );
+    let pretty_text: String = records
+        .iter()
+        .map(|r| {
+            let v: serde_json::Value = serde_json::from_str(r).unwrap();
+            serde_json::to_string_pretty(&v).unwrap() + "\n"
+        })
+        .collect();
+    let pretty = write(d.path(), "pretty.json", &pretty_text);
+    let mut tables = Vec::new();
+    for input in [&lines, &array, &pretty] {
+        let out = d
+            .path()
+            .join(input.file_name().unwrap())
+            .with_extension("out");
+        stance()
+            .args(["score", "-q", "-o"])
+            .arg(&out)
+            .arg(input)
+            .assert()
+            .success()
+            .stderr("");
+        let (_, rows) = table(&out.join("dyads.csv"));
+        assert_eq!(rows.len(), 2, "{rows:?}");
+        tables.push((read(&out.join("actors.csv")), read(&out.join("dyads.csv"))));
+    }
+    assert_eq!(tables[0], tables[1]);
+    assert_eq!(tables[0], tables[2]);
+}
+
 #[test]
 fn no_rollup_keeps_people_and_media_apart() {
     let d = tempfile::tempdir().unwrap();

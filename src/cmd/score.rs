@@ -28,7 +28,8 @@ Inputs: files and directories (walked recursively, in sorted order), each option
 gzip-compressed (.gz); '-' reads standard input (give --format).
   .txt            one document per file; id = path relative to the input; date = --date,
                   else a YYYY-MM-DD or YYYYMMDD in the path, else undated
-  .jsonl .ndjson  one JSON object per line with id, date, text (see --id-field ...)
+  .jsonl .ndjson  one JSON object per line with id, date, text (see --id-field ...);
+  .json           also a JSON array of such objects, or pretty-printed objects
   .csv .tsv       a header row, then one document per row, same fields
 Dates: 2021, 2021-01, 2021-01-08, timestamps (the date as published is kept), 20210108101500,
 2021/01/08, news forms such as \"January 8, 2021\" or \"8 Jan 2021\", and these with a time

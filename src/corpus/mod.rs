@@ -7,9 +7,10 @@
 //! * `.txt` — one document per file. Its id is the path relative to the
 //!   input root; its date is `--date`, else a `YYYY-MM-DD` or `YYYYMMDD` found
 //!   in the path, else none.
-//! * `.jsonl` / `.ndjson` — one JSON object per line, fields `id`, `date`,
-//!   `text` by default (renamable); other scalar fields are kept in
-//!   [`Document::fields`].
+//! * `.jsonl` / `.ndjson` / `.json` — one JSON object per line, fields
+//!   `id`, `date`, `text` by default (renamable); other scalar fields are
+//!   kept in [`Document::fields`]. A file holding one JSON array of such
+//!   objects, or pretty-printed objects one after another, is read too.
 //! * `.csv` / `.tsv` — a header row, then one record per row, same fields.
 //!
 //! Reading is streaming: [`Corpus`] is an iterator that holds one file open at
@@ -262,8 +263,8 @@ pub enum Format {
 }
 
 /// The file extensions a directory's files are read by, for messages about
-/// the others (`.text`, `.ndjson`, `.json` and `.tab` are read too).
-pub const KNOWN_EXTENSIONS: &str = ".txt, .jsonl, .ndjson, .csv or .tsv, optionally .gz";
+/// the others (`.text` and `.tab` are read too).
+pub const KNOWN_EXTENSIONS: &str = ".txt, .jsonl, .ndjson, .json, .csv or .tsv, optionally .gz";
 
 impl Format {
     /// From a path's extension after stripping `.gz` (case-insensitive):
@@ -987,6 +988,11 @@ fn open_source(
             line: 0,
             buf: Vec::new(),
             done: false,
+            layout: JsonLayout::Unknown,
+            record_no: 0,
+            record_line: 0,
+            opened: false,
+            closed: false,
         }),
         Format::Csv | Format::Tsv => {
             let delimiter = if file.format == Format::Tsv {
@@ -1569,10 +1575,84 @@ struct JsonlSource {
     done: bool,
     /// Where invalid UTF-8 is counted.
     invalid_utf8: Arc<InvalidUtf8>,
+    /// How the file holds its records, known once its start is seen.
+    layout: JsonLayout,
+    /// In an array or a stream of values, the number of the last record
+    /// read (1-based).
+    record_no: usize,
+    /// The line where record [`JsonlSource::record_no`] begins.
+    record_line: usize,
+    /// In an array: its `[` and its `]` have been passed.
+    opened: bool,
+    closed: bool,
+}
+
+/// How a JSON input holds its records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum JsonLayout {
+    /// Not looked at yet.
+    Unknown,
+    /// JSON Lines: one record per line.
+    Lines,
+    /// One JSON array of records (`[{...},{...}]`, on one line or many), as
+    /// Scrapy's and pandas' `.json` exports write them.
+    Array,
+    /// Records written over several lines each, one after another
+    /// (pretty-printed objects, one file per story).
+    Stream,
+}
+
+impl JsonLayout {
+    /// The layout of a JSON input that begins with `start` (as much of the
+    /// file as is buffered): an array if its first value opens with `[`;
+    /// records over many lines if the first line is a lone `{`; else JSON
+    /// Lines.
+    fn of(start: &[u8]) -> JsonLayout {
+        let start = start.strip_prefix(b"\xef\xbb\xbf").unwrap_or(start);
+        let Some(first) = start.iter().position(|b| !b.is_ascii_whitespace()) else {
+            return JsonLayout::Lines;
+        };
+        let rest = &start[first..];
+        match rest[0] {
+            b'[' => JsonLayout::Array,
+            // Pretty-printers (Python's `json.dump(indent=…)`, `jq`) put
+            // the opening brace on a line of its own; a JSON Lines file
+            // never does, not even with a broken first line.
+            b'{' if find_newline(rest).is_some_and(|end| rest[1..end].trim_ascii().is_empty()) => {
+                JsonLayout::Stream
+            }
+            _ => JsonLayout::Lines,
+        }
+    }
+}
+
+/// What [`JsonlSource::next_value`] found.
+enum JsonValue {
+    /// A value of this many bytes (its first `max_doc_bytes + 1` in the
+    /// buffer), starting on this line.
+    Value { length: usize, line: usize },
+    /// The end of the array or of the input.
+    End,
+    /// The array or stream is broken: `(location, reason)`; the rest of
+    /// the file is skipped.
+    Broken(String, String),
 }
 
 impl JsonlSource {
     fn next(&mut self, options: &ReadOptions) -> Option<std::result::Result<Document, Reject>> {
+        if self.layout == JsonLayout::Unknown {
+            self.layout = loop {
+                match self.reader.fill_buf() {
+                    Ok(start) => break JsonLayout::of(start),
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    // The read below meets the error again and reports it.
+                    Err(_) => break JsonLayout::Lines,
+                }
+            };
+        }
+        if self.layout != JsonLayout::Lines {
+            return self.next_in_values(options);
+        }
         while !self.done {
             // Fast path: a whole line (and its `\n`) already in the reader's
             // buffer is read from there, not copied into `buf` first. That
@@ -1627,12 +1707,225 @@ impl JsonlSource {
         None
     }
 
-    /// A reject of line [`JsonlSource::line`].
+    /// [`JsonlSource::next`] in a JSON array or a stream of values: each
+    /// value is a record, numbered from 1 for rejects and default ids.
+    fn next_in_values(
+        &mut self,
+        options: &ReadOptions,
+    ) -> Option<std::result::Result<Document, Reject>> {
+        while !self.done {
+            let found = self.next_value(options.max_doc_bytes);
+            let (length, line) = match found {
+                Ok(JsonValue::Value { length, line }) => (length, line),
+                Ok(JsonValue::End) => return None,
+                Ok(JsonValue::Broken(location, reason)) => {
+                    self.done = true;
+                    return Some(Err(Reject {
+                        input: self.input.clone(),
+                        location,
+                        reason,
+                    }));
+                }
+                Err(e) => {
+                    self.done = true;
+                    return Some(Err(self.reject(read_error_reason(&e, self.gzip))));
+                }
+            };
+            self.record_no += 1;
+            self.record_line = line;
+            if length > options.max_doc_bytes {
+                return Some(Err(
+                    self.reject(too_big(length as u64, options.max_doc_bytes))
+                ));
+            }
+            let buf = std::mem::take(&mut self.buf);
+            let item = self.record(&buf, options);
+            self.buf = buf;
+            if let Some(item) = item {
+                return Some(item);
+            }
+        }
+        None
+    }
+
+    /// The next value of a JSON array or stream of values, copied into
+    /// `buf` (at most `max + 1` bytes of it). Strings and nesting are
+    /// followed only as far as finding where the value ends: the value
+    /// itself is then read as a record, and rejected alone if it is not
+    /// one. Commas between values are passed over, in an array or not.
+    fn next_value(&mut self, max: usize) -> io::Result<JsonValue> {
+        self.buf.clear();
+        let array = self.layout == JsonLayout::Array;
+        if self.record_no == 0 && self.line == 0 {
+            self.line = 1;
+            if self.reader.fill_buf()?.starts_with(b"\xef\xbb\xbf") {
+                self.reader.consume(3);
+            }
+        }
+        // Up to the value's first byte.
+        let first = loop {
+            let Some(b) = self.peek()? else {
+                return Ok(if array && !self.closed {
+                    JsonValue::Broken(
+                        format!("line {}", self.line),
+                        format!(
+                            "the JSON array is not closed: the file ends after record {}",
+                            self.record_no
+                        ),
+                    )
+                } else {
+                    JsonValue::End
+                });
+            };
+            match b {
+                b' ' | b'\t' | b'\r' | b'\n' | b',' => self.bump(b),
+                b'[' if array && !self.opened => {
+                    self.opened = true;
+                    self.bump(b);
+                }
+                b']' if array && !self.closed => {
+                    self.closed = true;
+                    self.bump(b);
+                }
+                _ if self.closed => {
+                    return Ok(JsonValue::Broken(
+                        format!("line {}", self.line),
+                        format!(
+                            "content after the closing ] of the JSON array: {}; the rest of the file is skipped",
+                            shown_byte(b)
+                        ),
+                    ));
+                }
+                _ => break b,
+            }
+        };
+        let start_line = self.line;
+        let mut length = 0usize;
+        let mut keep = |buf: &mut Vec<u8>, bytes: &[u8]| {
+            let room = (max + 1).saturating_sub(buf.len());
+            buf.extend_from_slice(&bytes[..bytes.len().min(room)]);
+            length += bytes.len();
+        };
+        if !matches!(first, b'{' | b'[' | b'"') {
+            // A bare number, `true` or `null`, or a stray `}`: its first
+            // byte, then up to the next separator.
+            keep(&mut self.buf, &[first]);
+            self.bump(first);
+            while let Some(b) = self.peek()? {
+                if matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b',' | b']' | b'}') {
+                    break;
+                }
+                keep(&mut self.buf, &[b]);
+                self.bump(b);
+            }
+            return Ok(JsonValue::Value {
+                length,
+                line: start_line,
+            });
+        }
+        let mut depth = 0usize;
+        let mut in_string = false;
+        loop {
+            let available = match self.reader.fill_buf() {
+                Ok(available) => available,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if available.is_empty() {
+                return Ok(JsonValue::Broken(
+                    format!("record {} (line {start_line})", self.record_no + 1),
+                    "the file ends inside this record".to_string(),
+                ));
+            }
+            // The bytes of this buffer that belong to the value.
+            let mut end = None;
+            let mut i = 0;
+            while i < available.len() {
+                if in_string {
+                    // Most of a record is the text of its strings.
+                    match memchr::memchr2(b'"', b'\\', &available[i..]) {
+                        None => i = available.len(),
+                        Some(j) if available[i + j] == b'\\' => i += j + 2,
+                        Some(j) => {
+                            i += j + 1;
+                            in_string = false;
+                        }
+                    }
+                    continue;
+                }
+                match available[i] {
+                    b'"' => in_string = true,
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            end = Some(i + 1);
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+                i += 1;
+            }
+            // An escape's second byte may lie past this buffer.
+            let take = end.unwrap_or(available.len()).min(available.len());
+            let chunk = &available[..take];
+            self.line += chunk.iter().filter(|&&c| c == b'\n').count();
+            keep(&mut self.buf, chunk);
+            let skip_escaped = i > available.len();
+            self.reader.consume(take);
+            if skip_escaped {
+                // The byte after a `\\` that ended the buffer.
+                if let Some(b) = self.peek()? {
+                    keep(&mut self.buf, &[b]);
+                    self.bump(b);
+                }
+            }
+            if end.is_some() {
+                return Ok(JsonValue::Value {
+                    length,
+                    line: start_line,
+                });
+            }
+        }
+    }
+
+    /// The next byte of the input, not consumed; `None` at its end.
+    fn peek(&mut self) -> io::Result<Option<u8>> {
+        loop {
+            match self.reader.fill_buf() {
+                Ok(available) => return Ok(available.first().copied()),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// Consumes byte `b`, just peeked, counting lines.
+    fn bump(&mut self, b: u8) {
+        if b == b'\n' {
+            self.line += 1;
+        }
+        self.reader.consume(1);
+    }
+
+    /// A reject of line [`JsonlSource::line`], or in an array or stream of
+    /// values, of record [`JsonlSource::record_no`] begun on that line.
     fn reject(&self, reason: String) -> Reject {
         Reject {
             input: self.input.clone(),
-            location: format!("line {}", self.line),
+            location: self.location(),
             reason,
+        }
+    }
+
+    /// `line N`, or in an array or stream of values `record N (line L)`.
+    fn location(&self) -> String {
+        match self.layout {
+            JsonLayout::Array | JsonLayout::Stream if self.record_no > 0 => {
+                format!("record {} (line {})", self.record_no, self.record_line)
+            }
+            _ => format!("line {}", self.line),
         }
     }
 
@@ -1656,17 +1949,36 @@ impl JsonlSource {
             Ok(t) => (std::borrow::Cow::Borrowed(t), true),
             Err(_) => (String::from_utf8_lossy(bytes), false),
         };
-        let record = match flat_record(&text, &self.name, self.line, options) {
-            Some(document) => Ok(document),
-            None => jsonl_record(&text, &self.name, self.line, options),
+        // Default ids number the lines, or the records of an array.
+        let number = match self.layout {
+            JsonLayout::Array | JsonLayout::Stream => self.record_no,
+            JsonLayout::Lines | JsonLayout::Unknown => self.line,
         };
-        let record = record.map_err(|reason| self.reject(reason));
+        let record = match flat_record(&text, &self.name, number, options) {
+            Some(document) => Ok(document),
+            None => jsonl_record(&text, &self.name, number, options),
+        };
+        let record = record.map_err(|reason| match self.layout {
+            JsonLayout::Array | JsonLayout::Stream => {
+                self.reject(reason.replace("each line must be", "each element must be"))
+            }
+            JsonLayout::Lines | JsonLayout::Unknown => self.reject(reason),
+        });
         if record.is_ok() && !valid {
-            let location = format!("line {}", self.line);
             let invalid = invalid_utf8_sequences(bytes);
-            self.invalid_utf8.add(invalid, &self.input, &location);
+            self.invalid_utf8
+                .add(invalid, &self.input, &self.location());
         }
         Some(record)
+    }
+}
+
+/// A byte as a reason shows it: `'x'` if printable ASCII, else its value.
+fn shown_byte(b: u8) -> String {
+    if b.is_ascii_graphic() {
+        format!("'{}'", b as char)
+    } else {
+        format!("byte 0x{b:02x}")
     }
 }
 

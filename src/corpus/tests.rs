@@ -1792,3 +1792,197 @@ fn records_dated_day_or_month_first_follow_date_order() {
         ]
     );
 }
+
+/// A `.json` file written as one array of records (pandas, and Scrapy
+/// with a record per line), as pretty-printed records one after another,
+/// or broken: each record is read or rejected alone, with its number and
+/// line, and a break in the array itself is one reject for the rest.
+#[test]
+fn json_arrays_and_pretty_printed_records_are_read() {
+    let dir = tmp();
+    let read_one = |name: &str, bytes: &str| {
+        let file = write(dir.path(), name, bytes.as_bytes());
+        let items = read(&[file]);
+        let got: Vec<(String, String)> = docs(&items)
+            .iter()
+            .map(|d| (d.id.clone(), d.text.clone()))
+            .collect();
+        let bad: Vec<(String, String)> = rejects(&items)
+            .iter()
+            .map(|r| (r.location.clone(), r.reason.clone()))
+            .collect();
+        (got, bad)
+    };
+    let pairs = |v: &[(&str, &str)]| -> Vec<(String, String)> {
+        v.iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    };
+
+    // pandas: one line, no newline at the end, a byte-order mark.
+    let (got, bad) = read_one(
+        "pandas.json",
+        "\u{feff}[{\"id\":\"a\",\"text\":\"One.\"},{\"id\":2,\"text\":\"Two [sic].\"}]",
+    );
+    assert_eq!(got, pairs(&[("a", "One."), ("2", "Two [sic].")]));
+    assert!(bad.is_empty(), "{bad:?}");
+
+    // Scrapy: a record per line, ids by record number; a number and a bad
+    // date among them are rejected alone.
+    let (got, bad) = read_one(
+        "items.json",
+        "[\n{\"text\": \"He said \\\"no\\\" {twice}.\", \"tags\": [\"a\", {\"b\": \"]\"}]},\n\
+         42,\n\
+         {\"text\": \"Back\\\\slash.\", \"date\": \"someday\"},\n\
+         {\"text\": \"Last.\"}\n]\n\n",
+    );
+    let name = dir.path().join("items.json").to_string_lossy().into_owned();
+    assert_eq!(
+        got,
+        pairs(&[
+            (&format!("{name}:1"), "He said \"no\" {twice}."),
+            (&format!("{name}:4"), "Last."),
+        ])
+    );
+    assert_eq!(
+        bad,
+        pairs(&[
+            (
+                "record 2 (line 3)",
+                "not a JSON object but a number (each element must be one {...} record)"
+            ),
+            ("record 3 (line 4)", "unreadable date 'someday'"),
+        ])
+    );
+
+    // Pretty-printed records, one after another.
+    let (got, bad) = read_one(
+        "pretty.json",
+        "{\n  \"id\": \"p1\",\n  \"text\": \"First.\"\n}\n{\n  \"id\": \"p2\",\n  \"text\": \"Second.\"\n}\n",
+    );
+    assert_eq!(got, pairs(&[("p1", "First."), ("p2", "Second.")]));
+    assert!(bad.is_empty(), "{bad:?}");
+
+    // Stray closing brackets are rejected one by one, and reading goes on.
+    let (got, bad) = read_one(
+        "stray.json",
+        "{\n  \"id\": \"p1\",\n  \"text\": \"First.\"\n}\n}\n]\n{\"id\": \"p2\", \"text\": \"Second.\"}\n",
+    );
+    assert_eq!(got, pairs(&[("p1", "First."), ("p2", "Second.")]));
+    let at: Vec<&str> = bad.iter().map(|(l, _)| l.as_str()).collect();
+    assert_eq!(at, ["record 2 (line 5)", "record 3 (line 6)"], "{bad:?}");
+    let (got, bad) = read_one("stray2.json", "[{\"id\":\"a\",\"text\":\"One.\"}, }, 7]");
+    assert_eq!(got, pairs(&[("a", "One.")]));
+    assert_eq!(bad.len(), 2, "{bad:?}");
+
+    // An empty array; a cut-off file; content after the array.
+    assert_eq!(read_one("empty.json", " [ ]\n"), (vec![], vec![]));
+    let (got, bad) = read_one(
+        "cut.json",
+        "[{\"id\":\"a\",\"text\":\"One.\"},\n{\"id\":\"b\",\"text\":\"Tw",
+    );
+    assert_eq!(got, pairs(&[("a", "One.")]));
+    assert_eq!(
+        bad,
+        pairs(&[("record 2 (line 2)", "the file ends inside this record")])
+    );
+    let (got, bad) = read_one("open.json", "[{\"id\":\"a\",\"text\":\"One.\"},\n");
+    assert_eq!(got, pairs(&[("a", "One.")]));
+    assert_eq!(
+        bad,
+        pairs(&[(
+            "line 2",
+            "the JSON array is not closed: the file ends after record 1"
+        )])
+    );
+    let (got, bad) = read_one(
+        "junk.json",
+        "[{\"id\":\"a\",\"text\":\"One.\"}]\n\nnot json\n",
+    );
+    assert_eq!(got, pairs(&[("a", "One.")]));
+    assert_eq!(
+        bad,
+        pairs(&[(
+            "line 3",
+            "content after the closing ] of the JSON array: 'n'; the rest of the file is skipped"
+        )])
+    );
+
+    // JSON Lines whose first line is broken stay JSON Lines.
+    let (got, bad) = read_one(
+        "lines.json",
+        "{\"id\":\"a\",\"text\":\"On\n{\"id\":\"b\",\"text\":\"Two.\"}\n",
+    );
+    assert_eq!(got, pairs(&[("b", "Two.")]));
+    assert_eq!(bad.len(), 1);
+    assert_eq!(bad[0].0, "line 1");
+}
+
+/// Records of an array read the same whatever the reader's buffer size, so
+/// wherever a string, an escape or a nested value is cut between two reads;
+/// a record over `--max-doc-bytes` is rejected alone.
+#[test]
+fn json_array_records_do_not_depend_on_buffer_boundaries() {
+    let text = "[\n {\"id\": \"q\", \"text\": \"Quote \\\"x\\\" and \\\\ back \\\\\\\"y\\\\\\\" [a] {b}.\",\n  \"n\": [1, [2, {\"c\": \"}\"}]], \"ok\": true},\n 7 ,\n {\"id\": \"r\", \"text\": \"Second record, long enough to cross many buffers of a few bytes.\"},\n {\"id\": \"s\", \"text\": \"Third.\"}\n]\n";
+    let read_with_capacity = |capacity: usize, max_doc_bytes: usize| {
+        let mut source = JsonlSource {
+            input: "t.json".into(),
+            name: "t.json".into(),
+            gzip: false,
+            reader: BufReader::with_capacity(
+                capacity,
+                Box::new(std::io::Cursor::new(text.as_bytes().to_vec())),
+            ),
+            line: 0,
+            buf: Vec::new(),
+            done: false,
+            invalid_utf8: Arc::new(InvalidUtf8::default()),
+            layout: JsonLayout::Unknown,
+            record_no: 0,
+            record_line: 0,
+            opened: false,
+            closed: false,
+        };
+        let options = ReadOptions {
+            max_doc_bytes,
+            ..ReadOptions::default()
+        };
+        let mut out = Vec::new();
+        while let Some(item) = source.next(&options) {
+            out.push(match item {
+                Ok(d) => format!("{} {}", d.id, d.text),
+                Err(r) => format!("{} | {}", r.location, r.reason),
+            });
+        }
+        out
+    };
+    let whole = read_with_capacity(1 << 16, DEFAULT_MAX_DOC_BYTES);
+    assert_eq!(
+        whole,
+        [
+            "q Quote \"x\" and \\ back \\\"y\\\" [a] {b}.",
+            "record 2 (line 4) | not a JSON object but a number (each element must be one {...} record)",
+            "r Second record, long enough to cross many buffers of a few bytes.",
+            "s Third.",
+        ]
+    );
+    // Layout detection needs a whole first line in the buffer.
+    for capacity in 2..=40 {
+        assert_eq!(
+            read_with_capacity(capacity, DEFAULT_MAX_DOC_BYTES),
+            whole,
+            "capacity {capacity}"
+        );
+    }
+    let small = read_with_capacity(1 << 16, 60);
+    assert_eq!(small.len(), 4, "{small:?}");
+    assert!(
+        small[0].starts_with("record 1 (line 2) | document is 106 bytes"),
+        "{small:?}"
+    );
+    assert!(
+        small[2].starts_with("record 3 (line 5) | document is 87 bytes"),
+        "{small:?}"
+    );
+    assert_eq!(small[3], whole[3]);
+}
