@@ -29,8 +29,9 @@ gzip-compressed (.gz); '-' reads standard input (give --format).
   .txt            one document per file; id = path relative to the input; date = --date,
                   else a YYYY-MM-DD or YYYYMMDD in the path, else undated
   .jsonl .ndjson  one JSON object per line with id, date, text (see --id-field ...);
-  .json           also a JSON array of such objects, or pretty-printed objects
-  .csv .tsv       a header row, then one document per row, same fields
+  .json           the same, or one JSON array of such objects, or pretty-printed objects
+  .csv .tsv       a header row, then one document per row, same fields (a .csv file's
+                  delimiter, comma, semicolon or tab, is the one its header uses most)
 Dates: 2021, 2021-01, 2021-01-08, timestamps (the date as published is kept), 20210108101500,
 2021/01/08, news forms such as \"January 8, 2021\" or \"8 Jan 2021\", and these with a time
 after them (\"Fri, 08 Jan 2021 10:15:00 +0000\"). 08/01/2021 needs --date-order dmy or mdy.

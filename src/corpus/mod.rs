@@ -1645,8 +1645,14 @@ impl JsonlSource {
                 match self.reader.fill_buf() {
                     Ok(start) => break JsonLayout::of(start),
                     Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                    // The read below meets the error again and reports it.
-                    Err(_) => break JsonLayout::Lines,
+                    // A reader need not give the same error twice (a
+                    // file that is not gzip): report this one.
+                    Err(e) => {
+                        self.layout = JsonLayout::Lines;
+                        self.done = true;
+                        self.line = 1;
+                        return Some(Err(self.reject(read_error_reason(&e, self.gzip))));
+                    }
                 }
             };
         }
@@ -2356,6 +2362,48 @@ impl CsvRecords {
         }
     }
 
+    /// Reads a `.csv` file's header line to choose its delimiter: a comma,
+    /// a semicolon or a tab, whichever it holds most often outside quotes
+    /// (a comma on a tie). Spreadsheets where the decimal mark is a comma
+    /// (most of Europe, Latin America) save "CSV" with semicolons, and
+    /// some tools save tab-separated text as `.csv`. Nothing is consumed.
+    fn choose_delimiter(&mut self) -> io::Result<()> {
+        let start = loop {
+            match self.input.fill_buf() {
+                Ok(start) => break start,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                // A reader need not give the same error twice: the caller
+                // reports this one.
+                Err(e) => return Err(e),
+            }
+        };
+        let start = start.strip_prefix(b"\xef\xbb\xbf").unwrap_or(start);
+        let mut counts = [(b',', 0usize), (b';', 0), (b'\t', 0)];
+        let mut quoted = false;
+        for &b in start {
+            match b {
+                b'"' => quoted = !quoted,
+                b'\n' if !quoted => break,
+                _ if !quoted => {
+                    if let Some(c) = counts.iter_mut().find(|c| c.0 == b) {
+                        c.1 += 1;
+                    }
+                }
+                _ => {}
+            }
+        }
+        // The first of the most frequent: a comma unless another beats it.
+        let best = counts
+            .iter()
+            .fold(counts[0], |best, &c| if c.1 > best.1 { c } else { best })
+            .0;
+        if best != self.delimiter {
+            self.delimiter = best;
+            self.core = csv_core::ReaderBuilder::new().delimiter(best).build();
+        }
+        Ok(())
+    }
+
     /// The line the reader is on: the next record starts on it or later.
     fn line(&self) -> u64 {
         self.core.line()
@@ -2497,6 +2545,11 @@ impl CsvSource {
                 reason,
             })))
         };
+        if file.format == Format::Csv
+            && let Err(e) = reader.choose_delimiter()
+        {
+            return header_reject("line 1", read_error_reason(&e, file.gzip));
+        }
         let header = match reader.read(options.max_doc_bytes, CSV_MAX_COLUMNS) {
             Ok(Some(header)) => header,
             // An empty file: nothing to read.

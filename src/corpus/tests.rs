@@ -891,8 +891,15 @@ fn corrupt_gzip_is_a_reject_and_the_run_goes_on() {
     let full = gzip(lines.as_bytes());
     let truncated = write(dir.path(), "truncated.jsonl.gz", &full[..full.len() / 2]);
     let not_gzip = write(dir.path(), "plain.csv.gz", b"id,text\n1,x\n");
+    let not_gzip_json = write(dir.path(), "plain.jsonl.gz", b"{\"text\": \"x\"}\n");
     let good = write(dir.path(), "good.txt", b"next file");
-    let items = read(&[corrupt.clone(), truncated.clone(), not_gzip.clone(), good]);
+    let items = read(&[
+        corrupt.clone(),
+        truncated.clone(),
+        not_gzip.clone(),
+        not_gzip_json.clone(),
+        good,
+    ]);
     let of = |path: &Path| -> Vec<&Reject> {
         rejects(&items)
             .into_iter()
@@ -917,6 +924,14 @@ fn corrupt_gzip_is_a_reject_and_the_run_goes_on() {
         r[0].reason
     );
     let r = of(&not_gzip);
+    assert_eq!(r.len(), 1, "{r:#?}");
+    assert_eq!(r[0].location, "line 1");
+    assert!(
+        r[0].reason.contains("invalid gzip header"),
+        "{}",
+        r[0].reason
+    );
+    let r = of(&not_gzip_json);
     assert_eq!(r.len(), 1, "{r:#?}");
     assert_eq!(r[0].location, "line 1");
     assert!(
@@ -1985,4 +2000,53 @@ fn json_array_records_do_not_depend_on_buffer_boundaries() {
         "{small:?}"
     );
     assert_eq!(small[3], whole[3]);
+}
+
+/// A `.csv` file saved by a spreadsheet with semicolons (decimal-comma
+/// locales) or tabs is read by its header's delimiter; a comma file whose
+/// text holds semicolons stays a comma file; `.tsv` is always tabs.
+#[test]
+fn csv_delimiter_follows_the_header() {
+    let dir = tmp();
+    let read_one = |name: &str, bytes: &str| {
+        let file = write(dir.path(), name, bytes.as_bytes());
+        let items = read(&[file]);
+        let got: Vec<(String, String)> = docs(&items)
+            .iter()
+            .map(|d| (d.id.clone(), d.text.clone()))
+            .collect();
+        let bad: Vec<String> = rejects(&items).iter().map(|r| r.reason.clone()).collect();
+        (got, bad)
+    };
+    let pairs = |v: &[(&str, &str)]| -> Vec<(String, String)> {
+        v.iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    };
+    let (got, bad) = read_one(
+        "excel-de.csv",
+        "\u{feff}id;date;text\r\n1;2021-01-08;\"Seoul, and Tokyo; both spoke.\"\r\n2;2021-01-09;Plain; text\r\n",
+    );
+    assert_eq!(got, pairs(&[("1", "Seoul, and Tokyo; both spoke.")]));
+    assert_eq!(bad, ["CSV: record has 4 fields, header has 3"]);
+    let (got, bad) = read_one(
+        "comma.csv",
+        "id,text\n1,\"One; two; three.\"\n2,Four; five.\n",
+    );
+    assert_eq!(
+        got,
+        pairs(&[("1", "One; two; three."), ("2", "Four; five.")])
+    );
+    assert!(bad.is_empty(), "{bad:?}");
+    let (got, _) = read_one("tabs.csv", "id\ttext\n1\tOne, two.\n");
+    assert_eq!(got, pairs(&[("1", "One, two.")]));
+    // A quoted column name holding semicolons does not count.
+    let (got, _) = read_one("quoted.csv", "\"a;b;c\",id,text\n1,x,Y.\n");
+    assert_eq!(got, pairs(&[("x", "Y.")]));
+    // `.tsv` is tabs even where the header has more semicolons.
+    let (got, _) = read_one("semi.tsv", "id\ttext;x;y;z\n1\tOne.\n");
+    assert!(got.is_empty());
+    let (got, _) = read_one("only.csv", "text\nOne; two.\n");
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].1, "One; two.");
 }
