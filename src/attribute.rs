@@ -91,6 +91,53 @@ const NOT_IN_SPEAKER_PHRASE: &[&str] = &["and", "or", "but", "to", "that", "with
 /// ("said the Foreign Ministry", "according to the South Korean military").
 const SPEAKER_AFTER: usize = 2;
 
+/// Words after a possessive that make it the speaker's own office ("said
+/// Japan's foreign minister", "according to Seoul's Joint Chiefs of
+/// Staff"). After a reporting verb, any other possessive begins the reported
+/// clause ("said Pyongyang's tests were a threat"), and its actor is not the
+/// speaker.
+const SPEAKER_OFFICES: &[&str] = &[
+    "foreign",
+    "defense",
+    "defence",
+    "unification",
+    "state",
+    "national",
+    "joint",
+    "top",
+    "chief",
+    "senior",
+    "deputy",
+    "vice",
+    "prime",
+    "president",
+    "leader",
+    "premier",
+    "chancellor",
+    "king",
+    "minister",
+    "ministry",
+    "government",
+    "cabinet",
+    "official",
+    "officials",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "envoy",
+    "ambassador",
+    "embassy",
+    "mission",
+    "delegation",
+    "representative",
+    "military",
+    "army",
+    "navy",
+    "news",
+    "agency",
+    "office",
+];
+
 /// How close the key term must follow an actor for that actor to be the one
 /// acting ("North Korea *has fired*"): at most this many words between.
 const ACTS_WITHIN: usize = 2;
@@ -433,6 +480,12 @@ impl Sentence<'_> {
         word.ends_with("'s") || self.m.norm.text()[t.end..].starts_with('\'')
     }
 
+    /// Whether the word after mention `a` is one of [`SPEAKER_OFFICES`].
+    fn office_after(&self, a: usize) -> bool {
+        let end = self.m.actors[a].tok.end;
+        end < self.m.tokens.len() && SPEAKER_OFFICES.contains(&self.word(end))
+    }
+
     /// "China's coercive drills": a possessive mention with a tone term
     /// starting within two words after it.
     fn possessive_before_tone(&self, a: usize) -> bool {
@@ -539,11 +592,13 @@ impl Sentence<'_> {
                     return Some((self.coordinated(a).start, v));
                 }
             }
-            // "said X", "according to X".
+            // "said X", "according to X"; but "said X's tests were …"
+            // reports a clause about X (see SPEAKER_OFFICES).
             if let Some(a) =
                 self.m.actors.iter().position(|a| {
                     a.tok.start >= h.tok.end && a.tok.start - h.tok.end <= SPEAKER_AFTER
                 })
+                && (!self.possessive(a) || self.office_after(a))
             {
                 return Some((a, v));
             }
@@ -719,6 +774,16 @@ mod tests {
         assert_eq!(
             roles("Pyongyang condemned drills with Washington and then said more."),
             r(Some("PRK"), &[], &["USA"])
+        );
+        // A possessive after the verb begins the reported clause; with an
+        // office after it, it is the speaker.
+        assert_eq!(
+            roles("Biden called Kim a thug and said Russia's drills were a danger.").0,
+            Some("USA".to_string())
+        );
+        assert_eq!(
+            roles("The drills must stop, said Russia's foreign minister."),
+            r(Some("RUS"), &[], &[])
         );
     }
 
