@@ -118,7 +118,8 @@ pub struct Args {
     #[arg(long, default_value = "date", value_name = "FIELD")]
     date_field: String,
 
-    /// JSONL/CSV field holding the text.
+    /// JSONL/CSV field holding the text; several, comma-separated (title,text), are joined
+    /// in that order, each a paragraph.
     #[arg(long, default_value = "text", value_name = "FIELD")]
     text_field: String,
 

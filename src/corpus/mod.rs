@@ -337,7 +337,9 @@ pub struct ReadOptions {
     pub id_field: String,
     /// The field or column holding the date (default `date`).
     pub date_field: String,
-    /// The field or column holding the text (default `text`).
+    /// The field or column holding the text (default `text`); several,
+    /// separated by commas (`title,text`), are joined in that order, each
+    /// a paragraph of its own (see [`ReadOptions::text_fields`]).
     pub text_field: String,
     /// The date of documents that carry none (`--date`). For `.txt` it
     /// overrides a date found in the path; a record's own date field wins
@@ -351,6 +353,36 @@ pub struct ReadOptions {
     /// a bigger one is rejected (default 32 MiB).
     pub max_doc_bytes: usize,
 }
+
+impl ReadOptions {
+    /// The fields [`ReadOptions::text_field`] names, in order.
+    ///
+    /// A record's text is theirs, joined by a blank line: the headline
+    /// becomes a paragraph of its own, split into sentences and scored
+    /// like the body. Fields that are absent or empty from a JSON record
+    /// are left out (a record needs one); a CSV file needs every column.
+    ///
+    /// ```
+    /// use stancemeter::corpus::ReadOptions;
+    ///
+    /// let options = ReadOptions { text_field: "title, text".into(), ..ReadOptions::default() };
+    /// assert_eq!(options.text_fields().collect::<Vec<_>>(), ["title", "text"]);
+    /// ```
+    pub fn text_fields(&self) -> impl Iterator<Item = &str> {
+        self.text_field
+            .split(',')
+            .map(str::trim)
+            .filter(|f| !f.is_empty())
+    }
+
+    /// Whether [`ReadOptions::text_field`] names more than one field.
+    fn joins_text(&self) -> bool {
+        self.text_fields().nth(1).is_some()
+    }
+}
+
+/// How the text fields of a record are joined: a paragraph break.
+const TEXT_FIELD_JOIN: &str = "\n\n";
 
 impl Default for ReadOptions {
     fn default() -> ReadOptions {
@@ -2031,20 +2063,50 @@ fn jsonl_record(
             json_type(&value)
         ));
     };
-    let text = match map.remove(&options.text_field) {
-        Some(Value::String(text)) => text,
-        None => {
+    let text = if options.joins_text() {
+        // Several fields: those present, null or empty ones left out.
+        let mut parts = Vec::new();
+        let mut present = false;
+        for field in options.text_fields() {
+            match map.remove(field) {
+                None | Some(Value::Null) => {}
+                Some(Value::String(part)) => {
+                    present = true;
+                    if !part.trim().is_empty() {
+                        parts.push(part);
+                    }
+                }
+                Some(other) => {
+                    return Err(format!(
+                        "text field '{field}' is {}, not a string (use --text-field to name another)",
+                        json_type(&other)
+                    ));
+                }
+            }
+        }
+        if !present {
             return Err(format!(
-                "no text field '{}' (use --text-field to name it)",
-                options.text_field
+                "none of the text fields '{}' (use --text-field to name them)",
+                options.text_fields().collect::<Vec<_>>().join("', '")
             ));
         }
-        Some(other) => {
-            return Err(format!(
-                "text field '{}' is {}, not a string (use --text-field to name another)",
-                options.text_field,
-                json_type(&other)
-            ));
+        parts.join(TEXT_FIELD_JOIN)
+    } else {
+        match map.remove(options.text_field.trim()) {
+            Some(Value::String(text)) => text,
+            None => {
+                return Err(format!(
+                    "no text field '{}' (use --text-field to name it)",
+                    options.text_field
+                ));
+            }
+            Some(other) => {
+                return Err(format!(
+                    "text field '{}' is {}, not a string (use --text-field to name another)",
+                    options.text_field,
+                    json_type(&other)
+                ));
+            }
         }
     };
     let id = match map.remove(&options.id_field) {
@@ -2181,6 +2243,9 @@ impl<'de> serde::Deserialize<'de> for FlatRecord {
 /// JSON. [`jsonl_record`] then reads the line, so documents, rejects and
 /// their reasons are always its own.
 fn flat_record(line: &str, name: &str, line_no: usize, options: &ReadOptions) -> Option<Document> {
+    if options.joins_text() {
+        return None;
+    }
     let FlatRecord(record) = flat::parse(line).or_else(|| serde_json::from_str(line).ok())?;
     let (mut text, mut id, mut date) = (None, None, None);
     let mut fields = BTreeMap::new();
@@ -2519,7 +2584,8 @@ struct CsvSource {
     columns: Vec<String>,
     id: Option<usize>,
     date: Option<usize>,
-    text: usize,
+    /// The text columns, in the order of `--text-field`.
+    text: Vec<usize>,
     /// Data records read so far (the current one's number, 1-based).
     record: u64,
     done: bool,
@@ -2584,17 +2650,23 @@ impl CsvSource {
             return Source::Done;
         }
         let find = |name: &str| columns.iter().position(|c| c == name);
-        let Some(text) = find(&options.text_field) else {
-            // The whole file is unusable: no location.
-            return header_reject(
-                "",
-                format!(
-                    "no column '{}' in header (columns: {}); use --text-field",
-                    options.text_field,
-                    quote(&columns.join(", "))
-                ),
-            );
-        };
+        let mut text = Vec::new();
+        for field in options.text_fields() {
+            let Some(i) = find(field) else {
+                // The whole file is unusable: no location.
+                return header_reject(
+                    "",
+                    format!(
+                        "no column '{field}' in header (columns: {}); use --text-field",
+                        quote(&columns.join(", "))
+                    ),
+                );
+            };
+            text.push(i);
+        }
+        if text.is_empty() {
+            return header_reject("", "--text-field names no column".to_string());
+        }
         let id = find(&options.id_field);
         let date = find(&options.date_field);
         Source::Csv(Box::new(CsvSource {
@@ -2689,10 +2761,18 @@ impl CsvSource {
             },
             _ => options.date,
         };
-        let text = cell(self.text).into_owned();
+        let text = match self.text[..] {
+            [one] => cell(one).into_owned(),
+            ref several => several
+                .iter()
+                .map(|&i| cell(i))
+                .filter(|part| !part.trim().is_empty())
+                .collect::<Vec<_>>()
+                .join(TEXT_FIELD_JOIN),
+        };
         let mut fields = BTreeMap::new();
         for (i, column) in self.columns.iter().enumerate() {
-            if i == self.text || Some(i) == self.id || Some(i) == self.date {
+            if self.text.contains(&i) || Some(i) == self.id || Some(i) == self.date {
                 continue;
             }
             let value = cell(i);

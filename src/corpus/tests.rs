@@ -2050,3 +2050,72 @@ fn csv_delimiter_follows_the_header() {
     assert_eq!(got.len(), 1);
     assert_eq!(got[0].1, "One; two.");
 }
+
+/// `--text-field title,text`: the fields joined as paragraphs, in the
+/// order given; in JSON a missing, null or empty field is left out and a
+/// record needs one of them; in CSV every column must exist.
+#[test]
+fn several_text_fields_are_joined_as_paragraphs() {
+    let dir = tmp();
+    let jsonl = write(
+        dir.path(),
+        "t.jsonl",
+        concat!(
+            "{\"id\":\"a\",\"title\":\"Seoul Protests\",\"text\":\"Seoul protested.\",\"lang\":\"en\"}\n",
+            "{\"id\":\"b\",\"text\":\"No title here.\"}\n",
+            "{\"id\":\"c\",\"title\":null,\"text\":\"Null title.\"}\n",
+            "{\"id\":\"d\",\"title\":\"Only a title\"}\n",
+            "{\"id\":\"e\",\"title\":\" \",\"text\":\"Blank title.\"}\n",
+            "{\"id\":\"f\",\"body\":\"Neither.\"}\n",
+            "{\"id\":\"g\",\"title\":7,\"text\":\"Numeric title.\"}\n",
+        )
+        .as_bytes(),
+    );
+    let csv = write(
+        dir.path(),
+        "t.csv",
+        b"id,title,text\nh,Tokyo Replies,Tokyo replied.\ni,,Untitled.\n",
+    );
+    let options = ReadOptions {
+        text_field: "title,text".into(),
+        ..ReadOptions::default()
+    };
+    let items = read_with(&[jsonl.clone(), csv.clone()], options);
+    let got: Vec<(&str, &str)> = docs(&items)
+        .iter()
+        .map(|d| (d.id.as_str(), d.text.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("a", "Seoul Protests\n\nSeoul protested."),
+            ("b", "No title here."),
+            ("c", "Null title."),
+            ("d", "Only a title"),
+            ("e", "Blank title."),
+            ("h", "Tokyo Replies\n\nTokyo replied."),
+            ("i", "Untitled."),
+        ]
+    );
+    // The text fields are not kept as extra fields; the others are.
+    assert_eq!(docs(&items)[0].fields.keys().collect::<Vec<_>>(), ["lang"]);
+    assert_eq!(docs(&items)[5].fields.len(), 0);
+    let reasons: Vec<&str> = rejects(&items).iter().map(|r| r.reason.as_str()).collect();
+    assert_eq!(
+        reasons,
+        [
+            "none of the text fields 'title', 'text' (use --text-field to name them)",
+            "text field 'title' is a number, not a string (use --text-field to name another)",
+        ]
+    );
+    // A CSV file without one of the columns is one reject.
+    let options = ReadOptions {
+        text_field: "headline,text".into(),
+        ..ReadOptions::default()
+    };
+    let r = one_reject(&read_with(&[csv], options)).clone();
+    assert_eq!(
+        r.reason,
+        "no column 'headline' in header (columns: id, title, text); use --text-field"
+    );
+}
