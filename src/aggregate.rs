@@ -251,6 +251,9 @@ pub struct Counters {
     pub neutral: u64,
     /// Sentences naming an actor, by label.
     pub hostile: u64,
+    /// Documents whose HTML markup was removed (see
+    /// [`strip_markup`](crate::text::strip_markup)).
+    pub markup_documents: u64,
     /// Boilerplate lines dropped.
     pub boilerplate_lines: u64,
     /// Repeated lines dropped.
@@ -279,6 +282,7 @@ impl Counters {
         self.conciliatory += o.conciliatory;
         self.neutral += o.neutral;
         self.hostile += o.hostile;
+        self.markup_documents += o.markup_documents;
         self.boilerplate_lines += o.boilerplate_lines;
         self.repeated_lines += o.repeated_lines;
         self.joined_lines += o.joined_lines;

@@ -45,7 +45,7 @@ use crate::error::{Error, Result};
 use crate::lexicon::Lexicons;
 use crate::output::{CellPolicy, render_sentences};
 use crate::score::{Label, Scored, Scorer};
-use crate::text::{NewsSplitter, SentenceSplitter, clean};
+use crate::text::{NewsSplitter, SentenceSplitter, clean, strip_markup};
 
 /// Documents per batch, at most. The first batches are smaller (see
 /// [`batch_full`]).
@@ -262,12 +262,17 @@ impl Pipeline {
     /// Cleans, splits and scores one document.
     pub fn process(&self, doc: &Document) -> DocOutput {
         let mut out = DocOutput::default();
-        let (text, cs) = clean(&doc.text, self.lex.boilerplate());
+        let plain = strip_markup(&doc.text);
+        let (text, cs) = clean(
+            plain.as_deref().unwrap_or(&doc.text),
+            self.lex.boilerplate(),
+        );
         let (period, coarse) = Period::of(doc.date, self.options.period);
         let c = &mut out.aggregates.counters;
         c.documents = 1;
         c.undated_documents = doc.date.is_none() as u64;
         c.coarse_dated_documents = coarse as u64;
+        c.markup_documents = plain.is_some() as u64;
         c.boilerplate_lines = cs.boilerplate_lines;
         c.repeated_lines = cs.repeated_lines;
         c.joined_lines = cs.joined_lines;

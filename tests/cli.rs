@@ -512,6 +512,45 @@ fn json_arrays_and_pretty_records_score_like_json_lines() {
     assert_eq!(tables[0], tables[2]);
 }
 
+/// A story whose text is still HTML (a feed's content field): its tags
+/// and character references are gone from the sentences, the boilerplate
+/// inside a tag is dropped as a line of its own, the quoted insult is
+/// seen, and run.json counts the document.
+#[test]
+fn html_left_in_scraped_text_is_stripped() {
+    let d = tempfile::tempdir().unwrap();
+    let story = "<p>Tokyo welcomed the talks with Seoul.</p><div class=\\\"ad\\\">Advertisement</div>\
+                 <p>Biden called Kim a &quot;thug&quot; and said Pyongyang&#8217;s tests were a threat.</p>\
+                 <script>var x = \\\"<p>Seoul praised Pyongyang.</p>\\\";</script>";
+    let f = write(
+        d.path(),
+        "feed.jsonl",
+        &format!("{{\"id\":\"h1\",\"date\":\"2021-06-01\",\"text\":\"{story}\"}}\n"),
+    );
+    let out = d.path().join("out");
+    stance()
+        .args(["score", "-q", "--sentences", "-o"])
+        .arg(&out)
+        .arg(&f)
+        .assert()
+        .success();
+    let (h, rows) = table(&out.join("sentences.csv"));
+    let text: Vec<&str> = rows.iter().map(|r| r[col(&h, "text")].as_str()).collect();
+    assert_eq!(
+        text,
+        [
+            "Tokyo welcomed the talks with Seoul.",
+            "Biden called Kim a \"thug\" and said Pyongyang’s tests were a threat.",
+        ]
+    );
+    let evidence = &rows[1][col(&h, "evidence")];
+    assert!(evidence.contains("quoted ×1.5"), "{evidence}");
+    assert_eq!(rows[1][col(&h, "source")], "USA");
+    let run: serde_json::Value = serde_json::from_str(&read(&out.join("run.json"))).unwrap();
+    assert_eq!(run["documents_with_markup_removed"], 1);
+    assert_eq!(run["boilerplate_lines_dropped"], 1);
+}
+
 #[test]
 fn no_rollup_keeps_people_and_media_apart() {
     let d = tempfile::tempdir().unwrap();

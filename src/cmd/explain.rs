@@ -5,7 +5,7 @@ use std::io::{Read, Write};
 use std::path::PathBuf;
 
 use stancemeter::corpus::DocDate;
-use stancemeter::text::{NewsSplitter, SentenceSplitter};
+use stancemeter::text::{NewsSplitter, SentenceSplitter, strip_markup};
 use stancemeter::{Lexicons, Scorer};
 
 const AFTER_HELP: &str = "\
@@ -51,6 +51,8 @@ pub fn run(a: Args) -> anyhow::Result<()> {
     } else {
         a.text.join(" ")
     };
+    // HTML pasted from a page reads as `stance score` reads it.
+    let text = strip_markup(&text).unwrap_or(text);
     let speaker = match &a.speaker {
         Some(id) => Some(super::speaker_index(&lex, id)?),
         None => None,

@@ -641,6 +641,7 @@ pub fn add_counts(run_json: &mut serde_json::Value, c: &Counters) {
         "sentences_with_actors": c.sentences_with_actors,
         "sentences_with_source": c.sentences_with_source,
         "sentences_with_actors_by_label": {"conciliatory": c.conciliatory, "neutral": c.neutral, "hostile": c.hostile},
+        "documents_with_markup_removed": c.markup_documents,
         "boilerplate_lines_dropped": c.boilerplate_lines,
         "repeated_lines_dropped": c.repeated_lines,
         "wrapped_line_breaks_joined": c.joined_lines,
