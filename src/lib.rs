@@ -6,7 +6,7 @@
 //! The library is one linear pipeline, one module per stage, data flowing
 //! one way:
 //!
-//! [`corpus`] (readers → [`Document`]) → [`text`] (clean, split, normalise) →
+//! [`corpus`] (readers → [`Document`]) → [`text`] (strip HTML, clean, split, normalise) →
 //! [`lexicon`] (load, validate, compile matchers) → [`score`] (tone rules per
 //! sentence) → [`attribute`] (source and targets) → [`aggregate`] (mergeable
 //! tallies per actor, dyad and period) → [`output`] (CSV tables).
