@@ -1887,6 +1887,11 @@ impl JsonlSource {
                         Some(j) => {
                             i += j + 1;
                             in_string = false;
+                            // A string that is the whole value ends here.
+                            if depth == 0 {
+                                end = Some(i);
+                                break;
+                            }
                         }
                     }
                     continue;
@@ -1895,7 +1900,7 @@ impl JsonlSource {
                     b'"' => in_string = true,
                     b'{' | b'[' => depth += 1,
                     b'}' | b']' => {
-                        depth -= 1;
+                        depth = depth.saturating_sub(1);
                         if depth == 0 {
                             end = Some(i + 1);
                             break;

@@ -1886,6 +1886,19 @@ fn json_arrays_and_pretty_printed_records_are_read() {
     assert_eq!(got, pairs(&[("p1", "First."), ("p2", "Second.")]));
     let at: Vec<&str> = bad.iter().map(|(l, _)| l.as_str()).collect();
     assert_eq!(at, ["record 2 (line 5)", "record 3 (line 6)"], "{bad:?}");
+    // A string among the records is rejected alone.
+    let (got, bad) = read_one(
+        "strings.json",
+        "[\"a \\\"quoted\\\" [string]\", {\"id\":\"b\",\"text\":\"Two.\"}]",
+    );
+    assert_eq!(got, pairs(&[("b", "Two.")]));
+    assert_eq!(
+        bad,
+        pairs(&[(
+            "record 1 (line 1)",
+            "not a JSON object but a string (each element must be one {...} record)"
+        )])
+    );
     let (got, bad) = read_one("stray2.json", "[{\"id\":\"a\",\"text\":\"One.\"}, }, 7]");
     assert_eq!(got, pairs(&[("a", "One.")]));
     assert_eq!(bad.len(), 2, "{bad:?}");
@@ -2118,4 +2131,91 @@ fn several_text_fields_are_joined_as_paragraphs() {
         r.reason,
         "no column 'headline' in header (columns: id, title, text); use --text-field"
     );
+}
+
+/// The documents (or reject reasons) read from `bytes` as JSON, by a
+/// reader whose buffer holds `capacity` bytes.
+fn json_items(bytes: &[u8], capacity: usize) -> Vec<String> {
+    let mut source = JsonlSource {
+        input: "p.json".into(),
+        name: "p.json".into(),
+        gzip: false,
+        reader: BufReader::with_capacity(capacity, Box::new(std::io::Cursor::new(bytes.to_vec()))),
+        line: 0,
+        buf: Vec::new(),
+        done: false,
+        invalid_utf8: Arc::new(InvalidUtf8::default()),
+        layout: JsonLayout::Unknown,
+        record_no: 0,
+        record_line: 0,
+        opened: false,
+        closed: false,
+    };
+    let options = ReadOptions::default();
+    let mut out = Vec::new();
+    while let Some(item) = source.next(&options) {
+        out.push(match item {
+            Ok(d) => format!("{} {:?} {:?}", d.id, d.text, d.fields),
+            Err(r) => r.reason,
+        });
+    }
+    out
+}
+
+proptest::proptest! {
+    /// Records written as JSON Lines, as one JSON array (on one line or
+    /// one record per line) and pretty-printed read the same, whatever
+    /// their strings hold (quotes, backslashes, brackets, braces, commas,
+    /// escapes, non-ASCII) and wherever the reader's buffer cuts them.
+    #[test]
+    fn json_layouts_read_the_same_records(
+        records in proptest::collection::vec(
+            (
+                proptest::collection::vec(
+                    proptest::sample::select(vec![
+                        "a", "Seoul", " ", "\"", "\\", "[", "]", "{", "}", ",", ":", "\n",
+                        "\u{e9}", "\u{201c}", "\t", "\\u0041", "/",
+                    ]),
+                    0..12,
+                ),
+                proptest::bool::ANY,
+            ),
+            1..6,
+        ),
+        capacity in 1usize..40,
+    ) {
+        let values: Vec<serde_json::Value> = records
+            .iter()
+            .enumerate()
+            .map(|(i, (pieces, extra))| {
+                let mut v = serde_json::json!({"id": format!("r{i}"), "text": pieces.concat()});
+                if *extra {
+                    v["tags"] = serde_json::json!([pieces.concat(), {"k": "]}"}]);
+                    v["note"] = serde_json::json!(pieces.concat());
+                }
+                v
+            })
+            .collect();
+        let lines: String = values.iter().map(|v| format!("{v}\n")).collect();
+        let expected = json_items(lines.as_bytes(), 1 << 16);
+        proptest::prop_assert_eq!(expected.len(), records.len());
+        let one_line = serde_json::to_string(&values).expect("json");
+        let per_line = format!(
+            "[\n{}\n]\n",
+            values.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(",\n")
+        );
+        let pretty: String = values
+            .iter()
+            .map(|v| serde_json::to_string_pretty(v).expect("json") + "\n")
+            .collect();
+        // Pretty-printed records are told by their first line, which the
+        // buffer must hold: two bytes, "{\n".
+        for (layout, least) in [(one_line, 1), (per_line, 1), (pretty, 2)] {
+            proptest::prop_assert_eq!(&json_items(layout.as_bytes(), 1 << 16), &expected);
+            proptest::prop_assert_eq!(
+                &json_items(layout.as_bytes(), capacity.max(least)),
+                &expected
+            );
+        }
+    }
 }
