@@ -264,6 +264,38 @@ fn merge_summary_counts_as_a_single_run_does() {
     );
 }
 
+/// Shards whose parts go inside the corpus they read (`-o corpus/parts/I`)
+/// do not read each other's parts: each part directory holds a stance
+/// `run.json`, and the walk passes over it. They merge to a single run's
+/// tables, and a single run there later does not read them either.
+#[test]
+fn parts_written_inside_the_corpus_are_not_read_as_input() {
+    let d = tempfile::tempdir().unwrap();
+    let corpus = generated_corpus(d.path());
+    let single = d.path().join("single");
+    score(&corpus, &single, &[]);
+    let parts = shards(&corpus, &corpus.join("parts"), 3, &["--sentences"]);
+    let out = d.path().join("merged");
+    merge(&parts, &out, &[]).success();
+    assert_same_files(&single, &out, &TABLES);
+    let again = corpus.join("again");
+    stance()
+        .args(["score", "-o"])
+        .arg(&again)
+        .arg(&corpus)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "Did not read 3 directory(ies) of earlier stance output",
+        ));
+    assert_same_files(&single, &again, &TABLES);
+    let run: serde_json::Value = serde_json::from_slice(&read(&again.join("run.json"))).unwrap();
+    assert_eq!(
+        run["output_directories_not_read"].as_array().map(Vec::len),
+        Some(3)
+    );
+}
+
 #[test]
 fn sample_corpus_shards_merge_to_the_single_run() {
     shards_merge_to_single_run(&sample(), &[], &[1, 3, 7]);

@@ -423,6 +423,11 @@ pub fn run(a: Args) -> anyhow::Result<()> {
             .iter()
             .map(|p| p.display().to_string())
             .collect::<Vec<_>>(),
+        "output_directories_not_read": log
+            .output_dirs
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>(),
         "period": period_name(a.period),
         "rollup": !a.no_rollup,
         "speaker": a.speaker,
@@ -695,6 +700,14 @@ fn print_summary(
             out,
             "Skipped {} file(s) in formats stance does not read (first {}; all listed in run.json).",
             log.skipped,
+            first.display()
+        )?;
+    }
+    if let Some(first) = log.output_dirs.first() {
+        writeln!(
+            out,
+            "Did not read {} directory(ies) of earlier stance output inside the inputs (first {}; all listed in run.json).",
+            log.output_dirs.len(),
             first.display()
         )?;
     }

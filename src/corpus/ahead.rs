@@ -96,7 +96,7 @@ impl Corpus {
                         reject = Some((r, self.entries_met - 1));
                         break;
                     }
-                    Some(WalkItem::Skipped(_)) => {}
+                    Some(WalkItem::Skipped(_) | WalkItem::OutputDir(_)) => {}
                     None => {
                         if let Some(ahead) = &mut self.ahead {
                             ahead.walked = true;

@@ -524,6 +524,9 @@ pub struct ReadLog {
     pub skipped: u64,
     /// The first of them.
     pub first_skipped: Vec<PathBuf>,
+    /// Directories of stance's own output met inside the inputs, not read
+    /// (the first 1,000).
+    pub output_dirs: Vec<PathBuf>,
 }
 
 /// One input as given on the command line.
@@ -542,6 +545,9 @@ enum WalkItem {
     Reject(Reject, String),
     /// A file of unknown format inside a directory: not an entry.
     Skipped(PathBuf),
+    /// A directory of stance's own output inside an input: not walked,
+    /// not an entry.
+    OutputDir(PathBuf),
 }
 
 /// A walk over the inputs, one item at a time: explicit files as they are,
@@ -603,6 +609,7 @@ impl Iterator for EntryWalk {
                     };
                     return Some(WalkItem::Reject(reject, relative_name(root, &path)));
                 }
+                walk::Walked::OutputDir(path) => return Some(WalkItem::OutputDir(path)),
                 walk::Walked::Special(path) => {
                     // Reading a named pipe could wait for ever on its writer;
                     // a socket or a device is no corpus. Not read, but said.
@@ -649,7 +656,7 @@ impl WalkItem {
                 size: 0,
                 file: false,
             }),
-            WalkItem::Skipped(_) => None,
+            WalkItem::Skipped(_) | WalkItem::OutputDir(_) => None,
         }
     }
 }
@@ -1112,6 +1119,13 @@ impl Corpus {
                 }
                 continue;
             }
+            if let WalkItem::OutputDir(path) = item {
+                let mut log = self.log.lock().unwrap_or_else(|e| e.into_inner());
+                if log.output_dirs.len() < MAX_LISTED {
+                    log.output_dirs.push(path);
+                }
+                continue;
+            }
             self.entries_met += 1;
             if let Some(keep) = &self.keep
                 && item.entry().is_some_and(|e| !keep(&e))
@@ -1163,7 +1177,7 @@ impl Corpus {
                         source,
                     });
                 }
-                WalkItem::Skipped(_) => {}
+                WalkItem::Skipped(_) | WalkItem::OutputDir(_) => {}
             }
         }
     }

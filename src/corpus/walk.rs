@@ -21,6 +21,26 @@ pub(super) enum Walked {
     /// What could not be walked: a directory that cannot be listed, a
     /// broken symbolic link, a link back to a directory above it.
     Problem(PathBuf, String),
+    /// A directory of stance's own output ([`is_stance_output`]): not
+    /// walked.
+    OutputDir(PathBuf),
+}
+
+/// Whether `dir` holds the output of a `stance score` or `stance merge`
+/// run: a `run.json` whose `tool` is `stance`. Such a directory inside a
+/// corpus (`stance score corpus/ -o corpus/out`, shards' parts) is not
+/// read as documents: its `sentences.csv` has a `text` column, and a run
+/// would score the sentences of the last one again.
+pub(super) fn is_stance_output(dir: &Path) -> bool {
+    #[derive(serde::Deserialize)]
+    struct RunJson {
+        tool: Option<String>,
+    }
+    let Ok(file) = fs::File::open(dir.join("run.json")) else {
+        return false;
+    };
+    serde_json::from_reader::<_, RunJson>(io::BufReader::new(file))
+        .is_ok_and(|r| r.tool.as_deref() == Some("stance"))
 }
 
 /// A depth-first walk of the directory `root`: each directory's entries in
@@ -273,6 +293,9 @@ impl Iterator for SortedWalk {
                         return Some(Walked::Problem(path, reason));
                     }
                 };
+                if is_stance_output(&path) {
+                    return Some(Walked::OutputDir(path));
+                }
                 if let Some(above) = self.stack.iter().find(|l| l.id == id) {
                     let reason = format!(
                         "symbolic link loop back to '{}', not followed",
@@ -321,6 +344,7 @@ mod tests {
             Walked::File(p, size) => format!("{} {size}", rel(&p)),
             Walked::Special(p) => format!("{} special", rel(&p)),
             Walked::Problem(p, reason) => format!("{}: {reason}", rel(&p)),
+            Walked::OutputDir(p) => format!("{} stance output", rel(&p)),
         })
         .collect()
     }
@@ -422,6 +446,36 @@ mod tests {
         assert!(
             matches!(&got[0], Walked::Problem(p, r) if *p == gone && r.starts_with("cannot read: ")),
             "{got:?}"
+        );
+    }
+
+    #[test]
+    fn stance_output_directories_are_met_not_walked() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        touch(&root.join("a.txt"));
+        touch(&root.join("out/sentences.csv"));
+        fs::write(
+            root.join("out/run.json"),
+            "{\"tool\": \"stance\", \"documents\": 3}",
+        )
+        .expect("write");
+        // A run.json of another tool, or not JSON, is a file like others.
+        touch(&root.join("other/notes.txt"));
+        fs::write(root.join("other/run.json"), "{\"tool\": \"mytool\"}").expect("write");
+        touch(&root.join("zz/b.txt"));
+        fs::write(root.join("zz/run.json"), "not json").expect("write");
+        let met = shown(root, SortedWalk::new(root, false));
+        assert_eq!(
+            met,
+            [
+                "a.txt 0",
+                "other/notes.txt 0",
+                "other/run.json 0",
+                "out stance output",
+                "zz/b.txt 0",
+                "zz/run.json 0",
+            ]
         );
     }
 }
