@@ -632,16 +632,27 @@ fn windows_1252_text_with_smart_quotes_is_decoded() {
         run.sentences(),
         ["The envoy called Kim a \u{201c}thug\u{201d} \u{2013} a clich\u{e9} in Seoul."]
     );
-    // Decoded, not repaired: nothing counted as invalid.
+    // Decoded, not repaired: nothing counted as invalid; the decoding is
+    // counted and noted.
     assert_eq!(run.json()["invalid_utf8"]["documents"], 0);
-    assert_eq!(run.stderr, "");
+    assert_eq!(
+        run.json()["invalid_utf8"]["documents_read_as_windows_1252"],
+        1
+    );
+    assert_eq!(
+        run.stderr,
+        "stance: note: 1 document(s) are not UTF-8 and were read as Windows-1252 (first: \
+         ./2022-01-03-legacy.txt; see out/run.json)\n"
+    );
 }
 
 #[test]
 fn invalid_utf8_in_jsonl_is_replaced_and_counted() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut bytes = good_jsonl(&["a1"]).into_bytes();
-    bytes.extend(b"{\"id\": \"bad\", \"date\": \"2022-03-01\", \"text\": \"Seoul \xff\xfe protested \xc3.\"}\n");
+    // UTF-8 (its curly quotes, dash and apostrophe outnumber the bad
+    // bytes) with three bytes that are not.
+    bytes.extend(b"{\"id\": \"bad\", \"date\": \"2022-03-01\", \"text\": \"\xe2\x80\x9cSeoul\xe2\x80\x9d \xff\xfe protested \xc3 \xe2\x80\x94 at last\xe2\x80\x99s end.\"}\n");
     bytes.extend(good_jsonl(&["a2"]).into_bytes());
     write(dir.path(), "feed.jsonl", bytes);
     let run = score(dir.path(), &["feed.jsonl"], &[]);
@@ -650,11 +661,13 @@ fn invalid_utf8_in_jsonl_is_replaced_and_counted() {
     assert_eq!(run.scored_ids(), ["a1", "bad", "a2"]);
     assert!(
         run.sentences()
-            .contains(&"Seoul \u{fffd}\u{fffd} protested \u{fffd}.".to_string())
+            .contains(&"\u{201c}Seoul\u{201d} \u{fffd}\u{fffd} protested \u{fffd} \u{2014} at last\u{2019}s end.".to_string()),
+        "{:?}",
+        run.sentences()
     );
     assert_eq!(
         run.json()["invalid_utf8"],
-        serde_json::json!({"documents": 1, "sequences_replaced": 3, "examples": ["feed.jsonl: line 2"]})
+        serde_json::json!({"documents": 1, "sequences_replaced": 3, "examples": ["feed.jsonl: line 2"], "documents_read_as_windows_1252": 0})
     );
     assert_eq!(
         run.warning(),

@@ -340,14 +340,25 @@ fn many_files_corpus(dir: &Path) -> PathBuf {
                 .to_string();
                 lines.push(line.into_bytes());
             }
-            // Invalid UTF-8 inside a text (`#` becomes two bytes that are
-            // not UTF-8), and a line that is not JSON.
+            // Invalid UTF-8 inside a UTF-8 text (`#` becomes two bytes that
+            // are not UTF-8 between dashes and quotes, which keep the line
+            // UTF-8), and a line that is not JSON.
             let bad = format!(
                 "{{\"id\": \"u{year}-{month}\", \"date\": \"{year}-{month:02}-20\", \"text\": \"Beijing protested # to Manila.\"}}"
             );
             lines.push(
                 bad.bytes()
-                    .flat_map(|b| if b == b'#' { vec![0xFF, 0xFE] } else { vec![b] })
+                    .flat_map(|b| {
+                        if b == b'#' {
+                            "\u{201c}\u{2014}"
+                                .bytes()
+                                .chain([0xFF, 0xFE])
+                                .chain("\u{2014}\u{201d}".bytes())
+                                .collect()
+                        } else {
+                            vec![b]
+                        }
+                    })
                     .collect(),
             );
             lines.push(b"{\"id\": \"cut\", \"text\": ".to_vec());

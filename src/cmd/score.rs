@@ -400,12 +400,20 @@ pub fn run(a: Args) -> anyhow::Result<()> {
 
     let lex = pipeline.lexicons();
     let agg = &totals.aggregates;
+    let windows_1252 = invalid_utf8.windows_1252_examples();
     let invalid = InvalidUtf8Summary {
         documents: invalid_utf8.documents(),
         sequences_replaced: invalid_utf8.sequences(),
         examples: invalid_utf8.examples(),
         example_entries: if split_by_file.is_some() {
             invalid_utf8.example_entries()
+        } else {
+            Vec::new()
+        },
+        documents_read_as_windows_1252: invalid_utf8.windows_1252_documents(),
+        windows_1252_examples: windows_1252.iter().map(|(_, f)| f.clone()).collect(),
+        windows_1252_entries: if split_by_file.is_some() {
+            windows_1252.iter().map(|&(n, _)| n).collect()
         } else {
             Vec::new()
         },
@@ -569,6 +577,14 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         };
         super::warn(&format!(
             "stance: warning: no documents in {inputs}: the tables hold only their headers{why}"
+        ));
+    }
+    if invalid_utf8.windows_1252_documents() > 0 {
+        super::warn(&format!(
+            "stance: note: {} document(s) are not UTF-8 and were read as Windows-1252 (first: {}; see {})",
+            invalid_utf8.windows_1252_documents(),
+            windows_1252.first().map_or("", |(_, f)| f.as_str()),
+            a.output.join(RUN_FILE).display()
         ));
     }
     if invalid_utf8.documents() > 0 {

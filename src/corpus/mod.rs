@@ -120,8 +120,9 @@ impl fmt::Display for Reject {
 
 /// How much invalid text was repaired in the documents read: byte
 /// sequences that are not valid in the file's encoding (invalid UTF-8 in a
-/// UTF-8 file, an unpaired surrogate in UTF-16) are replaced by U+FFFD and
-/// counted here instead of rejecting the document.
+/// UTF-8 document, an unpaired surrogate in UTF-16) are replaced by U+FFFD
+/// and counted here instead of rejecting the document; and how many
+/// documents were not UTF-8 at all and were read as Windows-1252.
 ///
 /// [`Corpus::invalid_utf8`] gives a shared handle that the reader updates
 /// as it goes (only for documents it yields, not for rejects).
@@ -132,15 +133,20 @@ impl fmt::Display for Reject {
 /// let dir = tempfile::tempdir()?;
 /// std::fs::write(
 ///     dir.path().join("wire.jsonl"),
-///     b"{\"id\": \"w1\", \"text\": \"caf\xe9 and \xff\xfe\"}\n{\"id\": \"w2\", \"text\": \"ok\"}\n",
+///     b"{\"id\": \"w1\", \"text\": \"\xe2\x80\x9cok\xe2\x80\x9d and \xff\xfe \xe2\x80\x94\"}\n\
+///       {\"id\": \"w2\", \"text\": \"caf\xe9\"}\n",
 /// )?;
 /// let corpus = Corpus::open(&[dir.path().join("wire.jsonl")], ReadOptions::default())?;
 /// let invalid = corpus.invalid_utf8();
 /// let docs: Vec<_> = corpus.collect();
-/// // \xe9 and each of \xff, \xfe is invalid on its own.
-/// assert_eq!(docs[0].as_ref().unwrap().text, "caf\u{fffd} and \u{fffd}\u{fffd}");
-/// assert_eq!((invalid.documents(), invalid.sequences()), (1, 3));
+/// // UTF-8 (three valid characters beyond ASCII) with \xff and \xfe
+/// // each invalid on its own.
+/// assert_eq!(docs[0].as_ref().unwrap().text, "\u{201c}ok\u{201d} and \u{fffd}\u{fffd} \u{2014}");
+/// assert_eq!((invalid.documents(), invalid.sequences()), (1, 2));
 /// assert_eq!(invalid.examples(), [format!("{}: line 1", dir.path().join("wire.jsonl").display())]);
+/// // Windows-1252: decoded, not repaired.
+/// assert_eq!(docs[1].as_ref().unwrap().text, "caf\u{e9}");
+/// assert_eq!(invalid.windows_1252_documents(), 1);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Default)]
@@ -149,6 +155,10 @@ pub struct InvalidUtf8 {
     sequences: AtomicU64,
     /// Each example with the number of its corpus entry.
     examples: Mutex<Vec<(u64, String)>>,
+    /// Documents read as Windows-1252 because they are not UTF-8.
+    windows_1252: AtomicU64,
+    /// The first few of them, with the numbers of their corpus entries.
+    windows_1252_examples: Mutex<Vec<(u64, String)>>,
     /// The number of the entry being read (see [`Corpus::numbered`]).
     entry: AtomicU64,
 }
@@ -181,6 +191,25 @@ impl InvalidUtf8 {
         examples.iter().map(|(n, _)| *n).collect()
     }
 
+    /// Documents that are not UTF-8 (no byte-order mark, as many invalid
+    /// sequences as valid multi-byte characters or more), read as
+    /// Windows-1252: rows of a spreadsheet's "CSV" saved on Windows, an
+    /// old `.txt` file.
+    pub fn windows_1252_documents(&self) -> u64 {
+        self.windows_1252.load(Ordering::Relaxed)
+    }
+
+    /// The first few of
+    /// [`windows_1252_documents`](InvalidUtf8::windows_1252_documents), as
+    /// `input: location` (or `input` for a whole file), in reading order,
+    /// with the numbers of their corpus entries.
+    pub fn windows_1252_examples(&self) -> Vec<(u64, String)> {
+        self.windows_1252_examples
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
     /// Adds the counts and examples of `other`, a file read ahead (see
     /// [`Corpus::read_ahead`]), read after everything counted here.
     fn absorb(&self, other: &InvalidUtf8) {
@@ -188,10 +217,34 @@ impl InvalidUtf8 {
             .fetch_add(other.documents(), Ordering::Relaxed);
         self.sequences
             .fetch_add(other.sequences(), Ordering::Relaxed);
-        let theirs = other.examples.lock().unwrap_or_else(|e| e.into_inner());
-        let mut examples = self.examples.lock().unwrap_or_else(|e| e.into_inner());
-        let room = Self::MAX_EXAMPLES.saturating_sub(examples.len());
-        examples.extend(theirs.iter().take(room).cloned());
+        self.windows_1252
+            .fetch_add(other.windows_1252_documents(), Ordering::Relaxed);
+        for (mine, theirs) in [
+            (&self.examples, &other.examples),
+            (&self.windows_1252_examples, &other.windows_1252_examples),
+        ] {
+            let theirs = theirs.lock().unwrap_or_else(|e| e.into_inner());
+            let mut mine = mine.lock().unwrap_or_else(|e| e.into_inner());
+            let room = Self::MAX_EXAMPLES.saturating_sub(mine.len());
+            mine.extend(theirs.iter().take(room).cloned());
+        }
+    }
+
+    /// Counts a document read as Windows-1252, at `input: location`.
+    fn add_windows_1252(&self, input: &str, location: &str) {
+        self.windows_1252.fetch_add(1, Ordering::Relaxed);
+        let mut examples = self
+            .windows_1252_examples
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if examples.len() < Self::MAX_EXAMPLES {
+            let shown = if location.is_empty() {
+                input.to_string()
+            } else {
+                format!("{input}: {location}")
+            };
+            examples.push((self.entry.load(Ordering::Relaxed), shown));
+        }
     }
 
     /// Counts `sequences` replaced in one document at `input: location`.
@@ -1016,6 +1069,10 @@ fn open_source(
     } else {
         raw
     };
+    let reader = match file.format {
+        Format::Txt => reader,
+        Format::Jsonl | Format::Csv | Format::Tsv => as_utf8(reader),
+    };
     match file.format {
         Format::Txt => Source::One(Some(read_txt(file, reader, options, invalid_utf8))),
         Format::Jsonl => Source::Jsonl(JsonlSource {
@@ -1486,8 +1543,11 @@ fn read_txt(
         let more = io::copy(&mut rest, &mut io::sink()).unwrap_or(0);
         return Err(reject(too_big(bytes.len() as u64 + more, max)));
     }
-    let (text, invalid) = decode_text(&bytes).map_err(reject)?;
+    let (text, invalid, windows_1252) = decode_text(&bytes).map_err(reject)?;
     invalid_utf8.add(invalid, &file.path.to_string_lossy(), "");
+    if windows_1252 {
+        invalid_utf8.add_windows_1252(&file.path.to_string_lossy(), "");
+    }
     let date = options
         .date
         .or_else(|| DocDate::from_path(&file.name))
@@ -1508,7 +1568,7 @@ fn read_txt(
 /// story with a stray byte keeps its curly quotes); otherwise it is
 /// windows-1252, where every byte is a character. Returns the text and the
 /// number of invalid sequences replaced by U+FFFD.
-fn decode_text(bytes: &[u8]) -> std::result::Result<(String, u64), String> {
+fn decode_text(bytes: &[u8]) -> std::result::Result<(String, u64, bool), String> {
     let binary = || Err("binary file (contains NUL bytes)".to_string());
     if let Some((encoding, bom)) = encoding_rs::Encoding::for_bom(bytes) {
         let body = &bytes[bom..];
@@ -1517,7 +1577,7 @@ fn decode_text(bytes: &[u8]) -> std::result::Result<(String, u64), String> {
                 return binary();
             }
             let invalid = invalid_utf8_sequences(body);
-            return Ok((String::from_utf8_lossy(body).into_owned(), invalid));
+            return Ok((String::from_utf8_lossy(body).into_owned(), invalid, false));
         }
         let (text, had_errors) = encoding.decode_without_bom_handling(body);
         let invalid = if had_errors {
@@ -1541,25 +1601,149 @@ fn decode_text(bytes: &[u8]) -> std::result::Result<(String, u64), String> {
         } else {
             0
         };
-        return Ok((text.into_owned(), invalid));
+        return Ok((text.into_owned(), invalid, false));
     }
     if bytes.contains(&0) {
         return binary();
     }
     if let Ok(text) = std::str::from_utf8(bytes) {
-        return Ok((text.to_string(), 0));
+        return Ok((text.to_string(), 0, false));
     }
+    if !is_windows_1252(bytes) {
+        let invalid = invalid_utf8_sequences(bytes);
+        return Ok((String::from_utf8_lossy(bytes).into_owned(), invalid, false));
+    }
+    let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
+    Ok((text.into_owned(), 0, true))
+}
+
+/// Whether `bytes`, not valid UTF-8 and without a byte-order mark, are
+/// better read as Windows-1252: their invalid UTF-8 sequences are at least
+/// as many as their valid multi-byte characters. (A UTF-8 story with a
+/// stray byte keeps its curly quotes; a Windows-1252 one, where every
+/// `é` and `’` is an invalid sequence, has almost no valid multi-byte
+/// characters.)
+fn is_windows_1252(bytes: &[u8]) -> bool {
     let mut multibyte = 0u64;
     let mut invalid = 0u64;
     for chunk in bytes.utf8_chunks() {
         multibyte += chunk.valid().chars().filter(|c| !c.is_ascii()).count() as u64;
         invalid += !chunk.invalid().is_empty() as u64;
     }
-    if multibyte > invalid {
-        return Ok((String::from_utf8_lossy(bytes).into_owned(), invalid));
+    invalid > 0 && multibyte <= invalid
+}
+
+/// A CSV or JSON input as UTF-8: one that starts with a UTF-16
+/// byte-order mark (Excel's "Unicode text") is decoded from UTF-16,
+/// streaming, by the `encoding_rs_io` crate; any other is passed on as it
+/// is (a record that is not UTF-8 is decoded on its own, see
+/// [`decode_record`]). A read error met looking at the first bytes is
+/// given to the reader after them.
+fn as_utf8(mut reader: Box<dyn Read + Send>) -> Box<dyn Read + Send> {
+    let mut head = Vec::with_capacity(2);
+    let mut error = None;
+    let mut limited = (&mut reader).take(2);
+    loop {
+        match limited.read_to_end(&mut head) {
+            Ok(_) => break,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => {
+                error = Some(e);
+                break;
+            }
+        }
     }
-    let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
-    Ok((text.into_owned(), 0))
+    let utf16 = matches!(head[..], [0xff, 0xfe] | [0xfe, 0xff]);
+    let replay = Replay {
+        head: io::Cursor::new(head),
+        error,
+        rest: reader,
+    };
+    if utf16 {
+        Box::new(encoding_rs_io::DecodeReaderBytesBuilder::new().build(replay))
+    } else {
+        Box::new(replay)
+    }
+}
+
+/// How a record's bytes were decoded (see [`decode_record`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Decoded {
+    /// Valid UTF-8.
+    Utf8,
+    /// UTF-8 with this many invalid sequences replaced by U+FFFD.
+    Replaced(u64),
+    /// Not UTF-8: read as Windows-1252.
+    Windows1252,
+}
+
+/// Decodes one record's bytes (`parts`: a JSON line, or a CSV record's
+/// fields) as a `.txt` file is decoded: UTF-8, or when not UTF-8 by the
+/// rule of [`is_windows_1252`], Windows-1252 (a spreadsheet's "CSV" saved on
+/// Windows, where `Côte d’Ivoire` has two bytes that are not UTF-8);
+/// otherwise UTF-8 with the invalid sequences replaced. The record is the
+/// unit, as the file is for `.txt`: a stray byte in one story of a UTF-8
+/// corpus touches that story only.
+fn decode_record<'a>(parts: &[&'a [u8]]) -> (Vec<std::borrow::Cow<'a, str>>, Decoded) {
+    use std::borrow::Cow;
+    if let Ok(text) = parts
+        .iter()
+        .map(|p| std::str::from_utf8(p))
+        .collect::<std::result::Result<Vec<_>, _>>()
+    {
+        return (text.into_iter().map(Cow::Borrowed).collect(), Decoded::Utf8);
+    }
+    let (mut multibyte, mut invalid) = (0u64, 0u64);
+    for p in parts {
+        for chunk in p.utf8_chunks() {
+            multibyte += chunk.valid().chars().filter(|c| !c.is_ascii()).count() as u64;
+            invalid += !chunk.invalid().is_empty() as u64;
+        }
+    }
+    if multibyte <= invalid {
+        let text = parts
+            .iter()
+            .map(|p| encoding_rs::WINDOWS_1252.decode_without_bom_handling(p).0)
+            .collect();
+        return (text, Decoded::Windows1252);
+    }
+    let text = parts.iter().map(|p| String::from_utf8_lossy(p)).collect();
+    (text, Decoded::Replaced(invalid))
+}
+
+/// The bytes [`as_utf8`] looked at, then the error it met (if any), then
+/// the rest of the input.
+struct Replay {
+    head: io::Cursor<Vec<u8>>,
+    error: Option<io::Error>,
+    rest: Box<dyn Read + Send>,
+}
+
+impl Read for Replay {
+    /// The head's bytes and, in the same call, as many of the rest as one
+    /// read gives: the readers look at their first buffer to tell a
+    /// file's layout and delimiter, which two bytes would not show.
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.head.read(buf)?;
+        if n == 0 {
+            if let Some(e) = self.error.take() {
+                return Err(e);
+            }
+            return self.rest.read(buf);
+        }
+        if n == buf.len() || self.error.is_some() {
+            return Ok(n);
+        }
+        match self.rest.read(&mut buf[n..]) {
+            Ok(more) => Ok(n + more),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => Ok(n),
+            Err(e) => {
+                // Given after the head's bytes, by the next call.
+                self.error = Some(e);
+                Ok(n)
+            }
+        }
+    }
 }
 
 /// Reads one line into `buf` (without its `\n`), keeping at most `max + 1`
@@ -2002,9 +2186,12 @@ impl JsonlSource {
             return None;
         }
         // Valid UTF-8 (the usual case) is borrowed after one fast check.
-        let (text, valid) = match std::str::from_utf8(bytes) {
-            Ok(t) => (std::borrow::Cow::Borrowed(t), true),
-            Err(_) => (String::from_utf8_lossy(bytes), false),
+        let (text, decoded) = match std::str::from_utf8(bytes) {
+            Ok(t) => (std::borrow::Cow::Borrowed(t), Decoded::Utf8),
+            Err(_) => {
+                let (mut text, decoded) = decode_record(&[bytes]);
+                (text.pop().unwrap_or_default(), decoded)
+            }
         };
         // Default ids number the lines, or the records of an array.
         let number = match self.layout {
@@ -2021,10 +2208,14 @@ impl JsonlSource {
             }
             JsonLayout::Lines | JsonLayout::Unknown => self.reject(reason),
         });
-        if record.is_ok() && !valid {
-            let invalid = invalid_utf8_sequences(bytes);
-            self.invalid_utf8
-                .add(invalid, &self.input, &self.location());
+        if record.is_ok() {
+            match decoded {
+                Decoded::Utf8 => {}
+                Decoded::Replaced(n) => self.invalid_utf8.add(n, &self.input, &self.location()),
+                Decoded::Windows1252 => self
+                    .invalid_utf8
+                    .add_windows_1252(&self.input, &self.location()),
+            }
         }
         Some(record)
     }
@@ -2767,7 +2958,18 @@ impl CsvSource {
         if row.truncated || row.bytes > options.max_doc_bytes {
             return reject(too_big(row.bytes as u64, options.max_doc_bytes));
         }
-        let cell = |i: usize| String::from_utf8_lossy(self.reader.field(i));
+        // Valid UTF-8 (the usual case) is borrowed; a record that is not is
+        // decoded as a whole (see `decode_record`).
+        let valid = self.reader.fields().all(|f| std::str::from_utf8(f).is_ok());
+        let decoded = (!valid).then(|| decode_record(&self.reader.fields().collect::<Vec<_>>()));
+        let cell = |i: usize| -> std::borrow::Cow<str> {
+            match &decoded {
+                None => std::borrow::Cow::Borrowed(
+                    std::str::from_utf8(self.reader.field(i)).unwrap_or_default(),
+                ),
+                Some((cells, _)) => cells.get(i).cloned().unwrap_or_default(),
+            }
+        };
         let id = self
             .id
             .map(|i| cell(i).into_owned())
@@ -2801,12 +3003,13 @@ impl CsvSource {
                     .or_insert_with(|| value.into_owned());
             }
         }
-        let invalid = self
-            .reader
-            .fields()
-            .map(invalid_utf8_sequences)
-            .sum::<u64>();
-        self.invalid_utf8.add(invalid, &self.input, &location);
+        match decoded.map(|(_, how)| how) {
+            None | Some(Decoded::Utf8) => {}
+            Some(Decoded::Replaced(n)) => self.invalid_utf8.add(n, &self.input, &location),
+            Some(Decoded::Windows1252) => {
+                self.invalid_utf8.add_windows_1252(&self.input, &location)
+            }
+        }
         Some(Ok(Document {
             id,
             date,

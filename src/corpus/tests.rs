@@ -586,7 +586,8 @@ fn jsonl_bom_invalid_utf8_and_long_lines() {
     let items = read_with(&[file], options);
     let d = docs(&items);
     assert_eq!(d[0].text, "after a BOM");
-    assert_eq!(d[1].text, "caf\u{fffd}");
+    // A line in Windows-1252 is read so (see `decode_record`).
+    assert_eq!(d[1].text, "caf\u{e9}");
     assert_eq!(d[2].id, "short");
     let r = rejects(&items);
     assert_eq!(r.len(), 1);
@@ -983,11 +984,13 @@ fn read_all(mut corpus: Corpus, readers: usize) -> (Vec<(u64, Item)>, String, St
     );
     let items: Vec<(u64, Item)> = corpus.numbered().collect();
     let invalid = format!(
-        "{} {} {:?} {:?}",
+        "{} {} {:?} {:?} | {} {:?}",
         invalid.documents(),
         invalid.sequences(),
         invalid.examples(),
-        invalid.example_entries()
+        invalid.example_entries(),
+        invalid.windows_1252_documents(),
+        invalid.windows_1252_examples(),
     );
     let log = format!("{:?}", log.lock().expect("log"));
     (items, invalid, log, bytes.load(Ordering::Relaxed))
@@ -1010,7 +1013,10 @@ fn mixed_corpus(root: &Path) {
                 .as_bytes(),
             );
         }
-        body.extend_from_slice(b"{\"id\": \"bad\", \"text\": \"cut \xFF\xFE here\"}\nnot json\n");
+        // UTF-8 with a stray byte (replaced), then a line that is not JSON.
+        body.extend_from_slice(
+            b"{\"id\": \"bad\", \"text\": \"\xe2\x80\x9ccut\xe2\x80\x9d \xFF here\"}\nnot json\n",
+        );
         let name = format!("wire/2022-{month:02}.jsonl");
         if month == 4 {
             write(root, &format!("{name}.gz"), &gzip(&body));
@@ -1066,7 +1072,10 @@ fn read_ahead_gives_what_one_reader_gives() {
             .is_err_and(|r| r.input.ends_with("2022-10.jsonl.gz"))),
         "the cut gzip file gives a reject"
     );
-    assert!(one.1.starts_with("10 "), "{}", one.1); // 9 JSONL lines, 1 CSV row
+    // 9 JSONL lines with a byte replaced; 1 CSV row and 5 `.txt` files
+    // read as Windows-1252.
+    assert!(one.1.starts_with("9 9 "), "{}", one.1);
+    assert!(one.1.contains(" | 6 "), "{}", one.1);
     for readers in [2, 3, 8] {
         let many = read_all(open(), readers);
         assert_eq!(many.0, one.0, "{readers} readers");
@@ -1330,17 +1339,27 @@ fn csv_header_over_the_limits_is_one_reject() {
 #[test]
 fn invalid_utf8_is_replaced_and_counted_per_document() {
     let dir = tmp();
+    // Each JSON line and CSV record is decoded on its own: UTF-8 with a
+    // stray byte among its curly quotes keeps them, a record whose bytes
+    // are Windows-1252 is read so.
     let jsonl = write(
         dir.path(),
         "a.jsonl",
-        b"{\"id\": \"j1\", \"text\": \"bad \xff\xfe here \xc3\"}\n\
-          {\"id\": \"j2\", \"text\": \"clean \xc3\xa9\"}\n\
-          not json \xff\n",
+        "{\"id\": \"j1\", \"text\": \"\u{201c}bad\u{201d} "
+            .as_bytes()
+            .iter()
+            .chain(b"\xff here \xe2\x80\x94\"}\n")
+            .chain(b"{\"id\": \"j2\", \"text\": \"clean \xc3\xa9\"}\n")
+            .chain(b"{\"id\": \"j3\", \"text\": \"caf\xe9 \x93quoted\x94\"}\n")
+            .chain(b"not json \xff\n")
+            .copied()
+            .collect::<Vec<u8>>()
+            .as_slice(),
     );
     let csv = write(
         dir.path(),
         "b.csv",
-        b"id,text,desk\nc1,fine,asia\nc2,caf\xe9,\xffdesk\n",
+        b"id,text,desk\nc1,fine,asia\nc2,caf\xe9,\xffdesk\nc3,\xe2\x80\x9cok\xe2\x80\x9d \xff,x\n",
     );
     // A UTF-8 story with curly quotes and one stray byte stays UTF-8.
     let mostly = write(
@@ -1369,7 +1388,7 @@ fn invalid_utf8_is_replaced_and_counted_per_document() {
             mostly.clone(),
             bom.clone(),
             utf16.clone(),
-            cp1252,
+            cp1252.clone(),
         ],
         ReadOptions::default(),
     )
@@ -1380,33 +1399,89 @@ fn invalid_utf8_is_replaced_and_counted_per_document() {
     assert_eq!(
         texts,
         [
-            "bad \u{fffd}\u{fffd} here \u{fffd}",
+            "\u{201c}bad\u{201d} \u{fffd} here \u{2014}",
             "clean \u{e9}",
+            "caf\u{e9} \u{201c}quoted\u{201d}",
             "fine",
-            "caf\u{fffd}",
+            "caf\u{e9}",
+            "\u{201c}ok\u{201d} \u{fffd}",
             "\u{201c}Talks\u{201d} resumed \u{2014} \u{fffd} today.",
             "BOM then \u{fffd} cut",
             "A\u{fffd}B\u{fffd}",
             "\u{201c}Caf\u{e9}\u{201d}",
         ]
     );
-    assert_eq!(docs(&items)[3].fields["desk"], "\u{fffd}desk");
+    assert_eq!(docs(&items)[4].fields["desk"], "\u{ff}desk");
     assert_eq!(rejects(&items).len(), 1); // the line that is not JSON: not counted
     assert_eq!(invalid.documents(), 5);
-    // j1: 3; c2: 2 (one per cell); c.txt: 1; d.txt: 1; e.txt: 1 (the
-    // genuine U+FFFD in the UTF-16 file is not counted).
-    assert_eq!(invalid.sequences(), 8);
+    // j1, c3, c.txt, d.txt: 1 each; e.txt: 1 (the genuine U+FFFD in the
+    // UTF-16 file is not counted).
+    assert_eq!(invalid.sequences(), 5);
     let shown = |p: &Path| p.to_string_lossy().into_owned();
     assert_eq!(
         invalid.examples(),
         [
             format!("{}: line 1", shown(&jsonl)),
-            format!("{}: record 2 (line 3)", shown(&csv)),
+            format!("{}: record 3 (line 4)", shown(&csv)),
             shown(&mostly),
             shown(&bom),
             shown(&utf16),
         ]
     );
+    assert_eq!(invalid.windows_1252_documents(), 3);
+    let windows_1252: Vec<String> = invalid
+        .windows_1252_examples()
+        .into_iter()
+        .map(|(_, x)| x)
+        .collect();
+    assert_eq!(
+        windows_1252,
+        [
+            format!("{}: line 3", shown(&jsonl)),
+            format!("{}: record 2 (line 3)", shown(&csv)),
+            shown(&cp1252),
+        ]
+    );
+}
+
+/// A CSV or TSV file saved as UTF-16 with a byte-order mark (Excel's
+/// "Unicode text") is decoded from UTF-16; a JSON file too.
+#[test]
+fn utf16_csv_and_json_with_a_bom_are_decoded() {
+    let dir = tmp();
+    let utf16le = |s: &str| -> Vec<u8> {
+        let mut b = vec![0xff, 0xfe];
+        b.extend(s.encode_utf16().flat_map(u16::to_le_bytes));
+        b
+    };
+    let utf16be = |s: &str| -> Vec<u8> {
+        let mut b = vec![0xfe, 0xff];
+        b.extend(s.encode_utf16().flat_map(u16::to_be_bytes));
+        b
+    };
+    let tsv = write(
+        dir.path(),
+        "excel.tsv",
+        &utf16le("id\ttext\r\nu1\tC\u{f4}te d\u{2019}Ivoire praised Ghana.\r\n"),
+    );
+    let jsonl = write(
+        dir.path(),
+        "u.jsonl",
+        &utf16be("{\"id\": \"u2\", \"text\": \"T\u{fc}rkiye \u{2014} talks.\"}\n"),
+    );
+    let items = read(&[tsv, jsonl]);
+    let got: Vec<(&str, &str)> = docs(&items)
+        .iter()
+        .map(|d| (d.id.as_str(), d.text.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("u1", "C\u{f4}te d\u{2019}Ivoire praised Ghana."),
+            ("u2", "T\u{fc}rkiye \u{2014} talks."),
+        ]
+    );
+    assert!(rejects(&items).is_empty());
 }
 
 #[test]
@@ -1422,14 +1497,14 @@ fn decode_text_prefers_utf8_only_when_it_looks_like_utf8() {
                 .collect::<Vec<_>>()
                 .as_slice()
         ),
-        Ok(("\u{e9}\u{e9}\u{fffd}".to_string(), 1))
+        Ok(("\u{e9}\u{e9}\u{fffd}".to_string(), 1, false))
     );
     // As many invalid bytes as valid characters: windows-1252.
     assert_eq!(
         decode_text(b"\xc3\xa9\xe9"),
-        Ok(("\u{c3}\u{a9}\u{e9}".to_string(), 0))
+        Ok(("\u{c3}\u{a9}\u{e9}".to_string(), 0, true))
     );
-    assert_eq!(decode_text(b"plain"), Ok(("plain".to_string(), 0)));
+    assert_eq!(decode_text(b"plain"), Ok(("plain".to_string(), 0, false)));
     assert_eq!(
         decode_text(b"a\0b"),
         Err("binary file (contains NUL bytes)".to_string())

@@ -392,6 +392,17 @@ pub struct InvalidUtf8Summary {
     /// input order; empty otherwise.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub example_entries: Vec<u64>,
+    /// Documents that are not UTF-8, read as Windows-1252 (0 in partials
+    /// written before it).
+    #[serde(default)]
+    pub documents_read_as_windows_1252: u64,
+    /// The first few of them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub windows_1252_examples: Vec<String>,
+    /// With `--shard-by file`, the place of each of them among the
+    /// corpus's entries, as for [`example_entries`](InvalidUtf8Summary::example_entries).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub windows_1252_entries: Vec<u64>,
 }
 
 impl InvalidUtf8Summary {
@@ -406,16 +417,24 @@ impl InvalidUtf8Summary {
     ) -> InvalidUtf8Summary {
         let mut out = InvalidUtf8Summary::default();
         let mut examples = Vec::new();
+        let mut windows_1252 = Vec::new();
         for (shard, p) in parts.into_iter().enumerate() {
             out.documents += p.documents;
             out.sequences_replaced += p.sequences_replaced;
+            out.documents_read_as_windows_1252 += p.documents_read_as_windows_1252;
             for (i, x) in p.examples.iter().enumerate() {
                 let entry = p.example_entries.get(i).copied().unwrap_or(u64::MAX);
                 examples.push((entry, shard, i, x.clone()));
             }
+            for (i, x) in p.windows_1252_examples.iter().enumerate() {
+                let entry = p.windows_1252_entries.get(i).copied().unwrap_or(u64::MAX);
+                windows_1252.push((entry, shard, i, x.clone()));
+            }
         }
         examples.sort();
+        windows_1252.sort();
         out.examples = examples.into_iter().take(max).map(|e| e.3).collect();
+        out.windows_1252_examples = windows_1252.into_iter().take(max).map(|e| e.3).collect();
         out
     }
 }
@@ -1161,12 +1180,18 @@ mod tests {
                 "d.jsonl: line 1".into(),
             ],
             example_entries: vec![0, 0, 3],
+            documents_read_as_windows_1252: 2,
+            windows_1252_examples: vec!["c.csv".into(), "e.csv".into()],
+            windows_1252_entries: vec![2, 4],
         };
         let b = InvalidUtf8Summary {
             documents: 1,
             sequences_replaced: 1,
             examples: vec!["b.jsonl: line 4".into()],
             example_entries: vec![1],
+            documents_read_as_windows_1252: 1,
+            windows_1252_examples: vec!["b.jsonl".into()],
+            windows_1252_entries: vec![1],
         };
         for parts in [[&a, &b], [&b, &a]] {
             let c = InvalidUtf8Summary::combine(parts, 3);
@@ -1176,6 +1201,8 @@ mod tests {
                 ["a.jsonl: line 2", "a.jsonl: line 9", "b.jsonl: line 4"]
             );
             assert!(c.example_entries.is_empty());
+            assert_eq!(c.documents_read_as_windows_1252, 3);
+            assert_eq!(c.windows_1252_examples, ["b.jsonl", "c.csv", "e.csv"]);
         }
         // Rejects sort entry by entry, each entry's in order.
         assert!(entry_seq(0, 5) < entry_seq(1, 0));
