@@ -1624,13 +1624,20 @@ fn decode_text(bytes: &[u8]) -> std::result::Result<(String, u64, bool), String>
 /// `é` and `’` is an invalid sequence, has almost no valid multi-byte
 /// characters.)
 fn is_windows_1252(bytes: &[u8]) -> bool {
+    let (multibyte, invalid) = utf8_tally(bytes);
+    invalid > 0 && multibyte <= invalid
+}
+
+/// The valid non-ASCII characters and the invalid sequences of `bytes`
+/// read as UTF-8.
+fn utf8_tally(bytes: &[u8]) -> (u64, u64) {
     let mut multibyte = 0u64;
     let mut invalid = 0u64;
     for chunk in bytes.utf8_chunks() {
         multibyte += chunk.valid().chars().filter(|c| !c.is_ascii()).count() as u64;
         invalid += !chunk.invalid().is_empty() as u64;
     }
-    invalid > 0 && multibyte <= invalid
+    (multibyte, invalid)
 }
 
 /// A CSV or JSON input as UTF-8: one that starts with a UTF-16
@@ -1693,13 +1700,10 @@ fn decode_record<'a>(parts: &[&'a [u8]]) -> (Vec<std::borrow::Cow<'a, str>>, Dec
     {
         return (text.into_iter().map(Cow::Borrowed).collect(), Decoded::Utf8);
     }
-    let (mut multibyte, mut invalid) = (0u64, 0u64);
-    for p in parts {
-        for chunk in p.utf8_chunks() {
-            multibyte += chunk.valid().chars().filter(|c| !c.is_ascii()).count() as u64;
-            invalid += !chunk.invalid().is_empty() as u64;
-        }
-    }
+    let (multibyte, invalid) = parts
+        .iter()
+        .map(|p| utf8_tally(p))
+        .fold((0, 0), |(m, i), (pm, pi)| (m + pm, i + pi));
     if multibyte <= invalid {
         let text = parts
             .iter()
