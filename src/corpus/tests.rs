@@ -53,6 +53,21 @@ fn one_reject(items: &[Item]) -> &Reject {
     items[0].as_ref().expect_err("a reject")
 }
 
+/// Owned copies of `(a, b)` pairs, to compare with what was read.
+fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
+    v.iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect()
+}
+
+/// `(id, text)` of each document read.
+fn id_texts(items: &[Item]) -> Vec<(String, String)> {
+    docs(items)
+        .iter()
+        .map(|d| (d.id.clone(), d.text.clone()))
+        .collect()
+}
+
 fn date(s: &str) -> Option<DocDate> {
     Some(DocDate::parse(s).expect("test date"))
 }
@@ -1808,11 +1823,6 @@ fn records_dated_day_or_month_first_follow_date_order() {
     let reasons = |items: &[Item]| -> Vec<String> {
         rejects(items).iter().map(|r| r.reason.clone()).collect()
     };
-    let pairs = |v: &[(&str, &str)]| -> Vec<(String, String)> {
-        v.iter()
-            .map(|(a, b)| (a.to_string(), b.to_string()))
-            .collect()
-    };
 
     let none = read(&inputs);
     assert_eq!(
@@ -1893,20 +1903,12 @@ fn json_arrays_and_pretty_printed_records_are_read() {
     let read_one = |name: &str, bytes: &str| {
         let file = write(dir.path(), name, bytes.as_bytes());
         let items = read(&[file]);
-        let got: Vec<(String, String)> = docs(&items)
-            .iter()
-            .map(|d| (d.id.clone(), d.text.clone()))
-            .collect();
+        let got = id_texts(&items);
         let bad: Vec<(String, String)> = rejects(&items)
             .iter()
             .map(|r| (r.location.clone(), r.reason.clone()))
             .collect();
         (got, bad)
-    };
-    let pairs = |v: &[(&str, &str)]| -> Vec<(String, String)> {
-        v.iter()
-            .map(|(a, b)| (a.to_string(), b.to_string()))
-            .collect()
     };
 
     // pandas: one line, no newline at the end, a byte-order mark.
@@ -2099,17 +2101,9 @@ fn csv_delimiter_follows_the_header() {
     let read_one = |name: &str, bytes: &str| {
         let file = write(dir.path(), name, bytes.as_bytes());
         let items = read(&[file]);
-        let got: Vec<(String, String)> = docs(&items)
-            .iter()
-            .map(|d| (d.id.clone(), d.text.clone()))
-            .collect();
+        let got = id_texts(&items);
         let bad: Vec<String> = rejects(&items).iter().map(|r| r.reason.clone()).collect();
         (got, bad)
-    };
-    let pairs = |v: &[(&str, &str)]| -> Vec<(String, String)> {
-        v.iter()
-            .map(|(a, b)| (a.to_string(), b.to_string()))
-            .collect()
     };
     let (got, bad) = read_one(
         "excel-de.csv",

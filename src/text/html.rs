@@ -9,9 +9,9 @@
 //! references hide the quotation marks that the quoted-insult rule looks
 //! for. [`strip_markup`] turns such text into plain text before cleaning.
 //!
-//! Tags are removed only from text that is HTML: one that has a closing tag
-//! of [`TAGS`] (`</p>`, `</a>`), a line break tag (`<br>`, `<br/>`) or a
-//! comment. Plain text with a `<` in it ("fewer than 5 <10 mm shells", or
+//! Tags are removed only from text that is HTML: one that has the closing
+//! tag of a tag it knows (`</p>`, `</a>`), a line break tag (`<br>`,
+//! `<br/>`) or a comment. Plain text with a `<` in it ("fewer than 5 <10 mm shells", or
 //! the `<a ` of a scanned speech) is left alone, and in HTML a `<` that
 //! does not open a tag closed within [`MAX_TAG_BYTES`] stays text. Character
 //! references are decoded in any text (by the `html-escape` crate, which
@@ -20,77 +20,9 @@
 
 use std::borrow::Cow;
 
-/// Tag names whose presence marks a text as HTML, lower case. Tags that
-/// break the text into blocks are in [`BLOCK_TAGS`].
-pub const TAGS: &[&str] = &[
-    "a",
-    "abbr",
-    "article",
-    "aside",
-    "b",
-    "blockquote",
-    "body",
-    "br",
-    "caption",
-    "center",
-    "cite",
-    "dd",
-    "div",
-    "dl",
-    "dt",
-    "em",
-    "figcaption",
-    "figure",
-    "font",
-    "footer",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "head",
-    "header",
-    "hr",
-    "html",
-    "i",
-    "iframe",
-    "img",
-    "li",
-    "main",
-    "nav",
-    "noscript",
-    "ol",
-    "p",
-    "picture",
-    "pre",
-    "q",
-    "s",
-    "script",
-    "section",
-    "small",
-    "source",
-    "span",
-    "strong",
-    "style",
-    "sub",
-    "sup",
-    "table",
-    "tbody",
-    "td",
-    "th",
-    "thead",
-    "time",
-    "title",
-    "tr",
-    "u",
-    "ul",
-    "video",
-];
-
-/// Tags that start or end a block of text: each becomes a line break, so
-/// that paragraphs, list items and headings are lines of their own, as the
-/// sentence splitter and the cleaner expect.
+/// Tags that start or end a block of text, lower case: each becomes a line
+/// break, so that paragraphs, list items and headings are lines of their
+/// own, as the sentence splitter and the cleaner expect.
 const BLOCK_TAGS: &[&str] = &[
     "article",
     "aside",
@@ -130,6 +62,23 @@ const BLOCK_TAGS: &[&str] = &[
     "ul",
 ];
 
+/// Tags inside a line of text, lower case: they go, and leave nothing.
+const INLINE_TAGS: &[&str] = &[
+    "a", "abbr", "b", "center", "cite", "em", "font", "head", "html", "i", "iframe", "img",
+    "noscript", "picture", "q", "s", "script", "small", "source", "span", "strong", "style", "sub",
+    "sup", "time", "u", "video",
+];
+
+/// The entry of [`BLOCK_TAGS`] or [`INLINE_TAGS`] that `name` is, in any
+/// case: the tags whose presence marks a text as HTML.
+fn known_tag(name: &[u8]) -> Option<&'static str> {
+    BLOCK_TAGS
+        .iter()
+        .chain(INLINE_TAGS)
+        .find(|t| t.as_bytes().eq_ignore_ascii_case(name))
+        .copied()
+}
+
 /// The longest tag removed, attributes and all: a `<` with no `>` within
 /// this many bytes (or another `<` first) is text.
 pub const MAX_TAG_BYTES: usize = 2048;
@@ -137,8 +86,8 @@ pub const MAX_TAG_BYTES: usize = 2048;
 /// Tags whose content is not text to read: it goes with them.
 const HIDDEN_TAGS: &[&str] = &["head", "iframe", "noscript", "script", "style", "video"];
 
-/// The text without its HTML markup, or `None` when it has none (no tag of
-/// [`TAGS`], no comment, no character reference to decode).
+/// The text without its HTML markup, or `None` when it has none (no tag it
+/// knows, no comment, no character reference to decode).
 ///
 /// Block tags (`<p>`, `<br>`, `<div>`, `<li>`, headings …) become line
 /// breaks, other tags (`<a>`, `<em>`, `<span>` …) disappear, comments and
@@ -175,11 +124,11 @@ pub fn strip_markup(text: &str) -> Option<String> {
     }
 }
 
-/// What starts at a `<`: a comment, or a tag of [`TAGS`].
+/// What starts at a `<`: a comment, or a tag of [`known_tag`].
 #[derive(Debug, PartialEq, Eq)]
 enum Markup {
     Comment,
-    /// A tag: its name (lower case, from [`TAGS`]) and whether it closes.
+    /// A tag: its name (lower case, from [`known_tag`]) and whether it closes.
     Tag(&'static str, bool),
 }
 
@@ -206,14 +155,11 @@ fn tag_at(bytes: &[u8], at: usize) -> Option<Markup> {
     {
         return None;
     }
-    let name = &rest[..len];
-    TAGS.iter()
-        .find(|t| t.as_bytes().eq_ignore_ascii_case(name))
-        .map(|t| Markup::Tag(t, closing))
+    known_tag(&rest[..len]).map(|t| Markup::Tag(t, closing))
 }
 
 /// Whether the `<` at `at` shows the text is HTML: a comment, a closing
-/// tag of [`TAGS`] or an opening block tag with nothing after its name
+/// tag of [`known_tag`] or an opening block tag with nothing after its name
 /// (`</a>`, `<p>`), or a line break (`<br>`, `<br/>`, `<br />`).
 fn marks_html(bytes: &[u8], at: usize) -> bool {
     let rest = &bytes[at + 1..];
