@@ -33,8 +33,9 @@ gzip-compressed (.gz); '-' reads standard input (give --format).
   .csv .tsv       a header row, then one document per row, same fields (a .csv file's
                   delimiter, comma, semicolon or tab, is the one its header uses most)
 Dates: 2021, 2021-01, 2021-01-08, timestamps (the date as published is kept), 20210108101500,
-2021/01/08, news forms such as \"January 8, 2021\" or \"8 Jan 2021\", and these with a time
-after them (\"Fri, 08 Jan 2021 10:15:00 +0000\"). 08/01/2021 needs --date-order dmy or mdy.
+Unix times (1610064000, or 13 digits in ms; the UTC day), 2021/01/08, news forms such as
+\"January 8, 2021\" or \"8 Jan 2021\", and these with a time after them (\"Fri, 08 Jan 2021
+10:15:00 +0000\"). 08/01/2021 needs --date-order dmy or mdy.
 
 Outputs (in -o DIR):
   actors.csv      period,actor,actor_name,role,sentences,conciliatory,neutral,hostile,

@@ -146,6 +146,9 @@ impl DocDate {
     ///   `2021-01-08 10:15:00` (seconds and fractions optional).
     /// * Compact timestamps as GDELT writes them: `20210108101500`
     ///   (`YYYYMMDDhhmmss`).
+    /// * Unix times: seconds since 1970 in 10 digits, perhaps with a
+    ///   fraction (`1610064000`, `1610064000.5`), or milliseconds in 13
+    ///   (`1610064000000`); the day is UTC's.
     /// * The year first with slashes or dots: `2021/01/08`, `2021.1.8`.
     /// * News forms: `January 8, 2021`, `Jan 8, 2021`, `Jan. 8, 2021`,
     ///   `Sept. 5, 2024`, `8 Jan 2021`, `8 January 2021`, `8 Jan. 2021`,
@@ -182,6 +185,7 @@ impl DocDate {
     /// assert_eq!(DocDate::parse(" 8 Jan. 2021 "), day);
     /// assert_eq!(DocDate::parse("Fri, 08 Jan 2021 23:30:00 -0500"), day);
     /// assert_eq!(DocDate::parse("20210108233000"), day);
+    /// assert_eq!(DocDate::parse("1610064000"), day); // 2021-01-08T00:00:00Z
     /// assert_eq!(DocDate::parse("January 2021").unwrap().to_string(), "2021-01");
     /// assert_eq!(DocDate::parse("2021-02-30"), None);
     /// assert_eq!(DocDate::parse("31/12/2021"), None); // see DocDate::parse_in
@@ -350,6 +354,9 @@ fn digits(b: &[u8]) -> Option<i32> {
 /// ISO 8601 forms (the input is trimmed and starts with a digit).
 fn parse_iso(s: &str) -> Option<DocDate> {
     let b = s.as_bytes();
+    if let Some(date) = unix_time(b) {
+        return Some(date);
+    }
     match b.len() {
         4 => return DocDate::y(digits(b)?),
         7 if b[4] == b'-' => return DocDate::ym(digits(&b[..4])?, digits(&b[5..])? as u8),
@@ -376,6 +383,35 @@ fn parse_iso(s: &str) -> Option<DocDate> {
         Some(b'T' | b't' | b' ') if valid_time(&s[11..]) => Some(date),
         _ => None,
     }
+}
+
+/// The UTC day of a Unix time: seconds since 1970-01-01 UTC in 10 digits,
+/// perhaps with a fraction (`1609459200`, Reddit's `1609459200.0`), or
+/// milliseconds in 13 (`1609459200000`, as JavaScript writes them): the
+/// instants from September 2001 to November 2286. Such a number names an
+/// instant, not a local day, so the day is UTC's. Other lengths are not
+/// read as times (8 digits are `YYYYMMDD`, 14 GDELT's `YYYYMMDDhhmmss`,
+/// 12 could be `YYYYMMDDhhmm`).
+fn unix_time(b: &[u8]) -> Option<DocDate> {
+    let (whole, fraction) = match b.iter().position(|&c| c == b'.') {
+        Some(dot) => (&b[..dot], Some(&b[dot + 1..])),
+        None => (b, None),
+    };
+    if !whole.iter().all(u8::is_ascii_digit)
+        || fraction.is_some_and(|f| f.is_empty() || !f.iter().all(u8::is_ascii_digit))
+    {
+        return None;
+    }
+    let value: i64 = std::str::from_utf8(whole).ok()?.parse().ok()?;
+    let seconds = match (whole.len(), fraction) {
+        (10, _) => value,
+        (13, None) => value / 1000,
+        _ => return None,
+    };
+    // 1970-01-01 is day 719,163 of the common era.
+    let day = i32::try_from(seconds.div_euclid(86_400) + 719_163).ok()?;
+    let date = NaiveDate::from_num_days_from_ce_opt(day)?;
+    DocDate::ymd(date.year(), date.month() as u8, date.day() as u8)
 }
 
 /// Checks an ISO 8601 time of day with an optional zone:
@@ -892,11 +928,34 @@ mod tests {
     }
 
     #[test]
+    fn unix_times_give_the_utc_day() {
+        assert_eq!(DocDate::parse("1609459200"), day(2021, 1, 1));
+        assert_eq!(DocDate::parse("1609545599"), day(2021, 1, 1));
+        assert_eq!(DocDate::parse("1609545600"), day(2021, 1, 2));
+        assert_eq!(DocDate::parse("1609459200.0"), day(2021, 1, 1));
+        assert_eq!(DocDate::parse("1609459200000"), day(2021, 1, 1));
+        assert_eq!(DocDate::parse("1000000000"), day(2001, 9, 9));
+        assert_eq!(DocDate::parse(" 1609459200 "), day(2021, 1, 1));
+        for bad in [
+            "16094592000",
+            "160945920",
+            "978307200000",
+            "1609459200.",
+            "1609459200.x",
+            "1609459200000.5",
+            "12345678901234567890",
+            "-1609459200",
+        ] {
+            assert_eq!(DocDate::parse(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
     fn rejects_bad_times_and_numeric_forms() {
         for bad in [
             "20210108246000",
             "20210108106100",
-            "2021010810150",
+            "202101081015000",
             "2021-01-08 10:15 utc",
             "2021-01-08 10:15 UTCPLUS",
             "2021-01-08 10:15 +1500",
