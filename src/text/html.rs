@@ -107,8 +107,11 @@ const HIDDEN_TAGS: &[&str] = &["head", "iframe", "noscript", "script", "style", 
 /// ```
 pub fn strip_markup(text: &str) -> Option<String> {
     let bytes = text.as_bytes();
-    let has_tags = memchr::memchr_iter(b'<', bytes).any(|i| marks_html(bytes, i));
-    let has_refs = memchr::memchr(b'&', bytes).is_some();
+    // Most texts have neither: one pass tells.
+    let first = memchr::memchr2(b'<', b'&', bytes)?;
+    let rest = &bytes[first..];
+    let has_tags = memchr::memchr_iter(b'<', rest).any(|i| marks_html(bytes, first + i));
+    let has_refs = memchr::memchr(b'&', rest).is_some();
     if !has_tags && !has_refs {
         return None;
     }
