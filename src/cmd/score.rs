@@ -119,6 +119,12 @@ pub struct Args {
     #[arg(long, default_value = "date", value_name = "FIELD")]
     date_field: String,
 
+    /// JSON: the array of records inside each top-level object, as a path of fields joined by
+    /// '.' (articles for NewsAPI's responses, response.docs for the NYT's article search);
+    /// by default each top-level object is a record.
+    #[arg(long, value_name = "PATH")]
+    records_field: Option<String>,
+
     /// JSONL/CSV field holding the text; several, comma-separated (title,text), are joined
     /// in that order, each a paragraph.
     #[arg(long, default_value = "text", value_name = "FIELD")]
@@ -231,6 +237,7 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         text_field: a.text_field.clone(),
         date: a.date,
         date_order: a.date_order,
+        records_field: a.records_field.clone(),
         max_doc_bytes: a.max_doc_bytes,
     };
     let mut corpus = Corpus::open(&a.inputs, options)?;
@@ -642,6 +649,7 @@ fn settings(a: &Args) -> Settings {
         speaker_field: a.speaker_field.clone(),
         date: a.date.map(|d| d.to_string()),
         date_order: a.date_order.map(|o| o.to_string()),
+        records_field: a.records_field.clone(),
         format: a.format.map(|f| f.to_string()),
         id_field: a.id_field.clone(),
         date_field: a.date_field.clone(),

@@ -398,6 +398,11 @@ pub struct ReadOptions {
     /// overrides a date found in the path; a record's own date field wins
     /// over it.
     pub date: Option<DocDate>,
+    /// In JSON, the array of records inside each top-level object, as a
+    /// path of field names joined by `.`: `articles` for NewsAPI's
+    /// responses, `response.docs` for the New York Times' article search.
+    /// `None` (the default): each top-level object is a record.
+    pub records_field: Option<String>,
     /// How to read numeric dates with the year last (`08/01/2021`); with
     /// `None` a record dated so is rejected as ambiguous. See
     /// [`DocDate::parse_in`].
@@ -446,6 +451,7 @@ impl Default for ReadOptions {
             text_field: "text".to_string(),
             date: None,
             date_order: None,
+            records_field: None,
             max_doc_bytes: DEFAULT_MAX_DOC_BYTES,
         }
     }
@@ -1089,6 +1095,7 @@ fn open_source(
             record_line: 0,
             opened: false,
             closed: false,
+            pending: Default::default(),
         }),
         Format::Csv | Format::Tsv => {
             let delimiter = if file.format == Format::Tsv {
@@ -1819,6 +1826,11 @@ struct JsonlSource {
     /// In an array: its `[` and its `]` have been passed.
     opened: bool,
     closed: bool,
+    /// With `--records-field`, the records of the last value read that are
+    /// still to be given.
+    /// (Filled by [`JsonlSource::record`], which borrows the reader's
+    /// buffer and so takes `&self`.)
+    pending: std::cell::RefCell<std::collections::VecDeque<std::result::Result<Document, Reject>>>,
 }
 
 /// How a JSON input holds its records.
@@ -1874,6 +1886,9 @@ enum JsonValue {
 
 impl JsonlSource {
     fn next(&mut self, options: &ReadOptions) -> Option<std::result::Result<Document, Reject>> {
+        if let Some(item) = self.pending.get_mut().pop_front() {
+            return Some(item);
+        }
         if self.layout == JsonLayout::Unknown {
             self.layout = loop {
                 match self.reader.fill_buf() {
@@ -1953,6 +1968,9 @@ impl JsonlSource {
         &mut self,
         options: &ReadOptions,
     ) -> Option<std::result::Result<Document, Reject>> {
+        if let Some(item) = self.pending.get_mut().pop_front() {
+            return Some(item);
+        }
         while !self.done {
             let found = self.next_value(options.max_doc_bytes);
             let (length, line) = match found {
@@ -2202,6 +2220,9 @@ impl JsonlSource {
             JsonLayout::Array | JsonLayout::Stream => self.record_no,
             JsonLayout::Lines | JsonLayout::Unknown => self.line,
         };
+        if let Some(path) = &options.records_field {
+            return self.records_inside(&text, path, number, decoded, options);
+        }
         let record = match flat_record(&text, &self.name, number, options) {
             Some(document) => Ok(document),
             None => jsonl_record(&text, &self.name, number, options),
@@ -2222,6 +2243,66 @@ impl JsonlSource {
             }
         }
         Some(record)
+    }
+
+    /// With `--records-field`: the records of the array at `path` inside
+    /// the value `text` (line or record `number`), queued in `pending`;
+    /// the first of them, or a reject for the value when it has no such
+    /// array, or `None` for an empty one.
+    fn records_inside(
+        &self,
+        text: &str,
+        path: &str,
+        number: usize,
+        decoded: Decoded,
+        options: &ReadOptions,
+    ) -> Option<std::result::Result<Document, Reject>> {
+        use serde_json::Value;
+        let found = parse_json(text).and_then(|value| {
+            let mut at = value;
+            for field in path.split('.') {
+                let Value::Object(mut map) = at else {
+                    return Err(format!(
+                        "not a JSON object but {} where --records-field {path} looks for '{field}'",
+                        json_type(&at)
+                    ));
+                };
+                at = map.remove(field).ok_or_else(|| {
+                    format!(
+                        "no field '{field}' (--records-field {path} names the array of records)"
+                    )
+                })?;
+            }
+            match at {
+                Value::Array(records) => Ok(records),
+                other => Err(format!(
+                    "'{path}' is {}, not an array of records",
+                    json_type(&other)
+                )),
+            }
+        });
+        let records = match found {
+            Ok(records) => records,
+            Err(reason) => return Some(Err(self.reject(reason))),
+        };
+        let location = self.location();
+        match decoded {
+            Decoded::Utf8 => {}
+            Decoded::Replaced(n) => self.invalid_utf8.add(n, &self.input, &location),
+            Decoded::Windows1252 => self.invalid_utf8.add_windows_1252(&self.input, &location),
+        }
+        let mut pending = self.pending.borrow_mut();
+        for (k, record) in records.into_iter().enumerate() {
+            let name = &self.name;
+            let item = document_from_json(record, || format!("{name}:{number}.{}", k + 1), options)
+                .map_err(|reason| Reject {
+                    input: self.input.clone(),
+                    location: format!("{location}, element {}", k + 1),
+                    reason: reason.replace("each line must be", "each element must be"),
+                });
+            pending.push_back(item);
+        }
+        pending.pop_front()
     }
 }
 
@@ -2253,6 +2334,13 @@ fn jsonl_record(
     line_no: usize,
     options: &ReadOptions,
 ) -> std::result::Result<Document, String> {
+    let value = parse_json(line)?;
+    document_from_json(value, || format!("{name}:{line_no}"), options)
+}
+
+/// A JSON value, or why it is not one. Python's `NaN` and `Infinity` are
+/// read as null.
+fn parse_json(line: &str) -> std::result::Result<serde_json::Value, String> {
     use serde_json::Value;
     let value: Value = match serde_json::from_str(line) {
         Ok(value) => value,
@@ -2271,6 +2359,17 @@ fn jsonl_record(
             }
         },
     };
+    Ok(value)
+}
+
+/// The document a JSON record holds; `default_id` names it when it has no
+/// id of its own.
+fn document_from_json(
+    value: serde_json::Value,
+    default_id: impl FnOnce() -> String,
+    options: &ReadOptions,
+) -> std::result::Result<Document, String> {
+    use serde_json::Value;
     let Value::Object(mut map) = value else {
         return Err(format!(
             "not a JSON object but {} (each line must be one {{...}} record)",
@@ -2336,7 +2435,7 @@ fn jsonl_record(
             ));
         }
     };
-    let id = record_id(id, name, line_no);
+    let id = id.filter(|s| !s.is_empty()).unwrap_or_else(default_id);
     let date = match map.remove(&options.date_field) {
         None | Some(Value::Null) => options.date,
         Some(Value::String(s)) if s.trim().is_empty() => options.date,

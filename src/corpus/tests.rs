@@ -2047,6 +2047,7 @@ fn json_array_records_do_not_depend_on_buffer_boundaries() {
             record_line: 0,
             opened: false,
             closed: false,
+            pending: Default::default(),
         };
         let options = ReadOptions {
             max_doc_bytes,
@@ -2219,6 +2220,7 @@ fn json_items(bytes: &[u8], capacity: usize) -> Vec<String> {
         record_line: 0,
         opened: false,
         closed: false,
+        pending: Default::default(),
     };
     let options = ReadOptions::default();
     let mut out = Vec::new();
@@ -2287,4 +2289,94 @@ proptest::proptest! {
             );
         }
     }
+}
+
+/// `--records-field`: the records are the elements of an array inside
+/// each top-level value (an API's page of results), pretty-printed or one
+/// page per line; elements and pages that are not records are rejected
+/// alone.
+#[test]
+fn records_inside_a_field_are_read_one_by_one() {
+    let dir = tmp();
+    let pretty = write(
+        dir.path(),
+        "page.json",
+        b"{\n  \"status\": \"ok\",\n  \"articles\": [\n    {\"url\": \"u1\", \"text\": \"One.\"},\n    {\"text\": \"Two.\", \"date\": \"2021-01-09T10:00:00Z\"},\n    \"not a record\",\n    {\"url\": \"u4\", \"text\": \"Four.\", \"date\": \"someday\"}\n  ]\n}\n",
+    );
+    let lines = write(
+        dir.path(),
+        "pages.jsonl",
+        concat!(
+            "{\"data\": {\"items\": [{\"text\": \"Five.\"}]}}\n",
+            "{\"data\": {\"items\": []}}\n",
+            "{\"data\": {\"items\": {\"text\": \"Six.\"}}}\n",
+            "{\"data\": [1]}\n",
+            "{\"other\": 1}\n",
+            "[]\n",
+            "{\"data\": {\"items\": [{\"text\": \"Seven.\"}, {\"text\": \"Eight.\"}]}}\n",
+        )
+        .as_bytes(),
+    );
+    let with = |path: &str| ReadOptions {
+        records_field: Some(path.into()),
+        id_field: "url".into(),
+        ..ReadOptions::default()
+    };
+    let items = read_with(std::slice::from_ref(&pretty), with("articles"));
+    let name = pretty.to_string_lossy().into_owned();
+    assert_eq!(
+        id_texts(&items),
+        pairs(&[("u1", "One."), (&format!("{name}:1.2"), "Two.")])
+    );
+    assert_eq!(docs(&items)[1].date, date("2021-01-09"));
+    let bad: Vec<(&str, &str)> = rejects(&items)
+        .iter()
+        .map(|r| (r.location.as_str(), r.reason.as_str()))
+        .collect();
+    assert_eq!(
+        bad,
+        [
+            (
+                "record 1 (line 1), element 3",
+                "not a JSON object but a string (each element must be one {...} record)"
+            ),
+            ("record 1 (line 1), element 4", "unreadable date 'someday'"),
+        ]
+    );
+
+    let items = read_with(std::slice::from_ref(&lines), with("data.items"));
+    let name = lines.to_string_lossy().into_owned();
+    assert_eq!(
+        id_texts(&items),
+        pairs(&[
+            (&format!("{name}:1.1"), "Five."),
+            (&format!("{name}:7.1"), "Seven."),
+            (&format!("{name}:7.2"), "Eight."),
+        ])
+    );
+    let bad: Vec<(&str, &str)> = rejects(&items)
+        .iter()
+        .map(|r| (r.location.as_str(), r.reason.as_str()))
+        .collect();
+    assert_eq!(
+        bad,
+        [
+            (
+                "line 3",
+                "'data.items' is an object, not an array of records"
+            ),
+            (
+                "line 4",
+                "not a JSON object but an array where --records-field data.items looks for 'items'"
+            ),
+            (
+                "line 5",
+                "no field 'data' (--records-field data.items names the array of records)"
+            ),
+            (
+                "line 6",
+                "not a JSON object but an array where --records-field data.items looks for 'data'"
+            ),
+        ]
+    );
 }

@@ -288,6 +288,9 @@ pub struct Settings {
     /// `--date-order`: `dmy` or `mdy` (absent in partials written before it).
     #[serde(default)]
     pub date_order: Option<String>,
+    /// `--records-field` (absent in partials written before it).
+    #[serde(default)]
+    pub records_field: Option<String>,
     /// `--format`.
     pub format: Option<String>,
     /// `--id-field`.
@@ -1151,6 +1154,7 @@ mod tests {
             speaker_field: None,
             date: None,
             date_order: None,
+            records_field: None,
             format: None,
             id_field: "id".into(),
             date_field: "date".into(),
