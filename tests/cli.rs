@@ -551,6 +551,59 @@ fn html_left_in_scraped_text_is_stripped() {
     assert_eq!(run["boilerplate_lines_dropped"], 1);
 }
 
+/// Records whose fields have other names than the defaults: the rejects
+/// list the string fields there are, and when no document gets a date, a
+/// note names the field that holds dates.
+#[test]
+fn other_field_names_are_pointed_out() {
+    let d = tempfile::tempdir().unwrap();
+    let f = write(
+        d.path(),
+        "export.jsonl",
+        "{\"id\":\"1\",\"body\":\"Seoul condemned Pyongyang.\",\"views\":1610064000,\"publishedAt\":\"2021-01-08T10:00:00Z\"}\n\
+         {\"id\":\"2\",\"body\":\"Tokyo praised Beijing.\",\"views\":1610064001,\"publishedAt\":\"2021-01-09T10:00:00Z\"}\n",
+    );
+    let out = d.path().join("out");
+    stance()
+        .args(["score", "-q", "-o"])
+        .arg(&out)
+        .arg(&f)
+        .assert()
+        .success();
+    assert!(
+        read(&out.join("rejects.csv"))
+            .contains("no text field 'text' (use --text-field to name it; its string fields: body, publishedAt)"),
+        "{}",
+        read(&out.join("rejects.csv"))
+    );
+    stance()
+        .args(["score", "-q", "--force", "--text-field", "body", "-o"])
+        .arg(&out)
+        .arg(&f)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "no document has a date in field 'date', but field 'publishedAt' holds dates such as \
+             '2021-01-08T10:00:00Z': give --date-field publishedAt",
+        ));
+    stance()
+        .args([
+            "score",
+            "-q",
+            "--force",
+            "--text-field",
+            "body",
+            "--date-field",
+            "publishedAt",
+            "-o",
+        ])
+        .arg(&out)
+        .arg(&f)
+        .assert()
+        .success()
+        .stderr("");
+}
+
 #[test]
 fn no_rollup_keeps_people_and_media_apart() {
     let d = tempfile::tempdir().unwrap();

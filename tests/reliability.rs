@@ -406,7 +406,7 @@ fn fault_jsonl_missing_text_field() {
         [
             "feed.jsonl",
             "line 3",
-            "no text field 'text' (use --text-field to name it)",
+            "no text field 'text' (use --text-field to name it; its string fields: body)",
         ],
         "1 no text field",
     );

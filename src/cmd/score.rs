@@ -210,6 +210,33 @@ fn parse_format(s: &str) -> Result<Format, String> {
     s.parse::<Format>().map_err(|e| e.to_string())
 }
 
+/// When no document had a date: a field of the first documents whose
+/// value reads as one (`publishedAt`, `created_utc`), with that value, for
+/// a hint; a field named like a date (`date`, `time`, `published`,
+/// `created`, `…_at`) first, since a count can look like a Unix time.
+/// Reads at most 100 documents again; not standard input.
+fn date_like_field(inputs: &[PathBuf], options: &ReadOptions) -> Option<(String, String)> {
+    if inputs.iter().any(|p| p.as_os_str() == "-") {
+        return None;
+    }
+    let named = |k: &str| {
+        let k = k.to_ascii_lowercase();
+        ["date", "time", "publish", "created", "_at", "day"]
+            .iter()
+            .any(|w| k.contains(w))
+    };
+    let corpus = Corpus::open(inputs, options.clone()).ok()?;
+    corpus.take(100).flatten().find_map(|doc| {
+        let mut dates: Vec<(String, String)> = doc
+            .fields
+            .into_iter()
+            .filter(|(_, v)| DocDate::parse_in(v, options.date_order).is_some())
+            .collect();
+        dates.sort_by_key(|(k, _)| !named(k));
+        dates.into_iter().next()
+    })
+}
+
 /// Runs `stance score`.
 pub fn run(a: Args) -> anyhow::Result<()> {
     let lex = super::load_lexicons(a.lexicons.as_deref())?;
@@ -240,7 +267,7 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         records_field: a.records_field.clone(),
         max_doc_bytes: a.max_doc_bytes,
     };
-    let mut corpus = Corpus::open(&a.inputs, options)?;
+    let mut corpus = Corpus::open(&a.inputs, options.clone())?;
     // With --shard-by file, the shard's own entries are all it reads; the
     // list of every entry (walked, not held) fingerprints the run, and
     // `all_files` counts the files in it.
@@ -586,6 +613,16 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         super::warn(&format!(
             "stance: warning: no documents in {inputs}: the tables hold only their headers{why}"
         ));
+    }
+    let c = &totals.aggregates.counters;
+    if c.documents > 0 && c.undated_documents == c.documents && a.date.is_none() {
+        if let Some((field, value)) = date_like_field(&a.inputs, &options) {
+            super::warn(&format!(
+                "stance: note: no document has a date in field '{}', but field '{field}' holds dates \
+                 such as '{value}': give --date-field {field}",
+                a.date_field
+            ));
+        }
     }
     if invalid_utf8.windows_1252_documents() > 0 {
         super::warn(&format!(

@@ -2306,6 +2306,26 @@ impl JsonlSource {
     }
 }
 
+/// For a reason: the fields of a record that hold strings, other than its
+/// id and date, the candidates for `--text-field` (`; its string fields:
+/// body, title`), at most eight; empty if it has none.
+fn string_fields(
+    map: &serde_json::Map<String, serde_json::Value>,
+    options: &ReadOptions,
+) -> String {
+    let names: Vec<&str> = map
+        .iter()
+        .filter(|(k, v)| v.is_string() && **k != options.id_field && **k != options.date_field)
+        .map(|(k, _)| k.as_str())
+        .take(8)
+        .collect();
+    if names.is_empty() {
+        String::new()
+    } else {
+        format!("; its string fields: {}", names.join(", "))
+    }
+}
+
 /// A byte as a reason shows it: `'x'` if printable ASCII, else its value.
 fn shown_byte(b: u8) -> String {
     if b.is_ascii_graphic() {
@@ -2399,8 +2419,9 @@ fn document_from_json(
         }
         if !present {
             return Err(format!(
-                "none of the text fields '{}' (use --text-field to name them)",
-                options.text_fields().collect::<Vec<_>>().join("', '")
+                "none of the text fields '{}' (use --text-field to name them{})",
+                options.text_fields().collect::<Vec<_>>().join("', '"),
+                string_fields(&map, options)
             ));
         }
         parts.join(TEXT_FIELD_JOIN)
@@ -2409,8 +2430,9 @@ fn document_from_json(
             Some(Value::String(text)) => text,
             None => {
                 return Err(format!(
-                    "no text field '{}' (use --text-field to name it)",
-                    options.text_field
+                    "no text field '{}' (use --text-field to name it{})",
+                    options.text_field,
+                    string_fields(&map, options)
                 ));
             }
             Some(other) => {

@@ -476,7 +476,7 @@ fn jsonl_renamed_fields() {
     assert_eq!(r.location, "line 1");
     assert_eq!(
         r.reason,
-        "no text field 'content' (use --text-field to name it)"
+        "no text field 'content' (use --text-field to name it; its string fields: body, doc_id, published, text)"
     );
 }
 
@@ -539,7 +539,7 @@ fn jsonl_bad_lines_are_rejects_and_reading_goes_on() {
             ),
             (
                 "line 6",
-                "no text field 'text' (use --text-field to name it)"
+                "no text field 'text' (use --text-field to name it; its string fields: body)"
             ),
             ("line 7", "unreadable date '31/31/2021'"),
             (
@@ -2187,7 +2187,7 @@ fn several_text_fields_are_joined_as_paragraphs() {
     assert_eq!(
         reasons,
         [
-            "none of the text fields 'title', 'text' (use --text-field to name them)",
+            "none of the text fields 'title', 'text' (use --text-field to name them; its string fields: body)",
             "text field 'title' is a number, not a string (use --text-field to name another)",
         ]
     );
