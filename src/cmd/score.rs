@@ -615,14 +615,16 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         ));
     }
     let c = &totals.aggregates.counters;
-    if c.documents > 0 && c.undated_documents == c.documents && a.date.is_none() {
-        if let Some((field, value)) = date_like_field(&a.inputs, &options) {
-            super::warn(&format!(
-                "stance: note: no document has a date in field '{}', but field '{field}' holds dates \
-                 such as '{value}': give --date-field {field}",
-                a.date_field
-            ));
-        }
+    if c.documents > 0
+        && c.undated_documents == c.documents
+        && a.date.is_none()
+        && let Some((field, value)) = date_like_field(&a.inputs, &options)
+    {
+        super::warn(&format!(
+            "stance: note: no document has a date in field '{}', but field '{field}' holds dates \
+             such as '{value}': give --date-field {field}",
+            a.date_field
+        ));
     }
     if invalid_utf8.windows_1252_documents() > 0 {
         super::warn(&format!(
