@@ -71,6 +71,10 @@ Examples:
   stance score corpus/ more.jsonl.gz -o out --period quarter --sentences
   stance score seed.txt --date 2021-01-08 --sentences -o seed-out
   zcat feed.jsonl.gz | stance score - --format jsonl --text-field body -o out
+  stance score export.csv --date-order dmy --text-field title,text -o out
+                                                   # a spreadsheet export dated 08/01/2021
+  stance score newsapi/ --records-field articles --text-field title,content \\
+      --date-field publishedAt --id-field url -o out  # saved pages of an API's results
   stance score corpus/ --shard 2/7 --partial -o parts/2     # one of 7 shards, on any machine
   stance merge parts/* -o stance-out                         # once all 7 are done
   stance score daily/ --shard 3/16 --shard-by file --partial -o parts/3
