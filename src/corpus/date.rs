@@ -1083,4 +1083,27 @@ mod tests {
         assert_eq!(DocDate::parse("2021").and_then(|d| d.iso_week()), None);
         assert_eq!(DocDate::parse("2021-01").and_then(|d| d.iso_week()), None);
     }
+
+    proptest::proptest! {
+        /// Any text made of date pieces: no panic, in any order; and a
+        /// date read is in range.
+        #[test]
+        fn parses_any_text_without_panic(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "2021", "01", "8", "31", "-", "/", ".", ":", " ", ",", "T", "Z", "+", "Jan",
+                    "Fri", "at", "a.m.", "PM", "GMT", "UTC+9", "1610064000", "\u{e9}", "00",
+                ]),
+                0..12,
+            ),
+        ) {
+            let text = pieces.concat();
+            for order in [None, Some(DateOrder::Dmy), Some(DateOrder::Mdy)] {
+                if let Some(d) = DocDate::parse_in(&text, order) {
+                    proptest::prop_assert!(YEARS.contains(&d.year), "{text:?}");
+                }
+                let _ = DocDate::needs_order(&text);
+            }
+        }
+    }
 }

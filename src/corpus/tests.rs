@@ -2380,3 +2380,52 @@ fn records_inside_a_field_are_read_one_by_one() {
         ]
     );
 }
+
+proptest::proptest! {
+    /// The JSON reader on arbitrary pieces of JSON syntax, in any layout
+    /// the first bytes choose, with any buffer size: it ends, without a
+    /// panic, with at most one item per byte (each record, reject or
+    /// break consumes input), and with `--records-field` too.
+    #[test]
+    fn json_reader_ends_on_any_bytes(
+        pieces in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "[", "]", "{", "}", "\"", "\\", ",", ":", "\n", " ", "a", "1", "\"text\"",
+                "\"x\"", "null", "\u{e9}", "\u{feff}", "\r\n", "{\n", "BAD",
+            ]),
+            0..40,
+        ),
+        capacity in 1usize..24,
+        records in proptest::bool::ANY,
+    ) {
+        let bytes: Vec<u8> = pieces
+            .iter()
+            .flat_map(|p| if *p == "BAD" { vec![0xff] } else { p.as_bytes().to_vec() })
+            .collect();
+        let options = ReadOptions {
+            records_field: records.then(|| "a".to_string()),
+            ..ReadOptions::default()
+        };
+        let mut source = JsonlSource {
+            input: "f.json".into(),
+            name: "f.json".into(),
+            gzip: false,
+            reader: BufReader::with_capacity(capacity, Box::new(std::io::Cursor::new(bytes.clone()))),
+            line: 0,
+            buf: Vec::new(),
+            done: false,
+            invalid_utf8: Arc::new(InvalidUtf8::default()),
+            layout: JsonLayout::Unknown,
+            record_no: 0,
+            record_line: 0,
+            opened: false,
+            closed: false,
+            pending: Default::default(),
+        };
+        let mut n = 0usize;
+        while source.next(&options).is_some() {
+            n += 1;
+            proptest::prop_assert!(n <= bytes.len() + 1, "{n} items from {} bytes", bytes.len());
+        }
+    }
+}

@@ -338,4 +338,24 @@ mod tests {
             Some(format!("\nA <a {}> B", "x".repeat(MAX_TAG_BYTES)))
         );
     }
+
+    proptest::proptest! {
+        /// Any text: no panic, and stripping twice changes nothing more
+        /// than decoding references that the first pass made (`&amp;lt;`).
+        #[test]
+        fn strips_any_text(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "<", ">", "/", "p", "br", "a", "script", "style", "!--", "-->", "\"", "'",
+                    " ", "\n", "&", "amp;", "#8217;", "quot;", "x", "\u{e9}", "=",
+                ]),
+                0..40,
+            ),
+        ) {
+            let text = pieces.concat();
+            if let Some(plain) = strip_markup(&text) {
+                proptest::prop_assert!(plain.len() <= text.len() * 4 + 4);
+            }
+        }
+    }
 }
