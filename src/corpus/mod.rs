@@ -1081,22 +1081,13 @@ fn open_source(
     };
     match file.format {
         Format::Txt => Source::One(Some(read_txt(file, reader, options, invalid_utf8))),
-        Format::Jsonl => Source::Jsonl(JsonlSource {
-            invalid_utf8: Arc::clone(invalid_utf8),
-            input: shown,
-            name: file.name.clone(),
-            gzip: file.gzip,
-            reader: BufReader::with_capacity(256 * 1024, reader),
-            line: 0,
-            buf: Vec::new(),
-            done: false,
-            layout: JsonLayout::Unknown,
-            record_no: 0,
-            record_line: 0,
-            opened: false,
-            closed: false,
-            pending: Default::default(),
-        }),
+        Format::Jsonl => Source::Jsonl(JsonlSource::new(
+            shown,
+            file.name.clone(),
+            file.gzip,
+            BufReader::with_capacity(256 * 1024, reader),
+            Arc::clone(invalid_utf8),
+        )),
         Format::Csv | Format::Tsv => {
             let delimiter = if file.format == Format::Tsv {
                 b'\t'
@@ -1885,6 +1876,33 @@ enum JsonValue {
 }
 
 impl JsonlSource {
+    /// A JSON source reading `reader`, named `input` in rejects and `name`
+    /// in default ids, its layout not yet known.
+    fn new(
+        input: String,
+        name: String,
+        gzip: bool,
+        reader: BufReader<Box<dyn Read + Send>>,
+        invalid_utf8: Arc<InvalidUtf8>,
+    ) -> JsonlSource {
+        JsonlSource {
+            input,
+            name,
+            gzip,
+            reader,
+            line: 0,
+            buf: Vec::new(),
+            done: false,
+            invalid_utf8,
+            layout: JsonLayout::Unknown,
+            record_no: 0,
+            record_line: 0,
+            opened: false,
+            closed: false,
+            pending: Default::default(),
+        }
+    }
+
     fn next(&mut self, options: &ReadOptions) -> Option<std::result::Result<Document, Reject>> {
         if let Some(item) = self.pending.get_mut().pop_front() {
             return Some(item);

@@ -2030,25 +2030,16 @@ fn json_arrays_and_pretty_printed_records_are_read() {
 fn json_array_records_do_not_depend_on_buffer_boundaries() {
     let text = "[\n {\"id\": \"q\", \"text\": \"Quote \\\"x\\\" and \\\\ back \\\\\\\"y\\\\\\\" [a] {b}.\",\n  \"n\": [1, [2, {\"c\": \"}\"}]], \"ok\": true},\n 7 ,\n {\"id\": \"r\", \"text\": \"Second record, long enough to cross many buffers of a few bytes.\"},\n {\"id\": \"s\", \"text\": \"Third.\"}\n]\n";
     let read_with_capacity = |capacity: usize, max_doc_bytes: usize| {
-        let mut source = JsonlSource {
-            input: "t.json".into(),
-            name: "t.json".into(),
-            gzip: false,
-            reader: BufReader::with_capacity(
+        let mut source = JsonlSource::new(
+            "t.json".into(),
+            "t.json".into(),
+            false,
+            BufReader::with_capacity(
                 capacity,
                 Box::new(std::io::Cursor::new(text.as_bytes().to_vec())),
             ),
-            line: 0,
-            buf: Vec::new(),
-            done: false,
-            invalid_utf8: Arc::new(InvalidUtf8::default()),
-            layout: JsonLayout::Unknown,
-            record_no: 0,
-            record_line: 0,
-            opened: false,
-            closed: false,
-            pending: Default::default(),
-        };
+            Arc::new(InvalidUtf8::default()),
+        );
         let options = ReadOptions {
             max_doc_bytes,
             ..ReadOptions::default()
@@ -2206,22 +2197,13 @@ fn several_text_fields_are_joined_as_paragraphs() {
 /// The documents (or reject reasons) read from `bytes` as JSON, by a
 /// reader whose buffer holds `capacity` bytes.
 fn json_items(bytes: &[u8], capacity: usize) -> Vec<String> {
-    let mut source = JsonlSource {
-        input: "p.json".into(),
-        name: "p.json".into(),
-        gzip: false,
-        reader: BufReader::with_capacity(capacity, Box::new(std::io::Cursor::new(bytes.to_vec()))),
-        line: 0,
-        buf: Vec::new(),
-        done: false,
-        invalid_utf8: Arc::new(InvalidUtf8::default()),
-        layout: JsonLayout::Unknown,
-        record_no: 0,
-        record_line: 0,
-        opened: false,
-        closed: false,
-        pending: Default::default(),
-    };
+    let mut source = JsonlSource::new(
+        "p.json".into(),
+        "p.json".into(),
+        false,
+        BufReader::with_capacity(capacity, Box::new(std::io::Cursor::new(bytes.to_vec()))),
+        Arc::new(InvalidUtf8::default()),
+    );
     let options = ReadOptions::default();
     let mut out = Vec::new();
     while let Some(item) = source.next(&options) {
@@ -2406,22 +2388,13 @@ proptest::proptest! {
             records_field: records.then(|| "a".to_string()),
             ..ReadOptions::default()
         };
-        let mut source = JsonlSource {
-            input: "f.json".into(),
-            name: "f.json".into(),
-            gzip: false,
-            reader: BufReader::with_capacity(capacity, Box::new(std::io::Cursor::new(bytes.clone()))),
-            line: 0,
-            buf: Vec::new(),
-            done: false,
-            invalid_utf8: Arc::new(InvalidUtf8::default()),
-            layout: JsonLayout::Unknown,
-            record_no: 0,
-            record_line: 0,
-            opened: false,
-            closed: false,
-            pending: Default::default(),
-        };
+        let mut source = JsonlSource::new(
+            "f.json".into(),
+            "f.json".into(),
+            false,
+            BufReader::with_capacity(capacity, Box::new(std::io::Cursor::new(bytes.clone()))),
+            Arc::new(InvalidUtf8::default()),
+        );
         let mut n = 0usize;
         while source.next(&options).is_some() {
             n += 1;
