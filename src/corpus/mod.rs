@@ -1607,23 +1607,14 @@ fn decode_text(bytes: &[u8]) -> std::result::Result<(String, u64, bool), String>
     if let Ok(text) = std::str::from_utf8(bytes) {
         return Ok((text.to_string(), 0, false));
     }
-    if !is_windows_1252(bytes) {
-        let invalid = invalid_utf8_sequences(bytes);
-        return Ok((String::from_utf8_lossy(bytes).into_owned(), invalid, false));
-    }
-    let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
-    Ok((text.into_owned(), 0, true))
-}
-
-/// Whether `bytes`, not valid UTF-8 and without a byte-order mark, are
-/// better read as Windows-1252: their invalid UTF-8 sequences are at least
-/// as many as their valid multi-byte characters. (A UTF-8 story with a
-/// stray byte keeps its curly quotes; a Windows-1252 one, where every
-/// `é` and `’` is an invalid sequence, has almost no valid multi-byte
-/// characters.)
-fn is_windows_1252(bytes: &[u8]) -> bool {
-    let (multibyte, invalid) = utf8_tally(bytes);
-    invalid > 0 && multibyte <= invalid
+    // Not UTF-8: decoded as one record is (see `decode_record`).
+    let (mut text, decoded) = decode_record(&[bytes]);
+    let text = text.pop().unwrap_or_default().into_owned();
+    Ok(match decoded {
+        Decoded::Windows1252 => (text, 0, true),
+        Decoded::Replaced(invalid) => (text, invalid, false),
+        Decoded::Utf8 => (text, 0, false),
+    })
 }
 
 /// The valid non-ASCII characters and the invalid sequences of `bytes`
@@ -1683,10 +1674,12 @@ enum Decoded {
 }
 
 /// Decodes one record's bytes (`parts`: a JSON line, or a CSV record's
-/// fields) as a `.txt` file is decoded: UTF-8, or when not UTF-8 by the
-/// rule of [`is_windows_1252`], Windows-1252 (a spreadsheet's "CSV" saved on
-/// Windows, where `Côte d’Ivoire` has two bytes that are not UTF-8);
-/// otherwise UTF-8 with the invalid sequences replaced. The record is the
+/// fields), as a `.txt` file's are ([`decode_text`]): UTF-8; or, when it
+/// is not and its invalid sequences are at least as many as its valid
+/// non-ASCII characters, Windows-1252 (a spreadsheet's "CSV" saved on
+/// Windows, where `Côte d’Ivoire` has two bytes that are not UTF-8 and no
+/// valid multi-byte character; a UTF-8 story with a stray byte keeps its
+/// curly quotes); otherwise UTF-8 with the invalid sequences replaced. The record is the
 /// unit, as the file is for `.txt`: a stray byte in one story of a UTF-8
 /// corpus touches that story only.
 fn decode_record<'a>(parts: &[&'a [u8]]) -> (Vec<std::borrow::Cow<'a, str>>, Decoded) {
@@ -2243,14 +2236,17 @@ impl JsonlSource {
         }
         let record = match flat_record(&text, &self.name, number, options) {
             Some(document) => Ok(document),
-            None => jsonl_record(&text, &self.name, number, options),
+            None => match self.layout {
+                JsonLayout::Array | JsonLayout::Stream => parse_json(&text).and_then(|value| {
+                    let name = &self.name;
+                    document_from_json(value, "element", || format!("{name}:{number}"), options)
+                }),
+                JsonLayout::Lines | JsonLayout::Unknown => {
+                    jsonl_record(&text, &self.name, number, options)
+                }
+            },
         };
-        let record = record.map_err(|reason| match self.layout {
-            JsonLayout::Array | JsonLayout::Stream => {
-                self.reject(reason.replace("each line must be", "each element must be"))
-            }
-            JsonLayout::Lines | JsonLayout::Unknown => self.reject(reason),
-        });
+        let record = record.map_err(|reason| self.reject(reason));
         if record.is_ok() {
             match decoded {
                 Decoded::Utf8 => {}
@@ -2312,12 +2308,17 @@ impl JsonlSource {
         let mut pending = self.pending.borrow_mut();
         for (k, record) in records.into_iter().enumerate() {
             let name = &self.name;
-            let item = document_from_json(record, || format!("{name}:{number}.{}", k + 1), options)
-                .map_err(|reason| Reject {
-                    input: self.input.clone(),
-                    location: format!("{location}, element {}", k + 1),
-                    reason: reason.replace("each line must be", "each element must be"),
-                });
+            let item = document_from_json(
+                record,
+                "element",
+                || format!("{name}:{number}.{}", k + 1),
+                options,
+            )
+            .map_err(|reason| Reject {
+                input: self.input.clone(),
+                location: format!("{location}, element {}", k + 1),
+                reason,
+            });
             pending.push_back(item);
         }
         pending.pop_front()
@@ -2373,7 +2374,7 @@ fn jsonl_record(
     options: &ReadOptions,
 ) -> std::result::Result<Document, String> {
     let value = parse_json(line)?;
-    document_from_json(value, || format!("{name}:{line_no}"), options)
+    document_from_json(value, "line", || format!("{name}:{line_no}"), options)
 }
 
 /// A JSON value, or why it is not one. Python's `NaN` and `Infinity` are
@@ -2401,16 +2402,18 @@ fn parse_json(line: &str) -> std::result::Result<serde_json::Value, String> {
 }
 
 /// The document a JSON record holds; `default_id` names it when it has no
-/// id of its own.
+/// id of its own. `unit` is what holds one record (`line`, `element`), for
+/// the reason when the value is no object.
 fn document_from_json(
     value: serde_json::Value,
+    unit: &str,
     default_id: impl FnOnce() -> String,
     options: &ReadOptions,
 ) -> std::result::Result<Document, String> {
     use serde_json::Value;
     let Value::Object(mut map) = value else {
         return Err(format!(
-            "not a JSON object but {} (each line must be one {{...}} record)",
+            "not a JSON object but {} (each {unit} must be one {{...}} record)",
             json_type(&value)
         ));
     };
