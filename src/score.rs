@@ -1,21 +1,24 @@
 //! Stage 4: tone rules — every rule that turns matched terms into a
 //! sentence tone lives here.
 //!
-//! A sentence's tone is computed in four steps:
+//! A sentence's tone is computed in five steps:
 //!
 //! 1. [`Lexicons::find`] finds tone terms, modifiers and actors in one pass
 //!    (phrases beat single words: "lift sanctions" is one conciliatory term,
 //!    not a hostile "sanctions").
-//! 2. Each tone term starts at its lexicon weight (−4 … +4) and the rules
+//! 2. [`NAMES`](rule_names) sets aside the terms that are words of a name
+//!    ("Criminal" in "International Criminal Court", "Peace" in "National
+//!    Peace Committee"): they are no stance of anyone's.
+//! 3. Each tone term starts at its lexicon weight (−4 … +4) and the rules
 //!    below adjust it, in this order: [`NEGATION`](rule_negation),
 //!    [`INTENSITY`](rule_intensity), [`QUOTED`](rule_quoted),
 //!    [`CONTRAST`](rule_contrast), [`CONCESSION`](rule_concession). Each rule
 //!    that fires records a [`Note`] on the term ([`TermScore::notes`]),
 //!    which the evidence column and `stance explain` render as text.
-//! 3. The adjusted weights are summed and squashed into [−1, 1] with
+//! 4. The adjusted weights are summed and squashed into [−1, 1] with
 //!    `sum / sqrt(sum² + ALPHA)` (VADER's "compound" normalisation, so a
 //!    single strong term gives about ±0.6 and several push toward ±1).
-//! 4. The label is `conciliatory` above [`LABEL_THRESHOLD`], `hostile`
+//! 5. The label is `conciliatory` above [`LABEL_THRESHOLD`], `hostile`
 //!    below its negative, `neutral` in between.
 //!
 //! Rules are scoped to a clause: a clause ends at `,` `;` `:` `(` `)` and a
@@ -37,7 +40,7 @@ use std::fmt::{self, Write as _};
 use crate::attribute::{Attribution, attribute_into};
 use crate::corpus::DocDate;
 use crate::decimal::push_fixed;
-use crate::lexicon::{Lexicons, Matches, ModifierKind};
+use crate::lexicon::{Lexicons, Matches, ModifierKind, ToneHit};
 
 /// The normalisation constant in `sum / sqrt(sum² + ALPHA)`; VADER's value.
 /// With it a weight-2 term alone gives 0.46, a weight-3 term 0.61.
@@ -252,8 +255,11 @@ impl fmt::Display for NoteDisplay<'_> {
 /// [`Scorer::score_sentence_into`] to fill).
 #[derive(Debug, Clone, Default)]
 pub struct Scored {
-    /// What the lexicons found.
+    /// What the lexicons found, less the tone terms in [`Scored::in_names`].
     pub matches: Matches,
+    /// Tone terms set aside by [`rule_names`] as words of a name, in the
+    /// order of the sentence: not weighed, not attributed.
+    pub in_names: Vec<ToneHit>,
     /// Tone terms with their adjusted weights.
     pub terms: Vec<TermScore>,
     /// Sum of the adjusted weights.
@@ -297,6 +303,14 @@ impl Scored {
                 push_fixed(&mut out, t.weight, 2, true);
             }
             out.push(']');
+        }
+        for hit in &self.in_names {
+            if !out.is_empty() {
+                out.push_str("; ");
+            }
+            // "Peace[in a name: not scored]"
+            out.push_str(&sentence[hit.span.clone()]);
+            out.push_str("[in a name: not scored]");
         }
         if let Some(rule) = self.attribution.rule {
             if !out.is_empty() {
@@ -402,6 +416,7 @@ impl<'a> Scorer<'a> {
         if let Some(sp) = speaker {
             add_self_references(self.lex, &mut out.matches, sp);
         }
+        rule_names(self.lex, sentence, &mut out.matches, &mut out.in_names);
         let matches = &out.matches;
         out.terms.clear();
         if matches.tone.is_empty() && matches.actors.is_empty() {
@@ -564,6 +579,142 @@ fn same_clause(clauses: &[usize], a: usize, b: usize) -> bool {
     match (clauses.get(a), clauses.get(b)) {
         (Some(x), Some(y)) => x == y,
         _ => false,
+    }
+}
+
+/// Lower-case words that join the capitalised words of a name: "Day *of*
+/// Solidarity", "Committee *for the* Peaceful Reunification", "Hayat Tahrir
+/// *al*-Sham". [`rule_names`] looks back over at most two of them.
+const NAME_JOINERS: [&str; 12] = [
+    "of", "for", "and", "the", "to", "on", "in", "with", "against", "de", "al", "el",
+];
+
+/// Words of four letters or more that some title-case styles leave in lower
+/// case ("Biden Slams Xi over Taiwan"): they do not make a sentence prose.
+const TITLE_LOWER: [&str; 24] = [
+    "about", "across", "after", "against", "amid", "among", "before", "between", "despite",
+    "during", "from", "into", "onto", "over", "since", "than", "that", "through", "toward",
+    "towards", "under", "until", "upon", "with",
+];
+
+/// **Names.** A tone word that is a word of a name is not anyone's stance:
+/// "Criminal" in "International Criminal Court", "Cooperation" in "Gulf
+/// Cooperation Council", "Peace" in "National Peace Committee of Korea",
+/// "Friendship" in "Korea-Peru Friendship Association", "War" in
+/// "Fatherland Liberation War". Such terms are set aside before any other
+/// rule runs (into [`Scored::in_names`], which the evidence lists as
+/// "Peace[in a name: not scored]"), so they neither weigh nor decide the
+/// source. A term is in a name when
+///
+/// * it lies inside an actor's alias and is capitalised there or
+///   conciliatory: "UN aid chief" is a title, not aid. A hostile word
+///   written in lower case inside an alias is an epithet the writer chose
+///   ("the puppet group", "U.S. imperialists") and keeps its weight; or
+/// * it is capitalised where a capital says nothing of the word itself (not
+///   first in the sentence, not after punctuation or a quote), and a
+///   capitalised word stands right before it ("Liberation War"; also across
+///   [`NAME_JOINERS`], "Day of Solidarity", when that word is not the
+///   sentence's first) or right after it ("Peace Committee", "Meeting of
+///   Activists").
+///
+/// The second test runs only in prose: in a title-case headline ("Seoul
+/// Slams Pyongyang over Drills") every word is capitalised and none is
+/// taken for a name. A sentence counts as prose when a word of four letters
+/// or more starts in lower case, other than a preposition title case may
+/// leave so ([`TITLE_LOWER`]). Lexicon phrases
+/// are judged like single words, so "the Korean War" keeps the weight
+/// `tone.csv` gives `korean war`, while "the Korean War Memorial" is a name.
+pub fn rule_names(lex: &Lexicons, sentence: &str, m: &mut Matches, in_names: &mut Vec<ToneHit>) {
+    in_names.clear();
+    if m.tone.is_empty() {
+        return;
+    }
+    let matches: &Matches = m;
+    let toks = &matches.tokens;
+    let orig = |t: usize| matches.norm.orig_range(toks[t].start..toks[t].end);
+    let word = |t: usize| &sentence[orig(t)];
+    let capital = |t: usize| word(t).chars().next().is_some_and(char::is_uppercase);
+    let joiner = |t: usize| {
+        let w = word(t);
+        NAME_JOINERS.iter().any(|j| j.eq_ignore_ascii_case(w))
+    };
+    // Tokens `t` and `t + 1` are written next to each other, as the words
+    // of one name are: only spaces or a hyphen between them.
+    let joined = |t: usize| {
+        let gap = &sentence[orig(t).end..orig(t + 1).start];
+        !gap.is_empty() && gap.chars().all(|c| matches!(c, ' ' | '\u{a0}' | '-'))
+    };
+    let mut prose: Option<bool> = None;
+    let mut is_prose = || {
+        *prose.get_or_insert_with(|| {
+            (0..toks.len()).any(|t| {
+                let w = word(t);
+                w.len() >= 4
+                    && w.chars().next().is_some_and(char::is_lowercase)
+                    && !TITLE_LOWER.contains(&w)
+            })
+        })
+    };
+    for h in &matches.tone {
+        let capitalised = sentence[h.span.start..]
+            .chars()
+            .next()
+            .is_some_and(char::is_uppercase);
+        let in_alias = matches
+            .actors
+            .iter()
+            .any(|a| a.alias.is_some() && a.tok.start <= h.tok.start && h.tok.end <= a.tok.end);
+        let named = if in_alias {
+            capitalised || lex.tone()[h.term].weight > 0.0
+        } else if !capitalised || h.tok.is_empty() || !is_prose() {
+            false
+        } else {
+            let (first, last) = (h.tok.start, h.tok.end - 1);
+            // A capitalised word before it, perhaps across joiners.
+            let mut before = false;
+            let mut t = first;
+            for _ in 0..=2 {
+                if t == 0 || !joined(t - 1) {
+                    break;
+                }
+                t -= 1;
+                if !joiner(t) {
+                    // Across joiners the capital must be a name's too, not
+                    // the sentence's first word ("Veterans of the Korean
+                    // War").
+                    before = capital(t) && (t == first - 1 || (t > 0 && joined(t - 1)));
+                    break;
+                }
+            }
+            // Or a capitalised word after it (also across joiners:
+            // "Meeting of Activists"), when nothing else explains its own
+            // capital.
+            let mut after = false;
+            if first > 0 && joined(first - 1) {
+                let mut t = last;
+                for _ in 0..=2 {
+                    if t + 1 >= toks.len() || !joined(t) {
+                        break;
+                    }
+                    t += 1;
+                    if !joiner(t) {
+                        after = capital(t);
+                        break;
+                    }
+                }
+            }
+            before || after
+        };
+        if named {
+            in_names.push(h.clone());
+        }
+    }
+    if !in_names.is_empty() {
+        m.tone.retain(|h| {
+            !in_names
+                .iter()
+                .any(|n| n.span == h.span && n.term == h.term)
+        });
     }
 }
 
@@ -765,6 +916,8 @@ mod tests {
             "North Korea and South Korea agreed to cooperate.",
             "Seoul did not condemn Pyongyang.",
             "North Korea fired a missile; Japan and South Korea protested.",
+            // A word of a name, set aside.
+            "Seoul welcomed the ruling of the International Criminal Court.",
         ];
         let mut reused = Scored::default();
         let mut mutual = false;
@@ -914,6 +1067,108 @@ mod tests {
         assert_eq!(
             note.modifier().map(|i| l.modifiers()[i].word.as_str()),
             Some("somewhat")
+        );
+    }
+
+    /// The terms [`rule_names`] sets aside, as written, and those it keeps.
+    fn names_and_terms(text: &str) -> (Vec<String>, Vec<String>) {
+        let l = Lexicons::defaults().unwrap();
+        let s = Scorer::new(&l).score_sentence(text, None);
+        let words = |hits: &mut dyn Iterator<Item = &ToneHit>| -> Vec<String> {
+            hits.map(|h| text[h.span.clone()].to_string()).collect()
+        };
+        (
+            words(&mut s.in_names.iter()),
+            words(&mut s.terms.iter().map(|t| &s.matches.tone[t.hit])),
+        )
+    }
+
+    #[test]
+    fn words_of_an_actors_name_are_not_its_stance() {
+        // Capitalised inside an alias: a name, whatever its tone.
+        let (names, terms) =
+            names_and_terms("Kenya rejected the ruling of the International Criminal Court.");
+        assert_eq!(
+            (names, terms),
+            (vec!["Criminal".into()], vec!["rejected".into()])
+        );
+        let (names, terms) = names_and_terms("The Gulf Cooperation Council met in Riyadh.");
+        assert_eq!(
+            (names, terms),
+            (vec!["Cooperation".into()], vec!["met".into()])
+        );
+        // A conciliatory word in lower case inside an alias is a title.
+        let (names, _) = names_and_terms("The UN aid chief arrived in Khartoum.");
+        assert_eq!(names, ["aid"]);
+        // A hostile word in lower case inside an alias is the writer's
+        // epithet, and counts.
+        let (names, terms) = names_and_terms("The south Korean puppet group staged drills.");
+        assert!(names.is_empty(), "{names:?}");
+        assert!(terms.contains(&"puppet".to_string()), "{terms:?}");
+    }
+
+    #[test]
+    fn words_of_other_names_are_not_a_stance() {
+        // Next to a capitalised word, or joined to one by "of", "and", "for the".
+        let (names, terms) = names_and_terms(
+            "A spokesman for the National Peace Committee of Korea denounced the drills.",
+        );
+        assert_eq!(names, ["Peace"]);
+        assert!(terms.contains(&"denounced".to_string()), "{terms:?}");
+        let (names, terms) = names_and_terms(
+            "The Lima Institute of Culture and Friendship held a seminar on the Day of Solidarity.",
+        );
+        assert_eq!(
+            (names, terms),
+            (vec!["Friendship".into(), "Solidarity".into()], vec![])
+        );
+        let (names, _) =
+            names_and_terms("He met members of the Committee for the Peaceful Unification today.");
+        assert_eq!(names, ["Peaceful"]);
+        let (names, _) = names_and_terms("Delegates attended the Meeting of Activists in Hanoi.");
+        assert_eq!(names, ["Meeting"]);
+        // A phrase of `tone.csv` is judged like a word: "the Korean War"
+        // keeps its weight, "the Korean War Memorial" is a name.
+        let (names, terms) = names_and_terms("Veterans of the Korean War gathered in Seoul.");
+        assert_eq!((names, terms), (vec![], vec!["Korean War".into()]));
+        let (names, _) = names_and_terms("Wreaths were laid at the Korean War Memorial.");
+        assert_eq!(names, ["Korean War"]);
+    }
+
+    #[test]
+    fn capitals_that_position_or_headlines_explain_leave_terms_alone() {
+        // First in the sentence, after punctuation or a quote.
+        for text in [
+            "Thank you, Comrade Kim.",
+            "They said: Peace Talks would resume in Geneva.",
+            "The banner read \"Warm Welcome to the Delegation\" in Seoul.",
+        ] {
+            let (names, terms) = names_and_terms(text);
+            assert!(names.is_empty(), "{text}: {names:?}");
+            assert!(!terms.is_empty(), "{text}");
+        }
+        // A title-case headline capitalises every word: none is a name.
+        for text in [
+            "Seoul Slams Pyongyang Over Missile Launch",
+            "Seoul Slams Pyongyang over Missile Launch",
+        ] {
+            let (names, terms) = names_and_terms(text);
+            assert!(names.is_empty(), "{names:?}");
+            assert_eq!(terms, ["Slams", "Missile Launch"]);
+        }
+    }
+
+    #[test]
+    fn evidence_lists_terms_in_names() {
+        let l = Lexicons::defaults().unwrap();
+        let text = "Chad condemned the attack on the Peace Corps office.";
+        let s = Scorer::new(&l).score_sentence(text, None);
+        let e = s.evidence(&l, text);
+        assert!(e.contains("Peace[in a name: not scored]"), "{e}");
+        assert!(
+            s.terms
+                .iter()
+                .all(|t| s.matches.tone[t.hit].span != s.in_names[0].span)
         );
     }
 

@@ -781,6 +781,15 @@ fn explain_shows_terms_rules_and_roles() {
         .stdout(
             predicate::str::contains("negated by").and(predicate::str::contains("after 'but'")),
         );
+    // A word of a name is listed, with its lexicon line, as not scored.
+    stance()
+        .args(["explain", "Kenya defied the International Criminal Court."])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("in names: \"Criminal\" = 'criminal' insult -1.5, in a name: not scored   [tone.csv line")
+                .and(predicate::str::contains("terms:    \"defied\"")),
+        );
 }
 
 #[test]

@@ -155,6 +155,19 @@ fn explain(
         }
         writeln!(out, "{line}   [tone.csv line {}]", term.line)?;
     }
+    for (i, hit) in s.in_names.iter().enumerate() {
+        let term = &lex.tone()[hit.term];
+        writeln!(
+            out,
+            "{}\"{}\" = '{}' {} {:+.1}, in a name: not scored   [tone.csv line {}]",
+            if i == 0 { "in names: " } else { "          " },
+            &sentence[hit.span.clone()],
+            term.term,
+            term.category,
+            term.weight,
+            term.line
+        )?;
+    }
     for h in &s.matches.modifiers {
         let m = &lex.modifiers()[h.modifier];
         writeln!(
