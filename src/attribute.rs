@@ -11,7 +11,8 @@
 //!    subject the target.
 //! 2. **Reported speech** — an actor right before or after a reporting verb
 //!    ("…, KCNA said", "according to Seoul"; the `speech` words of
-//!    `modifiers.csv`) is the speaker. When the clause reported before the
+//!    `modifiers.csv`; and a verb such as "warned" or "protested" that ends
+//!    the sentence, "…, Pyongyang warned") is the speaker. When the clause reported before the
 //!    verb opens with another actor that *acts* ("North Korea fired …,
 //!    Seoul's military said": a tone term follows it within two words, or
 //!    the sentence has no stance), the speaker only relays and that actor is
@@ -86,6 +87,40 @@ const SPEAKER_BEFORE: usize = 3;
 /// Words that may not stand between a speaker and its verb: they show the
 /// actor belongs to another phrase ("talks with Washington *and* said").
 const NOT_IN_SPEAKER_PHRASE: &[&str] = &["and", "or", "but", "to", "that", "with", "of"];
+
+/// Verbs that report speech when they end a sentence after their speaker,
+/// with the reported words before them: "The drills rehearse an invasion,
+/// Pyongyang warned." Elsewhere most of them are acts with an object
+/// ("warned Seoul", "charged him with spying"), so they are not `speech`
+/// words of `modifiers.csv`; those that carry tone keep it.
+const TRAILING_SPEECH: &[&str] = &[
+    "warned",
+    "warns",
+    "cautioned",
+    "protested",
+    "complained",
+    "charged",
+    "charges",
+    "alleged",
+    "vowed",
+    "threatened",
+    "demanded",
+    "lamented",
+    "retorted",
+    "countered",
+    "fumed",
+    "boasted",
+    "pledged",
+    "promised",
+];
+
+/// How many words may follow a trailing reporting verb ("…, Seoul warned on
+/// Monday").
+const AFTER_TRAILING_SPEECH: usize = 2;
+
+/// Single words that may follow a trailing reporting verb ("…, Seoul
+/// warned again").
+const WHEN_WORDS: &[&str] = &["today", "yesterday", "tonight", "again", "earlier", "later"];
 
 /// How many words may stand between a reporting verb and a speaker after it
 /// ("said the Foreign Ministry", "according to the South Korean military").
@@ -603,7 +638,37 @@ impl Sentence<'_> {
                 return Some((a, v));
             }
         }
-        None
+        self.trailing_speech()
+    }
+
+    /// "…, Pyongyang warned (on Monday).": a [`TRAILING_SPEECH`] verb at
+    /// the end, or before "on" and one word or one of [`WHEN_WORDS`]; right
+    /// before it an actor, perhaps with its office ("Seoul's foreign ministry
+    /// warned", [`SPEAKER_OFFICES`]); and before that actor only a comma or
+    /// a quote, perhaps with "the". So "the people of Pakistan feel
+    /// threatened", "as Guyana has long pledged to do" and "are being
+    /// threatened" report no one. The speaker and the verb.
+    fn trailing_speech(&self) -> Option<(usize, usize)> {
+        let n = self.m.tokens.len();
+        let v = (n.saturating_sub(AFTER_TRAILING_SPEECH + 1)..n)
+            .find(|&i| TRAILING_SPEECH.contains(&self.word(i)))?;
+        let ends_there = match n - 1 - v {
+            0 => true,
+            1 => WHEN_WORDS.contains(&self.word(v + 1)),
+            _ => self.is(v + 1, "on"),
+        };
+        let a = self.m.actors.iter().rposition(|a| a.tok.end <= v)?;
+        let first = self.coordinated(a).start;
+        let (start, end) = (self.m.actors[first].tok.start, self.m.actors[a].tok.end);
+        let office_only = (end..v).all(|i| SPEAKER_OFFICES.contains(&self.word(i)))
+            && !self.between(end - 1, v).contains([',', ';', ':']);
+        let lead = if start > 0 && self.is(start - 1, "the") {
+            start - 1
+        } else {
+            start
+        };
+        let opens = lead > 0 && self.between(lead - 1, lead).contains([',', '"', '\'']);
+        (ends_there && office_only && opens).then_some((first, v))
     }
 
     /// The actor a reported clause is about: the first mention of another
@@ -757,6 +822,35 @@ mod tests {
         assert_eq!(
             roles("According to Seoul, Pyongyang's drills threaten the region."),
             r(Some("KOR"), &[], &["PRK"])
+        );
+    }
+
+    #[test]
+    fn a_verb_like_warned_that_ends_the_sentence_reports_speech() {
+        assert_eq!(
+            roles("Washington's sanctions are a declaration of war, Pyongyang warned."),
+            r(Some("PRK"), &[], &["USA"])
+        );
+        assert_eq!(
+            roles("\"Seoul's drills are a provocation,\" the KCNA news agency charged on Friday."),
+            r(Some("PRK"), &[], &["KOR"])
+        );
+        assert_eq!(
+            roles("The sanctions on Tokyo are illegal, China's foreign ministry protested again."),
+            r(Some("CHN"), &[], &["JPN"])
+        );
+        // The same verbs as acts, or not at the end, report no one.
+        assert_eq!(
+            roles("Seoul warned Pyongyang over its sanctions."),
+            r(Some("KOR"), &[], &["PRK"])
+        );
+        assert_eq!(
+            roles("Having fought a war, the people of Russia feel threatened."),
+            r(None, &[], &["RUS"])
+        );
+        assert_eq!(
+            roles("Pyongyang must end its sanctions, as Seoul has long pledged to do."),
+            r(Some("PRK"), &[], &["KOR"])
         );
     }
 
