@@ -34,7 +34,9 @@
 //! Bolivia announced …") are **co-sources**. When they have no one else to
 //! act on ("Armenia and Azerbaijan agreed to a border truce") they act toward
 //! each other: the relation is *mutual* and the other co-sources are the
-//! targets.
+//! targets. A hostile act is mutual only when the sentence says it goes
+//! both ways ("exchanged fire", "accused each other"); otherwise it is a
+//! joint act ("Washington and Seoul staged drills") with no target named.
 //!
 //! **Targets**, unless a rule above set them: the actor whose act is judged
 //! ("condemned *China's* drills", "praised *Trump's* leadership"), else the
@@ -113,6 +115,10 @@ const TRAILING_SPEECH: &[&str] = &[
     "pledged",
     "promised",
 ];
+
+/// Starts of verbs whose subjects act on each other: "exchanged fire",
+/// "traded accusations", "clashed", "fought".
+const RECIPROCAL_VERBS: &[&str] = &["exchang", "trade", "trading", "clash", "fought", "feud"];
 
 /// How many words may follow a trailing reporting verb ("…, Seoul warned on
 /// Monday").
@@ -321,7 +327,15 @@ pub(crate) fn attribute_into(
             out.targets.push(t);
         }
     }
-    if out.targets.is_empty() && !out.also_sources.is_empty() && key.is_some() {
+    // Co-sources act toward each other when they agree, meet or sign; a
+    // hostile act of theirs is joint ("Washington and Seoul staged drills")
+    // unless the sentence says it is reciprocal ("exchanged fire",
+    // "accused each other").
+    if out.targets.is_empty()
+        && !out.also_sources.is_empty()
+        && key.is_some()
+        && (Label::of(normalise(sum)) != Label::Hostile || s.reciprocal())
+    {
         out.mutual = true;
         out.targets.extend_from_slice(&out.also_sources);
     }
@@ -519,6 +533,40 @@ impl Sentence<'_> {
     fn office_after(&self, a: usize) -> bool {
         let end = self.m.actors[a].tok.end;
         end < self.m.tokens.len() && SPEAKER_OFFICES.contains(&self.word(end))
+    }
+
+    /// The sentence says its act goes both ways: "each other", "one
+    /// another", "mutual(ly)", "tit-for-tat", "between" two named sides, or
+    /// a verb of two sides
+    /// ([`RECIPROCAL_VERBS`]: "exchanged fire", "traded accusations",
+    /// "clashed").
+    fn reciprocal(&self) -> bool {
+        let n = self.m.tokens.len();
+        (0..n).any(|i| {
+            let w = self.word(i);
+            let next = |x: &str| i + 1 < n && self.is(i + 1, x);
+            (w == "each" && next("other"))
+                || (w == "one" && next("another"))
+                || (w == "between" && self.between_parties(i))
+                || (w == "tit" && next("for"))
+                || w.starts_with("mutual")
+                || RECIPROCAL_VERBS.iter().any(|v| w.starts_with(v))
+        })
+    }
+
+    /// "between" at token `i` names two sides: "between them", "between
+    /// the two", "between both", "between the DPRK and the U.S.".
+    fn between_parties(&self, i: usize) -> bool {
+        let n = self.m.tokens.len();
+        let at = |j: usize, w: &str| j < n && self.is(j, w);
+        at(i + 1, "them")
+            || at(i + 1, "both")
+            || (at(i + 1, "the") && at(i + 2, "two"))
+            || self
+                .m
+                .actors
+                .iter()
+                .any(|a| a.tok.start == i + 1 || (a.tok.start == i + 2 && at(i + 1, "the")))
     }
 
     /// "China's coercive drills": a possessive mention with a tone term
@@ -944,6 +992,18 @@ mod tests {
             roles("Russia and China agreed to deepen ties."),
             r(Some("RUS"), &["CHN"], &["CHN"])
         );
+        // A hostile act of two is joint, unless it goes both ways.
+        assert_eq!(
+            roles("Washington and Seoul staged drills."),
+            r(Some("USA"), &["KOR"], &[])
+        );
+        for text in [
+            "Russia and Ukrainian forces traded accusations of shelling.",
+            "Russia and Ukrainian forces accused each other of war crimes.",
+            "Pyongyang and Washington remain at war, the root of the criticism between them.",
+        ] {
+            assert_eq!(roles(text).2.len(), 1, "{text}");
+        }
     }
 
     #[test]

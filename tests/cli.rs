@@ -781,6 +781,28 @@ fn explain_shows_terms_rules_and_roles() {
         .stdout(
             predicate::str::contains("negated by").and(predicate::str::contains("after 'but'")),
         );
+    // Co-sources, and whether they act on each other.
+    stance()
+        .args(["explain", "Washington and Seoul staged joint drills."])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("targets:  (none)").and(predicate::str::contains(
+                "co-sources: KOR   [acting with the source]",
+            )),
+        );
+    stance()
+        .args([
+            "explain",
+            "India and Pakistan exchanged fire on the border.",
+        ])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("targets:  PAK").and(predicate::str::contains(
+                "co-sources: PAK   [mutual: each acts toward the others]",
+            )),
+        );
     // A word of a name is listed, with its lexicon line, as not scored.
     stance()
         .args(["explain", "Kenya defied the International Criminal Court."])

@@ -109,6 +109,20 @@ fn explain(
             targets.join(", ")
         }
     )?;
+    if !s.attribution.also_sources.is_empty() {
+        let also: Vec<String> = s
+            .attribution
+            .also_sources
+            .iter()
+            .map(|&i| actor(i))
+            .collect();
+        let how = if s.attribution.mutual {
+            "mutual: each acts toward the others"
+        } else {
+            "acting with the source"
+        };
+        writeln!(out, "co-sources: {}   [{how}]", also.join(", "))?;
+    }
     if s.matches.actors.is_empty() {
         writeln!(out, "actors:   (none)")?;
     }
