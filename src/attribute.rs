@@ -23,7 +23,9 @@
 //! 3. **Target-only construction** — "China *faced* renewed criticism",
 //!    "Iran *came under* fire", "drew condemnation": the subject undergoes
 //!    the act. It is the target; the source is an actor after "from"/"by"
-//!    if one is named, else there is none.
+//!    if one is named, else there is none. Likewise the subject of a
+//!    conciliatory act it *receives* from a named actor: "Kim *received* a
+//!    message of condolences *from* Carter" is USA → PRK.
 //! 4. **Actor before the key term** — the first actor named before it
 //!    ("Pyongyang condemned Seoul"); with none, there is no source.
 //! 5. **No tone term** — the first actor named acts (visits, announces,
@@ -74,6 +76,31 @@ const UNDERGO_VERBS: &[&str] = &[
     "attracted",
     "attracts",
 ];
+
+/// Verbs whose subject is given what the conciliatory term after them
+/// names, by the actor after "from": "received a message of
+/// congratulations from", "won praise from", "drew support from".
+const RECEIVE_VERBS: &[&str] = &[
+    "received",
+    "receives",
+    "receiving",
+    "won",
+    "wins",
+    "earned",
+    "earns",
+    "drew",
+    "draws",
+    "got",
+    "gets",
+];
+
+/// How many words may stand between a [`RECEIVE_VERBS`] verb and its term
+/// ("received a message of *condolences*").
+const RECEIVE_WINDOW: usize = 4;
+
+/// How far a giver may follow "from" ("from Jimmy Carter, ex-president
+/// of the *U.S.*").
+const GIVER_WINDOW: usize = 8;
 
 /// How far "by" may follow a form of *be* ("was barred from the council's
 /// next two sessions by").
@@ -270,10 +297,15 @@ pub(crate) fn attribute_into(
             }
             None => (Some(speaker), Some("speaker of reported speech")),
         }
-    } else if let Some((verb, ts)) = s.undergo_verb() {
+    } else if let Some((verb, ts, giver)) = s.undergo_verb() {
         preset_targets = s.first_before(verb).map(|a| s.coordinated(a));
-        let agent = s.agent_after(ts, &["from", "by"]);
-        (agent, Some("target-only construction ('faced', 'drew')"))
+        match giver {
+            Some(g) => (Some(g), Some("recipient construction ('received … from')")),
+            None => {
+                let agent = s.agent_after(ts, &["from", "by"]);
+                (agent, Some("target-only construction ('faced', 'drew')"))
+            }
+        }
     } else if let Some(ks) = key_start {
         let actor_before = (0..m.actors.len()).find(|&a| m.actors[a].tok.end <= ks && !s.venue(a));
         match actor_before {
@@ -581,13 +613,24 @@ impl Sentence<'_> {
                 .any(|t| t.tok.start >= end && t.tok.start - end <= 2)
     }
 
-    /// Rule 1: an undergo verb up to three words before a hostile term:
-    /// the verb's token and the term's.
-    fn undergo_verb(&self) -> Option<(usize, usize)> {
+    /// Rule 3: an undergo verb up to three words before a hostile term, or
+    /// a [`RECEIVE_VERBS`] verb up to [`RECEIVE_WINDOW`] words before a
+    /// conciliatory one with an actor after "from": the verb's token, the
+    /// term's, and for a received one the giver.
+    fn undergo_verb(&self) -> Option<(usize, usize, Option<usize>)> {
         for t in &self.m.tone {
             let ts = t.tok.start;
             let hostile = self.lex.tone()[t.term].weight < 0.0;
             if !hostile {
+                // "received a message of condolences from Carter": what
+                // is received comes from the actor after "from".
+                let from = ts.saturating_sub(RECEIVE_WINDOW);
+                if let Some(v) = (from..ts).rev().find(|&i| {
+                    RECEIVE_VERBS.contains(&self.word(i)) && self.first_before(i).is_some()
+                }) && let Some(giver) = self.giver_after(ts)
+                {
+                    return Some((v, ts, Some(giver)));
+                }
                 continue;
             }
             let from = ts.saturating_sub(3);
@@ -595,10 +638,23 @@ impl Sentence<'_> {
                 .rev()
                 .find(|&i| UNDERGO_VERBS.contains(&self.word(i)) && self.first_before(i).is_some())
             {
-                return Some((v, ts));
+                return Some((v, ts, None));
             }
         }
         None
+    }
+
+    /// The giver of what a [`RECEIVE_VERBS`] verb's subject received: the
+    /// first mention within [`GIVER_WINDOW`] words after the first "from"
+    /// after token `after`, also past a name it does not know and a comma
+    /// ("from Jimmy Carter, ex-president of the U.S."), not past a `;`.
+    fn giver_after(&self, after: usize) -> Option<usize> {
+        let j = (after..self.m.tokens.len()).find(|&j| self.is(j, "from"))?;
+        self.m.actors.iter().position(|a| {
+            a.tok.start > j
+                && a.tok.start <= j + GIVER_WINDOW
+                && !self.between(j, a.tok.start).contains(';')
+        })
     }
 
     /// The first mention within [`AGENT_WINDOW`] words after one of `preps`
@@ -979,6 +1035,26 @@ mod tests {
         assert_eq!(
             roles("Sanctions on Pyongyang were tightened."),
             r(None, &[], &["PRK"])
+        );
+    }
+
+    #[test]
+    fn what_a_subject_receives_comes_from_the_giver() {
+        assert_eq!(
+            roles("Pyongyang received an offer of talks from Seoul."),
+            r(Some("KOR"), &[], &["PRK"])
+        );
+        // Past a name the lexicon does not know, and its title.
+        assert_eq!(
+            roles(
+                "Kim received a message on talks from Jimmy Carter, a former envoy of Washington."
+            ),
+            r(Some("USA"), &[], &["PRK"])
+        );
+        // Received as a host, with no giver: the host acts.
+        assert_eq!(
+            roles("Pyongyang received the Seoul delegation for talks."),
+            r(Some("PRK"), &[], &["KOR"])
         );
     }
 
