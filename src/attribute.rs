@@ -27,7 +27,9 @@
 //!    conciliatory act it *receives* from a named actor: "Kim *received* a
 //!    message of condolences *from* Carter" is USA → PRK.
 //! 4. **Actor before the key term** — the first actor named before it
-//!    ("Pyongyang condemned Seoul"); with none, there is no source.
+//!    ("Pyongyang condemned Seoul"); with none, there is no source. Nor is
+//!    there when that actor is the object of a verb of tone right before
+//!    it ("The committee *denounced* Seoul for its war drills").
 //! 5. **No tone term** — the first actor named acts (visits, announces,
 //!    publishes), unless it is only described ("Nigeria *is* Africa's most
 //!    populous country": no source); there are no targets.
@@ -309,6 +311,10 @@ pub(crate) fn attribute_into(
     } else if let Some(ks) = key_start {
         let actor_before = (0..m.actors.len()).find(|&a| m.actors[a].tok.end <= ks && !s.venue(a));
         match actor_before {
+            Some(a) if s.object_of_term(a, terms, sum) => (
+                None,
+                Some("none: the first actor is the object of a tone term"),
+            ),
             Some(a) => (Some(a), Some("first actor before the tone term")),
             None => (None, Some("none: no actor before the tone term")),
         }
@@ -642,6 +648,28 @@ impl Sentence<'_> {
             }
         }
         None
+    }
+
+    /// Mention `a` is the object of a verb of tone on the side of the
+    /// total that stands right before it, perhaps with "the": "The meeting
+    /// *denounced* the Lee Myung Bak forces for their provocations". The
+    /// subject is then no actor, and `a` is not the source for standing
+    /// first before a stronger term in the reason clause. A preposition
+    /// between ("killed in U.S. strikes", "war hawks of south Korea") makes
+    /// it no object, and an insult right before a name is an epithet ("the
+    /// puppet south Korean army", "fascist Germany").
+    fn object_of_term(&self, a: usize, terms: &[TermScore], sum: f64) -> bool {
+        let start = self.m.actors[a].tok.start;
+        terms.iter().any(|t| {
+            let hit = &self.m.tone[t.hit];
+            (t.weight > 0.0) == (sum > 0.0)
+                && self.lex.tone()[hit.term].category != "insult"
+                && hit.tok.end <= start
+                && (hit.tok.end == start || (hit.tok.end + 1 == start && self.is(start - 1, "the")))
+                && !self
+                    .between(hit.tok.end - 1, start)
+                    .contains([',', ';', ':', '(', ')', '\''])
+        })
     }
 
     /// The giver of what a [`RECEIVE_VERBS`] verb's subject received: the
@@ -1035,6 +1063,25 @@ mod tests {
         assert_eq!(
             roles("Sanctions on Pyongyang were tightened."),
             r(None, &[], &["PRK"])
+        );
+    }
+
+    #[test]
+    fn the_object_of_a_verb_of_tone_is_not_the_source() {
+        // The subject is no actor: Seoul is what was condemned, though it
+        // stands first before the stronger "war".
+        assert_eq!(
+            roles("The committee condemned Seoul for its war drills."),
+            r(None, &[], &["KOR"])
+        );
+        assert_eq!(
+            roles("Pyongyang condemned the Seoul regime for its war drills."),
+            r(Some("PRK"), &[], &["KOR"])
+        );
+        // A preposition between: no object, the first actor acts.
+        assert_eq!(
+            roles("Sanctions on Seoul led to war."),
+            r(Some("KOR"), &[], &[])
         );
     }
 
