@@ -149,10 +149,6 @@ const TRAILING_SPEECH: &[&str] = &[
 /// "traded accusations", "clashed", "fought".
 const RECIPROCAL_VERBS: &[&str] = &["exchang", "trade", "trading", "clash", "fought", "feud"];
 
-/// How many words may follow a trailing reporting verb ("…, Seoul warned on
-/// Monday").
-const AFTER_TRAILING_SPEECH: usize = 2;
-
 /// Single words that may follow a trailing reporting verb ("…, Seoul
 /// warned again").
 const WHEN_WORDS: &[&str] = &["today", "yesterday", "tonight", "again", "earlier", "later"];
@@ -629,11 +625,19 @@ impl Sentence<'_> {
             let hostile = self.lex.tone()[t.term].weight < 0.0;
             if !hostile {
                 // "received a message of condolences from Carter": what
-                // is received comes from the actor after "from".
+                // is received comes from the actor after "from". The few
+                // words before the term are tested first, on their first
+                // letter, then as verbs; most terms have none of them.
+                let receives = |i: usize| {
+                    let w = self.word(i);
+                    matches!(w.as_bytes().first(), Some(b'r' | b'w' | b'e' | b'd' | b'g'))
+                        && RECEIVE_VERBS.contains(&w)
+                };
                 let from = ts.saturating_sub(RECEIVE_WINDOW);
-                if let Some(v) = (from..ts).rev().find(|&i| {
-                    RECEIVE_VERBS.contains(&self.word(i)) && self.first_before(i).is_some()
-                }) && let Some(giver) = self.giver_after(ts)
+                if let Some(v) = (from..ts)
+                    .rev()
+                    .find(|&i| receives(i) && self.first_before(i).is_some())
+                    && let Some(giver) = self.giver_after(ts)
                 {
                     return Some((v, ts, Some(giver)));
                 }
@@ -782,12 +786,20 @@ impl Sentence<'_> {
     /// threatened" report no one. The speaker and the verb.
     fn trailing_speech(&self) -> Option<(usize, usize)> {
         let n = self.m.tokens.len();
-        let v = (n.saturating_sub(AFTER_TRAILING_SPEECH + 1)..n)
-            .find(|&i| TRAILING_SPEECH.contains(&self.word(i)))?;
-        let ends_there = match n - 1 - v {
-            0 => true,
-            1 => WHEN_WORDS.contains(&self.word(v + 1)),
-            _ => self.is(v + 1, "on"),
+        // Every sentence with an actor asks this: the verb is looked for
+        // only where it may stand, and each of those words is first tested
+        // on its last letter (every such verb ends in "d" or "s").
+        let verb_at = |i: usize| {
+            self.word(i).ends_with(['d', 's']) && TRAILING_SPEECH.contains(&self.word(i))
+        };
+        let v = if n >= 1 && verb_at(n - 1) {
+            n - 1
+        } else if n >= 2 && WHEN_WORDS.contains(&self.word(n - 1)) && verb_at(n - 2) {
+            n - 2
+        } else if n >= 3 && self.is(n - 2, "on") && verb_at(n - 3) {
+            n - 3
+        } else {
+            return None;
         };
         let a = self.m.actors.iter().rposition(|a| a.tok.end <= v)?;
         let first = self.coordinated(a).start;
@@ -800,7 +812,7 @@ impl Sentence<'_> {
             start
         };
         let opens = lead > 0 && self.between(lead - 1, lead).contains([',', '"', '\'']);
-        (ends_there && office_only && opens).then_some((first, v))
+        (office_only && opens).then_some((first, v))
     }
 
     /// The actor a reported clause is about: the first mention of another

@@ -1177,6 +1177,11 @@ fn sigterm_while_blocked_on_input_exits_143_and_cleans_up() {
         std::thread::sleep(Duration::from_millis(5));
     }
     assert!(!temp_files(&out).is_empty(), "stance never started");
+    // The temporary files appear before the two records are scored: a
+    // signal then is seen by the run itself, which stops at once (a
+    // loaded machine once took that path). Give it time to score them
+    // and block on the open input.
+    std::thread::sleep(Duration::from_millis(500));
     let (status, took) = signal_and_wait(&mut child, libc::SIGTERM);
     // Standard input was open all along: the run could not stop by itself,
     // the watchdog ended it after its grace period.

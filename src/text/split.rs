@@ -361,18 +361,15 @@ fn split_line(
         Some(scan) => {
             fast_cuts(line, scan, buffers, cuts);
             let bytes = line.as_bytes();
-            let dots = scan.all().filter(|&h| bytes[h] == b'.');
-            apply_abbreviation_rules(line, dots, cuts);
             let ends = scan
                 .all()
                 .filter(|&h| matches!(bytes[h], b'.' | b'!' | b'?'));
-            apply_glue_rule(line, ends, cuts);
+            apply_abbreviation_rules(line, ends, cuts);
         }
         None => {
             sentencex_cuts(line, cuts);
-            apply_abbreviation_rules(line, line.match_indices('.').map(|(i, _)| i), cuts);
             let ends = line.match_indices(['.', '!', '?']).map(|(i, _)| i);
-            apply_glue_rule(line, ends, cuts);
+            apply_abbreviation_rules(line, ends, cuts);
         }
     }
     apply_attribution_rule(line, cuts);
@@ -458,12 +455,22 @@ enum Abbrev {
 }
 
 /// Re-decides every break after `abbreviation.` followed by whitespace, for
-/// the abbreviations this module knows, per the rules in the module docs.
-fn apply_abbreviation_rules(line: &str, dots: impl Iterator<Item = usize>, cuts: &mut Vec<usize>) {
+/// the abbreviations this module knows, per the rules in the module docs;
+/// and adds the breaks of [`glued_paragraph`]. `ends` are the line's `.`,
+/// `!` and `?`, in order.
+fn apply_abbreviation_rules(line: &str, ends: impl Iterator<Item = usize>, cuts: &mut Vec<usize>) {
     let bytes = line.as_bytes();
-    for dot in dots {
+    for dot in ends {
         let after = &line[dot + 1..];
         if !after.starts_with(char::is_whitespace) {
+            if let Some(next) = glued_paragraph(line, dot)
+                && let Err(i) = cuts.binary_search(&next)
+            {
+                cuts.insert(i, next);
+            }
+            continue;
+        }
+        if bytes[dot] != b'.' {
             continue;
         }
         let next = dot + 1 + (after.len() - after.trim_start().len());
@@ -504,30 +511,29 @@ fn apply_abbreviation_rules(line: &str, dots: impl Iterator<Item = usize>, cuts:
     }
 }
 
-/// Adds a break after each `.`, `!` or `?` in `ends` (perhaps with closing
-/// quotes) that a comma glues to the next paragraph: the comma, two spaces
-/// or more, then a capital letter or an opening quote. That is what a list
-/// of paragraphs joined with `", "` looks like when each paragraph started
-/// with a space ("… on Friday.,  On the occasion …"), as in a KCNA
+/// Where the next paragraph starts if the `.`, `!` or `?` at `end`
+/// (perhaps with closing quotes) is glued to it by a comma: the comma, two
+/// spaces or more, then a capital letter or an opening quote. That is what
+/// a list of paragraphs joined with `", "` looks like when each paragraph
+/// started with a space ("… on Friday.,  On the occasion …"), as in a KCNA
 /// collection where 9,300 sentences were glued to the next one that way.
 /// Prose never writes `.,` before two spaces; one space (`the U.S., Japan`)
-/// or a small letter after it (`the C.C.,  the party`) is left alone. The
-/// comma stays at the end of the first sentence.
-fn apply_glue_rule(line: &str, ends: impl Iterator<Item = usize>, cuts: &mut Vec<usize>) {
-    for end in ends {
-        let after = line[end + 1..].trim_start_matches(['"', '\'', '”', '’']);
-        let Some(rest) = after.strip_prefix(",  ") else {
-            continue;
-        };
-        let rest = rest.trim_start_matches(' ');
-        let opens = rest
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_uppercase() || matches!(c, '"' | '“' | '‘' | '\''));
-        if opens && let Err(i) = cuts.binary_search(&(line.len() - rest.len())) {
-            cuts.insert(i, line.len() - rest.len());
-        }
+/// or a small letter after it (`the C.C.,  the party`) goes on. The comma
+/// stays at the end of the first sentence.
+fn glued_paragraph(line: &str, end: usize) -> Option<usize> {
+    // Most terminators are followed by a space or end the line.
+    if !matches!(
+        line.as_bytes().get(end + 1),
+        Some(b',' | b'"' | b'\'' | 0xE2)
+    ) {
+        return None;
     }
+    let after = line[end + 1..].trim_start_matches(['"', '\'', '”', '’']);
+    let rest = after.strip_prefix(",  ")?.trim_start_matches(' ');
+    rest.chars()
+        .next()
+        .is_some_and(|c| c.is_uppercase() || matches!(c, '"' | '“' | '‘' | '\''))
+        .then_some(line.len() - rest.len())
 }
 
 /// If the word ending at the full stop `bytes[dot]` is a known abbreviation,
