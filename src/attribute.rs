@@ -12,8 +12,9 @@
 //! 2. **Reported speech** — an actor right before or after a reporting verb
 //!    ("…, KCNA said", "according to Seoul"; the `speech` words of
 //!    `modifiers.csv`; and a verb such as "warned" or "protested" that ends
-//!    the sentence, "…, Pyongyang warned") is the speaker. When the clause reported before the
-//!    verb opens with another actor that *acts* ("North Korea fired …,
+//!    the sentence, "…, Pyongyang warned") is the speaker. When the clause
+//!    reported before the verb opens with another actor that *acts*
+//!    ("North Korea fired …,
 //!    Seoul's military said": a tone term follows it within two words, or
 //!    the sentence has no stance), the speaker only relays and that actor is
 //!    the source; the speaker is then a target only if no one else is.

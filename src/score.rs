@@ -585,13 +585,13 @@ fn same_clause(clauses: &[usize], a: usize, b: usize) -> bool {
 /// Lower-case words that join the capitalised words of a name: "Day *of*
 /// Solidarity", "Committee *for the* Peaceful Reunification", "Hayat Tahrir
 /// *al*-Sham". [`rule_names`] looks back over at most two of them.
-const NAME_JOINERS: [&str; 12] = [
+pub const NAME_JOINERS: [&str; 12] = [
     "of", "for", "and", "the", "to", "on", "in", "with", "against", "de", "al", "el",
 ];
 
 /// Words of four letters or more that some title-case styles leave in lower
 /// case ("Biden Slams Xi over Taiwan"): they do not make a sentence prose.
-const TITLE_LOWER: [&str; 24] = [
+pub const TITLE_LOWER: [&str; 24] = [
     "about", "across", "after", "against", "amid", "among", "before", "between", "despite",
     "during", "from", "into", "onto", "over", "since", "than", "that", "through", "toward",
     "towards", "under", "until", "upon", "with",
