@@ -280,7 +280,8 @@ pub(crate) fn attribute_into(
     let mut preset_targets: Option<Range<usize>> = None;
     // The speaker that only relays another actor's act.
     let mut relayed_by: Range<usize> = 0..0;
-    let stance = Label::of(normalise(sum)) != Label::Neutral;
+    let label = Label::of(normalise(sum));
+    let stance = label != Label::Neutral;
     let (source, rule) = if let Some((agent, be)) = s.passive_agent() {
         preset_targets = s.first_before(be).map(|a| s.coordinated(a));
         (Some(agent), Some("passive 'by' agent"))
@@ -369,7 +370,7 @@ pub(crate) fn attribute_into(
     if out.targets.is_empty()
         && !out.also_sources.is_empty()
         && key.is_some()
-        && (Label::of(normalise(sum)) != Label::Hostile || s.reciprocal())
+        && (label != Label::Hostile || s.reciprocal())
     {
         out.mutual = true;
         out.targets.extend_from_slice(&out.also_sources);
@@ -683,10 +684,16 @@ impl Sentence<'_> {
     /// ("from Jimmy Carter, ex-president of the U.S."), not past a `;`.
     fn giver_after(&self, after: usize) -> Option<usize> {
         let j = (after..self.m.tokens.len()).find(|&j| self.is(j, "from"))?;
+        self.mention_after(j, GIVER_WINDOW, &[';'])
+    }
+
+    /// The first mention starting within `window` words after token `j`,
+    /// with none of `stops` between.
+    fn mention_after(&self, j: usize, window: usize, stops: &[char]) -> Option<usize> {
         self.m.actors.iter().position(|a| {
             a.tok.start > j
-                && a.tok.start <= j + GIVER_WINDOW
-                && !self.between(j, a.tok.start).contains(';')
+                && a.tok.start <= j + window
+                && !self.between(j, a.tok.start).contains(stops)
         })
     }
 
@@ -697,11 +704,7 @@ impl Sentence<'_> {
             if !preps.iter().any(|p| self.is(j, p)) {
                 continue;
             }
-            if let Some(a) = self.m.actors.iter().position(|a| {
-                a.tok.start > j
-                    && a.tok.start <= j + AGENT_WINDOW
-                    && !self.between(j, a.tok.start).contains([',', ';'])
-            }) {
+            if let Some(a) = self.mention_after(j, AGENT_WINDOW, &[',', ';']) {
                 return Some(a);
             }
         }

@@ -5,6 +5,7 @@ use std::io::{Read, Write};
 use std::path::PathBuf;
 
 use stancemeter::corpus::DocDate;
+use stancemeter::lexicon::ToneTerm;
 use stancemeter::text::{NewsSplitter, SentenceSplitter, strip_markup};
 use stancemeter::{Lexicons, Scorer};
 
@@ -153,14 +154,7 @@ fn explain(
     for (i, t) in s.terms.iter().enumerate() {
         let hit = &s.matches.tone[t.hit];
         let term = &lex.tone()[hit.term];
-        let mut line = format!(
-            "{}\"{}\" = '{}' {} {:+.1}",
-            if i == 0 { "terms:    " } else { "          " },
-            &sentence[hit.span.clone()],
-            term.term,
-            term.category,
-            t.base
-        );
+        let mut line = term_line(i == 0, "terms:    ", &sentence[hit.span.clone()], term);
         for n in &t.notes {
             let _ = write!(line, ", {}", n.display(lex));
         }
@@ -171,14 +165,10 @@ fn explain(
     }
     for (i, hit) in s.in_names.iter().enumerate() {
         let term = &lex.tone()[hit.term];
+        let line = term_line(i == 0, "in names: ", &sentence[hit.span.clone()], term);
         writeln!(
             out,
-            "{}\"{}\" = '{}' {} {:+.1}, in a name: not scored   [tone.csv line {}]",
-            if i == 0 { "in names: " } else { "          " },
-            &sentence[hit.span.clone()],
-            term.term,
-            term.category,
-            term.weight,
+            "{line}, in a name: not scored   [tone.csv line {}]",
             term.line
         )?;
     }
@@ -193,4 +183,14 @@ fn explain(
         )?;
     }
     Ok(())
+}
+
+/// `"text" = 'term' category ±weight`, after `label` on the first line of
+/// its list and spaces on the others.
+fn term_line(first: bool, label: &str, text: &str, term: &ToneTerm) -> String {
+    let lead = if first { label } else { "          " };
+    format!(
+        "{lead}\"{text}\" = '{}' {} {:+.1}",
+        term.term, term.category, term.weight
+    )
 }
