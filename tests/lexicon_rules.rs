@@ -86,6 +86,23 @@ fn places_and_phrases_that_are_no_actor() {
         ["COL"]
     );
     assert!(actors("Fires burned in Washington state.", None).is_empty());
+    // "American" inside a name of the Americas' bodies is not the United
+    // States, also where a line break split the hyphenated word.
+    assert_eq!(
+        actors("The Inter-American Development Bank lent Peru $1bn.", None),
+        ["PER"]
+    );
+    assert_eq!(
+        actors(
+            "Chile joined the Inter- American Court of Human Rights.",
+            None
+        ),
+        ["CHL"]
+    );
+    assert_eq!(
+        actors("The American envoy met Ibero-American ministers.", None),
+        ["USA"]
+    );
     assert_eq!(actors("Washington condemned the test.", None), ["USA"]);
 }
 
