@@ -467,6 +467,10 @@ fn apply_abbreviation_rules(line: &str, ends: impl Iterator<Item = usize>, cuts:
                 && let Err(i) = cuts.binary_search(&next)
             {
                 cuts.insert(i, next);
+            } else if inside_dotted_acronym(bytes, dot)
+                && let Ok(i) = cuts.binary_search(&(dot + 1))
+            {
+                cuts.remove(i);
             }
             continue;
         }
@@ -534,6 +538,20 @@ fn glued_paragraph(line: &str, end: usize) -> Option<usize> {
         .next()
         .is_some_and(|c| c.is_uppercase() || matches!(c, '"' | '“' | '‘' | '\''))
         .then_some(line.len() - rest.len())
+}
+
+/// Whether the full stop `bytes[dot]` is inside a dotted acronym joined to
+/// the word before it: a single letter after a hyphen or slash before it,
+/// a letter and a full stop right after it ("DPRK-U.S. talks",
+/// "anti-U.S. rallies", "pro-U.N. forces"). The splitter's own list knows
+/// "U.S." only as a word of its own, and broke these after "U.".
+fn inside_dotted_acronym(bytes: &[u8], dot: usize) -> bool {
+    bytes[dot] == b'.'
+        && dot >= 2
+        && bytes[dot - 1].is_ascii_alphabetic()
+        && matches!(bytes[dot - 2], b'-' | b'/')
+        && bytes.get(dot + 1).is_some_and(u8::is_ascii_alphabetic)
+        && bytes.get(dot + 2) == Some(&b'.')
 }
 
 /// If the word ending at the full stop `bytes[dot]` is a known abbreviation,
@@ -1149,6 +1167,22 @@ mod tests {
         (
             "Envoys of the U.S., Japan and the C.C.,  the party's top body, met.,  in Seoul.",
             &["Envoys of the U.S., Japan and the C.C.,  the party's top body, met.,  in Seoul."],
+        ),
+        // A dotted acronym joined by a hyphen or slash is one word, also
+        // at a sentence's end.
+        (
+            "The DPRK-U.S. talks and anti-U.S. rallies went on. Pro-U.N. forces left the U.S./U.K. base.",
+            &[
+                "The DPRK-U.S. talks and anti-U.S. rallies went on.",
+                "Pro-U.N. forces left the U.S./U.K. base.",
+            ],
+        ),
+        (
+            "Seoul held drills with the south Korea-U.S. Combined Forces. Pyongyang protested.",
+            &[
+                "Seoul held drills with the south Korea-U.S. Combined Forces.",
+                "Pyongyang protested.",
+            ],
         ),
         // D.C. and states: mid-sentence, after a comma at a sentence end, and
         // without the comma.
