@@ -30,7 +30,8 @@
 //! 4. **Actor before the key term** — the first actor named before it
 //!    ("Pyongyang condemned Seoul"); with none, there is no source. Nor is
 //!    there when that actor is the object of a verb of tone right before
-//!    it ("The committee *denounced* Seoul for its war drills").
+//!    it ("The committee *denounced* Seoul for its war drills"), nor an
+//!    actor glued to "pro-"/"anti-" ("the *pro-U.S.* conservatives").
 //! 5. **No tone term** — the first actor named acts (visits, announces,
 //!    publishes), unless it is only described ("Nigeria *is* Africa's most
 //!    populous country": no source); there are no targets.
@@ -47,7 +48,10 @@
 //! ("condemned *China's* drills", "praised *Trump's* leadership"), else the
 //! first other actor after the key term, else the last one before it; plus
 //! the actors joined to it by "and". Other actors (a drill partner, a venue,
-//! a victim, a third country in passing) are only mentioned.
+//! a victim, a third country in passing) are only mentioned: among them the
+//! place of a conflict ("the war *in Sudan*") and the victim of an act that
+//! the source only judges ("condemns the aggression *against Ukraine*"; see
+//! `SCENE_NOUNS` and `Sentence::victim`).
 
 use std::ops::Range;
 
@@ -149,6 +153,80 @@ const TRAILING_SPEECH: &[&str] = &[
 /// Starts of verbs whose subjects act on each other: "exchanged fire",
 /// "traded accusations", "clashed", "fought".
 const RECIPROCAL_VERBS: &[&str] = &["exchang", "trade", "trading", "clash", "fought", "feud"];
+
+/// Nouns of a conflict or crisis whose "in" names where it happens: the
+/// actor after "the war in", "the conflict in the" is the place, neither
+/// source nor target ("concern over the war in Sudan").
+const SCENE_NOUNS: &[&str] = &[
+    "war",
+    "wars",
+    "conflict",
+    "conflicts",
+    "fighting",
+    "hostilities",
+    "bloodshed",
+    "violence",
+    "crisis",
+    "crises",
+    "turmoil",
+    "unrest",
+    "instability",
+    "insurgency",
+];
+
+/// Tone categories of acts done *to* someone: the actor after "against"
+/// such an act is its victim ("aggression against Ukraine", "sanctions
+/// against Venezuela").
+const ACT_CATEGORIES: &[&str] = &[
+    "fight",
+    "assault",
+    "coerce",
+    "sanction",
+    "force_posture",
+    "accuse",
+    "threaten",
+];
+
+/// Tone categories of judging an act: "condemn", "reject", "protest",
+/// "demand an end to".
+const JUDGING_CATEGORIES: &[&str] = &["disapprove", "reject", "protest", "demand"];
+
+/// How many words may stand between a judging term and the act it judges
+/// ("condemned *the continued* aggression against").
+const JUDGED_WITHIN: usize = 3;
+
+/// The words that may stand there: articles, a few modifiers of time, and
+/// "an end to". An adjective of tone ("a *brutal* war of aggression
+/// against") is no judging verb, and a noun between shows it is not.
+const JUDGED_GAP_WORDS: &[&str] = &[
+    "the",
+    "a",
+    "an",
+    "this",
+    "that",
+    "these",
+    "those",
+    "any",
+    "all",
+    "such",
+    "its",
+    "their",
+    "continued",
+    "continuing",
+    "ongoing",
+    "renewed",
+    "recent",
+    "latest",
+    "new",
+    "further",
+    "repeated",
+    "end",
+    "to",
+];
+
+/// Participles that make the actor right after them the victim of an act
+/// by someone else: "the *occupied* Palestinian territory".
+const VICTIM_PARTICIPLES: &[&str] = &["occupied", "besieged", "blockaded", "annexed"];
 
 /// Single words that may follow a trailing reporting verb ("…, Seoul
 /// warned again").
@@ -307,7 +385,8 @@ pub(crate) fn attribute_into(
             }
         }
     } else if let Some(ks) = key_start {
-        let actor_before = (0..m.actors.len()).find(|&a| m.actors[a].tok.end <= ks && !s.venue(a));
+        let actor_before = (0..m.actors.len())
+            .find(|&a| m.actors[a].tok.end <= ks && !s.venue(a) && !s.pro_or_anti(a));
         match actor_before {
             Some(a) if s.object_of_term(a, terms, sum) => (
                 None,
@@ -317,7 +396,7 @@ pub(crate) fn attribute_into(
             None => (None, Some("none: no actor before the tone term")),
         }
     } else {
-        let first = (0..m.actors.len()).find(|&a| !s.venue(a));
+        let first = (0..m.actors.len()).find(|&a| !s.venue(a) && !s.pro_or_anti(a));
         match first {
             Some(a) if !s.described(a) => (Some(a), Some("first actor (no tone term)")),
             Some(_) => (None, Some("none: the actor is only described")),
@@ -344,8 +423,12 @@ pub(crate) fn attribute_into(
     let primary: Range<usize> = match preset_targets {
         Some(t) => t,
         None => {
-            let candidate =
-                |i: &usize| !taken.contains(root(*i)) && !relayed_by.contains(i) && !s.venue(*i);
+            let candidate = |i: &usize| {
+                !taken.contains(root(*i))
+                    && !relayed_by.contains(i)
+                    && !s.venue(*i)
+                    && source.is_none_or(|src| !s.victim(*i, src))
+            };
             let candidates = || (0..m.actors.len()).filter(candidate);
             // The first term on the side of the total: usually the main verb.
             let ks = first_on_side(m, terms, sum).unwrap_or(0);
@@ -546,12 +629,107 @@ impl Sentence<'_> {
         let Some(alias) = h.alias else {
             return false;
         };
-        if !self.lex.aliases()[alias].place {
+        let s = h.tok.start;
+        // The preposition before the mention, past a "the".
+        let prep_at = match s {
+            0 => None,
+            1 => Some(0),
+            _ if self.is(s - 1, "the") => Some(s - 2),
+            _ => Some(s - 1),
+        };
+        let Some(p) = prep_at else {
+            return false;
+        };
+        if self.lex.aliases()[alias].place {
+            return matches!(self.word(p), "in" | "at");
+        }
+        self.scene(a, p)
+    }
+
+    /// Whether mention `a` is glued to "pro-" or "anti-" ("the *pro-U.S.*
+    /// conservatives", "*anti-Japanese* rallies"): it describes someone
+    /// else, for or against it, and is never the one acting.
+    fn pro_or_anti(&self, a: usize) -> bool {
+        // Hyphens are spaces in the folded text.
+        let s = self.m.actors[a].tok.start;
+        s >= 1 && matches!(self.word(s - 1), "pro" | "anti") && self.between(s - 1, s) == " "
+    }
+
+    /// Whether mention `a`, after "in" at token `p`, is where a conflict
+    /// happens: "the war in Ukraine", "the crisis in the Sudan" (one of
+    /// [`SCENE_NOUNS`] before "in"). Not when the mention names one side
+    /// of a pair, another mention right after it ("tension in DPRK-U.S.
+    /// relations").
+    fn scene(&self, a: usize, p: usize) -> bool {
+        let end = self.m.actors[a].tok.end;
+        let paired = self.m.actors.get(a + 1).is_some_and(|b| b.tok.start == end);
+        p >= 1 && self.is(p, "in") && SCENE_NOUNS.contains(&self.word(p - 1)) && !paired
+    }
+
+    /// Whether mention `a` is the victim of an act that the sentence's
+    /// source only judges, not carries out: the actor after "against" an
+    /// act that a judging term just before condemns ("we condemn the
+    /// aggression *against Ukraine*", "rejects the sanctions *against
+    /// Venezuela*"), or after a participle of [`VICTIM_PARTICIPLES`] that
+    /// the source does not act with ("concern at the *occupied
+    /// Palestinian* territory"). Such an actor is only mentioned, not a
+    /// target; where the source does the act ("Israel *occupied* Syrian
+    /// land", "Russia waged war against Ukraine"), it stays one.
+    fn victim(&self, a: usize, source: usize) -> bool {
+        let h = &self.m.actors[a];
+        let v = h.tok.start;
+        if v == 0 || self.possessive(a) {
             return false;
         }
-        let s = h.tok.start;
-        let prep = |i: usize| matches!(self.word(i), "in" | "at");
-        (s >= 1 && prep(s - 1)) || (s >= 2 && self.word(s - 1) == "the" && prep(s - 2))
+        let lex = self.lex;
+        let category = |t: &crate::lexicon::ToneHit| lex.tone()[t.term].category.as_str();
+        if VICTIM_PARTICIPLES.contains(&self.word(v - 1)) {
+            return !self
+                .m
+                .tone
+                .iter()
+                .any(|t| t.tok.end == v && self.acts_on(source, t.tok.start));
+        }
+        let p = if self.is(v - 1, "against") {
+            v - 1
+        } else if v >= 2 && self.is(v - 1, "the") && self.is(v - 2, "against") {
+            v - 2
+        } else {
+            return false;
+        };
+        let no_stop = |x: usize, y: usize| !self.between(x, y).contains([',', ';', ':', '(', ')']);
+        let act = self.m.tone.iter().find(|t| {
+            t.tok.end == p
+                && lex.tone()[t.term].weight < 0.0
+                && ACT_CATEGORIES.contains(&category(t))
+        });
+        let Some(act) = act else {
+            return false;
+        };
+        self.m.tone.iter().any(|e| {
+            e.tok.end <= act.tok.start
+                && act.tok.start - e.tok.end <= JUDGED_WITHIN
+                && JUDGING_CATEGORIES.contains(&category(e))
+                && no_stop(e.tok.end - 1, act.tok.start)
+                && (e.tok.end..act.tok.start).all(|i| JUDGED_GAP_WORDS.contains(&self.word(i)))
+        })
+    }
+
+    /// Whether the source (with its co-sources) does the act of the tone
+    /// term starting at token `ts`: it ends at most [`ACTS_WITHIN`] words
+    /// before, with no form of *be* and no other tone term between
+    /// ("Israel *has occupied*", not "Lithuania *condemned the* occupied").
+    fn acts_on(&self, source: usize, ts: usize) -> bool {
+        let group = self.coordinated(source);
+        let end = self.m.actors[group.last().unwrap_or(source)].tok.end;
+        ts >= end
+            && ts - end <= ACTS_WITHIN
+            && (end..ts).all(|i| !BE_FORMS.contains(&self.word(i)))
+            && !self
+                .m
+                .tone
+                .iter()
+                .any(|t| t.tok.start >= end && t.tok.start < ts)
     }
 
     /// Whether the mention is followed by a possessive `'s` (or `'`).
@@ -1143,6 +1321,85 @@ mod tests {
         ] {
             assert_eq!(roles(text).2.len(), 1, "{text}");
         }
+    }
+
+    #[test]
+    fn scenes_victims_and_pro_or_anti_mentions() {
+        let l = Lexicons::from_texts(&LexiconTexts::new(
+            "id,name,kind,parent,alias,case,valid_from,valid_to\n\
+                     UKR,Ukraine,state,,Ukraine,,,\nRUS,Russia,state,,Russia,,,\n\
+                     VEN,Venezuela,state,,Venezuela,,,\nUSA,United States,state,,United States,,,\n\
+                     USA,United States,state,,U.S.,,,\nCUB,Cuba,state,,Cuba,,,\n\
+                     LTU,Lithuania,state,,Lithuania,,,\nISR,Israel,state,,Israel,,,\n\
+                     PSE,Palestine,state,,Palestinian,,,\nSYR,Syria,state,,Syrian,,,\n\
+                     PRK,North Korea,state,,DPRK,,,\nBLR,Belarus,state,,Belarus,,,\n",
+            "term,weight,category\ncondemn*,-2,disapprove\nreject*,-2,reject\n\
+             aggression,-2.5,accuse\nsanctions,-2.5,sanction\nwar,-3,fight\n\
+             occupied,-1.5,coerce\nbrutal,-1.5,disapprove\nslandered,-2.5,insult\n\
+             concern,-1,disapprove\nhurts,-1,disapprove\n",
+            "word,kind,factor\nsaid,speech,1\n",
+            "",
+        ))
+        .unwrap();
+        let roles = |text: &str| {
+            let sc = Scorer::new(&l).score_sentence(text, None);
+            let id = |i: &usize| l.actors()[sc.matches.actors[*i].actor].id.clone();
+            let a = &sc.attribution;
+            (
+                a.source.as_ref().map(id),
+                a.targets.iter().map(id).collect::<Vec<_>>(),
+            )
+        };
+        let some = |s: &str| Some(s.to_string());
+        let none: Vec<String> = Vec::new();
+        // The place of a war is no side of it.
+        assert_eq!(
+            roles("The war in Ukraine hurts Belarus."),
+            (None, vec!["BLR".into()])
+        );
+        assert_eq!(
+            roles("Lithuania voiced concern over the war in Ukraine."),
+            (some("LTU"), none.clone())
+        );
+        assert_eq!(
+            roles("Russia's war in Ukraine must end, Lithuania said."),
+            (some("LTU"), vec!["RUS".into()])
+        );
+        // Nor is the victim of an act the source condemns or rejects ...
+        assert_eq!(
+            roles("Lithuania condemns the continued aggression against Ukraine."),
+            (some("LTU"), none.clone())
+        );
+        assert_eq!(
+            roles("Cuba rejects the sanctions against Venezuela imposed by the United States."),
+            (some("CUB"), vec!["USA".into()])
+        );
+        // ... but it is the target of an act the source does.
+        assert_eq!(
+            roles("Russia waged a brutal war of aggression against Ukraine."),
+            (some("RUS"), vec!["UKR".into()])
+        );
+        assert_eq!(
+            roles("The United States imposed sanctions against Venezuela."),
+            (some("USA"), vec!["VEN".into()])
+        );
+        assert_eq!(
+            roles("Lithuania condemned the occupied Palestinian territory."),
+            (some("LTU"), none.clone())
+        );
+        assert_eq!(
+            roles("Israel occupied Syrian land."),
+            (some("ISR"), vec!["SYR".into()])
+        );
+        // "pro-U.S." and "anti-DPRK" describe someone else: never the source.
+        assert_eq!(
+            roles("The pro-U.S. group slandered the DPRK."),
+            (None, vec!["PRK".into()])
+        );
+        assert_eq!(
+            roles("United States slandered the DPRK."),
+            (some("USA"), vec!["PRK".into()])
+        );
     }
 
     #[test]
