@@ -970,7 +970,10 @@ impl Lexicons {
             for (x, &i) in rows.iter().enumerate() {
                 for &j in &rows[x + 1..] {
                     let (a, b) = (&self.aliases[i], &self.aliases[j]);
-                    if !ranges_overlap(a, b) {
+                    // A dated row beside an undated one is no clash: the
+                    // dated one applies inside its range, the other outside
+                    // ("Kim Kwan-jin" a minister, then nobody).
+                    if !ranges_overlap(a, b) || a.dated() != b.dated() {
                         continue;
                     }
                     let case_apart = a.case != CaseRule::Any
@@ -2203,6 +2206,17 @@ talks,1,consult\n";
         let r = l.check();
         assert_eq!(r.warnings.len(), 1, "{:?}", r.warnings);
         assert!(r.warnings[0].contains("claimed by GEO and USA"));
+        // A dated row and an undated one for the same words take turns.
+        let a = format!(
+            "{h}KOR,South Korea,state,,Kim Kwan-jin,,2010-12-04,2014-06-30\n\
+             NAMESAKE,namesake,ignore,,Kim Kwan-jin,,,\n\
+             USA,United States,state,,Bush,,2001-01-20,2009-01-20\n\
+             GBR,United Kingdom,state,,Bush,,2005-01-01,2006-01-01\n"
+        );
+        let l = Lexicons::from_texts(&LexiconTexts::new(&a, TONE, MODS, "")).unwrap();
+        let r = l.check();
+        assert_eq!(r.warnings.len(), 1, "{:?}", r.warnings);
+        assert!(r.warnings[0].contains("claimed by USA and GBR"));
     }
 
     #[test]

@@ -123,6 +123,17 @@ fn leaders_resolve_by_document_date() {
         ["RUS"]
     );
     assert!(actors("Former Soviet republics met.", Some("2015-05-01")).is_empty());
+    // A South Korean Kim is no "Kim" of the North: his country in office,
+    // nobody after.
+    assert_eq!(
+        actors("Traitor Kim Kwan Jin ranted again.", Some("2012-03-01")),
+        ["KOR"]
+    );
+    assert!(actors("Kim Kwan-jin retired.", Some("2020-03-01")).is_empty());
+    assert_eq!(
+        actors("Kim Dae-jung met Kim Jong Il.", Some("2000-06-13")),
+        ["KOR", "PRK"]
+    );
 }
 
 #[test]
