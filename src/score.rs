@@ -11,7 +11,8 @@
 //!    Peace Committee"): they are no stance of anyone's.
 //! 3. Each tone term starts at its lexicon weight (−4 … +4) and the rules
 //!    below adjust it, in this order: [`NEGATION`](rule_negation),
-//!    [`INTENSITY`](rule_intensity), [`QUOTED`](rule_quoted),
+//!    [`INTENSITY`](rule_intensity), [`PROBLEMS`](rule_problems),
+//!    [`QUOTED`](rule_quoted),
 //!    [`CONTRAST`](rule_contrast), [`CONCESSION`](rule_concession). Each rule
 //!    that fires records a [`Note`] on the term ([`TermScore::notes`]),
 //!    which the evidence column and `stance explain` render as text.
@@ -182,6 +183,12 @@ pub enum Note {
         /// Its factor.
         factor: f64,
     },
+    /// [`rule_problems`]: the term fights a problem ("against a problem ×0")
+    /// or is the problem fought ("a problem fought ×0").
+    Problem {
+        /// The term is the problem, not the fight.
+        fought: bool,
+    },
 }
 
 impl Note {
@@ -194,11 +201,13 @@ impl Note {
             | Note::AfterContrast { factor, .. }
             | Note::BeforeContrast { factor, .. }
             | Note::Conceded { factor, .. } => factor,
+            Note::Problem { .. } => 0.0,
         }
     }
 
     /// The modifier that made the rule fire (an index into
-    /// [`Lexicons::modifiers`]); `None` for [`Note::Quoted`].
+    /// [`Lexicons::modifiers`]); `None` for [`Note::Quoted`] and
+    /// [`Note::Problem`].
     pub fn modifier(&self) -> Option<usize> {
         match *self {
             Note::Negated { modifier, .. }
@@ -206,7 +215,7 @@ impl Note {
             | Note::AfterContrast { modifier, .. }
             | Note::BeforeContrast { modifier, .. }
             | Note::Conceded { modifier, .. } => Some(modifier),
-            Note::Quoted { .. } => None,
+            Note::Quoted { .. } | Note::Problem { .. } => None,
         }
     }
 
@@ -246,6 +255,8 @@ impl fmt::Display for NoteDisplay<'_> {
             Note::Conceded { modifier, factor } => {
                 write!(f, "conceded by '{}' ×{factor}", word(modifier))
             }
+            Note::Problem { fought: false } => write!(f, "against a problem ×0"),
+            Note::Problem { fought: true } => write!(f, "a problem fought ×0"),
         }
     }
 }
@@ -476,6 +487,7 @@ impl Scorer<'_> {
             if intensity {
                 rule_intensity(self.lex, m, clauses, terms);
             }
+            rule_problems(self.lex, m, terms);
             rule_quoted(sentence, m, terms);
             if contrast {
                 rule_contrast(self.lex, m, terms);
@@ -796,6 +808,166 @@ pub fn rule_intensity(lex: &Lexicons, m: &Matches, clauses: &[usize], terms: &mu
     }
 }
 
+/// Starts of words that fight something: "fight", "combat", "struggle
+/// against", "tackle", "eradicate" and their forms; "war" and "wars" are
+/// matched whole ("warned" is no fight), and only with a joiner after them
+/// ("war on drugs", not "war crimes"). See [`rule_problems`].
+pub const FIGHT_WORDS: [&str; 14] = [
+    "fight", "fought", "combat", "struggl", "battl", "tackl", "eradicat", "counter", "curb",
+    "confront", "defeat", "eliminat", "suppress", "stamp",
+];
+
+/// Starts of words naming a problem that states fight together, not an
+/// actor: "poverty", "terrorism", "drug trafficking", "climate change",
+/// "HIV/AIDS". See [`rule_problems`].
+pub const PROBLEM_WORDS: [&str; 40] = [
+    "terror",
+    "poverty",
+    "hunger",
+    "famine",
+    "malnutrition",
+    "disease",
+    "epidemic",
+    "pandemic",
+    "covid",
+    "hiv",
+    "aids",
+    "malaria",
+    "ebola",
+    "tuberculosis",
+    "polio",
+    "drug",
+    "narcotic",
+    "traffick",
+    "smuggl",
+    "pira",
+    "crime",
+    "corruption",
+    "impunity",
+    "launder",
+    "racism",
+    "xenophobia",
+    "discrimination",
+    "intolerance",
+    "illiteracy",
+    "unemployment",
+    "inequalit",
+    "underdevelopment",
+    "desertification",
+    "drought",
+    "climate",
+    "warming",
+    "deforestation",
+    "pollution",
+    "extremis",
+    "radicali",
+];
+
+/// Words that may stand between a fight and its problem ("fight *against
+/// the* scourge of poverty", "combat *illicit* drugs"), at most
+/// [`PROBLEM_WINDOW`] of them.
+pub const PROBLEM_JOINERS: [&str; 19] = [
+    "against",
+    "on",
+    "the",
+    "all",
+    "its",
+    "their",
+    "of",
+    "illicit",
+    "international",
+    "global",
+    "scourge",
+    "scourges",
+    "forms",
+    "this",
+    "these",
+    "such",
+    "growing",
+    "transnational",
+    "organized",
+];
+
+/// How many [`PROBLEM_JOINERS`] words may stand between a fight and its
+/// problem.
+pub const PROBLEM_WINDOW: usize = 3;
+
+/// **Problems.** "The fight against poverty", "combating terrorism", "the
+/// war on drugs", "tackle climate change": a fight aimed at a problem
+/// (one of [`PROBLEM_WORDS`]) is no hostility toward anyone, and the
+/// problem named as what is fought is no accusation. UN speeches are full
+/// of them ("Sri Lanka remains committed to the global endeavour to fight
+/// terrorism"), and weighed as written they made the speaker hostile. Both
+/// terms get weight 0: a hostile tone term whose words continue, across at
+/// most [`PROBLEM_WINDOW`] of [`PROBLEM_JOINERS`], into a problem word
+/// ("against a problem ×0"), and a hostile tone term on a problem word
+/// right after a word of [`FIGHT_WORDS`] ("a problem fought ×0"). A fight
+/// against an actor keeps its weight: "the fight against ISIS", "war on
+/// Iraq".
+pub fn rule_problems(lex: &Lexicons, m: &Matches, terms: &mut [TermScore]) {
+    let text = m.norm.text();
+    let word = |i: usize| &text[m.tokens[i].start..m.tokens[i].end];
+    let starts_any = |w: &str, list: &[&str]| list.iter().any(|p| w.starts_with(p));
+    let joiner = |i: usize| PROBLEM_JOINERS.contains(&word(i));
+    // Token `i` follows token `i - 1` with no punctuation between: a list
+    // ("conflict, climate change") is no fight against a problem.
+    let close = |i: usize| {
+        text[m.tokens[i - 1].end..m.tokens[i].start]
+            .bytes()
+            .all(|b| b == b' ' || b == b'/')
+    };
+    for t in terms.iter_mut() {
+        if t.weight >= 0.0 {
+            continue;
+        }
+        let tok = &m.tone[t.hit].tok;
+        if tok.is_empty() {
+            continue;
+        }
+        // The fight: a problem word after its words and a few joiners.
+        let mut after = tok.end;
+        while after < m.tokens.len()
+            && after - tok.end < PROBLEM_WINDOW
+            && close(after)
+            && joiner(after)
+        {
+            after += 1;
+        }
+        let is_war = |w: &str| w == "war" || w == "wars";
+        let category = lex.tone()[m.tone[t.hit].term].category.as_str();
+        let fights = category == "fight"
+            && after < m.tokens.len()
+            && (after > tok.end || !is_war(word(tok.end - 1)))
+            && close(after)
+            && starts_any(word(after), &PROBLEM_WORDS)
+            && no_actor_at(m, after);
+        // The problem: a problem word right after a fight word and joiners.
+        let fought = !fights && starts_any(word(tok.start), &PROBLEM_WORDS) && {
+            let mut before = tok.start;
+            while before > 0
+                && tok.start - before < PROBLEM_WINDOW
+                && close(before)
+                && joiner(before - 1)
+            {
+                before -= 1;
+            }
+            before > 0 && close(before) && {
+                let w = word(before - 1);
+                starts_any(w, &FIGHT_WORDS) || (is_war(w) && before < tok.start)
+            }
+        };
+        if fights || fought {
+            t.weight = 0.0;
+            t.notes.push(Note::Problem { fought });
+        }
+    }
+}
+
+/// No actor mention covers token `i` ("the fight against *ISIS*").
+fn no_actor_at(m: &Matches, i: usize) -> bool {
+    !m.actors.iter().any(|a| a.tok.start <= i && i < a.tok.end)
+}
+
 /// **Quoted hostility.** A hostile term right inside quotation marks
 /// ("called Kim a “thug”", "'puppet' authorities") is multiplied by
 /// [`QUOTED_HOSTILE_FACTOR`]: news quotes insults and threats verbatim to
@@ -1033,6 +1205,7 @@ mod tests {
                         Note::AfterContrast { .. } => "after",
                         Note::BeforeContrast { .. } => "before",
                         Note::Conceded { .. } => "conceded",
+                        Note::Problem { .. } => "problem",
                     })
                     .collect()
             })
@@ -1169,6 +1342,79 @@ mod tests {
             s.terms
                 .iter()
                 .all(|t| s.matches.tone[t.hit].span != s.in_names[0].span)
+        );
+    }
+
+    #[test]
+    fn a_fight_against_a_problem_is_no_hostility() {
+        let l = Lexicons::from_texts(&LexiconTexts::new(
+            "id,name,kind,parent,alias,case,valid_from,valid_to\n\
+             LKA,Sri Lanka,state,,Sri Lanka,,,\nISIS,Islamic State,group,,ISIS,,,\n\
+             IRQ,Iraq,state,,Iraq,,,\nCHN,China,state,,Beijing,,,\n",
+            "term,weight,category\nfight,-2.5,fight\nwar,-3,fight\nterrorism,-2,accuse\n\
+             conflict,-2,fight\ncommitted to,1.5,intent_cooperate\naccused,-2,accuse\n\
+             warned,-2,threaten\n",
+            "word,kind,factor\nnot,negator,-0.8\n",
+            "",
+        ))
+        .unwrap();
+        let sc = Scorer::new(&l);
+        let weights = |text: &str| -> Vec<(String, f64)> {
+            let s = sc.score_sentence(text, None);
+            s.terms
+                .iter()
+                .map(|t| {
+                    (
+                        text[s.matches.tone[t.hit].span.clone()].to_string(),
+                        t.weight,
+                    )
+                })
+                .collect()
+        };
+        let w = |pairs: &[(&str, f64)]| -> Vec<(String, f64)> {
+            pairs.iter().map(|(t, x)| (t.to_string(), *x)).collect()
+        };
+        // The fight and the problem fought weigh nothing ...
+        assert_eq!(
+            weights("Sri Lanka is committed to the fight against terrorism."),
+            w(&[("committed to", 1.5), ("fight", 0.0), ("terrorism", 0.0)])
+        );
+        assert_eq!(
+            weights("Iraq pressed its war on illicit drugs."),
+            w(&[("war", 0.0)])
+        );
+        assert_eq!(
+            weights("Sri Lanka will combat terrorism."),
+            w(&[("terrorism", 0.0)])
+        );
+        // ... but a fight against an actor, a problem named without a
+        // fight, a list, and a word merely starting like "war" keep theirs.
+        assert_eq!(
+            weights("Iraq stepped up the fight against ISIS."),
+            w(&[("fight", -2.5)])
+        );
+        assert_eq!(
+            weights("Beijing accused Sri Lanka of terrorism."),
+            w(&[("accused", -2.0), ("terrorism", -2.0)])
+        );
+        assert_eq!(
+            weights("Iraq cited conflict, climate change and poverty."),
+            w(&[("conflict", -2.0)])
+        );
+        assert_eq!(
+            weights("Iraq warned terrorism would spread."),
+            w(&[("warned", -2.0), ("terrorism", -2.0)])
+        );
+        assert_eq!(
+            weights("Iraq cited war crimes and terrorism."),
+            w(&[("war", -3.0), ("terrorism", -2.0)])
+        );
+        let text = "Sri Lanka will fight poverty.";
+        let s = sc.score_sentence(text, None);
+        assert_eq!(s.label, Label::Neutral);
+        assert!(
+            s.evidence(&l, text)
+                .contains("fight[fight -2.5 against a problem ×0 = +0.00]")
         );
     }
 
