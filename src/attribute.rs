@@ -1323,6 +1323,18 @@ mod tests {
         }
     }
 
+    /// (source, targets) by the ids of the mentions (not rolled up), with
+    /// lexicons `l`.
+    fn source_and_targets(l: &Lexicons, text: &str) -> (Option<String>, Vec<String>) {
+        let sc = Scorer::new(l).score_sentence(text, None);
+        let id = |i: &usize| l.actors()[sc.matches.actors[*i].actor].id.clone();
+        let a = &sc.attribution;
+        (
+            a.source.as_ref().map(id),
+            a.targets.iter().map(id).collect(),
+        )
+    }
+
     #[test]
     fn scenes_victims_and_pro_or_anti_mentions() {
         let l = Lexicons::from_texts(&LexiconTexts::new(
@@ -1341,65 +1353,59 @@ mod tests {
             "",
         ))
         .unwrap();
-        let roles = |text: &str| {
-            let sc = Scorer::new(&l).score_sentence(text, None);
-            let id = |i: &usize| l.actors()[sc.matches.actors[*i].actor].id.clone();
-            let a = &sc.attribution;
+        let roles = |text: &str| source_and_targets(&l, text);
+        let cases: &[(&str, Option<&str>, &[&str])] = &[
+            // The place of a war is no side of it.
+            ("The war in Ukraine hurts Belarus.", None, &["BLR"]),
             (
-                a.source.as_ref().map(id),
-                a.targets.iter().map(id).collect::<Vec<_>>(),
-            )
-        };
-        let some = |s: &str| Some(s.to_string());
-        let none: Vec<String> = Vec::new();
-        // The place of a war is no side of it.
-        assert_eq!(
-            roles("The war in Ukraine hurts Belarus."),
-            (None, vec!["BLR".into()])
-        );
-        assert_eq!(
-            roles("Lithuania voiced concern over the war in Ukraine."),
-            (some("LTU"), none.clone())
-        );
-        assert_eq!(
-            roles("Russia's war in Ukraine must end, Lithuania said."),
-            (some("LTU"), vec!["RUS".into()])
-        );
-        // Nor is the victim of an act the source condemns or rejects ...
-        assert_eq!(
-            roles("Lithuania condemns the continued aggression against Ukraine."),
-            (some("LTU"), none.clone())
-        );
-        assert_eq!(
-            roles("Cuba rejects the sanctions against Venezuela imposed by the United States."),
-            (some("CUB"), vec!["USA".into()])
-        );
-        // ... but it is the target of an act the source does.
-        assert_eq!(
-            roles("Russia waged a brutal war of aggression against Ukraine."),
-            (some("RUS"), vec!["UKR".into()])
-        );
-        assert_eq!(
-            roles("The United States imposed sanctions against Venezuela."),
-            (some("USA"), vec!["VEN".into()])
-        );
-        assert_eq!(
-            roles("Lithuania condemned the occupied Palestinian territory."),
-            (some("LTU"), none.clone())
-        );
-        assert_eq!(
-            roles("Israel occupied Syrian land."),
-            (some("ISR"), vec!["SYR".into()])
-        );
-        // "pro-U.S." and "anti-DPRK" describe someone else: never the source.
-        assert_eq!(
-            roles("The pro-U.S. group slandered the DPRK."),
-            (None, vec!["PRK".into()])
-        );
-        assert_eq!(
-            roles("United States slandered the DPRK."),
-            (some("USA"), vec!["PRK".into()])
-        );
+                "Lithuania voiced concern over the war in Ukraine.",
+                Some("LTU"),
+                &[],
+            ),
+            (
+                "Russia's war in Ukraine must end, Lithuania said.",
+                Some("LTU"),
+                &["RUS"],
+            ),
+            // Nor is the victim of an act the source condemns or rejects ...
+            (
+                "Lithuania condemns the continued aggression against Ukraine.",
+                Some("LTU"),
+                &[],
+            ),
+            (
+                "Cuba rejects the sanctions against Venezuela imposed by the United States.",
+                Some("CUB"),
+                &["USA"],
+            ),
+            // ... but it is the target of an act the source does.
+            (
+                "Russia waged a brutal war of aggression against Ukraine.",
+                Some("RUS"),
+                &["UKR"],
+            ),
+            (
+                "The United States imposed sanctions against Venezuela.",
+                Some("USA"),
+                &["VEN"],
+            ),
+            (
+                "Lithuania condemned the occupied Palestinian territory.",
+                Some("LTU"),
+                &[],
+            ),
+            ("Israel occupied Syrian land.", Some("ISR"), &["SYR"]),
+            // "pro-U.S." and "anti-DPRK" describe someone else: never the source.
+            ("The pro-U.S. group slandered the DPRK.", None, &["PRK"]),
+            ("United States slandered the DPRK.", Some("USA"), &["PRK"]),
+        ];
+        for &(text, source, targets) in cases {
+            let want = (
+                source.map(String::from),
+                targets.iter().map(|t| t.to_string()).collect::<Vec<_>>(),
+            );
+            assert_eq!(roles(text), want, "{text}");
+        }
     }
 
     #[test]
@@ -1413,15 +1419,7 @@ mod tests {
             "",
         ))
         .unwrap();
-        let roles = |text: &str| {
-            let sc = Scorer::new(&l).score_sentence(text, None);
-            let id = |i: &usize| l.actors()[sc.matches.actors[*i].actor].id.clone();
-            let a = &sc.attribution;
-            (
-                a.source.as_ref().map(id),
-                a.targets.iter().map(id).collect::<Vec<_>>(),
-            )
-        };
+        let roles = |text: &str| source_and_targets(&l, text);
         assert_eq!(
             roles("At a summit in Addis Ababa, Kenya condemned Somalia."),
             (Some("KEN".into()), vec!["SOM".into()])

@@ -1371,44 +1371,42 @@ mod tests {
                 })
                 .collect()
         };
-        let w = |pairs: &[(&str, f64)]| -> Vec<(String, f64)> {
-            pairs.iter().map(|(t, x)| (t.to_string(), *x)).collect()
-        };
-        // The fight and the problem fought weigh nothing ...
-        assert_eq!(
-            weights("Sri Lanka is committed to the fight against terrorism."),
-            w(&[("committed to", 1.5), ("fight", 0.0), ("terrorism", 0.0)])
-        );
-        assert_eq!(
-            weights("Iraq pressed its war on illicit drugs."),
-            w(&[("war", 0.0)])
-        );
-        assert_eq!(
-            weights("Sri Lanka will combat terrorism."),
-            w(&[("terrorism", 0.0)])
-        );
-        // ... but a fight against an actor, a problem named without a
-        // fight, a list, and a word merely starting like "war" keep theirs.
-        assert_eq!(
-            weights("Iraq stepped up the fight against ISIS."),
-            w(&[("fight", -2.5)])
-        );
-        assert_eq!(
-            weights("Beijing accused Sri Lanka of terrorism."),
-            w(&[("accused", -2.0), ("terrorism", -2.0)])
-        );
-        assert_eq!(
-            weights("Iraq cited conflict, climate change and poverty."),
-            w(&[("conflict", -2.0)])
-        );
-        assert_eq!(
-            weights("Iraq warned terrorism would spread."),
-            w(&[("warned", -2.0), ("terrorism", -2.0)])
-        );
-        assert_eq!(
-            weights("Iraq cited war crimes and terrorism."),
-            w(&[("war", -3.0), ("terrorism", -2.0)])
-        );
+        let cases: &[(&str, &[(&str, f64)])] = &[
+            // The fight and the problem fought weigh nothing ...
+            (
+                "Sri Lanka is committed to the fight against terrorism.",
+                &[("committed to", 1.5), ("fight", 0.0), ("terrorism", 0.0)],
+            ),
+            ("Iraq pressed its war on illicit drugs.", &[("war", 0.0)]),
+            ("Sri Lanka will combat terrorism.", &[("terrorism", 0.0)]),
+            // ... but a fight against an actor, a problem named without a
+            // fight, a list, a word merely starting like "war", and "war"
+            // right before a problem word keep theirs.
+            (
+                "Iraq stepped up the fight against ISIS.",
+                &[("fight", -2.5)],
+            ),
+            (
+                "Beijing accused Sri Lanka of terrorism.",
+                &[("accused", -2.0), ("terrorism", -2.0)],
+            ),
+            (
+                "Iraq cited conflict, climate change and poverty.",
+                &[("conflict", -2.0)],
+            ),
+            (
+                "Iraq warned terrorism would spread.",
+                &[("warned", -2.0), ("terrorism", -2.0)],
+            ),
+            (
+                "Iraq cited war crimes and terrorism.",
+                &[("war", -3.0), ("terrorism", -2.0)],
+            ),
+        ];
+        for &(text, want) in cases {
+            let want: Vec<(String, f64)> = want.iter().map(|(t, x)| (t.to_string(), *x)).collect();
+            assert_eq!(weights(text), want, "{text}");
+        }
         let text = "Sri Lanka will fight poverty.";
         let s = sc.score_sentence(text, None);
         assert_eq!(s.label, Label::Neutral);
