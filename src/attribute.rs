@@ -36,6 +36,11 @@
 //!    publishes), unless it is only described ("Nigeria *is* Africa's most
 //!    populous country": no source); there are no targets.
 //!
+//! In a document with a speaker, a sentence with a stance that rule 4 left
+//! without a source is the speaker's own judgement (the speaker's voice,
+//! [`Attribution::speaker_voice`]); `Scorer::score_sentence_as` applies it
+//! after these rules.
+//!
 //! Actors joined to the source by "and" or commas ("Chile, Peru and
 //! Bolivia announced …") are **co-sources**. When they have no one else to
 //! act on ("Armenia and Azerbaijan agreed to a border truce") they act toward
@@ -287,6 +292,17 @@ const SPEAKER_OFFICES: &[&str] = &[
 /// acting ("North Korea *has fired*"): at most this many words between.
 const ACTS_WITHIN: usize = 2;
 
+/// Rule 4 found no source: no actor stands before the key term.
+pub(crate) const RULE_NONE_BEFORE: &str = "none: no actor before the tone term";
+
+/// Rule 4 found no source: the first actor is the object of a tone term.
+pub(crate) const RULE_OBJECT_FIRST: &str = "none: the first actor is the object of a tone term";
+
+/// The rule name when the document's speaker is the source of a sentence
+/// that names no other (see `Scorer::score_sentence_as`).
+pub(crate) const RULE_SPEAKER_VOICE: &str =
+    "the document's speaker (no actor before the tone term)";
+
 /// The roles in one sentence, as indices into [`Matches::actors`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Attribution {
@@ -299,6 +315,12 @@ pub struct Attribution {
     /// Whether source and co-sources act toward each other (then the
     /// targets are the co-sources).
     pub mutual: bool,
+    /// The source is the document's speaker, not named in the sentence
+    /// (`source` is then `None`): a sentence of a speaker's document with a
+    /// stance and no other source (see [`Scorer::score_sentence_as`]).
+    ///
+    /// [`Scorer::score_sentence_as`]: crate::Scorer::score_sentence_as
+    pub speaker_voice: bool,
     /// Which rule chose the source (for the evidence column).
     pub rule: Option<&'static str>,
 }
@@ -310,6 +332,7 @@ impl Attribution {
         self.also_sources.clear();
         self.targets.clear();
         self.mutual = false;
+        self.speaker_voice = false;
         self.rule = None;
     }
 }
@@ -388,12 +411,9 @@ pub(crate) fn attribute_into(
         let actor_before = (0..m.actors.len())
             .find(|&a| m.actors[a].tok.end <= ks && !s.venue(a) && !s.pro_or_anti(a));
         match actor_before {
-            Some(a) if s.object_of_term(a, terms, sum) => (
-                None,
-                Some("none: the first actor is the object of a tone term"),
-            ),
+            Some(a) if s.object_of_term(a, terms, sum) => (None, Some(RULE_OBJECT_FIRST)),
             Some(a) => (Some(a), Some("first actor before the tone term")),
-            None => (None, Some("none: no actor before the tone term")),
+            None => (None, Some(RULE_NONE_BEFORE)),
         }
     } else {
         let first = (0..m.actors.len()).find(|&a| !s.venue(a) && !s.pro_or_anti(a));
@@ -662,7 +682,11 @@ impl Sentence<'_> {
     /// relations").
     fn scene(&self, a: usize, p: usize) -> bool {
         let end = self.m.actors[a].tok.end;
-        let paired = self.m.actors.get(a + 1).is_some_and(|b| b.tok.start == end);
+        // Hyphens are spaces in the folded text; a comma ends the pair.
+        let paired =
+            self.m.actors.get(a + 1).is_some_and(|b| {
+                b.tok.start == end && matches!(self.between(end - 1, end), " " | "/")
+            });
         p >= 1 && self.is(p, "in") && SCENE_NOUNS.contains(&self.word(p - 1)) && !paired
     }
 

@@ -314,8 +314,13 @@ impl Pipeline {
             let s = &scored;
             let mention = |i: usize| self.reported(s.matches.actors[i].actor);
             let a = &s.attribution;
-            let source = a.source.map(mention);
+            // The speaker as the unnamed voice of the sentence, or a mention.
+            let voice = speaker
+                .filter(|_| a.speaker_voice)
+                .map(|sp| self.reported(sp));
+            let source = a.source.map(mention).or(voice);
             sources.clear();
+            sources.extend(voice);
             for i in a.source.iter().chain(&a.also_sources) {
                 let id = mention(*i);
                 if !sources.contains(&id) {

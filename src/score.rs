@@ -38,7 +38,9 @@
 
 use std::fmt::{self, Write as _};
 
-use crate::attribute::{Attribution, attribute_into};
+use crate::attribute::{
+    Attribution, RULE_NONE_BEFORE, RULE_OBJECT_FIRST, RULE_SPEAKER_VOICE, attribute_into,
+};
 use crate::corpus::DocDate;
 use crate::decimal::push_fixed;
 use crate::lexicon::{Lexicons, Matches, ModifierKind, ToneHit};
@@ -457,6 +459,16 @@ impl<'a> Scorer<'a> {
         out.tone = normalise(sum);
         out.label = Label::of(out.tone);
         attribute_into(self.lex, matches, &out.terms, sum, &mut out.attribution);
+        if let Some(sp) = speaker
+            && speaker_voice(self.lex, out, sp)
+        {
+            let root = |actor: usize| self.lex.actors()[actor].root;
+            let a = &mut out.attribution;
+            let actors = &out.matches.actors;
+            a.targets.retain(|&t| root(actors[t].actor) != root(sp));
+            a.speaker_voice = true;
+            a.rule = Some(RULE_SPEAKER_VOICE);
+        }
     }
 }
 
@@ -515,6 +527,27 @@ impl Scorer<'_> {
 /// Sentences of up to this many tokens keep their clause numbers in a
 /// stack array; longer ones allocate.
 const CLAUSE_IDS_ON_STACK: usize = 128;
+
+/// **The speaker's voice.** In a document with a speaker (a state news
+/// agency's story, a delegation's speech), a sentence with a stance whose
+/// rules found no source, because no actor stands before its key term or
+/// the first one is the object of a tone term, is the speaker's own
+/// judgement: "The south Korean puppet regime keeps staging the farce" in a
+/// KCNA story is Pyongyang's hostility toward Seoul. The speaker, unnamed
+/// in the sentence, then becomes the source ([`Attribution::speaker_voice`])
+/// when some target other than the speaker itself is left for it; a
+/// sentence aimed only at the speaker ("The imperialists seek to stifle
+/// the DPRK") keeps no source.
+fn speaker_voice(lex: &Lexicons, out: &Scored, speaker: usize) -> bool {
+    let a = &out.attribution;
+    let root = |actor: usize| lex.actors()[actor].root;
+    a.source.is_none()
+        && out.label != Label::Neutral
+        && matches!(a.rule, Some(RULE_NONE_BEFORE | RULE_OBJECT_FIRST))
+        && a.targets
+            .iter()
+            .any(|&t| root(out.matches.actors[t].actor) != root(speaker))
+}
 
 /// Turns first-person references into mentions of the speaker, unless an
 /// actor alias already covers the same words.
@@ -1343,6 +1376,56 @@ mod tests {
                 .iter()
                 .all(|t| s.matches.tone[t.hit].span != s.in_names[0].span)
         );
+    }
+
+    #[test]
+    fn the_speaker_is_the_voice_of_a_sentence_with_no_other_source() {
+        let l = Lexicons::from_texts(&LexiconTexts::new(
+            "id,name,kind,parent,alias,case,valid_from,valid_to\n\
+             PRK,North Korea,state,,DPRK,,,\nKOR,South Korea,state,,south Korean,,,\n\
+             USA,United States,state,,U.S.,,,\n",
+            "term,weight,category\npuppet,-2.5,insult\nfarce,-2,disapprove\n\
+             stifle,-2.5,coerce\ncondemned,-2,disapprove\nhelped,1.5,aid\n",
+            "word,kind,factor\nwe,self,1\nsaid,speech,1\n",
+            "",
+        ))
+        .unwrap();
+        let sc = Scorer::new(&l);
+        let prk = l.actor_index("PRK");
+        let id = |s: &Scored, i: usize| l.actors()[s.matches.actors[i].actor].id.clone();
+        let roles = |text: &str, speaker: Option<usize>| {
+            let s = sc.score_sentence_as(text, None, speaker);
+            let a = &s.attribution;
+            (
+                a.source.map(|i| id(&s, i)),
+                a.speaker_voice,
+                a.targets.iter().map(|&i| id(&s, i)).collect::<Vec<_>>(),
+                a.rule,
+            )
+        };
+        // A story of the speaker's with no source before the term: the
+        // speaker's own judgement.
+        let text = "The puppet regime of south Korean rulers keeps staging the farce.";
+        assert_eq!(
+            roles(text, prk),
+            (
+                None,
+                true,
+                vec!["KOR".to_string()],
+                Some(RULE_SPEAKER_VOICE)
+            )
+        );
+        // Without a speaker, or with another source, or with no one but
+        // the speaker to aim at, or with no stance, nothing changes.
+        assert!(!roles(text, None).1);
+        let (source, voice, ..) = roles("The U.S. condemned the DPRK.", prk);
+        assert_eq!((source.as_deref(), voice), (Some("USA"), false));
+        let (source, voice, targets, _) = roles("Imperialists seek to stifle the DPRK.", prk);
+        assert_eq!(
+            (source, voice, targets),
+            (None, false, vec!["PRK".to_string()])
+        );
+        assert!(!roles("The south Korean regime met on Monday.", prk).1);
     }
 
     #[test]

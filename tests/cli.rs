@@ -1099,7 +1099,8 @@ fn speaker_options_resolve_first_person_references() {
     let kcna = write(
         d.path(),
         "2012-03-01-kcna.txt",
-        "We will never tolerate the provocations of south Korea.",
+        "We will never tolerate the provocations of south Korea. \
+         The reckless war drills of the puppet forces of south Korea go on.",
     );
     let out = d.path().join("k");
     stance()
@@ -1108,7 +1109,12 @@ fn speaker_options_resolve_first_person_references() {
         .arg(&kcna)
         .assert()
         .success();
-    assert!(read(&out.join("dyads.csv")).contains("2012-03,PRK,KOR,1,0,0,1"));
+    // The second sentence names no source: it is the speaker's own voice.
+    assert!(
+        read(&out.join("dyads.csv")).contains("2012-03,PRK,KOR,2,0,0,2"),
+        "{}",
+        read(&out.join("dyads.csv"))
+    );
     stance()
         .args(["score", "--speaker", "NOPE", "-o"])
         .arg(d.path().join("x"))

@@ -36,7 +36,8 @@ pub struct Args {
     #[arg(long, value_name = "DIR")]
     lexicons: Option<PathBuf>,
 
-    /// Actor id of the text's speaker: "we", "our country", "my Government" refer to it.
+    /// Actor id of the text's speaker: "we", "our country", "my Government" refer to it,
+    /// and it is the source of a sentence with a stance and no other.
     #[arg(long, value_name = "ID")]
     speaker: Option<String>,
 }
@@ -93,10 +94,14 @@ fn explain(
         s.label.as_str(),
         s.sum
     )?;
+    let voice = speaker
+        .filter(|_| s.attribution.speaker_voice)
+        .map(|sp| lex.actors()[lex.actors()[sp].root].id.clone());
     let source = s
         .attribution
         .source
         .map(actor)
+        .or(voice)
         .unwrap_or_else(|| "(none)".into());
     let rule = s.attribution.rule.unwrap_or("no actor");
     writeln!(out, "source:   {source}   [{rule}]")?;

@@ -140,7 +140,8 @@ pub struct Args {
     lexicons: Option<PathBuf>,
 
     /// Actor id every document speaks for (e.g. PRK for KCNA stories): first-person
-    /// references such as "we", "our country", "my Government" then mean that actor.
+    /// references such as "we", "our country", "my Government" then mean that actor, and a
+    /// sentence with a stance and no other source is its own judgement.
     #[arg(long, value_name = "ID", conflicts_with = "speaker_field")]
     speaker: Option<String>,
 
