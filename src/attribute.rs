@@ -491,6 +491,24 @@ pub(crate) fn attribute_into(
     }
 }
 
+/// Whether mention `a` is the victim of an act named right before it:
+/// "the wars *against Iraq*", "the bombing attack *on the United Nations*
+/// offices", "the *occupied* Palestinian territory". The speaker's voice
+/// (see [`Attribution::speaker_voice`]) describes such acts and does none,
+/// so for it such an actor is only mentioned.
+pub(crate) fn victim_of_act(lex: &Lexicons, m: &Matches, a: usize) -> bool {
+    let s = Sentence { lex, m, links: &[] };
+    // The first of the actors joined to it: "against Iraq and Afghanistan".
+    let mut first = a;
+    while first > 0 && s.link(first - 1).is_some() {
+        first -= 1;
+    }
+    let v = m.actors[first].tok.start;
+    !s.possessive(a)
+        && ((v >= 1 && VICTIM_PARTICIPLES.contains(&s.word(v - 1)))
+            || s.act_before(first, &["against", "on"]).is_some())
+}
+
 /// Rolled-up actors already given a role: a short list, on the stack
 /// until it outgrows it.
 #[derive(Default)]
@@ -714,28 +732,35 @@ impl Sentence<'_> {
                 .iter()
                 .any(|t| t.tok.end == v && self.acts_on(source, t.tok.start));
         }
-        let p = if self.is(v - 1, "against") {
-            v - 1
-        } else if v >= 2 && self.is(v - 1, "the") && self.is(v - 2, "against") {
-            v - 2
-        } else {
+        let Some(act) = self.act_before(a, &["against"]) else {
             return false;
         };
         let no_stop = |x: usize, y: usize| !self.between(x, y).contains([',', ';', ':', '(', ')']);
-        let act = self.m.tone.iter().find(|t| {
-            t.tok.end == p
-                && lex.tone()[t.term].weight < 0.0
-                && ACT_CATEGORIES.contains(&category(t))
-        });
-        let Some(act) = act else {
-            return false;
-        };
         self.m.tone.iter().any(|e| {
             e.tok.end <= act.tok.start
                 && act.tok.start - e.tok.end <= JUDGED_WITHIN
                 && JUDGING_CATEGORIES.contains(&category(e))
                 && no_stop(e.tok.end - 1, act.tok.start)
                 && (e.tok.end..act.tok.start).all(|i| JUDGED_GAP_WORDS.contains(&self.word(i)))
+        })
+    }
+
+    /// The hostile act (a tone term of [`ACT_CATEGORIES`]) right before one
+    /// of `preps` and perhaps "the" before mention `a`: "aggression
+    /// *against* Ukraine", "the attack *on the* UN offices".
+    fn act_before(&self, a: usize, preps: &[&str]) -> Option<&crate::lexicon::ToneHit> {
+        let v = self.m.actors[a].tok.start;
+        let prep = |i: usize| preps.iter().any(|w| self.is(i, w));
+        let p = if v >= 1 && prep(v - 1) {
+            v - 1
+        } else if v >= 2 && self.is(v - 1, "the") && prep(v - 2) {
+            v - 2
+        } else {
+            return None;
+        };
+        self.m.tone.iter().find(|t| {
+            let term = &self.lex.tone()[t.term];
+            t.tok.end == p && term.weight < 0.0 && ACT_CATEGORIES.contains(&term.category.as_str())
         })
     }
 

@@ -40,6 +40,7 @@ use std::fmt::{self, Write as _};
 
 use crate::attribute::{
     Attribution, RULE_NONE_BEFORE, RULE_OBJECT_FIRST, RULE_SPEAKER_VOICE, attribute_into,
+    victim_of_act,
 };
 use crate::corpus::DocDate;
 use crate::decimal::push_fixed;
@@ -464,8 +465,9 @@ impl<'a> Scorer<'a> {
         {
             let root = |actor: usize| self.lex.actors()[actor].root;
             let a = &mut out.attribution;
-            let actors = &out.matches.actors;
-            a.targets.retain(|&t| root(actors[t].actor) != root(sp));
+            let m = &out.matches;
+            a.targets
+                .retain(|&t| root(m.actors[t].actor) != root(sp) && !victim_of_act(self.lex, m, t));
             a.speaker_voice = true;
             a.rule = Some(RULE_SPEAKER_VOICE);
         }
@@ -535,18 +537,21 @@ const CLAUSE_IDS_ON_STACK: usize = 128;
 /// judgement: "The south Korean puppet regime keeps staging the farce" in a
 /// KCNA story is Pyongyang's hostility toward Seoul. The speaker, unnamed
 /// in the sentence, then becomes the source ([`Attribution::speaker_voice`])
-/// when some target other than the speaker itself is left for it; a
-/// sentence aimed only at the speaker ("The imperialists seek to stifle
-/// the DPRK") keeps no source.
+/// when some target other than the speaker itself, and other than the
+/// victim of an act the sentence describes ("the wars against Iraq", see
+/// [`victim_of_act`]), is left for it; a sentence aimed only at the
+/// speaker ("The imperialists seek to stifle the DPRK") or at a victim
+/// keeps no source.
 fn speaker_voice(lex: &Lexicons, out: &Scored, speaker: usize) -> bool {
     let a = &out.attribution;
     let root = |actor: usize| lex.actors()[actor].root;
     a.source.is_none()
         && out.label != Label::Neutral
         && matches!(a.rule, Some(RULE_NONE_BEFORE | RULE_OBJECT_FIRST))
-        && a.targets
-            .iter()
-            .any(|&t| root(out.matches.actors[t].actor) != root(speaker))
+        && a.targets.iter().any(|&t| {
+            root(out.matches.actors[t].actor) != root(speaker)
+                && !victim_of_act(lex, &out.matches, t)
+        })
 }
 
 /// Turns first-person references into mentions of the speaker, unless an
@@ -1385,7 +1390,8 @@ mod tests {
              PRK,North Korea,state,,DPRK,,,\nKOR,South Korea,state,,south Korean,,,\n\
              USA,United States,state,,U.S.,,,\n",
             "term,weight,category\npuppet,-2.5,insult\nfarce,-2,disapprove\n\
-             stifle,-2.5,coerce\ncondemned,-2,disapprove\nhelped,1.5,aid\n",
+             stifle,-2.5,coerce\ncondemned,-2,disapprove\nhelped,1.5,aid\n\
+             attack,-3.5,assault\n",
             "word,kind,factor\nwe,self,1\nsaid,speech,1\n",
             "",
         ))
@@ -1425,6 +1431,9 @@ mod tests {
             (source, voice, targets),
             (None, false, vec!["PRK".to_string()])
         );
+        // Nor does it take a victim of the act it describes for a target.
+        let (source, voice, ..) = roles("The brutal attack on south Korean ships goes on.", prk);
+        assert_eq!((source, voice), (None, false));
         assert!(!roles("The south Korean regime met on Monday.", prk).1);
     }
 
