@@ -9,7 +9,7 @@
 //! |---|---|---|
 //! | `actors.csv` | `id,name,kind,parent,alias,case,valid_from,valid_to` | one alias of one actor |
 //! | `tone.csv` | `term,weight,category` | a word or phrase with its weight, −4 … +4 |
-//! | `modifiers.csv` | `word,kind,factor` | a negator, intensifier, dampener, contrast, concession or speech word |
+//! | `modifiers.csv` | `word,kind,factor` | a negator, damage, intensifier, dampener, contrast, concession, speech or self word |
 //! | `boilerplate.txt` | one line each | a scraped-noise line to drop |
 //!
 //! Extra columns (a `note`, say) are allowed and ignored. Every row is
@@ -262,6 +262,11 @@ pub struct ToneTerm {
 pub enum ModifierKind {
     /// Flips and weakens the next tone term in its clause ("not", "no longer").
     Negator,
+    /// A verb of damage ("disrupted", "endangers", "wrecked"): flips and
+    /// weakens the next tone term in its clause like a negator, but only a
+    /// conciliatory one ("disrupted the peace process" is hostile; "ruined
+    /// by war" stays hostile).
+    Damage,
     /// Strengthens a nearby tone term ("sharply").
     Intensifier,
     /// Weakens a nearby tone term ("somewhat"); never flips it.
@@ -281,6 +286,7 @@ impl ModifierKind {
     fn parse(s: &str) -> Option<ModifierKind> {
         Some(match s.trim().to_ascii_lowercase().as_str() {
             "negator" => ModifierKind::Negator,
+            "damage" => ModifierKind::Damage,
             "intensifier" => ModifierKind::Intensifier,
             "dampener" | "hedge" => ModifierKind::Dampener,
             "contrast" => ModifierKind::Contrast,
@@ -295,6 +301,7 @@ impl ModifierKind {
     pub fn as_str(&self) -> &'static str {
         match self {
             ModifierKind::Negator => "negator",
+            ModifierKind::Damage => "damage",
             ModifierKind::Intensifier => "intensifier",
             ModifierKind::Dampener => "dampener",
             ModifierKind::Contrast => "contrast",
@@ -1769,7 +1776,7 @@ fn parse_modifiers(src: &str, file: &str) -> Result<Vec<Modifier>> {
             t.err(
                 line,
                 format!(
-                    "kind '{kind_s}' is not one of negator, intensifier, dampener, contrast, concession, speech, self"
+                    "kind '{kind_s}' is not one of negator, damage, intensifier, dampener, contrast, concession, speech, self"
                 ),
             )
         })?;
@@ -1782,14 +1789,14 @@ fn parse_modifiers(src: &str, file: &str) -> Result<Vec<Modifier>> {
                     .map_err(|_| t.err(line, format!("factor '{f_s}' is not a number")))?
             };
         let ok = match kind {
-            ModifierKind::Negator => (-1.0..0.0).contains(&factor),
+            ModifierKind::Negator | ModifierKind::Damage => (-1.0..0.0).contains(&factor),
             ModifierKind::Intensifier | ModifierKind::Contrast => factor > 1.0 && factor <= 3.0,
             ModifierKind::Dampener | ModifierKind::Concession => factor > 0.0 && factor < 1.0,
             ModifierKind::Speech | ModifierKind::SelfRef => factor.is_finite(),
         };
         if !ok {
             let want = match kind {
-                ModifierKind::Negator => "from -1 up to (not including) 0",
+                ModifierKind::Negator | ModifierKind::Damage => "from -1 up to (not including) 0",
                 ModifierKind::Intensifier | ModifierKind::Contrast => "above 1 and at most 3",
                 ModifierKind::Dampener | ModifierKind::Concession => "between 0 and 1",
                 ModifierKind::Speech | ModifierKind::SelfRef => "a number",
@@ -2186,6 +2193,13 @@ talks,1,consult\n";
             e.contains("modifiers.csv:2: factor 0.8 for a negator"),
             "{e}"
         );
+        let e = err(ACTORS, TONE, "word,kind,factor\nharmed,damage,2\n");
+        assert!(
+            e.contains("modifiers.csv:2: factor 2 for a damage must be from -1"),
+            "{e}"
+        );
+        let e = err(ACTORS, TONE, "word,kind,factor\nharmed,harm,-0.8\n");
+        assert!(e.contains("is not one of negator, damage,"), "{e}");
         let e = err(ACTORS, "term,weight\nx,1\n", MODS);
         assert!(
             e.contains("tone.csv:1: the header has no 'category' column"),

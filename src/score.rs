@@ -487,7 +487,7 @@ impl Scorer<'_> {
             (false, false, false, false);
         for h in &m.modifiers {
             match self.lex.modifiers()[h.modifier].kind {
-                ModifierKind::Negator => negator = true,
+                ModifierKind::Negator | ModifierKind::Damage => negator = true,
                 ModifierKind::Intensifier | ModifierKind::Dampener => intensity = true,
                 ModifierKind::Contrast => contrast = true,
                 ModifierKind::Concession => concession = true,
@@ -778,17 +778,24 @@ pub fn rule_names(lex: &Lexicons, sentence: &str, m: &mut Matches, in_names: &mu
 /// in "will never tolerate the reckless provocations" the provocations stay
 /// hostile. The flip is weaker than the original because a refusal to act
 /// is a weaker signal than the act.
+///
+/// A verb of damage (kind `damage`: "disrupted", "endangers", "wrecked")
+/// does the same to a conciliatory term only: "disrupted the peace
+/// process", "endangers peace" are hostile, while in "a country ruined by
+/// war" the war stays hostile.
 pub fn rule_negation(lex: &Lexicons, m: &Matches, clauses: &[usize], terms: &mut [TermScore]) {
     for h in &m.modifiers {
         let md = &lex.modifiers()[h.modifier];
-        if md.kind != ModifierKind::Negator {
+        if !matches!(md.kind, ModifierKind::Negator | ModifierKind::Damage) {
             continue;
         }
         let first = terms
             .iter_mut()
             .filter(|t| m.tone[t.hit].tok.start >= h.tok.end)
             .min_by_key(|t| m.tone[t.hit].tok.start);
-        if let Some(t) = first {
+        if let Some(t) = first
+            && (md.kind == ModifierKind::Negator || t.weight > 0.0)
+        {
             let start = m.tone[t.hit].tok.start;
             if start - h.tok.end < NEGATION_WINDOW && same_clause(clauses, h.tok.start, start) {
                 t.weight *= md.factor;
@@ -1175,6 +1182,28 @@ mod tests {
         // "not condemn" flips; the later "sanctions" stays hostile.
         let s = score("Pyongyang did not condemn the sanctions.");
         assert!((s.sum - (1.6 - 2.5)).abs() < 1e-9, "{}", s.sum);
+    }
+
+    #[test]
+    fn a_verb_of_damage_flips_only_a_conciliatory_term() {
+        let l = Lexicons::from_texts(&LexiconTexts::new(
+            "id,name,kind,parent,alias,case,valid_from,valid_to\n\
+             ISR,Israel,state,,Israel,,,\nYEM,Yemen,state,,Yemen,,,\n",
+            "term,weight,category\npeace process,3,consult\nwar,-3,fight\naid,2.5,aid\n",
+            "word,kind,factor\ndisrupted,damage,-0.8\nruined,damage,-0.8\n",
+            "",
+        ))
+        .unwrap();
+        let sc = Scorer::new(&l);
+        let s = sc.score_sentence("Israel disrupted the peace process.", None);
+        assert!((s.sum + 2.4).abs() < 1e-9, "{}", s.sum);
+        assert_eq!(s.label, Label::Hostile);
+        // A hostile term after it keeps its sign, and so does what follows.
+        let s = sc.score_sentence("Yemen, ruined by war, thanked donors for aid.", None);
+        assert!((s.sum - (-3.0 + 2.5)).abs() < 1e-9, "{}", s.sum);
+        let text = "Israel disrupted the peace process.";
+        let e = sc.score_sentence(text, None).evidence(&l, text);
+        assert!(e.contains("negated by 'disrupted' ×-0.8"), "{e}");
     }
 
     #[test]
