@@ -699,13 +699,16 @@ impl Sentence<'_> {
     /// of a pair, another mention right after it ("tension in DPRK-U.S.
     /// relations").
     fn scene(&self, a: usize, p: usize) -> bool {
-        let end = self.m.actors[a].tok.end;
+        if p == 0 || !self.is(p, "in") || !SCENE_NOUNS.contains(&self.word(p - 1)) {
+            return false;
+        }
         // Hyphens are spaces in the folded text; a comma ends the pair.
+        let end = self.m.actors[a].tok.end;
         let paired =
             self.m.actors.get(a + 1).is_some_and(|b| {
                 b.tok.start == end && matches!(self.between(end - 1, end), " " | "/")
             });
-        p >= 1 && self.is(p, "in") && SCENE_NOUNS.contains(&self.word(p - 1)) && !paired
+        !paired
     }
 
     /// Whether mention `a` is the victim of an act that the sentence's

@@ -969,25 +969,28 @@ pub fn rule_problems(lex: &Lexicons, m: &Matches, terms: &mut [TermScore]) {
         if tok.is_empty() {
             continue;
         }
-        // The fight: a problem word after its words and a few joiners.
-        let mut after = tok.end;
-        while after < m.tokens.len()
-            && after - tok.end < PROBLEM_WINDOW
-            && close(after)
-            && joiner(after)
-        {
-            after += 1;
-        }
         let is_war = |w: &str| w == "war" || w == "wars";
+        // The fight: a problem word after its words and a few joiners. The
+        // cheap tests first: most hostile terms are no fight, and most
+        // words before a term no fight word.
         let category = lex.tone()[m.tone[t.hit].term].category.as_str();
-        let fights = category == "fight"
-            && after < m.tokens.len()
-            && (after > tok.end || !is_war(word(tok.end - 1)))
-            && close(after)
-            && starts_any(word(after), &PROBLEM_WORDS)
-            && no_actor_at(m, after);
+        let fights = category == "fight" && {
+            let mut after = tok.end;
+            while after < m.tokens.len()
+                && after - tok.end < PROBLEM_WINDOW
+                && close(after)
+                && joiner(after)
+            {
+                after += 1;
+            }
+            after < m.tokens.len()
+                && (after > tok.end || !is_war(word(tok.end - 1)))
+                && close(after)
+                && starts_any(word(after), &PROBLEM_WORDS)
+                && no_actor_at(m, after)
+        };
         // The problem: a problem word right after a fight word and joiners.
-        let fought = !fights && starts_any(word(tok.start), &PROBLEM_WORDS) && {
+        let fought = !fights && {
             let mut before = tok.start;
             while before > 0
                 && tok.start - before < PROBLEM_WINDOW
@@ -996,10 +999,13 @@ pub fn rule_problems(lex: &Lexicons, m: &Matches, terms: &mut [TermScore]) {
             {
                 before -= 1;
             }
-            before > 0 && close(before) && {
-                let w = word(before - 1);
-                starts_any(w, &FIGHT_WORDS) || (is_war(w) && before < tok.start)
-            }
+            before > 0
+                && close(before)
+                && {
+                    let w = word(before - 1);
+                    starts_any(w, &FIGHT_WORDS) || (is_war(w) && before < tok.start)
+                }
+                && starts_any(word(tok.start), &PROBLEM_WORDS)
         };
         if fights || fought {
             t.weight = 0.0;
