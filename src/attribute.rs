@@ -498,11 +498,7 @@ pub(crate) fn attribute_into(
 /// so for it such an actor is only mentioned.
 pub(crate) fn victim_of_act(lex: &Lexicons, m: &Matches, a: usize) -> bool {
     let s = Sentence { lex, m, links: &[] };
-    // The first of the actors joined to it: "against Iraq and Afghanistan".
-    let mut first = a;
-    while first > 0 && s.link(first - 1).is_some() {
-        first -= 1;
-    }
+    let first = s.first_joined(a);
     let v = m.actors[first].tok.start;
     !s.possessive(a)
         && ((v >= 1 && VICTIM_PARTICIPLES.contains(&s.word(v - 1)))
@@ -712,7 +708,8 @@ impl Sentence<'_> {
     }
 
     /// Whether mention `a` is the victim of an act that the sentence's
-    /// source only judges, not carries out: the actor after "against" an
+    /// source only judges, not carries out (with the actors joined to it):
+    /// the actor after "against" an
     /// act that a judging term just before condemns ("we condemn the
     /// aggression *against Ukraine*", "rejects the sanctions *against
     /// Venezuela*"), or after a participle of [`VICTIM_PARTICIPLES`] that
@@ -721,8 +718,8 @@ impl Sentence<'_> {
     /// target; where the source does the act ("Israel *occupied* Syrian
     /// land", "Russia waged war against Ukraine"), it stays one.
     fn victim(&self, a: usize, source: usize) -> bool {
-        let h = &self.m.actors[a];
-        let v = h.tok.start;
+        let first = self.first_joined(a);
+        let v = self.m.actors[first].tok.start;
         if v == 0 || self.possessive(a) {
             return false;
         }
@@ -735,7 +732,7 @@ impl Sentence<'_> {
                 .iter()
                 .any(|t| t.tok.end == v && self.acts_on(source, t.tok.start));
         }
-        let Some(act) = self.act_before(a, &["against"]) else {
+        let Some(act) = self.act_before(first, &["against"]) else {
             return false;
         };
         let no_stop = |x: usize, y: usize| !self.between(x, y).contains([',', ';', ':', '(', ')']);
@@ -746,6 +743,17 @@ impl Sentence<'_> {
                 && no_stop(e.tok.end - 1, act.tok.start)
                 && (e.tok.end..act.tok.start).all(|i| JUDGED_GAP_WORDS.contains(&self.word(i)))
         })
+    }
+
+    /// The first of the mentions joined to mention `a` by "and", "or" or
+    /// commas ("against Iraq and *Afghanistan*" → Iraq), computed without
+    /// the cached links.
+    fn first_joined(&self, a: usize) -> usize {
+        let mut first = a;
+        while first > 0 && self.link(first - 1).is_some() {
+            first -= 1;
+        }
+        first
     }
 
     /// The hostile act (a tone term of [`ACT_CATEGORIES`]) right before one
@@ -768,20 +776,44 @@ impl Sentence<'_> {
     }
 
     /// Whether the source (with its co-sources) does the act of the tone
-    /// term starting at token `ts`: it ends at most [`ACTS_WITHIN`] words
-    /// before, with no form of *be* and no other tone term between
-    /// ("Israel *has occupied*", not "Lithuania *condemned the* occupied").
+    /// term starting at token `ts`: the first tone term after the source
+    /// starts at most [`ACTS_WITHIN`] words after it, with no form of *be*
+    /// between, and is that term or joined to it by "and" or a comma, term
+    /// by term ("Israel *has occupied*", "the United States *invaded and
+    /// occupied*"; not "Lithuania *condemned the* occupied").
     fn acts_on(&self, source: usize, ts: usize) -> bool {
         let group = self.coordinated(source);
         let end = self.m.actors[group.last().unwrap_or(source)].tok.end;
-        ts >= end
-            && ts - end <= ACTS_WITHIN
-            && (end..ts).all(|i| !BE_FORMS.contains(&self.word(i)))
-            && !self
-                .m
+        let next_term = |from: usize| {
+            self.m
                 .tone
                 .iter()
-                .any(|t| t.tok.start >= end && t.tok.start < ts)
+                .filter(|t| t.tok.start >= from)
+                .min_by_key(|t| t.tok.start)
+        };
+        let Some(mut t) = next_term(end) else {
+            return false;
+        };
+        if t.tok.start > ts
+            || t.tok.start - end > ACTS_WITHIN
+            || (end..t.tok.start).any(|i| BE_FORMS.contains(&self.word(i)))
+        {
+            return false;
+        }
+        while t.tok.start < ts {
+            let Some(n) = next_term(t.tok.end) else {
+                return false;
+            };
+            let joined = t.tok.end > 0
+                && ((n.tok.start == t.tok.end + 1 && self.is(t.tok.end, "and"))
+                    || (n.tok.start == t.tok.end
+                        && self.between(t.tok.end - 1, n.tok.start).trim() == ","));
+            if !joined {
+                return false;
+            }
+            t = n;
+        }
+        t.tok.start == ts
     }
 
     /// Whether the mention is followed by a possessive `'s` (or `'`).
@@ -1399,7 +1431,7 @@ mod tests {
                      PRK,North Korea,state,,DPRK,,,\nBLR,Belarus,state,,Belarus,,,\n",
             "term,weight,category\ncondemn*,-2,disapprove\nreject*,-2,reject\n\
              aggression,-2.5,accuse\nsanctions,-2.5,sanction\nwar,-3,fight\n\
-             occupied,-1.5,coerce\nbrutal,-1.5,disapprove\nslandered,-2.5,insult\n\
+             occupied,-1.5,coerce\ninvaded,-4,fight\nbrutal,-1.5,disapprove\nslandered,-2.5,insult\n\
              concern,-1,disapprove\nhurts,-1,disapprove\n",
             "word,kind,factor\nsaid,speech,1\n",
             "",
@@ -1447,6 +1479,17 @@ mod tests {
                 &[],
             ),
             ("Israel occupied Syrian land.", Some("ISR"), &["SYR"]),
+            (
+                "The United States invaded and occupied Syrian land.",
+                Some("USA"),
+                &["SYR"],
+            ),
+            // Victims joined by "and" are victims too.
+            (
+                "Lithuania condemns the aggression against Ukraine and Belarus.",
+                Some("LTU"),
+                &[],
+            ),
             // "pro-U.S." and "anti-DPRK" describe someone else: never the source.
             ("The pro-U.S. group slandered the DPRK.", None, &["PRK"]),
             ("United States slandered the DPRK.", Some("USA"), &["PRK"]),
