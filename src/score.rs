@@ -460,16 +460,8 @@ impl<'a> Scorer<'a> {
         out.tone = normalise(sum);
         out.label = Label::of(out.tone);
         attribute_into(self.lex, matches, &out.terms, sum, &mut out.attribution);
-        if let Some(sp) = speaker
-            && speaker_voice(self.lex, out, sp)
-        {
-            let root = |actor: usize| self.lex.actors()[actor].root;
-            let a = &mut out.attribution;
-            let m = &out.matches;
-            a.targets
-                .retain(|&t| root(m.actors[t].actor) != root(sp) && !victim_of_act(self.lex, m, t));
-            a.speaker_voice = true;
-            a.rule = Some(RULE_SPEAKER_VOICE);
+        if let Some(sp) = speaker {
+            speaker_voice(self.lex, out, sp);
         }
     }
 }
@@ -534,24 +526,30 @@ const CLAUSE_IDS_ON_STACK: usize = 128;
 /// agency's story, a delegation's speech), a sentence with a stance whose
 /// rules found no source, because no actor stands before its key term or
 /// the first one is the object of a tone term, is the speaker's own
-/// judgement: "The south Korean puppet regime keeps staging the farce" in a
-/// KCNA story is Pyongyang's hostility toward Seoul. The speaker, unnamed
+/// judgement: "The puppet regime of south Korea keeps staging the farce" in
+/// a KCNA story is Pyongyang's hostility toward Seoul. The speaker, unnamed
 /// in the sentence, then becomes the source ([`Attribution::speaker_voice`])
 /// when some target other than the speaker itself, and other than the
 /// victim of an act the sentence describes ("the wars against Iraq", see
 /// [`victim_of_act`]), is left for it; a sentence aimed only at the
 /// speaker ("The imperialists seek to stifle the DPRK") or at a victim
 /// keeps no source.
-fn speaker_voice(lex: &Lexicons, out: &Scored, speaker: usize) -> bool {
-    let a = &out.attribution;
+fn speaker_voice(lex: &Lexicons, out: &mut Scored, speaker: usize) {
+    let a = &mut out.attribution;
+    if a.source.is_some()
+        || out.label == Label::Neutral
+        || !matches!(a.rule, Some(RULE_NONE_BEFORE | RULE_OBJECT_FIRST))
+    {
+        return;
+    }
+    let m = &out.matches;
     let root = |actor: usize| lex.actors()[actor].root;
-    a.source.is_none()
-        && out.label != Label::Neutral
-        && matches!(a.rule, Some(RULE_NONE_BEFORE | RULE_OBJECT_FIRST))
-        && a.targets.iter().any(|&t| {
-            root(out.matches.actors[t].actor) != root(speaker)
-                && !victim_of_act(lex, &out.matches, t)
-        })
+    let aimed_at = |t: usize| root(m.actors[t].actor) != root(speaker) && !victim_of_act(lex, m, t);
+    if a.targets.iter().any(|&t| aimed_at(t)) {
+        a.targets.retain(|&t| aimed_at(t));
+        a.speaker_voice = true;
+        a.rule = Some(RULE_SPEAKER_VOICE);
+    }
 }
 
 /// Turns first-person references into mentions of the speaker, unless an
