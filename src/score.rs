@@ -950,7 +950,12 @@ pub const PROBLEM_WINDOW: usize = 3;
 pub fn rule_problems(lex: &Lexicons, m: &Matches, terms: &mut [TermScore]) {
     let text = m.norm.text();
     let word = |i: usize| &text[m.tokens[i].start..m.tokens[i].end];
-    let starts_any = |w: &str, list: &[&str]| list.iter().any(|p| w.starts_with(p));
+    // The first bytes are compared before any call to compare the rest.
+    let starts_any = |w: &str, list: &[&str]| {
+        let first = w.as_bytes().first();
+        list.iter()
+            .any(|p| p.as_bytes().first() == first && w.starts_with(p))
+    };
     let joiner = |i: usize| PROBLEM_JOINERS.contains(&word(i));
     // Token `i` follows token `i - 1` with no punctuation between: a list
     // ("conflict, climate change") is no fight against a problem.
@@ -970,7 +975,7 @@ pub fn rule_problems(lex: &Lexicons, m: &Matches, terms: &mut [TermScore]) {
         let is_war = |w: &str| w == "war" || w == "wars";
         // The fight: a problem word after its words and a few joiners. The
         // cheap tests first: most hostile terms are no fight, and most
-        // words before a term no fight word.
+        // start with no problem word.
         let category = lex.tone()[m.tone[t.hit].term].category.as_str();
         let fights = category == "fight" && {
             let mut after = tok.end;
@@ -988,7 +993,7 @@ pub fn rule_problems(lex: &Lexicons, m: &Matches, terms: &mut [TermScore]) {
                 && no_actor_at(m, after)
         };
         // The problem: a problem word right after a fight word and joiners.
-        let fought = !fights && {
+        let fought = !fights && starts_any(word(tok.start), &PROBLEM_WORDS) && {
             let mut before = tok.start;
             while before > 0
                 && tok.start - before < PROBLEM_WINDOW
@@ -997,13 +1002,10 @@ pub fn rule_problems(lex: &Lexicons, m: &Matches, terms: &mut [TermScore]) {
             {
                 before -= 1;
             }
-            before > 0
-                && close(before)
-                && {
-                    let w = word(before - 1);
-                    starts_any(w, &FIGHT_WORDS) || (is_war(w) && before < tok.start)
-                }
-                && starts_any(word(tok.start), &PROBLEM_WORDS)
+            before > 0 && close(before) && {
+                let w = word(before - 1);
+                starts_any(w, &FIGHT_WORDS) || (is_war(w) && before < tok.start)
+            }
         };
         if fights || fought {
             t.weight = 0.0;
