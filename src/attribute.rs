@@ -36,10 +36,17 @@
 //!    publishes), unless it is only described ("Nigeria *is* Africa's most
 //!    populous country": no source); there are no targets.
 //!
-//! In a document with a speaker, a sentence with a stance that rule 4 left
-//! without a source is the speaker's own judgement (the speaker's voice,
-//! [`Attribution::speaker_voice`]); `Scorer::score_sentence_as` applies it
-//! after these rules.
+//! **The speaker's voice.** In a document with a speaker (a state news
+//! agency's story, a delegation's speech), a sentence with a stance that
+//! rule 4 left without a source is the speaker's own judgement: "The puppet
+//! regime of south Korea keeps staging the farce" in a KCNA story is
+//! Pyongyang's hostility toward Seoul. The speaker, unnamed in the
+//! sentence, then becomes the source ([`Attribution::speaker_voice`]) when
+//! some target other than the speaker itself, and other than the victim of
+//! an act the sentence describes ("the wars *against Iraq*", "the
+//! *occupied* Palestinian territory"), is left for it; a sentence aimed only
+//! at the speaker ("The imperialists seek to stifle the DPRK") or at a
+//! victim keeps no source.
 //!
 //! Actors joined to the source by "and" or commas ("Chile, Peru and
 //! Bolivia announced …") are **co-sources**. When they have no one else to
@@ -293,13 +300,13 @@ const SPEAKER_OFFICES: &[&str] = &[
 const ACTS_WITHIN: usize = 2;
 
 /// Rule 4 found no source: no actor stands before the key term.
-pub(crate) const RULE_NONE_BEFORE: &str = "none: no actor before the tone term";
+const RULE_NONE_BEFORE: &str = "none: no actor before the tone term";
 
 /// Rule 4 found no source: the first actor is the object of a tone term.
-pub(crate) const RULE_OBJECT_FIRST: &str = "none: the first actor is the object of a tone term";
+const RULE_OBJECT_FIRST: &str = "none: the first actor is the object of a tone term";
 
 /// The rule name when the document's speaker is the source of a sentence
-/// that names no other (see `Scorer::score_sentence_as`).
+/// that names no other (see [`Attribution::speaker_voice`]).
 pub(crate) const RULE_SPEAKER_VOICE: &str =
     "the document's speaker (no actor before the tone term)";
 
@@ -317,9 +324,10 @@ pub struct Attribution {
     pub mutual: bool,
     /// The source is the document's speaker, not named in the sentence
     /// (`source` is then `None`): a sentence of a speaker's document with a
-    /// stance and no other source (see [`Scorer::score_sentence_as`]).
+    /// stance and no other source (see the module docs, and
+    /// [`Scored::source_actor`]).
     ///
-    /// [`Scorer::score_sentence_as`]: crate::Scorer::score_sentence_as
+    /// [`Scored::source_actor`]: crate::Scored::source_actor
     pub speaker_voice: bool,
     /// Which rule chose the source (for the evidence column).
     pub rule: Option<&'static str>,
@@ -344,17 +352,20 @@ const LINKS_ON_STACK: usize = 32;
 /// Assigns source, co-sources and targets (see the module docs).
 pub fn attribute(lex: &Lexicons, m: &Matches, terms: &[TermScore], sum: f64) -> Attribution {
     let mut out = Attribution::default();
-    attribute_into(lex, m, terms, sum, &mut out);
+    attribute_into(lex, m, terms, sum, None, &mut out);
     out
 }
 
 /// [`attribute`] into `out`, in place of what it held, reusing its lists:
-/// scoring many sentences then allocates nothing for them.
+/// scoring many sentences then allocates nothing for them. With the
+/// document's `speaker` (an actor index), a sentence left without a source
+/// may be its voice (see the module docs).
 pub(crate) fn attribute_into(
     lex: &Lexicons,
     m: &Matches,
     terms: &[TermScore],
     sum: f64,
+    speaker: Option<usize>,
     out: &mut Attribution,
 ) {
     out.clear();
@@ -489,20 +500,22 @@ pub(crate) fn attribute_into(
             }
         }
     }
-}
-
-/// Whether mention `a` is the victim of an act named right before it:
-/// "the wars *against Iraq*", "the bombing attack *on the United Nations*
-/// offices", "the *occupied* Palestinian territory". The speaker's voice
-/// (see [`Attribution::speaker_voice`]) describes such acts and does none,
-/// so for it such an actor is only mentioned.
-pub(crate) fn victim_of_act(lex: &Lexicons, m: &Matches, a: usize) -> bool {
-    let s = Sentence { lex, m, links: &[] };
-    let first = s.first_joined(a);
-    let v = m.actors[first].tok.start;
-    !s.possessive(a)
-        && ((v >= 1 && VICTIM_PARTICIPLES.contains(&s.word(v - 1)))
-            || s.act_before(first, &["against", "on"]).is_some())
+    // The speaker's voice: a stance that rule 4 left without a source, aimed
+    // at someone other than the speaker and the victims of the acts it
+    // describes.
+    if let Some(sp) = speaker
+        && source.is_none()
+        && stance
+        && matches!(rule, Some(RULE_NONE_BEFORE | RULE_OBJECT_FIRST))
+    {
+        let speaker_root = lex.actors()[sp].root;
+        let aimed_at = |t: usize| root(t) != speaker_root && !s.victim_of_act(t);
+        if out.targets.iter().any(|&t| aimed_at(t)) {
+            out.targets.retain(|&t| aimed_at(t));
+            out.speaker_voice = true;
+            out.rule = Some(RULE_SPEAKER_VOICE);
+        }
+    }
 }
 
 /// Rolled-up actors already given a role: a short list, on the stack
@@ -743,6 +756,19 @@ impl Sentence<'_> {
                 && no_stop(e.tok.end - 1, act.tok.start)
                 && (e.tok.end..act.tok.start).all(|i| JUDGED_GAP_WORDS.contains(&self.word(i)))
         })
+    }
+
+    /// Whether mention `a` is the victim of an act named right before it:
+    /// "the wars *against Iraq*", "the bombing attack *on the United
+    /// Nations* offices", "the *occupied* Palestinian territory". The
+    /// speaker's voice describes such acts and does none, so for it such an
+    /// actor is only mentioned.
+    fn victim_of_act(&self, a: usize) -> bool {
+        let first = self.first_joined(a);
+        let v = self.m.actors[first].tok.start;
+        !self.possessive(a)
+            && ((v >= 1 && VICTIM_PARTICIPLES.contains(&self.word(v - 1)))
+                || self.act_before(first, &["against", "on"]).is_some())
     }
 
     /// The first of the mentions joined to mention `a` by "and", "or" or

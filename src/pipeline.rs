@@ -314,15 +314,11 @@ impl Pipeline {
             let s = &scored;
             let mention = |i: usize| self.reported(s.matches.actors[i].actor);
             let a = &s.attribution;
-            // The speaker as the unnamed voice of the sentence, or a mention.
-            let voice = speaker
-                .filter(|_| a.speaker_voice)
-                .map(|sp| self.reported(sp));
-            let source = a.source.map(mention).or(voice);
+            let source = s.source_actor(speaker).map(|x| self.reported(x));
             sources.clear();
-            sources.extend(voice);
-            for i in a.source.iter().chain(&a.also_sources) {
-                let id = mention(*i);
+            sources.extend(source);
+            for &i in &a.also_sources {
+                let id = mention(i);
                 if !sources.contains(&id) {
                     sources.push(id);
                 }

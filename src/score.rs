@@ -38,10 +38,7 @@
 
 use std::fmt::{self, Write as _};
 
-use crate::attribute::{
-    Attribution, RULE_NONE_BEFORE, RULE_OBJECT_FIRST, RULE_SPEAKER_VOICE, attribute_into,
-    victim_of_act,
-};
+use crate::attribute::{Attribution, attribute_into};
 use crate::corpus::DocDate;
 use crate::decimal::push_fixed;
 use crate::lexicon::{Lexicons, Matches, ModifierKind, ToneHit};
@@ -287,6 +284,29 @@ pub struct Scored {
 }
 
 impl Scored {
+    /// The actor who is the source (as named, not rolled up): the source
+    /// mention's, or the document's `speaker` when the source is its
+    /// unnamed voice ([`Attribution::speaker_voice`]). `speaker` must be the
+    /// one the sentence was scored with.
+    ///
+    /// ```
+    /// use stancemeter::{Lexicons, Scorer};
+    /// let lex = Lexicons::defaults()?;
+    /// let prk = lex.actor_index("PRK");
+    /// let text = "The puppet regime of south Korea keeps staging the farce.";
+    /// let s = Scorer::new(&lex).score_sentence_as(text, None, prk);
+    /// assert_eq!(s.attribution.source, None);
+    /// assert_eq!(s.source_actor(prk), prk);
+    /// # Ok::<(), stancemeter::Error>(())
+    /// ```
+    pub fn source_actor(&self, speaker: Option<usize>) -> Option<usize> {
+        let named = self
+            .attribution
+            .source
+            .map(|i| self.matches.actors[i].actor);
+        named.or(speaker.filter(|_| self.attribution.speaker_voice))
+    }
+
     /// The tone as integer millionths (what aggregates add up).
     pub fn tone_micros(&self) -> i64 {
         (self.tone * TONE_SCALE).round() as i64
@@ -459,10 +479,14 @@ impl<'a> Scorer<'a> {
         out.sum = sum;
         out.tone = normalise(sum);
         out.label = Label::of(out.tone);
-        attribute_into(self.lex, matches, &out.terms, sum, &mut out.attribution);
-        if let Some(sp) = speaker {
-            speaker_voice(self.lex, out, sp);
-        }
+        attribute_into(
+            self.lex,
+            matches,
+            &out.terms,
+            sum,
+            speaker,
+            &mut out.attribution,
+        );
     }
 }
 
@@ -521,36 +545,6 @@ impl Scorer<'_> {
 /// Sentences of up to this many tokens keep their clause numbers in a
 /// stack array; longer ones allocate.
 const CLAUSE_IDS_ON_STACK: usize = 128;
-
-/// **The speaker's voice.** In a document with a speaker (a state news
-/// agency's story, a delegation's speech), a sentence with a stance whose
-/// rules found no source, because no actor stands before its key term or
-/// the first one is the object of a tone term, is the speaker's own
-/// judgement: "The puppet regime of south Korea keeps staging the farce" in
-/// a KCNA story is Pyongyang's hostility toward Seoul. The speaker, unnamed
-/// in the sentence, then becomes the source ([`Attribution::speaker_voice`])
-/// when some target other than the speaker itself, and other than the
-/// victim of an act the sentence describes ("the wars against Iraq", see
-/// [`victim_of_act`]), is left for it; a sentence aimed only at the
-/// speaker ("The imperialists seek to stifle the DPRK") or at a victim
-/// keeps no source.
-fn speaker_voice(lex: &Lexicons, out: &mut Scored, speaker: usize) {
-    let a = &mut out.attribution;
-    if a.source.is_some()
-        || out.label == Label::Neutral
-        || !matches!(a.rule, Some(RULE_NONE_BEFORE | RULE_OBJECT_FIRST))
-    {
-        return;
-    }
-    let m = &out.matches;
-    let root = |actor: usize| lex.actors()[actor].root;
-    let aimed_at = |t: usize| root(m.actors[t].actor) != root(speaker) && !victim_of_act(lex, m, t);
-    if a.targets.iter().any(|&t| aimed_at(t)) {
-        a.targets.retain(|&t| aimed_at(t));
-        a.speaker_voice = true;
-        a.rule = Some(RULE_SPEAKER_VOICE);
-    }
-}
 
 /// Turns first-person references into mentions of the speaker, unless an
 /// actor alias already covers the same words.
@@ -1453,7 +1447,7 @@ mod tests {
                 None,
                 true,
                 vec!["KOR".to_string()],
-                Some(RULE_SPEAKER_VOICE)
+                Some(crate::attribute::RULE_SPEAKER_VOICE)
             )
         );
         // Without a speaker, or with another source, or with no one but

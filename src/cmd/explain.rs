@@ -94,14 +94,9 @@ fn explain(
         s.label.as_str(),
         s.sum
     )?;
-    let voice = speaker
-        .filter(|_| s.attribution.speaker_voice)
-        .map(|sp| lex.actors()[lex.actors()[sp].root].id.clone());
     let source = s
-        .attribution
-        .source
-        .map(actor)
-        .or(voice)
+        .source_actor(speaker)
+        .map(|a| lex.actors()[lex.actors()[a].root].id.clone())
         .unwrap_or_else(|| "(none)".into());
     let rule = s.attribution.rule.unwrap_or("no actor");
     writeln!(out, "source:   {source}   [{rule}]")?;
