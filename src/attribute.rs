@@ -8,7 +8,9 @@
 //!
 //! 1. **Passive agent** — "Seoul *was* accused *by* Pyongyang": a form of
 //!    *be* followed by "by" and an actor makes that actor the source and the
-//!    subject the target.
+//!    subject the target. When a passive holds a tone term, only such a
+//!    passive counts: in "traders were kidnapped by gangs, and Chile is now
+//!    ranked by the World Bank" the World Bank kidnapped no one.
 //! 2. **Reported speech** — an actor right before or after a reporting verb
 //!    ("…, KCNA said", "according to Seoul"; the `speech` words of
 //!    `modifiers.csv`; and a verb such as "warned" or "protested" that ends
@@ -31,7 +33,10 @@
 //!    ("Pyongyang condemned Seoul"); with none, there is no source. Nor is
 //!    there when that actor is the object of a verb of tone right before
 //!    it ("The committee *denounced* Seoul for its war drills"), nor an
-//!    actor glued to "pro-"/"anti-" ("the *pro-U.S.* conservatives").
+//!    actor glued to "pro-"/"anti-" ("the *pro-U.S.* conservatives"). Then
+//!    an agent named after the key term is the source: "the illegal
+//!    occupation of Namibia *by South Africa*", "the atrocities committed
+//!    *by the Japanese imperialists*" (see `Sentence::act_agent`).
 //! 5. **No tone term** — the first actor named acts (visits, announces,
 //!    publishes), unless it is only described ("Nigeria *is* Africa's most
 //!    populous country": no source); there are no targets.
@@ -302,6 +307,72 @@ const ACTS_WITHIN: usize = 2;
 /// Rule 4 found no source: no actor stands before the key term.
 const RULE_NONE_BEFORE: &str = "none: no actor before the tone term";
 
+/// Rule 4's source when no actor before the key term does it: the agent
+/// named after the act ("the occupation of Namibia *by South Africa*").
+const RULE_ACT_AGENT: &str = "agent of the act ('… by X')";
+
+/// Prepositions that may join an act to its object before the "by" of its
+/// agent: "the occupation *of* Namibia by", "the attacks *on* civilians by".
+const ACT_AGENT_PREPS: &[&str] = &[
+    "of", "against", "on", "upon", "in", "to", "toward", "towards",
+];
+
+/// The other words that may stand between an act and the "by" of its
+/// agent: articles and participles of doing ("the atrocities *committed*
+/// by", "the threats *posed* by", "sanctions *imposed* by").
+const ACT_AGENT_GAP_WORDS: &[&str] = &[
+    "the",
+    "a",
+    "an",
+    "committed",
+    "imposed",
+    "made",
+    "launched",
+    "perpetrated",
+    "posed",
+    "waged",
+    "pursued",
+    "carried",
+    "out",
+    "undertaken",
+    "staged",
+    "conducted",
+    "inflicted",
+    "unleashed",
+    "levelled",
+    "leveled",
+    "practised",
+    "practiced",
+    "caused",
+    "instigated",
+    "orchestrated",
+    "engineered",
+    "spread",
+    "given",
+    "provided",
+    "extended",
+    "offered",
+    "announced",
+    "adopted",
+    "taken",
+    "signed",
+    "concluded",
+    "reached",
+    "shown",
+    "displayed",
+];
+
+/// Words that end the phrase after "by" before an actor: the actor after
+/// them is not the agent ("by peaceful means *against* Seoul").
+const NOT_IN_AGENT_PHRASE: &[&str] = &[
+    "against", "on", "in", "for", "to", "with", "from", "at", "into", "over", "toward", "towards",
+    "upon", "and", "or", "than",
+];
+
+/// How many words may stand between the key term and the "by" of its agent
+/// ("the occupation *of Namibia* by South Africa").
+const ACT_AGENT_WITHIN: usize = 4;
+
 /// Rule 4 found no source: the first actor is the object of a tone term.
 const RULE_OBJECT_FIRST: &str = "none: the first actor is the object of a tone term";
 
@@ -421,10 +492,14 @@ pub(crate) fn attribute_into(
     } else if let Some(ks) = key_start {
         let actor_before = (0..m.actors.len())
             .find(|&a| m.actors[a].tok.end <= ks && !s.venue(a) && !s.pro_or_anti(a));
+        let first_is_object = actor_before.is_some_and(|a| s.object_of_term(a, terms, sum));
         match actor_before {
-            Some(a) if s.object_of_term(a, terms, sum) => (None, Some(RULE_OBJECT_FIRST)),
-            Some(a) => (Some(a), Some("first actor before the tone term")),
-            None => (None, Some(RULE_NONE_BEFORE)),
+            Some(a) if !first_is_object => (Some(a), Some("first actor before the tone term")),
+            _ => match s.act_agent(key.unwrap_or(0)) {
+                Some(agent) => (Some(agent), Some(RULE_ACT_AGENT)),
+                None if first_is_object => (None, Some(RULE_OBJECT_FIRST)),
+                None => (None, Some(RULE_NONE_BEFORE)),
+            },
         }
     } else {
         let first = (0..m.actors.len()).find(|&a| !s.venue(a) && !s.pro_or_anti(a));
@@ -999,7 +1074,56 @@ impl Sentence<'_> {
         None
     }
 
+    /// Rule 4's agent of the act: the mention right after a "by" that
+    /// follows tone hit `key` within [`ACT_AGENT_WITHIN`] words of
+    /// [`ACT_AGENT_GAP_WORDS`], in the same clause: "the occupation of
+    /// Namibia by South Africa", "the embargo *imposed* by the Council",
+    /// "attacked by Russia, the city …". A term of tone that describes a
+    /// thing done ("the *commendable* efforts made by", "*supports* many
+    /// decisions taken by") has a noun between, and "by peaceful means",
+    /// with no actor after it, names no one.
+    fn act_agent(&self, key: usize) -> Option<usize> {
+        let end = self.m.tone.get(key)?.tok.end;
+        let n = self.m.tokens.len();
+        // Any word may follow a preposition ("violations of international
+        // law by"); before one, only the gap words and actors' words.
+        let mut after_prep = false;
+        for j in end..(end + ACT_AGENT_WITHIN + 1).min(n) {
+            if self.between(j - 1, j).contains([',', ';', ':']) {
+                return None;
+            }
+            if self.is(j, "by") {
+                // "by the racist regime of South Africa", but not "by
+                // peaceful means against Seoul" or "by irritating the DPRK".
+                if j + 1 < n && self.word(j + 1).ends_with("ing") {
+                    return None;
+                }
+                let a = self.mention_after(j, AGENT_WINDOW, &[',', ';'])?;
+                let start = self.m.actors[a].tok.start;
+                let joined = (j + 1..start).any(|i| NOT_IN_AGENT_PHRASE.contains(&self.word(i)));
+                return (!joined).then_some(a);
+            }
+            let w = self.word(j);
+            after_prep |= ACT_AGENT_PREPS.contains(&w);
+            let in_mention = self.m.actors.iter().any(|a| a.tok.contains(&j));
+            if !after_prep && !in_mention && !ACT_AGENT_GAP_WORDS.contains(&w) {
+                return None;
+            }
+        }
+        None
+    }
+
     /// Rule 2: "was … by X": the agent mention and the be-form's token.
+    ///
+    /// A "by" after a be-form, in the same clause (no comma between), may
+    /// start a passive's agent. The passive of the act the sentence rates
+    /// is one with a tone term before its "by" and after the be-form or the
+    /// "by" before ("was voted by ten states but vetoed by Washington").
+    /// The first of those with an agent is the source. If none has one
+    /// ("were kidnapped by gangs"), no passive names the source, not even
+    /// one of no tone ("…, Chile is now ranked by the World Bank"). Only
+    /// with no rated passive does any passive's agent count ("sanctions
+    /// were imposed by the EU").
     fn passive_agent(&self) -> Option<(usize, usize)> {
         // An agent is a mention after a "by", so only a "by" before the
         // last mention can have one, and only a be-form at most
@@ -1011,19 +1135,39 @@ impl Sentence<'_> {
             .rev()
             .find(|&j| self.is(j, "by"))
             .unwrap_or(first_by);
+        let mut rated = false;
+        let mut unrated = None;
         for i in first_by.saturating_sub(PASSIVE_WINDOW)..last_by {
             if !BE_FORMS.iter().any(|be| self.is(i, be)) {
                 continue;
             }
+            // The be-form, or the "by" before this one.
+            let mut from = i;
             for j in i + 1..(i + 1 + PASSIVE_WINDOW).min(self.m.tokens.len()) {
-                if self.is(j, "by")
-                    && let Some(a) = self.agent_after(j, &["by"])
-                {
-                    return Some((a, i));
+                if !self.is(j, "by") {
+                    continue;
                 }
+                if self.between(i, j).contains([',', ';']) {
+                    break;
+                }
+                let agent = self.mention_after(j, AGENT_WINDOW, &[',', ';']);
+                if self
+                    .m
+                    .tone
+                    .iter()
+                    .any(|t| t.tok.start > from && t.tok.end <= j)
+                {
+                    rated = true;
+                    if let Some(a) = agent {
+                        return Some((a, i));
+                    }
+                } else if unrated.is_none() {
+                    unrated = agent.map(|a| (a, i));
+                }
+                from = j;
             }
         }
-        None
+        if rated { None } else { unrated }
     }
 
     /// Rule 3: the speaker mention (the first of its coordination) and the
@@ -1188,7 +1332,8 @@ mod tests {
                 , "term,weight,category\ncondemn*,-2,disapprove\naccus*,-2,accuse\nthug,-3,insult\n\
                    sanction*,-2.5,sanction\nimprov* ... ties,2.5,cooperate\ndrills,-2,force_posture\n\
                    war,-3.5,fight\ngenocide,-4,assault\nfired,-3,assault\nagreed,2.5,cooperate\n\
-                   criticism,-2,disapprove\nwithdraw* from,-2,reduce_relations\ntalks,1,consult\n"
+                   criticism,-2,disapprove\nwithdraw* from,-2,reduce_relations\ntalks,1,consult\n\
+                   commendable,1.5,praise\n"
                 , "word,kind,factor\nsaid,speech,1\naccording to,speech,1\nannounced,speech,1\n", ""))
         .unwrap()
     }
@@ -1347,10 +1492,57 @@ mod tests {
             roles("Russia was condemned by a majority of the UN."),
             r(Some("UN"), &[], &["RUS"])
         );
+        // The passive of the act rated names no one: a later passive's
+        // agent did not do it.
+        assert_eq!(
+            roles(
+                "Once a land where traders were accused by gangs, Nigeria is now ranked by the UN among the best."
+            ),
+            r(None, &[], &["NGA"])
+        );
+        assert_eq!(
+            roles("Traders were accused by gangs, and Seoul was condemned by Pyongyang."),
+            r(Some("PRK"), &[], &["KOR"])
+        );
+        assert_eq!(
+            roles("The plan was drafted by the EU but condemned by Pyongyang."),
+            r(Some("PRK"), &[], &["EU"])
+        );
         // An active sentence with "by" is not a passive.
         assert_eq!(
             roles("Pyongyang condemned drills by Washington."),
             r(Some("PRK"), &[], &["USA"])
+        );
+    }
+
+    #[test]
+    fn the_agent_named_after_an_act_is_its_source() {
+        assert_eq!(
+            roles("The sanctions against Seoul by Pyongyang must end."),
+            r(Some("PRK"), &[], &["KOR"])
+        );
+        assert_eq!(
+            roles("Condemned by Tokyo, the drills went ahead near Seoul."),
+            r(Some("JPN"), &[], &["KOR"])
+        );
+        // A judgement of a thing done: the agent did the thing, not the
+        // judging.
+        assert_eq!(
+            roles("We note the commendable efforts made by Seoul."),
+            r(None, &[], &["KOR"])
+        );
+        // Means, not an agent; and a "by" in another clause.
+        assert_eq!(
+            roles("They staged drills to provoke a war by irritating Pyongyang."),
+            r(None, &[], &["PRK"])
+        );
+        assert_eq!(
+            roles("Sanctions by peaceful means against Seoul are pointless."),
+            r(None, &[], &["KOR"])
+        );
+        assert_eq!(
+            roles("The sanctions ended, and the plan by Pyongyang was welcomed in Seoul."),
+            r(None, &[], &["PRK"])
         );
     }
 
