@@ -245,6 +245,62 @@ const JUDGED_GAP_WORDS: &[&str] = &[
 /// by someone else: "the *occupied* Palestinian territory".
 const VICTIM_PARTICIPLES: &[&str] = &["occupied", "besieged", "blockaded", "annexed"];
 
+/// Nouns after an actor's name that make it the doer, not the one who
+/// undergoes: "the occupation of Japanese *imperialism*", "the shelling of
+/// the south Korean *puppet* warmongers", "the occupation of Israeli
+/// *forces*".
+const DOER_NOUNS: &[&str] = &[
+    "imperialism",
+    "imperialists",
+    "imperialist",
+    "puppet",
+    "puppets",
+    "warmongers",
+    "forces",
+    "troops",
+    "army",
+    "armies",
+    "military",
+    "regime",
+    "authorities",
+    "aggressors",
+    "militarists",
+];
+
+/// Nouns whose "of" names who undergoes an act or holds what it violates,
+/// not who does it: "the occupation *of* Kuwait", "the blockade *of* Cuba",
+/// "the rights *of* the Palestinian people", "the sovereignty *of*
+/// Lebanon". For the speaker's voice, which describes such acts and does
+/// none, the actor after them is a victim ("the aggression of Israel" names
+/// the aggressor, so "aggression" is not here).
+const UNDERGONE_NOUNS: &[&str] = &[
+    "occupation",
+    "annexation",
+    "invasion",
+    "blockade",
+    "bombing",
+    "bombardment",
+    "shelling",
+    "siege",
+    "partition",
+    "dismemberment",
+    "colonization",
+    "colonisation",
+    "subjugation",
+    "destabilization",
+    "destabilisation",
+    "strangulation",
+    "rights",
+    "sovereignty",
+    "integrity",
+    "independence",
+    "suffering",
+    "sufferings",
+    "plight",
+    "territory",
+    "territories",
+];
+
 /// Single words that may follow a trailing reporting verb ("…, Seoul
 /// warned again").
 const WHEN_WORDS: &[&str] = &["today", "yesterday", "tonight", "again", "earlier", "later"];
@@ -576,15 +632,17 @@ pub(crate) fn attribute_into(
         }
     }
     // The speaker's voice: a stance that rule 4 left without a source, aimed
-    // at someone other than the speaker and the victims of the acts it
-    // describes.
+    // at someone other than the speaker and, when hostile, the victims of
+    // the acts it describes. Kindness toward a victim is aimed at it: "the
+    // resolution expresses support for the sovereignty of Ukraine".
     if let Some(sp) = speaker
         && source.is_none()
         && stance
         && matches!(rule, Some(RULE_NONE_BEFORE | RULE_OBJECT_FIRST))
     {
         let speaker_root = lex.actors()[sp].root;
-        let aimed_at = |t: usize| root(t) != speaker_root && !s.victim_of_act(t);
+        let hostile = label == Label::Hostile;
+        let aimed_at = |t: usize| root(t) != speaker_root && !(hostile && s.victim_of_act(t));
         if out.targets.iter().any(|&t| aimed_at(t)) {
             out.targets.retain(|&t| aimed_at(t));
             out.speaker_voice = true;
@@ -843,7 +901,28 @@ impl Sentence<'_> {
         let v = self.m.actors[first].tok.start;
         !self.possessive(a)
             && ((v >= 1 && VICTIM_PARTICIPLES.contains(&self.word(v - 1)))
-                || self.act_before(first, &["against", "on"]).is_some())
+                || self.act_before(first, &["against", "on"]).is_some()
+                || self.undergoes(first))
+    }
+
+    /// Whether mention `a` follows "of" (perhaps "of the") after one of
+    /// [`UNDERGONE_NOUNS`]: "the occupation *of Kuwait*", "the inalienable
+    /// rights *of the Palestinian* people".
+    fn undergoes(&self, a: usize) -> bool {
+        let v = self.m.actors[a].tok.start;
+        let of = if v >= 2 && self.is(v - 1, "of") {
+            v - 1
+        } else if v >= 3 && self.is(v - 1, "the") && self.is(v - 2, "of") {
+            v - 2
+        } else {
+            return false;
+        };
+        // "the occupation of Japanese imperialism", "the shelling of the
+        // south Korean puppet warmongers": there "of" names the doers.
+        let end = self.m.actors[a].tok.end;
+        let doers =
+            (end..(end + 2).min(self.m.tokens.len())).any(|i| DOER_NOUNS.contains(&self.word(i)));
+        UNDERGONE_NOUNS.contains(&self.word(of - 1)) && !doers
     }
 
     /// The first of the mentions joined to mention `a` by "and", "or" or

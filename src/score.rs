@@ -1420,7 +1420,7 @@ mod tests {
              USA,United States,state,,U.S.,,,\n",
             "term,weight,category\npuppet,-2.5,insult\nfarce,-2,disapprove\n\
              stifle,-2.5,coerce\ncondemned,-2,disapprove\nhelped,1.5,aid\n\
-             attack,-3.5,assault\n",
+             attack,-3.5,assault\nsupport,2,cooperate\n",
             "word,kind,factor\nwe,self,1\nsaid,speech,1\n",
             "",
         ))
@@ -1463,6 +1463,15 @@ mod tests {
         // Nor does it take a victim of the act it describes for a target.
         let (source, voice, ..) = roles("The brutal attack on south Korean ships goes on.", prk);
         assert_eq!((source, voice), (None, false));
+        let (source, voice, ..) = roles(
+            "The attack tramples the rights of south Korean people.",
+            prk,
+        );
+        assert_eq!((source, voice), (None, false));
+        // But kindness toward a victim is aimed at it.
+        let (_, voice, targets, _) =
+            roles("Support for the rights of south Korean people grows.", prk);
+        assert_eq!((voice, targets), (true, vec!["KOR".to_string()]));
         assert!(!roles("The south Korean regime met on Monday.", prk).1);
     }
 
