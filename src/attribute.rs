@@ -36,7 +36,10 @@
 //!    actor glued to "pro-"/"anti-" ("the *pro-U.S.* conservatives"). Then
 //!    an agent named after the key term is the source: "the illegal
 //!    occupation of Namibia *by South Africa*", "the atrocities committed
-//!    *by the Japanese imperialists*" (see `Sentence::act_agent`).
+//!    *by the Japanese imperialists*" (see `Sentence::act_agent`). An
+//!    actor that the key term describes after "is" ("Russia *is the
+//!    aggressor*", "the United Nations *remains indispensable*") is the
+//!    target, with no source (see `Sentence::described_by`).
 //! 5. **No tone term** — the first actor named acts (visits, announces,
 //!    publishes), unless it is only described ("Nigeria *is* Africa's most
 //!    populous country": no source); there are no targets.
@@ -363,6 +366,73 @@ const ACTS_WITHIN: usize = 2;
 /// Rule 4 found no source: no actor stands before the key term.
 const RULE_NONE_BEFORE: &str = "none: no actor before the tone term";
 
+/// Rule 4 found no source: the first actor is what the key term says it is
+/// ("Russia *is the aggressor*"), and the target.
+const RULE_DESCRIBED: &str = "none: the first actor is described by the tone term";
+
+/// Categories of a term that can say what an actor is, after "is": an
+/// insult, an accusation, a threat ("Russia is the aggressor", "Iran is a
+/// threat to the region"), or praise ("Japan is a reliable partner").
+const DESCRIBING_CATEGORIES: &[&str] = &["insult", "accuse", "threaten", "praise", "cooperate"];
+
+/// Prepositions that put an actor on the other side of the subject's act:
+/// in "action *against* South Africa is a welcome development" the action
+/// is welcome, not South Africa. ("Talks *with* Pyongyang are commendable"
+/// and "the motivation *of* the United Kingdom Government was racist" do
+/// judge the actor.)
+const NOT_BEFORE_SUBJECT: &[&str] = &["against", "on", "upon", "over"];
+
+/// Words of feeling: after "is", the actor's own stance, not what it is
+/// ("we are *grateful* to", "Nigerians are truly *grateful*").
+const FEELING_WORDS: &[&str] = &[
+    "grateful",
+    "thankful",
+    "proud",
+    "pleased",
+    "happy",
+    "glad",
+    "delighted",
+    "concerned",
+    "ready",
+    "willing",
+    "determined",
+    "eager",
+    "confident",
+    "hopeful",
+    "satisfied",
+    "appreciative",
+    "indebted",
+    "sorry",
+    "angry",
+    "outraged",
+    "disappointed",
+];
+
+/// Words that may stand between "is" and a describing term: articles and
+/// a few adverbs and adjectives of degree ("is *still the main* threat").
+const DESCRIBED_GAP_WORDS: &[&str] = &[
+    "a",
+    "an",
+    "the",
+    "still",
+    "also",
+    "now",
+    "clearly",
+    "truly",
+    "indeed",
+    "only",
+    "main",
+    "real",
+    "true",
+    "very",
+    "most",
+    "biggest",
+    "greatest",
+    "chief",
+    "principal",
+    "our",
+];
+
 /// Rule 4's source when no actor before the key term does it: the agent
 /// named after the act ("the occupation of Namibia *by South Africa*").
 const RULE_ACT_AGENT: &str = "agent of the act ('… by X')";
@@ -513,6 +583,7 @@ pub(crate) fn attribute_into(
         &links_on_heap
     };
     let key = (!terms.is_empty()).then(|| strongest_term(terms, sum));
+    let speaker_root = speaker.map(|sp| lex.actors()[sp].root);
     let key_start = key.map(|k| m.tone[k].tok.start);
 
     // Mentions as ranges: `coordinated` gives a run of neighbours.
@@ -550,6 +621,10 @@ pub(crate) fn attribute_into(
             .find(|&a| m.actors[a].tok.end <= ks && !s.venue(a) && !s.pro_or_anti(a));
         let first_is_object = actor_before.is_some_and(|a| s.object_of_term(a, terms, sum));
         match actor_before {
+            Some(a) if !first_is_object && s.described_by(a, key.unwrap_or(0), speaker_root) => {
+                preset_targets = Some(s.coordinated(a));
+                (None, Some(RULE_DESCRIBED))
+            }
             Some(a) if !first_is_object => (Some(a), Some("first actor before the tone term")),
             _ => match s.act_agent(key.unwrap_or(0)) {
                 Some(agent) => (Some(agent), Some(RULE_ACT_AGENT)),
@@ -638,7 +713,10 @@ pub(crate) fn attribute_into(
     if let Some(sp) = speaker
         && source.is_none()
         && stance
-        && matches!(rule, Some(RULE_NONE_BEFORE | RULE_OBJECT_FIRST))
+        && matches!(
+            rule,
+            Some(RULE_NONE_BEFORE | RULE_OBJECT_FIRST | RULE_DESCRIBED)
+        )
     {
         let speaker_root = lex.actors()[sp].root;
         let hostile = label == Label::Hostile;
@@ -649,6 +727,11 @@ pub(crate) fn attribute_into(
             out.rule = Some(RULE_SPEAKER_VOICE);
         }
     }
+}
+
+/// Whether a tone hit's lexicon weight is above zero.
+fn hit_weight_positive(lex: &Lexicons, hit: &crate::lexicon::ToneHit) -> bool {
+    lex.tone()[hit.term].weight > 0.0
 }
 
 /// Rolled-up actors already given a role: a short list, on the stack
@@ -1376,6 +1459,96 @@ impl Sentence<'_> {
         })
     }
 
+    /// Rule 4: mention `a` (perhaps with others joined to it) is followed
+    /// by a form of *be*, then perhaps [`DESCRIBED_GAP_WORDS`], then tone
+    /// hit `key`, a noun or adjective of [`DESCRIBING_CATEGORIES`]: "Russia
+    /// *is the aggressor*", "Japan *is a reliable partner*". The sentence
+    /// says what the actor is; it does nothing. A participle ("is
+    /// threatening", "was accused") is an act, and no description.
+    fn described_by(&self, a: usize, key: usize, speaker_root: Option<usize>) -> bool {
+        let Some(hit) = self.m.tone.get(key) else {
+            return false;
+        };
+        // A term that can describe: no participle ("is threatening", "was
+        // accused"), adverb ("is *aggressively* promoting") or feeling,
+        // which is the actor's own stance ("Nigerians are truly
+        // grateful").
+        let describes = |h: &crate::lexicon::ToneHit| {
+            let cat = self.lex.tone()[h.term].category.as_str();
+            let first = self.word(h.tok.start);
+            DESCRIBING_CATEGORIES.contains(&cat)
+                && !first.ends_with("ing")
+                && !first.ends_with("ed")
+                && !first.ends_with("ly")
+                && !FEELING_WORDS.contains(&first)
+        };
+        let actor = self.m.actors[a].actor;
+        // The speaker's own "we", or its name ("Mexico is a constructive
+        // country" in Mexico's speech): a self-portrait is its own stance.
+        if !describes(hit)
+            || self.m.actors[a].alias.is_none()
+            || speaker_root.is_some_and(|sp| self.lex.actors()[actor].root == sp)
+        {
+            return false;
+        }
+        // Praise aimed on ("a close friend *of* the Chinese people", "a
+        // reliable partner *for* our neighbours") and hostility aimed on an
+        // actor ("is hostile *to the DPRK*") are the actor's stance toward
+        // someone: it is the source. Not "a threat to peace", "traitors to
+        // the nation".
+        let n = self.m.tokens.len();
+        let next = hit.tok.end;
+        let prep = |ws: &[&str]| next < n && ws.contains(&self.word(next));
+        if hit_weight_positive(self.lex, hit) {
+            if prep(&["to", "of", "for", "with", "toward", "towards"]) {
+                return false;
+            }
+        } else if prep(&["to", "toward", "towards", "against"])
+            && self.mention_after(next, 2, &[',', ';']).is_some()
+        {
+            return false;
+        }
+        // The actor starts the subject: "action *against* South Africa is a
+        // welcome development" welcomes the action.
+        let start = self.m.actors[a].tok.start;
+        let before = match start {
+            0 => None,
+            1 => Some(0),
+            _ if self.is(start - 1, "the") => Some(start - 2),
+            _ => Some(start - 1),
+        };
+        if before.is_some_and(|b| NOT_BEFORE_SUBJECT.contains(&self.word(b))) {
+            return false;
+        }
+        // Past the actor's office or body: "the Lee regime is", "the
+        // Israeli authorities are".
+        let last = self.coordinated(a).last().unwrap_or(a);
+        let mut be = self.m.actors[last].tok.end;
+        while be < hit.tok.start
+            && be < self.m.actors[last].tok.end + 2
+            && (DOER_NOUNS.contains(&self.word(be)) || SPEAKER_OFFICES.contains(&self.word(be)))
+        {
+            be += 1;
+        }
+        // Words of other describing terms may stand between ("is the
+        // *brutal* aggressor"), not a feeling or an act ("is concerned about
+        // the threats", "is committed to cooperation").
+        let other_term = |i: usize| {
+            self.m
+                .tone
+                .iter()
+                .any(|t| t.tok.contains(&i) && describes(t))
+        };
+        be < hit.tok.start
+            && matches!(
+                self.word(be),
+                "is" | "are" | "was" | "were" | "remains" | "remain"
+            )
+            && (be + 1..hit.tok.start)
+                .all(|i| DESCRIBED_GAP_WORDS.contains(&self.word(i)) || other_term(i))
+            && !self.between(be, hit.tok.start).contains([',', ';', ':'])
+    }
+
     /// Rule 5: the mention is followed by "is" or "are", but not "is to"
     /// (a description, not an act: "Brazil is the largest state on its
     /// country"; "was sworn in" is an event).
@@ -1412,7 +1585,7 @@ mod tests {
                    sanction*,-2.5,sanction\nimprov* ... ties,2.5,cooperate\ndrills,-2,force_posture\n\
                    war,-3.5,fight\ngenocide,-4,assault\nfired,-3,assault\nagreed,2.5,cooperate\n\
                    criticism,-2,disapprove\nwithdraw* from,-2,reduce_relations\ntalks,1,consult\n\
-                   commendable,1.5,praise\n"
+                   commendable,1.5,praise\nfriend,1.5,praise\n"
                 , "word,kind,factor\nsaid,speech,1\naccording to,speech,1\nannounced,speech,1\n", ""))
         .unwrap()
     }
@@ -1591,6 +1764,39 @@ mod tests {
         assert_eq!(
             roles("Pyongyang condemned drills by Washington."),
             r(Some("PRK"), &[], &["USA"])
+        );
+    }
+
+    #[test]
+    fn an_actor_described_by_the_key_term_is_its_target() {
+        assert_eq!(roles("Pyongyang is a thug."), r(None, &[], &["PRK"]));
+        assert_eq!(
+            roles("Pyongyang is still the real thug and Seoul is a victim."),
+            r(None, &[], &["PRK"])
+        );
+        // Praise aimed at someone is the actor's own stance.
+        assert_eq!(
+            roles("Seoul is a true friend of Tokyo."),
+            r(Some("KOR"), &[], &["JPN"])
+        );
+        assert_eq!(
+            roles("Seoul is a thug toward Tokyo."),
+            r(Some("KOR"), &[], &["JPN"])
+        );
+        // An actor the subject's act is aimed against is not what is
+        // described.
+        assert_eq!(
+            roles("Action against Pyongyang is commendable."),
+            r(Some("PRK"), &[], &[])
+        );
+        // Its regime or army, too; but an act is no description.
+        assert_eq!(
+            roles("The Pyongyang regime is a thug."),
+            r(None, &[], &["PRK"])
+        );
+        assert_eq!(
+            roles("Pyongyang is accusing Seoul."),
+            r(Some("PRK"), &[], &["KOR"])
         );
     }
 

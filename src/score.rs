@@ -1468,6 +1468,13 @@ mod tests {
             prk,
         );
         assert_eq!((source, voice), (None, false));
+        // What an actor is, said in the speaker's story, is the speaker's
+        // judgement of it.
+        let (_, voice, targets, _) = roles("The south Korean regime is a puppet.", prk);
+        assert_eq!((voice, targets), (true, vec!["KOR".to_string()]));
+        // Not when it describes itself: a self-portrait is its own stance.
+        let (source, voice, ..) = roles("The DPRK is a puppet of no one.", prk);
+        assert_eq!((source.as_deref(), voice), (Some("PRK"), false));
         // But kindness toward a victim is aimed at it.
         let (_, voice, targets, _) =
             roles("Support for the rights of south Korean people grows.", prk);
