@@ -280,6 +280,11 @@ pub enum ModifierKind {
     /// A first-person reference ("we", "our country", "my Government",
     /// "this delegation"): the document's speaker, when one is given.
     SelfRef,
+    /// A first-person singular pronoun ("I", "me", "my"): the document's
+    /// speaker only when asked for ([`crate::Scorer::first_person`]), since
+    /// in a speech it is the delegate speaking for the state, but in a news
+    /// agency's story mostly someone quoted.
+    FirstPerson,
 }
 
 impl ModifierKind {
@@ -293,6 +298,7 @@ impl ModifierKind {
             "concession" => ModifierKind::Concession,
             "speech" => ModifierKind::Speech,
             "self" => ModifierKind::SelfRef,
+            "first_person" => ModifierKind::FirstPerson,
             _ => return None,
         })
     }
@@ -308,6 +314,7 @@ impl ModifierKind {
             ModifierKind::Concession => "concession",
             ModifierKind::Speech => "speech",
             ModifierKind::SelfRef => "self",
+            ModifierKind::FirstPerson => "first_person",
         }
     }
 }
@@ -1776,30 +1783,37 @@ fn parse_modifiers(src: &str, file: &str) -> Result<Vec<Modifier>> {
             t.err(
                 line,
                 format!(
-                    "kind '{kind_s}' is not one of negator, damage, intensifier, dampener, contrast, concession, speech, self"
+                    "kind '{kind_s}' is not one of negator, damage, intensifier, dampener, contrast, concession, speech, self, first_person"
                 ),
             )
         })?;
         let f_s = t.get(row, "factor");
-        let factor: f64 =
-            if f_s.is_empty() && matches!(kind, ModifierKind::Speech | ModifierKind::SelfRef) {
-                1.0
-            } else {
-                f_s.parse()
-                    .map_err(|_| t.err(line, format!("factor '{f_s}' is not a number")))?
-            };
+        let factor: f64 = if f_s.is_empty()
+            && matches!(
+                kind,
+                ModifierKind::Speech | ModifierKind::SelfRef | ModifierKind::FirstPerson
+            ) {
+            1.0
+        } else {
+            f_s.parse()
+                .map_err(|_| t.err(line, format!("factor '{f_s}' is not a number")))?
+        };
         let ok = match kind {
             ModifierKind::Negator | ModifierKind::Damage => (-1.0..0.0).contains(&factor),
             ModifierKind::Intensifier | ModifierKind::Contrast => factor > 1.0 && factor <= 3.0,
             ModifierKind::Dampener | ModifierKind::Concession => factor > 0.0 && factor < 1.0,
-            ModifierKind::Speech | ModifierKind::SelfRef => factor.is_finite(),
+            ModifierKind::Speech | ModifierKind::SelfRef | ModifierKind::FirstPerson => {
+                factor.is_finite()
+            }
         };
         if !ok {
             let want = match kind {
                 ModifierKind::Negator | ModifierKind::Damage => "from -1 up to (not including) 0",
                 ModifierKind::Intensifier | ModifierKind::Contrast => "above 1 and at most 3",
                 ModifierKind::Dampener | ModifierKind::Concession => "between 0 and 1",
-                ModifierKind::Speech | ModifierKind::SelfRef => "a number",
+                ModifierKind::Speech | ModifierKind::SelfRef | ModifierKind::FirstPerson => {
+                    "a number"
+                }
             };
             return Err(t.err(
                 line,

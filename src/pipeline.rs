@@ -119,6 +119,9 @@ pub struct PipelineOptions {
     /// A record field holding each document's speaker as an actor id (e.g.
     /// `country_iso3`), used when `speaker` is not set.
     pub speaker_field: Option<String>,
+    /// "I", "me" and "my" mean the speaker too (see
+    /// [`Scorer::first_person`]): for speeches.
+    pub first_person: bool,
 }
 
 impl PipelineOptions {
@@ -277,7 +280,7 @@ impl Pipeline {
         c.repeated_lines = cs.repeated_lines;
         c.joined_lines = cs.joined_lines;
         c.text_bytes = doc.text.len() as u64;
-        let scorer = Scorer::new(&self.lex);
+        let scorer = Scorer::new(&self.lex).first_person(self.options.first_person);
         let speaker = self.options.speaker.or_else(|| {
             let field = self.options.speaker_field.as_ref()?;
             let code = doc.fields.get(field)?;
@@ -920,15 +923,16 @@ mod tests {
         let text = "The weather was fine and the talks were cordial. \
                     North Korea condemned the drills. We deplore war. \
                     Member States welcomed the peaceful agreement. \
-                    Seoul praised Tokyo for its help.";
+                    Seoul praised Tokyo for its help. I deplore the war.";
         let docs = vec![doc("a", "2024-01-01", text), doc("b", "2024-02-01", text)];
-        let tables = |sentences: bool, speaker: Option<usize>| {
+        let tables = |sentences: bool, speaker: Option<usize>, first_person: bool| {
             let lex = Lexicons::defaults().unwrap();
             let p = Pipeline::new(
                 lex,
                 PipelineOptions {
                     sentences,
                     speaker,
+                    first_person,
                     threads: Some(1),
                     ..PipelineOptions::default()
                 },
@@ -943,14 +947,22 @@ mod tests {
             (actors, dyads, totals.aggregates.counters)
         };
         let jpn = Lexicons::defaults().unwrap().actor_index("JPN");
-        for speaker in [None, jpn] {
-            let (skipping, scoring) = (tables(false, speaker), tables(true, speaker));
+        for (speaker, first_person) in [(None, false), (jpn, false), (jpn, true)] {
+            let (skipping, scoring) = (
+                tables(false, speaker, first_person),
+                tables(true, speaker, first_person),
+            );
             assert_eq!(skipping, scoring, "speaker {speaker:?}");
             let c = &skipping.2;
-            assert_eq!(c.sentences, 10);
-            // Without a speaker, 2 of 5 sentences name an actor; with one,
-            // "We deplore war." names it too.
-            let named = if speaker.is_some() { 6 } else { 4 };
+            assert_eq!(c.sentences, 12);
+            // Without a speaker, 2 of 6 sentences name an actor; with one,
+            // "We deplore war." names it too, and with first_person "I
+            // deplore the war." as well.
+            let named = match (speaker, first_person) {
+                (None, _) => 4,
+                (Some(_), false) => 6,
+                (Some(_), true) => 8,
+            };
             assert_eq!(c.sentences_with_actors, named, "speaker {speaker:?}");
             assert_eq!(c.conciliatory + c.neutral + c.hostile, named);
             assert!(c.hostile >= 2 && c.conciliatory >= 2, "{c:?}");

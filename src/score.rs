@@ -37,6 +37,7 @@
 //! ```
 
 use std::fmt::{self, Write as _};
+use std::ops::Range;
 
 use crate::attribute::{Attribution, attribute_into};
 use crate::corpus::DocDate;
@@ -373,12 +374,40 @@ impl Scored {
 #[derive(Debug, Clone, Copy)]
 pub struct Scorer<'a> {
     lex: &'a Lexicons,
+    first_person: bool,
 }
 
 impl<'a> Scorer<'a> {
     /// A scorer over these lexicons.
     pub fn new(lex: &'a Lexicons) -> Scorer<'a> {
-        Scorer { lex }
+        Scorer {
+            lex,
+            first_person: false,
+        }
+    }
+
+    /// With `on`, the first-person singular pronouns (the `first_person`
+    /// words of `modifiers.csv`: "I", "me", "my") also mean a document's
+    /// speaker, as "we" does. Right for speeches, where the delegate
+    /// speaks for the state; not for a news agency's stories, where "I" is
+    /// mostly someone quoted. Off by default. A capital "I" that is a roman
+    /// numeral ("World War I", "resolution 181 (I)") or part of an
+    /// abbreviation ("a.i.") is no pronoun.
+    ///
+    /// ```
+    /// use stancemeter::{Lexicons, Scorer};
+    /// let lex = Lexicons::defaults()?;
+    /// let (syr, chn) = (lex.actor_index("SYR"), lex.actor_index("CHN"));
+    /// let text = "I would like to tell the Chinese delegation that the sanctions are unjust.";
+    /// let plain = Scorer::new(&lex).score_sentence_as(text, None, syr);
+    /// assert_eq!(plain.source_actor(syr), chn);
+    /// let speech = Scorer::new(&lex).first_person(true).score_sentence_as(text, None, syr);
+    /// assert_eq!(speech.source_actor(syr), syr);
+    /// # Ok::<(), stancemeter::Error>(())
+    /// ```
+    pub fn first_person(mut self, on: bool) -> Scorer<'a> {
+        self.first_person = on;
+        self
     }
 
     /// Scores one sentence of a document with the given date (the date
@@ -448,7 +477,7 @@ impl<'a> Scorer<'a> {
     ) {
         self.lex.find_into(sentence, date, &mut out.matches);
         if let Some(sp) = speaker {
-            add_self_references(self.lex, &mut out.matches, sp);
+            add_self_references(self.lex, sentence, &mut out.matches, sp, self.first_person);
         }
         rule_names(self.lex, sentence, &mut out.matches, &mut out.in_names);
         let matches = &out.matches;
@@ -507,7 +536,7 @@ impl Scorer<'_> {
                 ModifierKind::Intensifier | ModifierKind::Dampener => intensity = true,
                 ModifierKind::Contrast => contrast = true,
                 ModifierKind::Concession => concession = true,
-                ModifierKind::Speech | ModifierKind::SelfRef => {}
+                ModifierKind::Speech | ModifierKind::SelfRef | ModifierKind::FirstPerson => {}
             }
         }
         let run = |clauses: &[usize], terms: &mut [TermScore]| {
@@ -547,12 +576,21 @@ impl Scorer<'_> {
 const CLAUSE_IDS_ON_STACK: usize = 128;
 
 /// Turns first-person references into mentions of the speaker, unless an
-/// actor alias already covers the same words.
-fn add_self_references(lex: &Lexicons, m: &mut Matches, speaker: usize) {
+/// actor alias already covers the same words; the singular pronouns only
+/// with `first_person` (see [`Scorer::first_person`]).
+fn add_self_references(
+    lex: &Lexicons,
+    sentence: &str,
+    m: &mut Matches,
+    speaker: usize,
+    first_person: bool,
+) {
     let mut added = false;
     for h in &m.modifiers {
-        if lex.modifiers()[h.modifier].kind != ModifierKind::SelfRef {
-            continue;
+        match lex.modifiers()[h.modifier].kind {
+            ModifierKind::SelfRef => {}
+            ModifierKind::FirstPerson if first_person && is_pronoun(sentence, h.span.clone()) => {}
+            _ => continue,
         }
         let overlaps = m
             .actors
@@ -572,6 +610,73 @@ fn add_self_references(lex: &Lexicons, m: &mut Matches, speaker: usize) {
         m.actors.sort_by_key(|a| (a.tok.start, a.tok.end));
     }
 }
+
+/// Whether the words at `span` of `sentence` are a pronoun: any but "I"
+/// are; a lower-case "i" is not ("a.i."), and a capital one is not when it is glued to a dot, a bracket
+/// or a hyphen ("a.i.", "(I)", "I-A"), nor right after a number or a
+/// capitalised word other than the sentence's first ("World War I",
+/// "Annex I"), where it is a roman numeral. "Today I", "Mr. President,
+/// I" and "as I said" are pronouns.
+fn is_pronoun(sentence: &str, span: Range<usize>) -> bool {
+    let word = &sentence[span.clone()];
+    if !word.eq_ignore_ascii_case("i") {
+        return true;
+    }
+    if word != "I" {
+        return false; // "a.i.", "(i)": the pronoun is a capital
+    }
+    let head = &sentence[..span.start];
+    let before = head.chars().next_back();
+    let after = sentence[span.end..].chars().next();
+    if matches!(before, Some('.' | '(' | '[' | '-' | '/'))
+        || matches!(after, Some('.' | ')' | ']' | '-' | '/'))
+    {
+        return false;
+    }
+    let trimmed = head.trim_end();
+    let prev = trimmed
+        .rsplit(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or("");
+    // The sentence's first word, perhaps after a quote or a bullet.
+    let first_word = trimmed
+        .trim_start_matches(|c: char| !c.is_alphanumeric())
+        .len()
+        == prev.len();
+    let numeral_like = prev
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_digit() || (c.is_uppercase() && !first_word));
+    !numeral_like && !NUMBERED_NOUNS.contains(&prev)
+}
+
+/// Nouns a roman numeral follows even at the start of a sentence ("Annex I
+/// lists the parties"), where a capitalised word before "I" is otherwise
+/// taken to start the sentence ("Today I").
+const NUMBERED_NOUNS: &[&str] = &[
+    "Annex",
+    "Appendix",
+    "Article",
+    "Book",
+    "Category",
+    "Chapter",
+    "Class",
+    "Committee",
+    "Group",
+    "Level",
+    "Part",
+    "Phase",
+    "Protocol",
+    "Round",
+    "Schedule",
+    "Section",
+    "Stage",
+    "Tier",
+    "Title",
+    "Type",
+    "Volume",
+    "War",
+];
 
 /// Squashes a sum of weights into [−1, 1]: `sum / sqrt(sum² + ALPHA)`.
 pub fn normalise(sum: f64) -> f64 {
@@ -1480,6 +1585,51 @@ mod tests {
             roles("Support for the rights of south Korean people grows.", prk);
         assert_eq!((voice, targets), (true, vec!["KOR".to_string()]));
         assert!(!roles("The south Korean regime met on Monday.", prk).1);
+    }
+
+    #[test]
+    fn first_person_pronouns_mean_the_speaker_only_when_asked() {
+        let l = Lexicons::defaults().unwrap();
+        let syr = l.actor_index("SYR");
+        let source = |first_person: bool, text: &str| {
+            let s = Scorer::new(&l)
+                .first_person(first_person)
+                .score_sentence_as(text, None, syr);
+            s.source_actor(syr).map(|a| l.actors()[a].id.clone())
+        };
+        let syr_id = Some("SYR".to_string());
+        for text in [
+            "I would like to tell the Chinese delegation that the sanctions are unjust.",
+            "Today I would like to tell the Chinese delegation that the sanctions are unjust.",
+            "Mr. President, allow me to tell the Chinese delegation that the sanctions are unjust.",
+            "I visited China in May.",
+        ] {
+            assert_eq!(source(true, text), syr_id, "{text}");
+            assert_ne!(source(false, text), syr_id, "{text}");
+        }
+        // Roman numerals and abbreviations are no pronouns.
+        for (text, at) in [
+            ("after World War I the League failed", 16),
+            ("resolution 181 (I) of the Assembly", 16),
+            ("Annex I lists the parties", 6),
+            ("the charge d'affaires A.I. spoke", 24),
+            ("the chargé d'affaires a.i. spoke", 25),
+            ("resolution 242 I of 1967", 15),
+        ] {
+            assert!(text[at..at + 1].eq_ignore_ascii_case("i"), "{text}");
+            assert!(!is_pronoun(text, at..at + 1), "{text}");
+        }
+        for (text, at) in [
+            ("I thank you", 0),
+            ("“I thank you", 3),
+            ("Today I thank you", 6),
+            ("as I said", 3),
+            ("Mr. President, I thank you", 15),
+        ] {
+            assert_eq!(&text[at..at + 1], "I", "{text}");
+            assert!(is_pronoun(text, at..at + 1), "{text}");
+        }
+        assert!(is_pronoun("allow me", 6..8));
     }
 
     #[test]

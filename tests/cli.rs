@@ -1124,4 +1124,34 @@ fn speaker_options_resolve_first_person_references() {
         .stderr(predicate::str::contains(
             "--speaker 'NOPE' is not an actor id",
         ));
+    // "I" is the delegate speaking for the state only with --first-person.
+    let speech = write(
+        d.path(),
+        "2019-09-24-speech.txt",
+        "I would like to tell the Chinese delegation that the sanctions are unjust.",
+    );
+    let dyads = |first_person: bool| {
+        let out = d.path().join(format!("fp{first_person}"));
+        let mut cmd = stance();
+        cmd.args(["score", "-q", "--speaker", "NOR", "--period", "year"]);
+        if first_person {
+            cmd.arg("--first-person");
+        }
+        cmd.arg("-o").arg(&out).arg(&speech).assert().success();
+        let run: serde_json::Value = serde_json::from_str(&read(&out.join("run.json"))).unwrap();
+        assert_eq!(run["first_person"], first_person);
+        read(&out.join("dyads.csv"))
+    };
+    let (with, without) = (dyads(true), dyads(false));
+    assert!(with.contains("2019,NOR,CHN,1,0,0,1"), "{with}");
+    assert!(!without.contains("NOR,CHN"), "{without}");
+    stance()
+        .args(["score", "--first-person", "-o"])
+        .arg(d.path().join("y"))
+        .arg(&speech)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "give --speaker ID or --speaker-field FIELD too",
+        ));
 }

@@ -40,6 +40,10 @@ pub struct Args {
     /// and it is the source of a sentence with a stance and no other.
     #[arg(long, value_name = "ID")]
     speaker: Option<String>,
+
+    /// With --speaker: "I", "me" and "my" refer to the speaker too (speeches).
+    #[arg(long, requires = "speaker")]
+    first_person: bool,
 }
 
 /// Runs `stance explain`.
@@ -68,7 +72,7 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         if n > 0 {
             writeln!(out)?;
         }
-        explain(&mut out, &lex, &text[span], a.date, speaker)?;
+        explain(&mut out, &lex, &text[span], a.date, speaker, a.first_person)?;
     }
     Ok(())
 }
@@ -79,8 +83,11 @@ fn explain(
     sentence: &str,
     date: Option<DocDate>,
     speaker: Option<usize>,
+    first_person: bool,
 ) -> std::io::Result<()> {
-    let s = Scorer::new(lex).score_sentence_as(sentence, date, speaker);
+    let s = Scorer::new(lex)
+        .first_person(first_person)
+        .score_sentence_as(sentence, date, speaker);
     let actor = |i: usize| {
         let a = &lex.actors()[s.matches.actors[i].actor];
         let root = &lex.actors()[a.root];

@@ -233,6 +233,7 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         "rollup": !settings.no_rollup,
         "speaker": settings.speaker,
         "speaker_field": settings.speaker_field,
+        "first_person": settings.first_person,
         "documents_rejected": rejected,
         "rejects_by_reason": reasons,
         "invalid_utf8": if by_file(&parts) {

@@ -149,6 +149,12 @@ pub struct Args {
     #[arg(long, value_name = "FIELD")]
     speaker_field: Option<String>,
 
+    /// With --speaker or --speaker-field: "I", "me" and "my" mean the speaker too. Right for
+    /// speeches (UN General Debate: "I thank the Secretary-General" is the delegation's
+    /// thanks); leave it off for a news agency's stories, where "I" is mostly someone quoted.
+    #[arg(long)]
+    first_person: bool,
+
     /// Keep people, ministries and media as actors of their own instead of rolling
     /// them up to their state.
     #[arg(long)]
@@ -244,6 +250,13 @@ fn date_like_field(inputs: &[PathBuf], options: &ReadOptions) -> Option<(String,
 
 /// Runs `stance score`.
 pub fn run(a: Args) -> anyhow::Result<()> {
+    if a.first_person && a.speaker.is_none() && a.speaker_field.is_none() {
+        anyhow::bail!(stancemeter::Error::Usage(
+            "--first-person makes \"I\", \"me\" and \"my\" mean the document's speaker, \
+             and there is none: give --speaker ID or --speaker-field FIELD too"
+                .to_string()
+        ));
+    }
     let lex = super::load_lexicons(a.lexicons.as_deref())?;
     let speaker = match &a.speaker {
         Some(id) => Some(super::speaker_index(&lex, id)?),
@@ -321,6 +334,7 @@ pub fn run(a: Args) -> anyhow::Result<()> {
             threads: a.threads,
             speaker,
             speaker_field: a.speaker_field.clone(),
+            first_person: a.first_person,
         },
     );
     let readers = match a.readers {
@@ -480,6 +494,7 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         "rollup": !a.no_rollup,
         "speaker": a.speaker,
         "speaker_field": a.speaker_field,
+        "first_person": a.first_person,
         "shard": a.shard.map(|s| s.to_string()),
         "shard_by": a.shard.map(|_| a.shard_by.to_string()),
         "partial": a.partial,
@@ -691,6 +706,7 @@ fn settings(a: &Args) -> Settings {
         no_rollup: a.no_rollup,
         speaker: a.speaker.as_ref().map(|s| s.to_ascii_uppercase()),
         speaker_field: a.speaker_field.clone(),
+        first_person: a.first_person,
         date: a.date.map(|d| d.to_string()),
         date_order: a.date_order.map(|o| o.to_string()),
         records_field: a.records_field.clone(),

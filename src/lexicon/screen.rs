@@ -121,7 +121,12 @@ impl ActorScreen {
             .then(|| case_form.bytes().map(|b| b.is_ascii_uppercase()).collect());
             patterns.extend(Pattern::new(pattern.clone(), capitals.as_deref(), false));
         }
-        for m in modifiers.iter().filter(|m| m.kind == ModifierKind::SelfRef) {
+        // First-person pronouns too: they name the speaker when a run asks
+        // for that (a screen may pass what scoring then finds no actor in).
+        for m in modifiers
+            .iter()
+            .filter(|m| matches!(m.kind, ModifierKind::SelfRef | ModifierKind::FirstPerson))
+        {
             patterns.extend(Pattern::new(fold(&m.word), None, true));
         }
         // How many patterns each run is part of, among those keyed by a

@@ -283,6 +283,9 @@ pub struct Settings {
     pub speaker: Option<String>,
     /// `--speaker-field`.
     pub speaker_field: Option<String>,
+    /// `--first-person` (absent in partials written before it: off).
+    #[serde(default)]
+    pub first_person: bool,
     /// `--date`, as `2021-01-08`.
     pub date: Option<String>,
     /// `--date-order`: `dmy` or `mdy` (absent in partials written before it).
@@ -1152,6 +1155,7 @@ mod tests {
             no_rollup: false,
             speaker: None,
             speaker_field: None,
+            first_person: false,
             date: None,
             date_order: None,
             records_field: None,
