@@ -983,9 +983,26 @@ impl Sentence<'_> {
         let first = self.first_joined(a);
         let v = self.m.actors[first].tok.start;
         !self.possessive(a)
+            && !self.insulted(a)
             && ((v >= 1 && VICTIM_PARTICIPLES.contains(&self.word(v - 1)))
                 || self.act_before(first, &["against", "on"]).is_some()
                 || self.undergoes(first))
+    }
+
+    /// Whether an insult is part of mention `a` or right after it ("the
+    /// *U.S. imperialists*", "the Japanese *imperialist* aggressors"): no
+    /// one calls a victim so, so the actor is the enemy, not the victim,
+    /// of a war "against" it that the speaker's side fought.
+    fn insulted(&self, a: usize) -> bool {
+        // The insult after the last of a coordination names them all: "the
+        // Japanese and U.S. *imperialists*".
+        self.coordinated(a).any(|b| {
+            let t = &self.m.actors[b].tok;
+            self.m.tone.iter().any(|h| {
+                (t.contains(&h.tok.start) || h.tok.start == t.end)
+                    && self.lex.tone()[h.term].category == "insult"
+            })
+        })
     }
 
     /// Whether mention `a` follows "of" (perhaps "of the") after one of

@@ -1577,6 +1577,11 @@ mod tests {
         // judgement of it.
         let (_, voice, targets, _) = roles("The south Korean regime is a puppet.", prk);
         assert_eq!((voice, targets), (true, vec!["KOR".to_string()]));
+        // An enemy named with an insult is no victim: the war against it
+        // is the speaker's side's.
+        let (_, voice, targets, _) =
+            roles("The attack on the south Korean puppet forces goes on.", prk);
+        assert_eq!((voice, targets), (true, vec!["KOR".to_string()]));
         // Not when it describes itself: a self-portrait is its own stance.
         let (source, voice, ..) = roles("The DPRK is a puppet of no one.", prk);
         assert_eq!((source.as_deref(), voice), (Some("PRK"), false));
