@@ -39,7 +39,9 @@
 //!    *by the Japanese imperialists*" (see `Sentence::act_agent`). An
 //!    actor that the key term describes after "is" ("Russia *is the
 //!    aggressor*", "the United Nations *remains indispensable*") is the
-//!    target, with no source (see `Sentence::described_by`).
+//!    target, with no source (see `Sentence::described_by`); so is one
+//!    told what it should do ("The U.S. *should* withdraw its troops", see
+//!    `Sentence::demanded_of`).
 //! 5. **No tone term** — the first actor named acts (visits, announces,
 //!    publishes), unless it is only described ("Nigeria *is* Africa's most
 //!    populous country": no source); there are no targets.
@@ -370,6 +372,14 @@ const RULE_NONE_BEFORE: &str = "none: no actor before the tone term";
 /// ("Russia *is the aggressor*"), and the target.
 const RULE_DESCRIBED: &str = "none: the first actor is described by the tone term";
 
+/// Rule 4 found no source: the first actor is told what it should do
+/// ("The U.S. *should* withdraw its troops"), and is the target.
+const RULE_DEMANDED: &str = "none: the first actor is told what it should do";
+
+/// Modal verbs of a demand on their subject: "Japan *should* apologise",
+/// "Israel *must* withdraw", "the Lee group *had better* stop".
+const DEMAND_MODALS: &[&str] = &["should", "must", "ought"];
+
 /// Categories of a term that can say what an actor is, after "is": an
 /// insult, an accusation, a threat ("Russia is the aggressor", "Iran is a
 /// threat to the region"), or praise ("Japan is a reliable partner").
@@ -625,6 +635,10 @@ pub(crate) fn attribute_into(
                 preset_targets = Some(s.coordinated(a));
                 (None, Some(RULE_DESCRIBED))
             }
+            Some(a) if !first_is_object && s.demanded_of(a, ks, speaker_root) => {
+                preset_targets = Some(s.coordinated(a));
+                (None, Some(RULE_DEMANDED))
+            }
             Some(a) if !first_is_object => (Some(a), Some("first actor before the tone term")),
             _ => match s.act_agent(key.unwrap_or(0)) {
                 Some(agent) => (Some(agent), Some(RULE_ACT_AGENT)),
@@ -715,7 +729,7 @@ pub(crate) fn attribute_into(
         && stance
         && matches!(
             rule,
-            Some(RULE_NONE_BEFORE | RULE_OBJECT_FIRST | RULE_DESCRIBED)
+            Some(RULE_NONE_BEFORE | RULE_OBJECT_FIRST | RULE_DESCRIBED | RULE_DEMANDED)
         )
     {
         let speaker_root = lex.actors()[sp].root;
@@ -1566,6 +1580,35 @@ impl Sentence<'_> {
             && !self.between(be, hit.tok.start).contains([',', ';', ':'])
     }
 
+    /// Rule 4: mention `a` (with those joined to it, past its office or
+    /// body: "the south Korean *authorities*") is the subject of a modal
+    /// of demand before the key term at `ks` ("The U.S. *should* withdraw
+    /// its troops", "the Lee group *had better* stop"): someone, the
+    /// speaker if the document has one, demands the act of it. Not the
+    /// speaker itself ("we must", "Mexico must" in Mexico's speech), which
+    /// pledges.
+    fn demanded_of(&self, a: usize, ks: usize, speaker_root: Option<usize>) -> bool {
+        let actor = self.m.actors[a].actor;
+        if self.m.actors[a].alias.is_none()
+            || speaker_root.is_some_and(|sp| self.lex.actors()[actor].root == sp)
+        {
+            return false;
+        }
+        let last = self.coordinated(a).last().unwrap_or(a);
+        let end = self.m.actors[last].tok.end;
+        let mut m = end;
+        while m < ks
+            && m < end + 2
+            && (DOER_NOUNS.contains(&self.word(m)) || SPEAKER_OFFICES.contains(&self.word(m)))
+        {
+            m += 1;
+        }
+        m < ks
+            && !self.between(end - 1, m).contains([',', ';', ':'])
+            && (DEMAND_MODALS.contains(&self.word(m))
+                || (self.is(m, "had") && m + 1 < ks && self.is(m + 1, "better")))
+    }
+
     /// Rule 5: the mention is followed by "is" or "are", but not "is to"
     /// (a description, not an act: "Brazil is the largest state on its
     /// country"; "was sworn in" is an event).
@@ -1700,7 +1743,7 @@ mod tests {
         );
         assert_eq!(
             roles("Pyongyang must end its sanctions, as Seoul has long pledged to do."),
-            r(Some("PRK"), &[], &["KOR"])
+            r(None, &[], &["PRK"])
         );
     }
 
@@ -1814,6 +1857,23 @@ mod tests {
         assert_eq!(
             roles("Pyongyang is accusing Seoul."),
             r(Some("PRK"), &[], &["KOR"])
+        );
+    }
+
+    #[test]
+    fn an_actor_told_what_it_should_do_is_the_target() {
+        assert_eq!(
+            roles("Washington should stop the drills with Seoul."),
+            r(None, &[], &["USA"])
+        );
+        assert_eq!(
+            roles("The Pyongyang regime had better stop its accusations."),
+            r(None, &[], &["PRK"])
+        );
+        // An act, not a demand.
+        assert_eq!(
+            roles("Washington will stop the drills with Seoul."),
+            r(Some("USA"), &[], &["KOR"])
         );
     }
 
