@@ -176,9 +176,11 @@ const TRAILING_SPEECH: &[&str] = &[
 /// "traded accusations", "clashed", "fought".
 const RECIPROCAL_VERBS: &[&str] = &["exchang", "trade", "trading", "clash", "fought", "feud"];
 
-/// Nouns of a conflict or crisis whose "in" names where it happens: the
-/// actor after "the war in", "the conflict in the" is the place, neither
-/// source nor target ("concern over the war in Sudan").
+/// Nouns of a conflict, crisis or tragedy whose "in" names where it
+/// happens: the actor after "the war in", "the conflict in the", "the
+/// situation in", "the humanitarian catastrophe in" is the place, neither
+/// source nor target ("concern over the war in Sudan", "we deplore the
+/// continuing humanitarian catastrophe in Syria").
 const SCENE_NOUNS: &[&str] = &[
     "war",
     "wars",
@@ -194,6 +196,13 @@ const SCENE_NOUNS: &[&str] = &[
     "unrest",
     "instability",
     "insurgency",
+    "situation",
+    "situations",
+    "tragedy",
+    "catastrophe",
+    "disaster",
+    "emergency",
+    "suffering",
 ];
 
 /// Tone categories of acts done *to* someone: the actor after "against"
@@ -275,9 +284,11 @@ const DOER_NOUNS: &[&str] = &[
 /// Nouns whose "of" names who undergoes an act or holds what it violates,
 /// not who does it: "the occupation *of* Kuwait", "the blockade *of* Cuba",
 /// "the rights *of* the Palestinian people", "the sovereignty *of*
-/// Lebanon". For the speaker's voice, which describes such acts and does
-/// none, the actor after them is a victim ("the aggression of Israel" names
-/// the aggressor, so "aggression" is not here).
+/// Lebanon", and the authority whose will is defied: "in breach of the
+/// resolutions *of* the Security Council". For the speaker's voice, which
+/// describes such acts and does none, the actor after them is a victim
+/// ("the aggression of Israel" names the aggressor, so "aggression" is
+/// not here).
 const UNDERGONE_NOUNS: &[&str] = &[
     "occupation",
     "annexation",
@@ -304,6 +315,12 @@ const UNDERGONE_NOUNS: &[&str] = &[
     "plight",
     "territory",
     "territories",
+    "resolution",
+    "resolutions",
+    "decisions",
+    "authority",
+    "charter",
+    "mandate",
 ];
 
 /// Single words that may follow a trailing reporting verb ("…, Seoul

@@ -954,9 +954,9 @@ pub fn rule_intensity(lex: &Lexicons, m: &Matches, clauses: &[usize], terms: &mu
 /// against", "tackle", "eradicate" and their forms; "war" and "wars" are
 /// matched whole ("warned" is no fight), and only with a joiner after them
 /// ("war on drugs", not "war crimes"). See [`rule_problems`].
-pub const FIGHT_WORDS: [&str; 14] = [
+pub const FIGHT_WORDS: [&str; 15] = [
     "fight", "fought", "combat", "struggl", "battl", "tackl", "eradicat", "counter", "curb",
-    "confront", "defeat", "eliminat", "suppress", "stamp",
+    "confront", "defeat", "eliminat", "suppress", "stamp", "campaign",
 ];
 
 /// Starts of words naming a problem that states fight together, not an
