@@ -205,6 +205,19 @@ const SCENE_NOUNS: &[&str] = &[
     "suffering",
 ];
 
+/// Words of living or being posted somewhere, whose "in" names a place,
+/// neither source nor target: "Kim Suk, a Korean *resident in* the U.S.",
+/// "Korean residents in Japan", "GIs *stationed in* south Korea".
+const RESIDENCE_WORDS: &[&str] = &[
+    "resident",
+    "residents",
+    "residing",
+    "living",
+    "based",
+    "stationed",
+    "born",
+];
+
 /// Tone categories of acts done *to* someone: the actor after "against"
 /// such an act is its victim ("aggression against Ukraine", "sanctions
 /// against Venezuela").
@@ -955,7 +968,11 @@ impl Sentence<'_> {
     /// of a pair, another mention right after it ("tension in DPRK-U.S.
     /// relations").
     fn scene(&self, a: usize, p: usize) -> bool {
-        if p == 0 || !self.is(p, "in") || !SCENE_NOUNS.contains(&self.word(p - 1)) {
+        if p == 0
+            || !self.is(p, "in")
+            || !(SCENE_NOUNS.contains(&self.word(p - 1))
+                || RESIDENCE_WORDS.contains(&self.word(p - 1)))
+        {
             return false;
         }
         // Hyphens are spaces in the folded text; a comma ends the pair.
@@ -2038,6 +2055,12 @@ mod tests {
         let cases: &[(&str, Option<&str>, &[&str])] = &[
             // The place of a war is no side of it.
             ("The war in Ukraine hurts Belarus.", None, &["BLR"]),
+            // Nor is where someone lives.
+            (
+                "Envoys of Cuba resident in Belarus condemned the war.",
+                Some("CUB"),
+                &[],
+            ),
             (
                 "Lithuania voiced concern over the war in Ukraine.",
                 Some("LTU"),
