@@ -754,7 +754,7 @@ pub(crate) fn attribute_into(
     // at someone other than the speaker and, when hostile, the victims of
     // the acts it describes. Kindness toward a victim is aimed at it: "the
     // resolution expresses support for the sovereignty of Ukraine".
-    if let Some(sp) = speaker
+    if let Some(speaker_root) = speaker_root
         && source.is_none()
         && stance
         && matches!(
@@ -762,7 +762,6 @@ pub(crate) fn attribute_into(
             Some(RULE_NONE_BEFORE | RULE_OBJECT_FIRST | RULE_DESCRIBED | RULE_DEMANDED)
         )
     {
-        let speaker_root = lex.actors()[sp].root;
         let hostile = label == Label::Hostile;
         let aimed_at = |t: usize| root(t) != speaker_root && !(hostile && s.victim_of_act(t));
         if out.targets.iter().any(|&t| aimed_at(t)) {
@@ -1547,13 +1546,9 @@ impl Sentence<'_> {
                 && !first.ends_with("ly")
                 && !FEELING_WORDS.contains(&first)
         };
-        let actor = self.m.actors[a].actor;
         // The speaker's own "we", or its name ("Mexico is a constructive
         // country" in Mexico's speech): a self-portrait is its own stance.
-        if !describes(hit)
-            || self.m.actors[a].alias.is_none()
-            || speaker_root.is_some_and(|sp| self.lex.actors()[actor].root == sp)
-        {
+        if !describes(hit) || self.is_speaker(a, speaker_root) {
             return false;
         }
         // Praise aimed on ("a close friend *of* the Chinese people", "a
@@ -1614,6 +1609,14 @@ impl Sentence<'_> {
             && !self.between(be, hit.tok.start).contains([',', ';', ':'])
     }
 
+    /// Whether mention `a` is the document's speaker (rolled up to
+    /// `speaker_root`): a first-person word ("we"), which always is, or
+    /// the speaker's name ("Mexico" in Mexico's speech).
+    fn is_speaker(&self, a: usize, speaker_root: Option<usize>) -> bool {
+        let h = &self.m.actors[a];
+        h.alias.is_none() || speaker_root.is_some_and(|sp| self.lex.actors()[h.actor].root == sp)
+    }
+
     /// Rule 4: mention `a` (with those joined to it, past its office or
     /// body: "the south Korean *authorities*") is the subject of a modal
     /// of demand before the key term at `ks` ("The U.S. *should* withdraw
@@ -1622,10 +1625,7 @@ impl Sentence<'_> {
     /// speaker itself ("we must", "Mexico must" in Mexico's speech), which
     /// pledges.
     fn demanded_of(&self, a: usize, ks: usize, speaker_root: Option<usize>) -> bool {
-        let actor = self.m.actors[a].actor;
-        if self.m.actors[a].alias.is_none()
-            || speaker_root.is_some_and(|sp| self.lex.actors()[actor].root == sp)
-        {
+        if self.is_speaker(a, speaker_root) {
             return false;
         }
         let last = self.coordinated(a).last().unwrap_or(a);
