@@ -35,12 +35,12 @@
 //!    it ("The committee *denounced* Seoul for its war drills"), nor an
 //!    actor glued to "pro-"/"anti-" ("the *pro-U.S.* conservatives"). Then
 //!    an agent named after the key term is the source: "the illegal
-//!    occupation of Namibia *by South Africa*", "the atrocities committed
+//!    occupation of Kuwait *by Iraq*", "the war crimes committed
 //!    *by the Japanese imperialists*" (see `Sentence::act_agent`). An
 //!    actor that the key term describes after "is" ("Russia *is the
 //!    aggressor*", "the United Nations *remains indispensable*") is the
 //!    target, with no source (see `Sentence::described_by`); so is one
-//!    told what it should do ("The U.S. *should* withdraw its troops", see
+//!    told what it should do ("The U.S. *should* stop its drills", see
 //!    `Sentence::demanded_of`).
 //! 5. **No tone term** — the first actor named acts (visits, announces,
 //!    publishes), unless it is only described ("Nigeria *is* Africa's most
@@ -180,7 +180,7 @@ const RECIPROCAL_VERBS: &[&str] = &["exchang", "trade", "trading", "clash", "fou
 /// happens: the actor after "the war in", "the conflict in the", "the
 /// situation in", "the humanitarian catastrophe in" is the place, neither
 /// source nor target ("concern over the war in Sudan", "we deplore the
-/// continuing humanitarian catastrophe in Syria").
+/// humanitarian catastrophe in Yemen").
 const SCENE_NOUNS: &[&str] = &[
     "war",
     "wars",
@@ -206,7 +206,7 @@ const SCENE_NOUNS: &[&str] = &[
 ];
 
 /// Words of living or being posted somewhere, whose "in" names a place,
-/// neither source nor target: "Kim Suk, a Korean *resident in* the U.S.",
+/// neither source nor target: "a Korean writer *resident in* the U.S.",
 /// "Korean residents in Japan", "GIs *stationed in* south Korea".
 const RESIDENCE_WORDS: &[&str] = &[
     "resident",
@@ -273,8 +273,8 @@ const JUDGED_GAP_WORDS: &[&str] = &[
 const VICTIM_PARTICIPLES: &[&str] = &["occupied", "besieged", "blockaded", "annexed"];
 
 /// Nouns after an actor's name that make it the doer, not the one who
-/// undergoes: "the occupation of Japanese *imperialism*", "the shelling of
-/// the south Korean *puppet* warmongers", "the occupation of Israeli
+/// undergoes: "the rule of the Japanese *imperialists*", "the shelling of
+/// the south Korean *puppet* army", "the occupation of Israeli
 /// *forces*".
 const DOER_NOUNS: &[&str] = &[
     "imperialism",
@@ -403,7 +403,7 @@ const RULE_NONE_BEFORE: &str = "none: no actor before the tone term";
 const RULE_DESCRIBED: &str = "none: the first actor is described by the tone term";
 
 /// Rule 4 found no source: the first actor is told what it should do
-/// ("The U.S. *should* withdraw its troops"), and is the target.
+/// ("The U.S. *should* stop its drills"), and is the target.
 const RULE_DEMANDED: &str = "none: the first actor is told what it should do";
 
 /// Modal verbs of a demand on their subject: "Japan *should* apologise",
@@ -418,12 +418,12 @@ const DESCRIBING_CATEGORIES: &[&str] = &["insult", "accuse", "threaten", "praise
 /// Prepositions that put an actor on the other side of the subject's act:
 /// in "action *against* South Africa is a welcome development" the action
 /// is welcome, not South Africa. ("Talks *with* Pyongyang are commendable"
-/// and "the motivation *of* the United Kingdom Government was racist" do
+/// and "the policy *of* the United Kingdom Government was racist" do
 /// judge the actor.)
 const NOT_BEFORE_SUBJECT: &[&str] = &["against", "on", "upon", "over"];
 
 /// Words of feeling: after "is", the actor's own stance, not what it is
-/// ("we are *grateful* to", "Nigerians are truly *grateful*").
+/// ("we are *grateful* to", "the Chileans are *grateful*").
 const FEELING_WORDS: &[&str] = &[
     "grateful",
     "thankful",
@@ -474,11 +474,11 @@ const DESCRIBED_GAP_WORDS: &[&str] = &[
 ];
 
 /// Rule 4's source when no actor before the key term does it: the agent
-/// named after the act ("the occupation of Namibia *by South Africa*").
+/// named after the act ("the occupation of Kuwait *by Iraq*").
 const RULE_ACT_AGENT: &str = "agent of the act ('… by X')";
 
 /// Prepositions that may join an act to its object before the "by" of its
-/// agent: "the occupation *of* Namibia by", "the attacks *on* civilians by".
+/// agent: "the occupation *of* Kuwait by", "the attacks *on* civilians by".
 const ACT_AGENT_PREPS: &[&str] = &[
     "of", "against", "on", "upon", "in", "to", "toward", "towards",
 ];
@@ -536,7 +536,7 @@ const NOT_IN_AGENT_PHRASE: &[&str] = &[
 ];
 
 /// How many words may stand between the key term and the "by" of its agent
-/// ("the occupation *of Namibia* by South Africa").
+/// ("the occupation *of Kuwait* by Iraq").
 const ACT_AGENT_WITHIN: usize = 4;
 
 /// Rule 4 found no source: the first actor is the object of a tone term.
@@ -1037,7 +1037,7 @@ impl Sentence<'_> {
     }
 
     /// Whether an insult is part of mention `a` or right after it ("the
-    /// *U.S. imperialists*", "the Japanese *imperialist* aggressors"): no
+    /// *U.S. imperialists*", "the Japanese *imperialist* troops"): no
     /// one calls a victim so, so the actor is the enemy, not the victim,
     /// of a war "against" it that the speaker's side fought.
     fn insulted(&self, a: usize) -> bool {
@@ -1064,8 +1064,8 @@ impl Sentence<'_> {
         } else {
             return false;
         };
-        // "the occupation of Japanese imperialism", "the shelling of the
-        // south Korean puppet warmongers": there "of" names the doers.
+        // "the rule of the Japanese imperialists", "the shelling of the
+        // south Korean puppet army": there "of" names the doers.
         let end = self.m.actors[a].tok.end;
         let doers =
             (end..(end + 2).min(self.m.tokens.len())).any(|i| DOER_NOUNS.contains(&self.word(i)));
@@ -1303,7 +1303,7 @@ impl Sentence<'_> {
     /// Rule 4's agent of the act: the mention right after a "by" that
     /// follows tone hit `key` within [`ACT_AGENT_WITHIN`] words of
     /// [`ACT_AGENT_GAP_WORDS`], in the same clause: "the occupation of
-    /// Namibia by South Africa", "the embargo *imposed* by the Council",
+    /// Kuwait by Iraq", "the embargo *imposed* by the Council",
     /// "attacked by Russia, the city …". A term of tone that describes a
     /// thing done ("the *commendable* efforts made by", "*supports* many
     /// decisions taken by") has a noun between, and "by peaceful means",
@@ -1320,7 +1320,7 @@ impl Sentence<'_> {
             }
             if self.is(j, "by") {
                 // "by the racist regime of South Africa", but not "by
-                // peaceful means against Seoul" or "by irritating the DPRK".
+                // peaceful means against Seoul" or "by isolating the DPRK".
                 if j + 1 < n && self.word(j + 1).ends_with("ing") {
                     return None;
                 }
@@ -1535,7 +1535,7 @@ impl Sentence<'_> {
         };
         // A term that can describe: no participle ("is threatening", "was
         // accused"), adverb ("is *aggressively* promoting") or feeling,
-        // which is the actor's own stance ("Nigerians are truly
+        // which is the actor's own stance ("the Chileans are
         // grateful").
         let describes = |h: &crate::lexicon::ToneHit| {
             let cat = self.lex.tone()[h.term].category.as_str();
@@ -1546,8 +1546,8 @@ impl Sentence<'_> {
                 && !first.ends_with("ly")
                 && !FEELING_WORDS.contains(&first)
         };
-        // The speaker's own "we", or its name ("Mexico is a constructive
-        // country" in Mexico's speech): a self-portrait is its own stance.
+        // The speaker's own "we", or its name ("Chile is a peaceful
+        // country" in Chile's speech): a self-portrait is its own stance.
         if !describes(hit) || self.is_speaker(a, speaker_root) {
             return false;
         }
@@ -1611,7 +1611,7 @@ impl Sentence<'_> {
 
     /// Whether mention `a` is the document's speaker (rolled up to
     /// `speaker_root`): a first-person word ("we"), which always is, or
-    /// the speaker's name ("Mexico" in Mexico's speech).
+    /// the speaker's name ("Chile" in Chile's speech).
     fn is_speaker(&self, a: usize, speaker_root: Option<usize>) -> bool {
         let h = &self.m.actors[a];
         h.alias.is_none() || speaker_root.is_some_and(|sp| self.lex.actors()[h.actor].root == sp)
@@ -1622,7 +1622,7 @@ impl Sentence<'_> {
     /// of demand before the key term at `ks` ("The U.S. *should* withdraw
     /// its troops", "the Lee group *had better* stop"): someone, the
     /// speaker if the document has one, demands the act of it. Not the
-    /// speaker itself ("we must", "Mexico must" in Mexico's speech), which
+    /// speaker itself ("we must", "Chile must" in Chile's speech), which
     /// pledges.
     fn demanded_of(&self, a: usize, ks: usize, speaker_root: Option<usize>) -> bool {
         if self.is_speaker(a, speaker_root) {
@@ -1929,7 +1929,7 @@ mod tests {
         );
         // Means, not an agent; and a "by" in another clause.
         assert_eq!(
-            roles("They staged drills to provoke a war by irritating Pyongyang."),
+            roles("They staged drills to start a war by isolating Pyongyang."),
             r(None, &[], &["PRK"])
         );
         assert_eq!(
