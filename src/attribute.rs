@@ -1580,16 +1580,7 @@ impl Sentence<'_> {
         if before.is_some_and(|b| NOT_BEFORE_SUBJECT.contains(&self.word(b))) {
             return false;
         }
-        // Past the actor's office or body: "the Lee regime is", "the
-        // Israeli authorities are".
-        let last = self.coordinated(a).last().unwrap_or(a);
-        let mut be = self.m.actors[last].tok.end;
-        while be < hit.tok.start
-            && be < self.m.actors[last].tok.end + 2
-            && (DOER_NOUNS.contains(&self.word(be)) || SPEAKER_OFFICES.contains(&self.word(be)))
-        {
-            be += 1;
-        }
+        let be = self.after_subject(a, hit.tok.start);
         // Words of other describing terms may stand between ("is the
         // *brutal* aggressor"), not a feeling or an act ("is concerned about
         // the threats", "is committed to cooperation").
@@ -1630,17 +1621,40 @@ impl Sentence<'_> {
         }
         let last = self.coordinated(a).last().unwrap_or(a);
         let end = self.m.actors[last].tok.end;
-        let mut m = end;
-        while m < ks
-            && m < end + 2
-            && (DOER_NOUNS.contains(&self.word(m)) || SPEAKER_OFFICES.contains(&self.word(m)))
-        {
-            m += 1;
-        }
+        let m = self.after_subject(a, ks);
         m < ks
             && !self.between(end - 1, m).contains([',', ';', ':'])
             && (DEMAND_MODALS.contains(&self.word(m))
                 || (self.is(m, "had") && m + 1 < ks && self.is(m + 1, "better")))
+    }
+
+    /// The token after the subject that mention `a` starts, before token
+    /// `limit`: past those joined to it, its office or body ("the Lee
+    /// regime", "the Israeli authorities"), and an "of" with another actor
+    /// ("the puppet authorities of south Korea").
+    fn after_subject(&self, a: usize, limit: usize) -> usize {
+        let office = |i: usize| {
+            DOER_NOUNS.contains(&self.word(i)) || SPEAKER_OFFICES.contains(&self.word(i))
+        };
+        let mut last = self.coordinated(a).last().unwrap_or(a);
+        let mut end = self.m.actors[last].tok.end;
+        loop {
+            let mut i = end;
+            while i < limit && i < end + 2 && office(i) {
+                i += 1;
+            }
+            // "of", perhaps "the", and another actor's name right after.
+            let next = self.m.actors.get(last + 1).map(|b| b.tok.start);
+            let of_actor = i < limit
+                && self.is(i, "of")
+                && next.is_some_and(|n| n == i + 1 || (n == i + 2 && self.is(i + 1, "the")))
+                && next.is_some_and(|n| n < limit);
+            if !of_actor {
+                return i;
+            }
+            last = self.coordinated(last + 1).last().unwrap_or(last + 1);
+            end = self.m.actors[last].tok.end;
+        }
     }
 
     /// Rule 5: the mention is followed by "is" or "are", but not "is to"
@@ -1882,6 +1896,11 @@ mod tests {
         assert_eq!(
             roles("Action against Pyongyang is commendable."),
             r(Some("PRK"), &[], &[])
+        );
+        // So is its body "of" it.
+        assert_eq!(
+            roles("The Seoul regime of South Korea is a thug."),
+            r(None, &[], &["KOR"])
         );
         // Its regime or army, too; but an act is no description.
         assert_eq!(
