@@ -772,11 +772,6 @@ pub(crate) fn attribute_into(
     }
 }
 
-/// Whether a tone hit's lexicon weight is above zero.
-fn hit_weight_positive(lex: &Lexicons, hit: &crate::lexicon::ToneHit) -> bool {
-    lex.tone()[hit.term].weight > 0.0
-}
-
 /// Rolled-up actors already given a role: a short list, on the stack
 /// until it outgrows it.
 #[derive(Default)]
@@ -935,21 +930,24 @@ impl Sentence<'_> {
         let Some(alias) = h.alias else {
             return false;
         };
-        let s = h.tok.start;
-        // The preposition before the mention, past a "the".
-        let prep_at = match s {
-            0 => None,
-            1 => Some(0),
-            _ if self.is(s - 1, "the") => Some(s - 2),
-            _ => Some(s - 1),
-        };
-        let Some(p) = prep_at else {
+        let Some(p) = self.word_before(a) else {
             return false;
         };
         if self.lex.aliases()[alias].place {
             return matches!(self.word(p), "in" | "at");
         }
         self.scene(a, p)
+    }
+
+    /// The token before mention `a`, past a "the": where its preposition
+    /// would be ("in *the* Sudan", "*against* South Africa").
+    fn word_before(&self, a: usize) -> Option<usize> {
+        match self.m.actors[a].tok.start {
+            0 => None,
+            1 => Some(0),
+            s if self.is(s - 1, "the") => Some(s - 2),
+            s => Some(s - 1),
+        }
     }
 
     /// Whether mention `a` is glued to "pro-" or "anti-" ("the *pro-U.S.*
@@ -1559,7 +1557,7 @@ impl Sentence<'_> {
         let n = self.m.tokens.len();
         let next = hit.tok.end;
         let prep = |ws: &[&str]| next < n && ws.contains(&self.word(next));
-        if hit_weight_positive(self.lex, hit) {
+        if self.lex.tone()[hit.term].weight > 0.0 {
             if prep(&["to", "of", "for", "with", "toward", "towards"]) {
                 return false;
             }
@@ -1570,14 +1568,10 @@ impl Sentence<'_> {
         }
         // The actor starts the subject: "action *against* South Africa is a
         // welcome development" welcomes the action.
-        let start = self.m.actors[a].tok.start;
-        let before = match start {
-            0 => None,
-            1 => Some(0),
-            _ if self.is(start - 1, "the") => Some(start - 2),
-            _ => Some(start - 1),
-        };
-        if before.is_some_and(|b| NOT_BEFORE_SUBJECT.contains(&self.word(b))) {
+        if self
+            .word_before(a)
+            .is_some_and(|b| NOT_BEFORE_SUBJECT.contains(&self.word(b)))
+        {
             return false;
         }
         let be = self.after_subject(a, hit.tok.start);
