@@ -704,11 +704,15 @@ pub(crate) fn attribute_into(
     let primary: Range<usize> = match preset_targets {
         Some(t) => t,
         None => {
+            // Kindness is never aimed at an actor someone is "anti-": the
+            // families of "anti-Japanese" fighters are no kindness to Japan.
+            let conciliatory = label == Label::Conciliatory;
             let candidate = |i: &usize| {
                 !taken.contains(root(*i))
                     && !relayed_by.contains(i)
                     && !s.venue(*i)
                     && source.is_none_or(|src| !s.victim(*i, src))
+                    && (!conciliatory || !s.anti(*i))
             };
             let candidates = || (0..m.actors.len()).filter(candidate);
             // The first term on the side of the total: usually the main verb.
@@ -954,9 +958,19 @@ impl Sentence<'_> {
     /// conservatives", "*anti-Japanese* rallies"): it describes someone
     /// else, for or against it, and is never the one acting.
     fn pro_or_anti(&self, a: usize) -> bool {
+        self.glued_to(a, "pro") || self.anti(a)
+    }
+
+    /// Whether mention `a` is glued to "anti-" ("*anti-Japanese* rallies").
+    fn anti(&self, a: usize) -> bool {
+        self.glued_to(a, "anti")
+    }
+
+    /// Whether mention `a` follows `prefix` and a hyphen ("pro-U.S.").
+    fn glued_to(&self, a: usize, prefix: &str) -> bool {
         // Hyphens are spaces in the folded text.
         let s = self.m.actors[a].tok.start;
-        s >= 1 && matches!(self.word(s - 1), "pro" | "anti") && self.between(s - 1, s) == " "
+        s >= 1 && self.is(s - 1, prefix) && self.between(s - 1, s) == " "
     }
 
     /// Whether mention `a`, after "in" at token `p`, is where a conflict
@@ -2059,7 +2073,7 @@ mod tests {
             "term,weight,category\ncondemn*,-2,disapprove\nreject*,-2,reject\n\
              aggression,-2.5,accuse\nsanctions,-2.5,sanction\nwar,-3,fight\n\
              occupied,-1.5,coerce\ninvaded,-4,fight\nbrutal,-1.5,disapprove\nslandered,-2.5,insult\n\
-             concern,-1,disapprove\nhurts,-1,disapprove\n",
+             concern,-1,disapprove\nhurts,-1,disapprove\nhonoured,2,praise\n",
             "word,kind,factor\nsaid,speech,1\n",
             "",
         ))
@@ -2125,6 +2139,8 @@ mod tests {
             ),
             // "pro-U.S." and "anti-DPRK" describe someone else: never the source.
             ("The pro-U.S. group slandered the DPRK.", None, &["PRK"]),
+            // Nor is an actor someone is "anti-" the target of kindness.
+            ("Cuba honoured the anti-DPRK fighters.", Some("CUB"), &[]),
             ("United States slandered the DPRK.", Some("USA"), &["PRK"]),
         ];
         for &(text, source, targets) in cases {
