@@ -38,7 +38,8 @@
 //!    occupation of Kuwait *by Iraq*", "the war crimes committed
 //!    *by the Japanese imperialists*" (see `Sentence::act_agent`). An
 //!    actor that the key term describes after "is" ("Russia *is the
-//!    aggressor*", "the United Nations *remains indispensable*") is the
+//!    aggressor*", "the United Nations *remains indispensable*", "the
+//!    U.S. *imperialist aggressor* forces") is the
 //!    target, with no source (see `Sentence::described_by`); so is one
 //!    told what it should do ("The U.S. *should* stop its drills", see
 //!    `Sentence::demanded_of`).
@@ -1598,6 +1599,17 @@ impl Sentence<'_> {
                 .iter()
                 .any(|t| t.tok.contains(&i) && describes(t))
         };
+        // An epithet: an insult right after the name, perhaps after other
+        // ones ("the U.S. *imperialist aggressor* forces"), says what the
+        // actor is as much as "is" does.
+        let epithet = self.lex.tone()[hit.term].category == "insult"
+            && (be..hit.tok.start).all(other_term)
+            && !self
+                .between(be.max(1) - 1, hit.tok.start)
+                .contains([',', ';', ':']);
+        if epithet {
+            return true;
+        }
         be < hit.tok.start
             && matches!(
                 self.word(be),
@@ -1909,6 +1921,11 @@ mod tests {
         assert_eq!(
             roles("The Seoul regime of South Korea is a thug."),
             r(None, &[], &["KOR"])
+        );
+        // An insult right after the name is an epithet.
+        assert_eq!(
+            roles("After the talks the Pyongyang thug forces moved on."),
+            r(None, &[], &["PRK"])
         );
         // Its regime or army, too; but an act is no description.
         assert_eq!(
