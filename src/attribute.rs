@@ -941,7 +941,7 @@ impl Sentence<'_> {
         if self.lex.aliases()[alias].place {
             return matches!(self.word(p), "in" | "at");
         }
-        self.scene(a, p)
+        self.scene(a, p) || self.opening_place(a)
     }
 
     /// The token before mention `a`, past a "the": where its preposition
@@ -953,6 +953,23 @@ impl Sentence<'_> {
             s if self.is(s - 1, "the") => Some(s - 2),
             s => Some(s - 1),
         }
+    }
+
+    /// Whether mention `a` is, or is listed with, the place a sentence
+    /// opens with: "*In Iraq*, al-Qaeda blew up the mosque", "In the Sudan,
+    /// the fighting goes on", "In Liberia, Sierra Leone and Burundi,
+    /// democracy …". The sentence's first word is "in" (perhaps with
+    /// "the"), and a comma closes the place or the list of places. A name
+    /// after that comma starts the sentence proper ("In Namibia, South
+    /// Africa upholds its rule").
+    fn opening_place(&self, a: usize) -> bool {
+        let group = self.coordinated(a);
+        let last = group.end - 1;
+        let end = self.m.actors[last].tok.end;
+        self.word_before(group.start) == Some(0)
+            && self.is(0, "in")
+            && end < self.m.tokens.len()
+            && self.between(end - 1, end).starts_with(',')
     }
 
     /// Whether mention `a` is glued to "pro-" or "anti-" ("the *pro-U.S.*
@@ -2099,6 +2116,13 @@ mod tests {
         let cases: &[(&str, Option<&str>, &[&str])] = &[
             // The place of a war is no side of it.
             ("The war in Ukraine hurts Belarus.", None, &["BLR"]),
+            // Nor is the place a sentence opens with.
+            ("In Ukraine, the war hurts Belarus.", None, &["BLR"]),
+            (
+                "In Ukraine, Russia slandered Belarus.",
+                Some("RUS"),
+                &["BLR"],
+            ),
             // Nor is where someone lives.
             (
                 "Envoys of Cuba resident in Belarus condemned the war.",
