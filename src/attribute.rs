@@ -963,11 +963,14 @@ impl Sentence<'_> {
     /// after that comma starts the sentence proper ("In Namibia, South
     /// Africa upholds its rule").
     fn opening_place(&self, a: usize) -> bool {
+        // Most sentences open with another word: that test first.
+        if self.m.tokens.is_empty() || !self.is(0, "in") {
+            return false;
+        }
         let group = self.coordinated(a);
         let last = group.end - 1;
         let end = self.m.actors[last].tok.end;
         self.word_before(group.start) == Some(0)
-            && self.is(0, "in")
             && end < self.m.tokens.len()
             && self.between(end - 1, end).starts_with(',')
     }
