@@ -625,12 +625,13 @@ pub(crate) fn attribute_into(
     };
     let key = (!terms.is_empty()).then(|| strongest_term(terms, sum));
     let speaker_root = speaker.map(|sp| lex.actors()[sp].root);
-    let key_start = key.map(|k| m.tone[k].tok.start);
 
     // Mentions as ranges: `coordinated` gives a run of neighbours.
     let mut preset_targets: Option<Range<usize>> = None;
     // The speaker that only relays another actor's act.
     let mut relayed_by: Range<usize> = 0..0;
+    // Rule 4 decided the source (or that there is none).
+    let mut by_rule_4 = false;
     let label = Label::of(normalise(sum));
     let stance = label != Label::Neutral;
     let (source, rule) = if let Some((agent, be)) = s.passive_agent() {
@@ -657,21 +658,23 @@ pub(crate) fn attribute_into(
                 (agent, Some("target-only construction ('faced', 'drew')"))
             }
         }
-    } else if let Some(ks) = key_start {
+    } else if let Some(k) = key {
+        by_rule_4 = true;
+        let ks = m.tone[k].tok.start;
         let actor_before = (0..m.actors.len())
             .find(|&a| m.actors[a].tok.end <= ks && !s.venue(a) && !s.pro_or_anti(a));
         let first_is_object = actor_before.is_some_and(|a| s.object_of_term(a, terms, sum));
-        match actor_before {
-            Some(a) if !first_is_object && s.described_by(a, key.unwrap_or(0), speaker_root) => {
+        match actor_before.filter(|_| !first_is_object) {
+            Some(a) if s.described_by(a, k, speaker_root) => {
                 preset_targets = Some(s.coordinated(a));
                 (None, Some(RULE_DESCRIBED))
             }
-            Some(a) if !first_is_object && s.demanded_of(a, ks, speaker_root) => {
+            Some(a) if s.demanded_of(a, ks, speaker_root) => {
                 preset_targets = Some(s.coordinated(a));
                 (None, Some(RULE_DEMANDED))
             }
-            Some(a) if !first_is_object => (Some(a), Some("first actor before the tone term")),
-            _ => match s.act_agent(key.unwrap_or(0)) {
+            Some(a) => (Some(a), Some("first actor before the tone term")),
+            None => match s.act_agent(k) {
                 Some(agent) => (Some(agent), Some(RULE_ACT_AGENT)),
                 None if first_is_object => (None, Some(RULE_OBJECT_FIRST)),
                 None => (None, Some(RULE_NONE_BEFORE)),
@@ -760,12 +763,9 @@ pub(crate) fn attribute_into(
     // the acts it describes. Kindness toward a victim is aimed at it: "the
     // resolution expresses support for the sovereignty of Ukraine".
     if let Some(speaker_root) = speaker_root
+        && by_rule_4
         && source.is_none()
         && stance
-        && matches!(
-            rule,
-            Some(RULE_NONE_BEFORE | RULE_OBJECT_FIRST | RULE_DESCRIBED | RULE_DEMANDED)
-        )
     {
         let hostile = label == Label::Hostile;
         let aimed_at = |t: usize| root(t) != speaker_root && !(hostile && s.victim_of_act(t));
@@ -1625,7 +1625,7 @@ impl Sentence<'_> {
         let epithet = self.lex.tone()[hit.term].category == "insult"
             && (be..hit.tok.start).all(other_term)
             && !self
-                .between(be.max(1) - 1, hit.tok.start)
+                .between(be - 1, hit.tok.start)
                 .contains([',', ';', ':']);
         if epithet {
             return true;
