@@ -78,8 +78,8 @@
 
 use std::ops::Range;
 
-use crate::lexicon::{Lexicons, Matches, ModifierKind};
-use crate::score::{Label, TermScore, normalise};
+use crate::lexicon::{ActorKind, Lexicons, Matches, ModifierKind};
+use crate::score::{Label, Note, TermScore, normalise};
 
 /// Forms of *be*, which make a passive ("was accused by") or a description
 /// ("is the largest state on its continent").
@@ -392,6 +392,14 @@ const SPEAKER_OFFICES: &[&str] = &[
     "office",
 ];
 
+/// Whether `word` names an actor's office, body or force, which may stand
+/// between its name and its verb ("the Japanese *government* should",
+/// "the south Korean *authorities* must"): a word of [`DOER_NOUNS`] or
+/// [`SPEAKER_OFFICES`].
+pub(crate) fn is_office_word(word: &str) -> bool {
+    DOER_NOUNS.contains(&word) || SPEAKER_OFFICES.contains(&word)
+}
+
 /// How close the key term must follow an actor for that actor to be the one
 /// acting ("North Korea *has fired*"): at most this many words between.
 const ACTS_WITHIN: usize = 2;
@@ -407,10 +415,6 @@ const RULE_DESCRIBED: &str = "none: the first actor is described by the tone ter
 /// ("The U.S. *should* stop its drills"), and is the target.
 const RULE_DEMANDED: &str = "none: the first actor is told what it should do";
 
-/// Modal verbs of a demand on their subject: "Japan *should* apologise",
-/// "Israel *must* withdraw", "the Lee group *had better* stop".
-const DEMAND_MODALS: &[&str] = &["should", "must", "ought"];
-
 /// Categories of a term that can say what an actor is, after "is": an
 /// insult, an accusation, a threat ("Russia is the aggressor", "Iran is a
 /// threat to the region"), or praise ("Japan is a reliable partner").
@@ -422,6 +426,13 @@ const DESCRIBING_CATEGORIES: &[&str] = &["insult", "accuse", "threaten", "praise
 /// and "the policy *of* the United Kingdom Government was racist" do
 /// judge the actor.)
 const NOT_BEFORE_SUBJECT: &[&str] = &["against", "on", "upon", "over"];
+
+/// Prepositions: an actor right after one is no subject ("the conflict
+/// *between* Israel and Palestine must end").
+const PREPOSITIONS: &[&str] = &[
+    "of", "between", "among", "in", "on", "upon", "at", "for", "with", "about", "to", "from",
+    "against", "by", "over", "toward", "towards", "into",
+];
 
 /// Words of feeling: after "is", the actor's own stance, not what it is
 /// ("we are *grateful* to", "the Chileans are *grateful*").
@@ -721,8 +732,32 @@ pub(crate) fn attribute_into(
             let candidates = || (0..m.actors.len()).filter(candidate);
             // The first term on the side of the total: usually the main verb.
             let ks = first_on_side(m, terms, sum).unwrap_or(0);
+            // The actor a concession is demanded of ("the United States
+            // must lift the sanctions on Venezuela"), or a state or group
+            // told before the key term what it should do ("Israel should
+            // shoulder the blame for the freeze in talks"): the one
+            // pressed. Not the speaker ("we must not forget"), nor an
+            // international body, which is asked to act on someone else
+            // ("the United Nations should ensure that Namibia does not
+            // fall victim to the ambitions of Pretoria").
+            let demanded = terms
+                .iter()
+                .find_map(|t| {
+                    t.notes.iter().find_map(|n| match *n {
+                        Note::Demanded { actor, .. } if (t.weight > 0.0) == (sum > 0.0) => {
+                            Some(actor)
+                        }
+                        _ => None,
+                    })
+                })
+                .filter(candidate)
+                .or_else(|| {
+                    let ks = key.map_or(0, |k| m.tone[k].tok.start);
+                    candidates().find(|&c| s.told_to(c, ks, speaker_root))
+                });
             let judged = candidates().find(|&c| s.possessive_before_tone(c));
-            let pick = judged
+            let pick = demanded
+                .or(judged)
                 .or_else(|| candidates().find(|&c| m.actors[c].tok.start >= ks))
                 .or_else(|| candidates().rev().find(|&c| m.actors[c].tok.start < ks));
             pick.map(|p| s.coordinated(p)).unwrap_or_default()
@@ -1459,12 +1494,14 @@ impl Sentence<'_> {
                 }
             }
             // "said X", "according to X"; but "said X's tests were …"
-            // reports a clause about X (see SPEAKER_OFFICES).
+            // reports a clause about X (see SPEAKER_OFFICES), and so does
+            // "said X should …".
             if let Some(a) =
                 self.m.actors.iter().position(|a| {
                     a.tok.start >= h.tok.end && a.tok.start - h.tok.end <= SPEAKER_AFTER
                 })
                 && (!self.possessive(a) || self.office_after(a))
+                && !self.is_demand_modal(self.after_subject(a, self.m.tokens.len()))
             {
                 return Some((a, v));
             }
@@ -1662,10 +1699,53 @@ impl Sentence<'_> {
         let last = self.coordinated(a).last().unwrap_or(a);
         let end = self.m.actors[last].tok.end;
         let m = self.after_subject(a, ks);
-        m < ks
-            && !self.between(end - 1, m).contains([',', ';', ':'])
-            && (DEMAND_MODALS.contains(&self.word(m))
-                || (self.is(m, "had") && m + 1 < ks && self.is(m + 1, "better")))
+        m < ks && !self.between(end - 1, m).contains([',', ';', ':']) && self.is_demand_modal(m)
+    }
+
+    /// Whether mention `c`, a state or group other than the speaker, is
+    /// told what it should do before token `ks`, in the clause of `ks`:
+    /// "Israel *should* shoulder the blame for the freeze in talks", "said
+    /// that the United States *must* recognise the front". Not an actor
+    /// after a preposition ("the conflict *between* Israel and Palestine
+    /// must end"), nor the subject of a passive ("Israel must not *be*
+    /// denied the right to exist"), nor an international body, which is
+    /// asked to act on someone else ("the United Nations should ensure
+    /// that Namibia does not fall victim to the ambitions of Pretoria").
+    fn told_to(&self, c: usize, ks: usize, speaker_root: Option<usize>) -> bool {
+        let modal = self.after_subject(c, ks);
+        let Some(h) = self.m.modifiers.iter().find(|h| {
+            h.tok.start == modal && self.lex.modifiers()[h.modifier].kind == ModifierKind::Demand
+        }) else {
+            return false;
+        };
+        let root = self.lex.actors()[self.m.actors[c].actor].root;
+        let mut after = h.tok.end;
+        if after < ks && self.is(after, "not") {
+            after += 1;
+        }
+        let passive = after < ks
+            && (self.is(after, "be")
+                || (self.is(after, "have") && after + 1 < ks && self.is(after + 1, "been")));
+        let first = self.coordinated(c).start;
+        modal < ks
+            && !passive
+            && self.lex.actors()[root].kind != ActorKind::Organisation
+            && !self.is_speaker(c, speaker_root)
+            && self
+                .word_before(first)
+                .is_none_or(|w| !PREPOSITIONS.contains(&self.word(w)))
+            && !self
+                .between(self.m.actors[c].tok.end - 1, modal)
+                .contains([',', ';', ':'])
+            && !self.between(modal, ks).contains([',', ';', ':'])
+    }
+
+    /// Whether a modal of demand (a modifier of kind `demand`: "should",
+    /// "must", "had better") starts at token `i`.
+    fn is_demand_modal(&self, i: usize) -> bool {
+        self.m.modifiers.iter().any(|h| {
+            h.tok.start == i && self.lex.modifiers()[h.modifier].kind == ModifierKind::Demand
+        })
     }
 
     /// The token after the subject that mention `a` starts, before token
@@ -1673,9 +1753,7 @@ impl Sentence<'_> {
     /// regime", "the Israeli authorities"), and an "of" with another actor
     /// ("the puppet authorities of south Korea").
     fn after_subject(&self, a: usize, limit: usize) -> usize {
-        let office = |i: usize| {
-            DOER_NOUNS.contains(&self.word(i)) || SPEAKER_OFFICES.contains(&self.word(i))
-        };
+        let office = |i: usize| is_office_word(self.word(i));
         let mut last = self.coordinated(a).last().unwrap_or(a);
         let mut end = self.m.actors[last].tok.end;
         loop {
@@ -1734,7 +1812,8 @@ mod tests {
                    war,-3.5,fight\ngenocide,-4,assault\nfired,-3,assault\nagreed,2.5,cooperate\n\
                    criticism,-2,disapprove\nwithdraw* from,-2,reduce_relations\ntalks,1,consult\n\
                    commendable,1.5,praise\nfriend,1.5,praise\n"
-                , "word,kind,factor\nsaid,speech,1\naccording to,speech,1\nannounced,speech,1\n", ""))
+                , "word,kind,factor\nsaid,speech,1\naccording to,speech,1\nannounced,speech,1\n\
+                   should,demand,-0.6\nmust,demand,-0.6\nhad better,demand,-0.6\n", ""))
         .unwrap()
     }
 
@@ -1972,6 +2051,65 @@ mod tests {
         assert_eq!(
             roles("Washington will stop the drills with Seoul."),
             r(Some("USA"), &[], &["KOR"])
+        );
+        // The modals are the `demand` modifiers: without them, no demand.
+        let l = Lexicons::from_texts(&LexiconTexts::new(
+            "id,name,kind,parent,alias,case,valid_from,valid_to\n\
+             USA,United States,state,,Washington,,,\nKOR,South Korea,state,,Seoul,,,\n",
+            "term,weight,category\ndrills,-2,force_posture\n",
+            "word,kind,factor\nsaid,speech,1\n",
+            "",
+        ))
+        .unwrap();
+        let s =
+            Scorer::new(&l).score_sentence("Washington should stop the drills with Seoul.", None);
+        assert_eq!(s.attribution.rule, Some("first actor before the tone term"));
+    }
+
+    #[test]
+    fn the_actor_told_what_to_do_after_a_reporting_verb_is_no_speaker() {
+        // "said X should": X begins the reported clause.
+        assert_eq!(
+            roles("Tokyo said Seoul should stop the drills."),
+            r(Some("JPN"), &[], &["KOR"])
+        );
+        assert_eq!(
+            roles("It said Seoul should stop the drills."),
+            r(None, &[], &["KOR"])
+        );
+        // "said X" names the speaker when no modal follows.
+        assert_eq!(
+            roles("The drills must stop, said Seoul."),
+            r(Some("KOR"), &[], &[])
+        );
+    }
+
+    #[test]
+    fn the_state_told_what_to_do_is_the_target_of_the_speakers_stance() {
+        // The speaker is the source; the state it presses, not the one
+        // named after the key term, is the target.
+        assert_eq!(
+            roles(
+                "Tokyo believes that Washington should bear the criticism for the drills near Seoul."
+            ),
+            r(Some("JPN"), &[], &["USA"])
+        );
+        // Not after a preposition, not in a passive, not a body asked to act.
+        assert_eq!(
+            roles(
+                "Tokyo believes that the talks with Washington should end the drills near Seoul."
+            ),
+            r(Some("JPN"), &[], &["KOR"])
+        );
+        assert_eq!(
+            roles(
+                "Tokyo believes that Washington must be spared the criticism for the drills near Seoul."
+            ),
+            r(Some("JPN"), &[], &["KOR"])
+        );
+        assert_eq!(
+            roles("Tokyo believes that the UN should end the drills near Seoul."),
+            r(Some("JPN"), &[], &["KOR"])
         );
     }
 

@@ -275,6 +275,11 @@ pub enum ModifierKind {
     Contrast,
     /// "although", "despite": the clause it opens weighs less.
     Concession,
+    /// A modal of demand ("should", "must", "ought to", "had better"):
+    /// with an actor as its subject, the concessions after it are demanded
+    /// of that actor, flipped and weakened by the factor
+    /// ([`crate::score::rule_demanded`]).
+    Demand,
     /// A reporting verb ("said", "according to") marking reported speech.
     Speech,
     /// A first-person reference ("we", "our country", "my Government",
@@ -296,6 +301,7 @@ impl ModifierKind {
             "dampener" | "hedge" => ModifierKind::Dampener,
             "contrast" => ModifierKind::Contrast,
             "concession" => ModifierKind::Concession,
+            "demand" => ModifierKind::Demand,
             "speech" => ModifierKind::Speech,
             "self" => ModifierKind::SelfRef,
             "first_person" => ModifierKind::FirstPerson,
@@ -312,6 +318,7 @@ impl ModifierKind {
             ModifierKind::Dampener => "dampener",
             ModifierKind::Contrast => "contrast",
             ModifierKind::Concession => "concession",
+            ModifierKind::Demand => "demand",
             ModifierKind::Speech => "speech",
             ModifierKind::SelfRef => "self",
             ModifierKind::FirstPerson => "first_person",
@@ -1631,6 +1638,7 @@ pub const CONCILIATORY_CATEGORIES: &[&str] = &[
     "aid",
     "yield",
     "de_escalate",
+    "settle",
     "praise",
 ];
 
@@ -1783,7 +1791,7 @@ fn parse_modifiers(src: &str, file: &str) -> Result<Vec<Modifier>> {
             t.err(
                 line,
                 format!(
-                    "kind '{kind_s}' is not one of negator, damage, intensifier, dampener, contrast, concession, speech, self, first_person"
+                    "kind '{kind_s}' is not one of negator, damage, intensifier, dampener, contrast, concession, demand, speech, self, first_person"
                 ),
             )
         })?;
@@ -1799,7 +1807,9 @@ fn parse_modifiers(src: &str, file: &str) -> Result<Vec<Modifier>> {
                 .map_err(|_| t.err(line, format!("factor '{f_s}' is not a number")))?
         };
         let ok = match kind {
-            ModifierKind::Negator | ModifierKind::Damage => (-1.0..0.0).contains(&factor),
+            ModifierKind::Negator | ModifierKind::Damage | ModifierKind::Demand => {
+                (-1.0..0.0).contains(&factor)
+            }
             ModifierKind::Intensifier | ModifierKind::Contrast => factor > 1.0 && factor <= 3.0,
             ModifierKind::Dampener | ModifierKind::Concession => factor > 0.0 && factor < 1.0,
             ModifierKind::Speech | ModifierKind::SelfRef | ModifierKind::FirstPerson => {
@@ -1808,7 +1818,9 @@ fn parse_modifiers(src: &str, file: &str) -> Result<Vec<Modifier>> {
         };
         if !ok {
             let want = match kind {
-                ModifierKind::Negator | ModifierKind::Damage => "from -1 up to (not including) 0",
+                ModifierKind::Negator | ModifierKind::Damage | ModifierKind::Demand => {
+                    "from -1 up to (not including) 0"
+                }
                 ModifierKind::Intensifier | ModifierKind::Contrast => "above 1 and at most 3",
                 ModifierKind::Dampener | ModifierKind::Concession => "between 0 and 1",
                 ModifierKind::Speech | ModifierKind::SelfRef | ModifierKind::FirstPerson => {

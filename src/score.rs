@@ -11,7 +11,7 @@
 //!    Peace Committee"): they are no stance of anyone's.
 //! 3. Each tone term starts at its lexicon weight (−4 … +4) and the rules
 //!    below adjust it, in this order: [`NEGATION`](rule_negation),
-//!    [`INTENSITY`](rule_intensity), [`PROBLEMS`](rule_problems),
+//!    [`DEMANDED`](rule_demanded), [`INTENSITY`](rule_intensity), [`PROBLEMS`](rule_problems),
 //!    [`QUOTED`](rule_quoted),
 //!    [`CONTRAST`](rule_contrast), [`CONCESSION`](rule_concession). Each rule
 //!    that fires records a [`Note`] on the term ([`TermScore::notes`]),
@@ -149,6 +149,16 @@ pub enum Note {
         /// Its factor.
         factor: f64,
     },
+    /// [`rule_demanded`]: "demanded by 'should' ×-0.6".
+    Demanded {
+        /// Index into [`Lexicons::modifiers`] of the modal.
+        modifier: usize,
+        /// Its factor.
+        factor: f64,
+        /// Index into [`Matches::actors`] of the actor the concession is
+        /// demanded of (the modal's subject), a target of the sentence.
+        actor: usize,
+    },
     /// [`rule_intensity`]: "intensifier 'sharply' ×1.4", "dampener
     /// 'somewhat' ×0.6".
     Intensity {
@@ -197,6 +207,7 @@ impl Note {
     pub fn factor(&self) -> f64 {
         match *self {
             Note::Negated { factor, .. }
+            | Note::Demanded { factor, .. }
             | Note::Intensity { factor, .. }
             | Note::Quoted { factor }
             | Note::AfterContrast { factor, .. }
@@ -212,6 +223,7 @@ impl Note {
     pub fn modifier(&self) -> Option<usize> {
         match *self {
             Note::Negated { modifier, .. }
+            | Note::Demanded { modifier, .. }
             | Note::Intensity { modifier, .. }
             | Note::AfterContrast { modifier, .. }
             | Note::BeforeContrast { modifier, .. }
@@ -241,6 +253,11 @@ impl fmt::Display for NoteDisplay<'_> {
         match self.note {
             Note::Negated { modifier, factor } => {
                 write!(f, "negated by '{}' ×{factor}", word(modifier))
+            }
+            Note::Demanded {
+                modifier, factor, ..
+            } => {
+                write!(f, "demanded by '{}' ×{factor}", word(modifier))
             }
             Note::Intensity { modifier, factor } => {
                 let md = &self.lex.modifiers()[modifier];
@@ -502,7 +519,7 @@ impl<'a> Scorer<'a> {
                 }
             }));
         if !out.terms.is_empty() {
-            self.apply_rules(sentence, matches, &mut out.terms);
+            self.apply_rules(sentence, matches, speaker, &mut out.terms);
         }
         let sum: f64 = out.terms.iter().map(|t| t.weight).sum();
         out.sum = sum;
@@ -527,21 +544,31 @@ impl Scorer<'_> {
     /// cannot fire, so one pass over the modifiers decides which rules run,
     /// and the clause numbers are only computed when a rule that uses them
     /// does.
-    fn apply_rules(&self, sentence: &str, m: &Matches, terms: &mut [TermScore]) {
-        let (mut negator, mut intensity, mut contrast, mut concession) =
-            (false, false, false, false);
+    fn apply_rules(
+        &self,
+        sentence: &str,
+        m: &Matches,
+        speaker: Option<usize>,
+        terms: &mut [TermScore],
+    ) {
+        let (mut negator, mut demand, mut intensity, mut contrast, mut concession) =
+            (false, false, false, false, false);
         for h in &m.modifiers {
             match self.lex.modifiers()[h.modifier].kind {
                 ModifierKind::Negator | ModifierKind::Damage => negator = true,
                 ModifierKind::Intensifier | ModifierKind::Dampener => intensity = true,
                 ModifierKind::Contrast => contrast = true,
                 ModifierKind::Concession => concession = true,
+                ModifierKind::Demand => demand = true,
                 ModifierKind::Speech | ModifierKind::SelfRef | ModifierKind::FirstPerson => {}
             }
         }
         let run = |clauses: &[usize], terms: &mut [TermScore]| {
             if negator {
                 rule_negation(self.lex, m, clauses, terms);
+            }
+            if demand {
+                rule_demanded(self.lex, m, clauses, speaker, terms);
             }
             if intensity {
                 rule_intensity(self.lex, m, clauses, terms);
@@ -556,7 +583,7 @@ impl Scorer<'_> {
             }
         };
         let n = m.tokens.len();
-        if !(negator || intensity || concession) {
+        if !(negator || demand || intensity || concession) {
             run(&[], terms);
         } else if n <= CLAUSE_IDS_ON_STACK {
             // Clause numbers live on the stack unless the sentence is long.
@@ -905,6 +932,97 @@ pub fn rule_negation(lex: &Lexicons, m: &Matches, clauses: &[usize], terms: &mut
     }
 }
 
+/// Tone categories of concessions: what an actor gives up or stops doing
+/// ("withdraw its troops", "release the detainees", "lift the sanctions",
+/// "apologise"). See [`rule_demanded`].
+pub const CONCESSION_CATEGORIES: [&str; 2] = ["yield", "de_escalate"];
+
+/// How many words may stand between a modal of demand and the concession
+/// demanded ("must *immediately and unconditionally* withdraw", "should
+/// *admit the crimes and make sincere* apology"). See [`rule_demanded`].
+pub const DEMAND_WINDOW: usize = 6;
+
+/// Words between a modal of demand and a concession that put the
+/// concession in another clause or another's hands: "must take measures
+/// *to* force Indonesia to withdraw", "the only system *that* every nation
+/// accepts", "must work *for* the withdrawal", "should *be* allowed". See
+/// [`rule_demanded`].
+pub const DEMAND_BREAKS: [&str; 14] = [
+    "to", "that", "which", "who", "whom", "whose", "so", "if", "when", "unless", "until",
+    "because", "for", "be",
+];
+
+/// **Demands.** A modal of demand (a modifier of kind `demand`: "should",
+/// "must", "ought to", "had better") whose subject is an actor turns the
+/// concession it demands (a term of [`CONCESSION_CATEGORIES`]) into a
+/// demand on that actor: "The U.S. should withdraw its troops", "Japan
+/// must apologise" are pressure, which the event coders count as hostile
+/// (CAMEO's *demand*), as `tone.csv` weighs "urged … to withdraw" (−1.5).
+/// The term is multiplied by the modal's factor (−0.6: "withdraw its
+/// troops" +2.5 becomes −1.5). An appeal for talks, cooperation or peace
+/// keeps its tone ("Seoul should respond to the offer of dialogue", "India
+/// and Pakistan should settle their dispute": categories `consult`,
+/// `cooperate`, `settle`), as in `tone.csv`'s "urged … to negotiate"
+/// (+1.5).
+///
+/// The subject is the actor named right before the modal, or before at
+/// most two words of its office or force ("the Japanese *government*
+/// should", "U.S. *troops* must"), in the same clause. The concession is
+/// the first term after the nearest such modal, at most [`DEMAND_WINDOW`]
+/// words on, in its clause, with none of [`DEMAND_BREAKS`] between (a
+/// purpose, a relative clause, a passive: "sanctions on Cuba must be
+/// lifted" demands nothing of Cuba). Not the speaker (a first-person "we
+/// must withdraw", or "Chile must" in Chile's speech, is a pledge); not a
+/// term the negation already turned ("should not withdraw").
+pub fn rule_demanded(
+    lex: &Lexicons,
+    m: &Matches,
+    clauses: &[usize],
+    speaker: Option<usize>,
+    terms: &mut [TermScore],
+) {
+    let text = m.norm.text();
+    let word = |i: usize| m.tokens.get(i).map_or("", |t| &text[t.start..t.end]);
+    let speaker_root = speaker.map(|sp| lex.actors()[sp].root);
+    // The actor mention that is the subject of the modal at token `modal`.
+    let subject = |modal: usize| {
+        let i = m.actors.iter().rposition(|a| a.tok.end <= modal)?;
+        let a = &m.actors[i];
+        let subject = a.alias.is_some()
+            && speaker_root.is_none_or(|sp| lex.actors()[a.actor].root != sp)
+            && modal - a.tok.end <= 2
+            && (a.tok.end..modal).all(|i| crate::attribute::is_office_word(word(i)))
+            && same_clause(clauses, a.tok.end - 1, modal);
+        subject.then_some(i)
+    };
+    for t in terms.iter_mut() {
+        let hit = &m.tone[t.hit];
+        if t.weight <= 0.0
+            || !CONCESSION_CATEGORIES.contains(&lex.tone()[hit.term].category.as_str())
+        {
+            continue;
+        }
+        let start = hit.tok.start;
+        let Some(h) = m.modifiers.iter().rfind(|h| {
+            h.tok.end <= start && lex.modifiers()[h.modifier].kind == ModifierKind::Demand
+        }) else {
+            continue;
+        };
+        let demanded = start - h.tok.end <= DEMAND_WINDOW
+            && same_clause(clauses, h.tok.start, start)
+            && !(h.tok.end..start).any(|i| DEMAND_BREAKS.contains(&word(i)));
+        if let Some(actor) = subject(h.tok.start).filter(|_| demanded) {
+            let factor = lex.modifiers()[h.modifier].factor;
+            t.weight *= factor;
+            t.notes.push(Note::Demanded {
+                modifier: h.modifier,
+                factor,
+                actor,
+            });
+        }
+    }
+}
+
 /// **Intensifiers and dampeners.** The nearest intensifier ("sharply",
 /// "strongly", "warmly") or dampener ("somewhat", "cautiously") within
 /// [`INTENSITY_WINDOW_BEFORE`] words before or [`INTENSITY_WINDOW_AFTER`]
@@ -1207,10 +1325,13 @@ mod tests {
                      PRK,North Korea,state,,Pyongyang,,,\nKOR,South Korea,state,,Seoul,,,\n"
                 , "term,weight,category\ncondemn*,-2,disapprove\nthug,-3,insult\nwelcom*,2,praise\n\
                    warn*,-2,threaten\noffer* ... talks,2.5,intent_cooperate\nsanction*,-2.5,sanction\n\
-                   eas* ... tension*,2.5,de_escalate\ntalks,1,consult\n"
+                   eas* ... tension*,2.5,de_escalate\ntalks,1,consult\n\
+                   withdraw* ... troops,2.5,de_escalate\nfreed,2.5,yield\n\
+                   settle* ... dispute*,2,settle\n"
                 , "word,kind,factor\nnot,negator,-0.8\nno longer,negator,-0.8\n\
                         sharply,intensifier,1.4\nsomewhat,dampener,0.6\nbut,contrast,1.5\n\
-                        despite,concession,0.5\nsaid,speech,1\n"
+                        despite,concession,0.5\nsaid,speech,1\nshould,demand,-0.6\n\
+                        must,demand,-0.6\n"
                 , ""))
         .unwrap()
     }
@@ -1312,6 +1433,60 @@ mod tests {
     }
 
     #[test]
+    fn a_concession_demanded_of_an_actor_is_pressure() {
+        let l = lex();
+        let text = "Seoul should withdraw its troops.";
+        let s = Scorer::new(&l).score_sentence(text, None);
+        assert!((s.sum + 1.5).abs() < 1e-9, "{}", s.sum);
+        assert_eq!(s.label, Label::Hostile);
+        assert_eq!(
+            s.evidence(&l, text),
+            "withdraw its troops[de_escalate +2.5 demanded by 'should' ×-0.6 = -1.50]; \
+             source: none: the first actor is told what it should do"
+        );
+        // The note names the actor pressed, which is the target.
+        assert!(matches!(
+            s.terms[0].notes[0],
+            Note::Demanded { actor: 0, .. }
+        ));
+        assert_eq!(s.attribution.targets, [0]);
+        // Its office between, and the nearest modal only.
+        assert_eq!(
+            score("The Seoul government must withdraw its troops.").sum,
+            -1.5
+        );
+        assert_eq!(
+            score("Seoul must and Pyongyang should withdraw their troops.").sum,
+            -1.5
+        );
+        // An appeal to talk or settle keeps its tone.
+        assert_eq!(score("Seoul should offer talks.").sum, 2.5);
+        assert_eq!(
+            score("Seoul and Pyongyang should settle their dispute.").sum,
+            2.0
+        );
+        // No actor as subject, a passive, a purpose, or too far: no demand.
+        assert_eq!(score("Both sides should withdraw their troops.").sum, 2.5);
+        assert_eq!(score("The detainees of Seoul must be freed.").sum, 2.5);
+        assert_eq!(
+            score("Seoul should take steps to withdraw its troops.").sum,
+            2.5
+        );
+        assert_eq!(
+            score("Seoul should look again at every part of the old plan and withdraw its troops.")
+                .sum,
+            2.5
+        );
+        // The speaker pledges; a negated concession stays negated.
+        let prk = l.actor_index("PRK");
+        let s = Scorer::new(&l).score_sentence_as("Pyongyang must withdraw its troops.", None, prk);
+        assert_eq!(s.sum, 2.5);
+        let s = score("Seoul should not withdraw its troops.");
+        assert!((s.sum + 2.0).abs() < 1e-9, "{}", s.sum);
+        assert!(matches!(s.terms[0].notes[..], [Note::Negated { .. }]));
+    }
+
+    #[test]
     fn intensifier_and_dampener_change_strength_not_direction() {
         assert!((score("Pyongyang sharply condemned Seoul.").sum + 2.8).abs() < 1e-9);
         let s = score("Seoul eased tensions somewhat.");
@@ -1372,6 +1547,7 @@ mod tests {
                     .iter()
                     .map(|n| match n {
                         Note::Negated { .. } => "negated",
+                        Note::Demanded { .. } => "demanded",
                         Note::Intensity { .. } => "intensity",
                         Note::Quoted { .. } => "quoted",
                         Note::AfterContrast { .. } => "after",
