@@ -752,8 +752,13 @@ pub(crate) fn attribute_into(
                 })
                 .filter(candidate)
                 .or_else(|| {
+                    // Most sentences have no modal: nothing to look for.
+                    let modal = m
+                        .modifiers
+                        .iter()
+                        .any(|h| lex.modifiers()[h.modifier].kind == ModifierKind::Demand);
                     let ks = key.map_or(0, |k| m.tone[k].tok.start);
-                    candidates().find(|&c| s.told_to(c, ks, speaker_root))
+                    candidates().find(|&c| modal && s.told_to(c, ks, speaker_root))
                 });
             let judged = candidates().find(|&c| s.possessive_before_tone(c));
             let pick = demanded
