@@ -446,6 +446,7 @@ struct Scratch {
     found: Vec<(usize, usize, usize)>,
     actors: Vec<(usize, usize, usize)>,
     others: Vec<(usize, usize, Ref)>,
+    damage: Vec<(usize, usize, Ref)>,
 }
 
 thread_local! {
@@ -555,7 +556,10 @@ pub struct Matches {
     pub actors: Vec<ActorHit>,
     /// Tone terms (longest non-overlapping, competing with modifiers).
     pub tone: Vec<ToneHit>,
-    /// Modifiers.
+    /// Modifiers (longest non-overlapping, competing with tone terms;
+    /// but a verb of damage, kind `damage`, is kept alongside a tone term
+    /// on exactly the same words: "undermined" is hostile and turns the
+    /// kindness after it).
     pub modifiers: Vec<ModifierHit>,
 }
 
@@ -781,10 +785,12 @@ impl Lexicons {
             found,
             actors: actor_c, // start, end, alias
             others: other_c,
+            damage: damage_c,
         } = &mut scratch;
         found.clear();
         actor_c.clear();
         other_c.clear();
+        damage_c.clear();
         // Every pattern at a word boundary, by start and then end.
         self.index.find(text, toks, found);
         for &(s, e, pattern) in found.iter() {
@@ -817,11 +823,16 @@ impl Lexicons {
                             alias_pick = Some(i as usize);
                         }
                     }
-                    Ref::Modifier(_) => {
-                        if right_ok {
+                    Ref::Modifier(i) if right_ok => {
+                        if self.modifiers[i as usize].kind == ModifierKind::Damage {
+                            // A verb of damage may be a hostile term too
+                            // ("undermined", "blocked"): it keeps both roles.
+                            damage_c.push((s, e, *r));
+                        } else {
                             other_c.push((s, e, *r));
                         }
                     }
+                    Ref::Modifier(_) => {}
                     Ref::Tone(i) => {
                         let end = if target.anchor_prefix {
                             word_end(text, e)
@@ -922,6 +933,26 @@ impl Lexicons {
                 }),
                 Ref::Alias(_) => {}
             }
+        }
+        if !damage_c.is_empty() {
+            // A verb of damage shares its words with a tone term of the same
+            // words only: a longer one takes them ("building block").
+            damage_c.retain(|&(s, e, _)| {
+                !other_c
+                    .iter()
+                    .any(|&(s2, e2, _)| s2 < e && s < e2 && (s2, e2) != (s, e))
+            });
+            *damage_c = select_longest(std::mem::take(damage_c));
+            for &(s, e, r) in damage_c.iter() {
+                if let Ref::Modifier(i) = r {
+                    modifiers.push(ModifierHit {
+                        modifier: i as usize,
+                        tok: tok_range(s, e),
+                        span: norm.orig_range(s..e),
+                    });
+                }
+            }
+            modifiers.sort_by_key(|h| (h.tok.start, h.tok.end));
         }
         SCRATCH.with(|c| c.set(scratch));
     }

@@ -903,34 +903,67 @@ pub fn rule_names(lex: &Lexicons, sentence: &str, m: &mut Matches, in_names: &mu
 /// hostile. The flip is weaker than the original because a refusal to act
 /// is a weaker signal than the act.
 ///
-/// A verb of damage (kind `damage`: "disrupted", "endangers", "wrecked")
-/// does the same to a conciliatory term only: "disrupted the peace
-/// process", "endangers peace" are hostile, while in "a country ruined by
-/// war" the war stays hostile.
+/// A verb of damage (kind `damage`: "disrupted", "endangers", "undermined",
+/// "blocked") does the same to a conciliatory term only: "disrupted the
+/// peace process", "endangers peace" are hostile, while in "a country
+/// ruined by war" the war stays hostile. It also damages the conciliatory
+/// terms joined to that one by "and" or "or" ([`DAMAGE_JOINERS`] only
+/// between): "blocked dialogue and cooperation", "undermining
+/// reconciliation and unity".
 pub fn rule_negation(lex: &Lexicons, m: &Matches, clauses: &[usize], terms: &mut [TermScore]) {
+    let text = m.norm.text();
+    let word = |i: usize| &text[m.tokens[i].start..m.tokens[i].end];
     for h in &m.modifiers {
         let md = &lex.modifiers()[h.modifier];
         if !matches!(md.kind, ModifierKind::Negator | ModifierKind::Damage) {
             continue;
         }
-        let first = terms
-            .iter_mut()
-            .filter(|t| m.tone[t.hit].tok.start >= h.tok.end)
-            .min_by_key(|t| m.tone[t.hit].tok.start);
-        if let Some(t) = first
-            && (md.kind == ModifierKind::Negator || t.weight > 0.0)
-        {
-            let start = m.tone[t.hit].tok.start;
-            if start - h.tok.end < NEGATION_WINDOW && same_clause(clauses, h.tok.start, start) {
-                t.weight *= md.factor;
-                t.notes.push(Note::Negated {
-                    modifier: h.modifier,
-                    factor: md.factor,
-                });
+        let next_after = |terms: &[TermScore], tok: usize| {
+            (0..terms.len())
+                .filter(|&i| m.tone[terms[i].hit].tok.start >= tok)
+                .min_by_key(|&i| m.tone[terms[i].hit].tok.start)
+        };
+        let Some(i) = next_after(terms, h.tok.end) else {
+            continue;
+        };
+        let start = m.tone[terms[i].hit].tok.start;
+        let negated = (md.kind == ModifierKind::Negator || terms[i].weight > 0.0)
+            && start - h.tok.end < NEGATION_WINDOW
+            && same_clause(clauses, h.tok.start, start);
+        if !negated {
+            continue;
+        }
+        let note = Note::Negated {
+            modifier: h.modifier,
+            factor: md.factor,
+        };
+        terms[i].weight *= md.factor;
+        terms[i].notes.push(note);
+        if md.kind != ModifierKind::Damage {
+            continue;
+        }
+        // The kindnesses joined to the one damaged.
+        let mut end = m.tone[terms[i].hit].tok.end;
+        while let Some(j) = next_after(terms, end) {
+            let tok = m.tone[terms[j].hit].tok.clone();
+            let joined = terms[j].weight > 0.0
+                && (end..tok.start).any(|k| matches!(word(k), "and" | "or"))
+                && (end..tok.start).all(|k| DAMAGE_JOINERS.contains(&word(k)))
+                && same_clause(clauses, h.tok.start, tok.start);
+            if !joined {
+                break;
             }
+            terms[j].weight *= md.factor;
+            terms[j].notes.push(note);
+            end = tok.end;
         }
     }
 }
+
+/// Words that may join a term damaged by a verb of damage to the next
+/// one, which it damages too: "blocked dialogue *and* cooperation",
+/// "undermined *the* talks *and their* results". See [`rule_negation`].
+pub const DAMAGE_JOINERS: [&str; 8] = ["and", "or", "the", "its", "their", "his", "her", "all"];
 
 /// Tone categories of concessions: what an actor gives up or stops doing
 /// ("withdraw its troops", "release the detainees", "lift the sanctions",
@@ -1415,8 +1448,9 @@ mod tests {
         let l = Lexicons::from_texts(&LexiconTexts::new(
             "id,name,kind,parent,alias,case,valid_from,valid_to\n\
              ISR,Israel,state,,Israel,,,\nYEM,Yemen,state,,Yemen,,,\n",
-            "term,weight,category\npeace process,3,consult\nwar,-3,fight\naid,2.5,aid\n",
-            "word,kind,factor\ndisrupted,damage,-0.8\nruined,damage,-0.8\n",
+            "term,weight,category\npeace process,3,consult\nwar,-3,fight\naid,2.5,aid\n\
+             undermined,-2,accuse\n",
+            "word,kind,factor\ndisrupted,damage,-0.8\nruined,damage,-0.8\nundermined,damage,-0.8\n",
             "",
         ))
         .unwrap();
@@ -1424,6 +1458,14 @@ mod tests {
         let s = sc.score_sentence("Israel disrupted the peace process.", None);
         assert!((s.sum + 2.4).abs() < 1e-9, "{}", s.sum);
         assert_eq!(s.label, Label::Hostile);
+        // Kindnesses joined by "and" are damaged too; one further on is not.
+        let s = sc.score_sentence("Israel disrupted the peace process and the aid.", None);
+        assert!((s.sum + 2.4 + 2.0).abs() < 1e-9, "{}", s.sum);
+        let s = sc.score_sentence("Israel disrupted the peace process, then sent aid.", None);
+        assert!((s.sum + 2.4 - 2.5).abs() < 1e-9, "{}", s.sum);
+        // A verb that is a hostile term too keeps both roles.
+        let s = sc.score_sentence("Israel undermined the peace process.", None);
+        assert!((s.sum + 2.0 + 2.4).abs() < 1e-9, "{}", s.sum);
         // A hostile term after it keeps its sign, and so does what follows.
         let s = sc.score_sentence("Yemen, ruined by war, thanked donors for aid.", None);
         assert!((s.sum - (-3.0 + 2.5)).abs() < 1e-9, "{}", s.sum);

@@ -1,6 +1,7 @@
 //! The default actor lexicon's case and ambiguity rules, checked on
 //! sentences the team wrote: what each alias resolves to, by case, by
-//! longest match, by date, and what is deliberately no actor.
+//! longest match, by date, and what is deliberately no actor; and a few
+//! rows of the default tone and modifier lexicons that the rules read.
 
 use stancemeter::{DocDate, Lexicons, Scorer};
 
@@ -149,4 +150,72 @@ fn a_capital_named_as_a_venue_is_only_mentioned() {
     assert_eq!(s.attribution.source.map(id), Some("KEN"));
     let targets: Vec<&str> = s.attribution.targets.iter().map(|&i| id(i)).collect();
     assert_eq!(targets, ["SOM"]);
+}
+
+/// The label of `text` with the default lexicons, and its rolled-up
+/// targets.
+fn label_and_targets(text: &str, speaker: Option<&str>) -> (String, Vec<String>) {
+    let l = lex();
+    let sp = speaker.and_then(|id| l.actor_index(id));
+    let s = Scorer::new(l).score_sentence_as(text, None, sp);
+    let targets = s
+        .attribution
+        .targets
+        .iter()
+        .map(|&i| {
+            l.actors()[l.actors()[s.matches.actors[i].actor].root]
+                .id
+                .clone()
+        })
+        .collect();
+    (s.label.as_str().to_string(), targets)
+}
+
+#[test]
+fn default_rows_read_demands_damage_and_words_of_no_stance() {
+    let lt = |text: &str| label_and_targets(text, Some("PRK"));
+    let v = |x: &[&str]| x.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    // A concession demanded of a state is pressure on it ...
+    assert_eq!(
+        lt("The Japanese government should apologise for its wartime crimes."),
+        ("hostile".to_string(), v(&["JPN"]))
+    );
+    assert_eq!(
+        lt("Washington must withdraw its troops from the peninsula."),
+        ("hostile".to_string(), v(&["USA"]))
+    );
+    // ... an appeal to talk or settle is not.
+    assert_eq!(
+        lt("Seoul should respond to the offer of dialogue."),
+        ("conciliatory".to_string(), v(&["KOR"]))
+    );
+    assert_eq!(
+        label_and_targets(
+            "India and Pakistan should settle their dispute peacefully.",
+            None
+        )
+        .0,
+        "conciliatory"
+    );
+    // Verbs of damage turn the kindness they hit.
+    assert_eq!(
+        lt("Seoul blocked the resumption of dialogue and cooperation.").0,
+        "hostile"
+    );
+    assert_eq!(
+        label_and_targets("Tokyo is undermining cooperation with Beijing.", None).0,
+        "hostile"
+    );
+    // Words of no stance: recognising a fact, recognised borders, a
+    // building block weigh next to nothing (each "recogni*" alone +1).
+    for text in [
+        "Seoul recognizes that the harvest will be late this year.",
+        "Canada wants troops back behind internationally recognized borders.",
+    ] {
+        let s = Scorer::new(lex()).score_sentence(text, None);
+        assert!(s.sum.abs() < 0.5, "{text}: {}", s.sum);
+    }
+    // A building block is no verb of damage: the peace it builds stays.
+    let s = Scorer::new(lex()).score_sentence("Brazil calls it a building block of peace.", None);
+    assert!(s.sum > 1.0, "{}", s.sum);
 }
