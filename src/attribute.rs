@@ -34,6 +34,9 @@
 //!    there when that actor is the object of a verb of tone right before
 //!    it ("The committee *denounced* Seoul for its war drills"), nor an
 //!    actor glued to "pro-"/"anti-" ("the *pro-U.S.* conservatives"). Then
+//!    the sides named after the key term by "between", none of them the
+//!    speaker, act on each other ("the war *between Iran and Iraq*", see
+//!    `Sentence::parties`); else
 //!    an agent named after the key term is the source: "the illegal
 //!    occupation of Kuwait *by Iraq*", "the war crimes committed
 //!    *by the Japanese imperialists*" (see `Sentence::act_agent`). An
@@ -485,6 +488,11 @@ const DESCRIBED_GAP_WORDS: &[&str] = &[
     "our",
 ];
 
+/// Rule 4's sources when no actor stands before the key term: the two
+/// sides of a relation named after it ("the military agreement *between
+/// Japan and south Korea*").
+const RULE_PARTIES: &str = "the parties 'between' whom the tone term is";
+
 /// Rule 4's source when no actor before the key term does it: the agent
 /// named after the act ("the occupation of Kuwait *by Iraq*").
 const RULE_ACT_AGENT: &str = "agent of the act ('… by X')";
@@ -685,10 +693,15 @@ pub(crate) fn attribute_into(
                 (None, Some(RULE_DEMANDED))
             }
             Some(a) => (Some(a), Some("first actor before the tone term")),
-            None => match s.act_agent(k) {
-                Some(agent) => (Some(agent), Some(RULE_ACT_AGENT)),
-                None if first_is_object => (None, Some(RULE_OBJECT_FIRST)),
-                None => (None, Some(RULE_NONE_BEFORE)),
+            None => match (s.parties(k, speaker_root), s.act_agent(k)) {
+                (Some(first), _) => {
+                    // The sides act on each other, on no one else.
+                    preset_targets = Some(first..first);
+                    (Some(first), Some(RULE_PARTIES))
+                }
+                (None, Some(agent)) => (Some(agent), Some(RULE_ACT_AGENT)),
+                (None, None) if first_is_object => (None, Some(RULE_OBJECT_FIRST)),
+                (None, None) => (None, Some(RULE_NONE_BEFORE)),
             },
         }
     } else {
@@ -1267,6 +1280,29 @@ impl Sentence<'_> {
                 .any(|a| a.tok.start == i + 1 || (a.tok.start == i + 2 && at(i + 1, "the")))
     }
 
+    /// Rule 4: the first of the parties named right after the key term
+    /// `k` by "between" ("agreements *between* south Korea and Japan",
+    /// "tension *between* the two Koreas' navies" does not name two): two
+    /// or more actors joined by "and", none of them the speaker. They are
+    /// the co-sources, each other's targets. With the speaker among them
+    /// ("relations between the DPRK and Malawi"), the speaker's voice
+    /// decides instead.
+    fn parties(&self, k: usize, speaker_root: Option<usize>) -> Option<usize> {
+        let end = self.m.tone[k].tok.end;
+        let n = self.m.tokens.len();
+        let at = (end..(end + 3).min(n)).find(|&i| self.is(i, "between"))?;
+        let first = self.m.actors.iter().position(|a| {
+            a.tok.start == at + 1 || (a.tok.start == at + 2 && self.is(at + 1, "the"))
+        })?;
+        let group = self.coordinated(first);
+        let two = group.clone().any(|a| {
+            self.lex.actors()[self.m.actors[a].actor].root
+                != self.lex.actors()[self.m.actors[first].actor].root
+        });
+        (group.start == first && two && !group.clone().any(|a| self.is_speaker(a, speaker_root)))
+            .then_some(first)
+    }
+
     /// "China's coercive drills": a possessive mention with a tone term
     /// starting within two words after it.
     fn possessive_before_tone(&self, a: usize) -> bool {
@@ -1797,6 +1833,7 @@ impl Sentence<'_> {
 
 #[cfg(test)]
 mod tests {
+    use super::RULE_PARTIES;
     use crate::Scorer;
     use crate::lexicon::{LexiconTexts, Lexicons};
 
@@ -2226,6 +2263,39 @@ mod tests {
         ] {
             assert_eq!(roles(text).2.len(), 1, "{text}");
         }
+    }
+
+    #[test]
+    fn the_parties_between_whom_a_relation_is_act_on_each_other() {
+        // No actor before the term: the sides named after "between" are
+        // the co-sources and each other's targets.
+        assert_eq!(
+            roles("The war between Russia and China goes on."),
+            r(Some("RUS"), &["CHN"], &["CHN"])
+        );
+        assert_eq!(
+            roles("Talks between Pyongyang and Seoul resumed, the UN said nothing."),
+            r(Some("PRK"), &["KOR"], &["KOR"])
+        );
+        // One actor is no pair; an actor before the term acts.
+        assert_eq!(
+            roles("The war between Russia and its neighbours goes on."),
+            r(None, &[], &["RUS"])
+        );
+        assert_eq!(
+            roles("Tokyo condemned the war between Russia and China."),
+            r(Some("JPN"), &[], &["RUS", "CHN"])
+        );
+        // With the speaker among the sides, the speaker's voice decides.
+        let l = lex();
+        let prk = l.actor_index("PRK");
+        let s = Scorer::new(&l).score_sentence_as(
+            "Talks between Pyongyang and Seoul resumed.",
+            None,
+            prk,
+        );
+        assert!(s.attribution.also_sources.is_empty());
+        assert_ne!(s.attribution.rule, Some(RULE_PARTIES));
     }
 
     /// (source, targets) by the ids of the mentions (not rolled up), with
