@@ -124,6 +124,21 @@ fn leaders_resolve_by_document_date() {
         ["RUS"]
     );
     assert!(actors("Former Soviet republics met.", Some("2015-05-01")).is_empty());
+    // After 1991 the Soviet Union of history is an actor of its own.
+    assert_eq!(
+        actors(
+            "In 1956 the Soviet Union invaded Hungary.",
+            Some("2012-09-25")
+        ),
+        ["SUN", "HUN"]
+    );
+    assert!(
+        actors(
+            "Post-Soviet states of the Soviet era met.",
+            Some("2015-05-01")
+        )
+        .is_empty()
+    );
     // A South Korean Kim is no "Kim" of the North: his country in office,
     // nobody after.
     assert_eq!(
