@@ -235,6 +235,19 @@ const ACT_CATEGORIES: &[&str] = &[
     "threaten",
 ];
 
+/// How many words may stand between a hostile act and the "against" or
+/// "on" naming its victim (see [`ACT_GAP_WORDS`]).
+const ACT_GAP: usize = 3;
+
+/// Words, besides participles ("-ed") and adverbs ("-ly"), that may stand
+/// between a hostile act and the "against" or "on" naming its victim:
+/// "the embargo *set* against Cuba", "the attacks *carried out* on",
+/// "the blockade *which is* imposed on".
+const ACT_GAP_WORDS: &[&str] = &[
+    "set", "out", "being", "been", "is", "are", "was", "were", "which", "that", "now", "still",
+    "waged", "made", "done", "launched",
+];
+
 /// Tone categories of judging an act: "condemn", "reject", "protest",
 /// "demand an end to".
 const JUDGING_CATEGORIES: &[&str] = &["disapprove", "reject", "protest", "demand"];
@@ -307,6 +320,15 @@ const DOER_NOUNS: &[&str] = &[
 /// ("the aggression of Israel" names the aggressor, so "aggression" is
 /// not here).
 const UNDERGONE_NOUNS: &[&str] = &[
+    "slaughter",
+    "massacre",
+    "massacres",
+    "killing",
+    "killings",
+    "murder",
+    "persecution",
+    "oppression",
+    "repression",
     "occupation",
     "annexation",
     "invasion",
@@ -338,6 +360,17 @@ const UNDERGONE_NOUNS: &[&str] = &[
     "authority",
     "charter",
     "mandate",
+];
+
+/// Counts of people between an act and its victims: "the killing *of
+/// thousands* of Palestinians".
+const QUANTITY_WORDS: &[&str] = &[
+    "thousands",
+    "hundreds",
+    "millions",
+    "tens",
+    "dozens",
+    "scores",
 ];
 
 /// Single words that may follow a trailing reporting verb ("…, Seoul
@@ -1143,13 +1176,17 @@ impl Sentence<'_> {
     /// rights *of the Palestinian* people".
     fn undergoes(&self, a: usize) -> bool {
         let v = self.m.actors[a].tok.start;
-        let of = if v >= 2 && self.is(v - 1, "of") {
+        let mut of = if v >= 2 && self.is(v - 1, "of") {
             v - 1
         } else if v >= 3 && self.is(v - 1, "the") && self.is(v - 2, "of") {
             v - 2
         } else {
             return false;
         };
+        // "the slaughter of *thousands of* Palestinian civilians".
+        if of >= 3 && QUANTITY_WORDS.contains(&self.word(of - 1)) && self.is(of - 2, "of") {
+            of -= 2;
+        }
         // "the rule of the Japanese imperialists", "the shelling of the
         // south Korean puppet army": there "of" names the doers.
         let end = self.m.actors[a].tok.end;
@@ -1182,9 +1219,23 @@ impl Sentence<'_> {
         } else {
             return None;
         };
+        // Words that may stand between the act and its preposition: "the
+        // embargo *unfairly set* against Cuba", "the attack *carried out*
+        // on the camp", "the blockade *which is imposed* on Gaza".
+        let gap = |i: usize| {
+            let w = self.word(i);
+            w.ends_with("ed") || w.ends_with("ly") || ACT_GAP_WORDS.contains(&w)
+        };
         self.m.tone.iter().find(|t| {
             let term = &self.lex.tone()[t.term];
-            t.tok.end == p && term.weight < 0.0 && ACT_CATEGORIES.contains(&term.category.as_str())
+            t.tok.end <= p
+                && p - t.tok.end <= ACT_GAP
+                && term.weight < 0.0
+                && ACT_CATEGORIES.contains(&term.category.as_str())
+                && (t.tok.end..p).all(gap)
+                && !self
+                    .between(t.tok.end - 1, p)
+                    .contains([';', ':', '(', ')'])
         })
     }
 

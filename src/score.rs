@@ -1743,7 +1743,7 @@ mod tests {
              USA,United States,state,,U.S.,,,\n",
             "term,weight,category\npuppet,-2.5,insult\nfarce,-2,disapprove\n\
              stifle,-2.5,coerce\ncondemned,-2,disapprove\nhelped,1.5,aid\n\
-             attack,-3.5,assault\nsupport,2,cooperate\n",
+             attack,-3.5,assault\nsupport,2,cooperate\nkilling,-3,assault\n",
             "word,kind,factor\nwe,self,1\nsaid,speech,1\n",
             "",
         ))
@@ -1791,6 +1791,14 @@ mod tests {
             prk,
         );
         assert_eq!((source, voice), (None, false));
+        // Also past a participle or an adverb, or a count of the victims.
+        for text in [
+            "The attack unjustly carried out on south Korean ships goes on.",
+            "The killing of hundreds of south Korean sailors goes on.",
+        ] {
+            let (source, voice, ..) = roles(text, prk);
+            assert_eq!((source, voice), (None, false), "{text}");
+        }
         // What an actor is, said in the speaker's story, is the speaker's
         // judgement of it.
         let (_, voice, targets, _) = roles("The south Korean regime is a puppet.", prk);
