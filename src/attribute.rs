@@ -235,6 +235,55 @@ const ACT_CATEGORIES: &[&str] = &[
     "threaten",
 ];
 
+/// Words after a capital that make it the name of a document or a
+/// meeting, not an actor: "the Beijing *Declaration*", "the Doha *Round*",
+/// "the Addis Ababa *Action* Agenda". See `Sentence::names_a_document`.
+const DOCUMENT_WORDS: &[&str] = &[
+    "declaration",
+    "declarations",
+    "programme",
+    "program",
+    "statute",
+    "treaty",
+    "pact",
+    "consensus",
+    "protocol",
+    "accord",
+    "accords",
+    "agreement",
+    "agreements",
+    "communique",
+    "platform",
+    "final",
+    "round",
+    "action",
+    "conference",
+    "convention",
+    "conventions",
+    "process",
+    "principles",
+    "document",
+    "plan",
+    "framework",
+];
+
+/// Words after a country's name that make it the name of a document:
+/// "the Barbados *Programme* of Action", "the Samoa *Pathway*", "the
+/// Uruguay *Round*".
+const COUNTRY_DOCUMENT_WORDS: &[&str] = &[
+    "declaration",
+    "programme",
+    "statute",
+    "pact",
+    "consensus",
+    "protocol",
+    "accords",
+    "communique",
+    "pathway",
+    "platform",
+    "round",
+];
+
 /// How many words may stand between a hostile act and the "against" or
 /// "on" naming its victim (see [`ACT_GAP_WORDS`]).
 const ACT_GAP: usize = 3;
@@ -1024,10 +1073,38 @@ impl Sentence<'_> {
         let Some(p) = self.word_before(a) else {
             return false;
         };
-        if self.lex.aliases()[alias].place {
+        let place = self.lex.aliases()[alias].place;
+        if self.names_a_document(a, place) {
+            return true;
+        }
+        if place {
             return matches!(self.word(p), "in" | "at");
         }
         self.scene(a, p) || self.opening_place(a)
+    }
+
+    /// Whether mention `a` only names a document or a meeting, by the
+    /// word right after it: "the *Beijing* Declaration", "the *Rome*
+    /// Statute", "the *Helsinki* Final Act", "the *Doha* Round", "the
+    /// *Barbados* Programme of Action". After a capital, any of
+    /// [`DOCUMENT_WORDS`]; after a country's name, the few of
+    /// [`COUNTRY_DOCUMENT_WORDS`] ("the *Japan* agreement" may be one with
+    /// Japan).
+    fn names_a_document(&self, a: usize, place: bool) -> bool {
+        // Not one of a pair: "the *U.S.-Japan* pact" is theirs.
+        let (start, end) = (self.m.actors[a].tok.start, self.m.actors[a].tok.end);
+        let paired = self.m.actors.get(a + 1).is_some_and(|b| b.tok.start == end)
+            || (a > 0 && self.m.actors[a - 1].tok.end == start);
+        if end >= self.m.tokens.len() || paired {
+            return false;
+        }
+        let next = self.word(end);
+        if place {
+            DOCUMENT_WORDS.contains(&next)
+        } else {
+            COUNTRY_DOCUMENT_WORDS.contains(&next)
+                && self.lex.actors()[self.m.actors[a].actor].kind == ActorKind::State
+        }
     }
 
     /// The token before mention `a`, past a "the": where its preposition

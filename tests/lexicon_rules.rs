@@ -165,6 +165,22 @@ fn a_capital_named_as_a_venue_is_only_mentioned() {
     assert_eq!(s.attribution.source.map(id), Some("KEN"));
     let targets: Vec<&str> = s.attribution.targets.iter().map(|&i| id(i)).collect();
     assert_eq!(targets, ["SOM"]);
+    // A capital or a country naming a document or a meeting is no actor
+    // of the sentence either; a pair of actors naming one is.
+    for (text, target) in [
+        ("Kenya praised the Beijing Declaration on women.", None),
+        ("Kenya welcomed the Rome Statute of the court.", None),
+        (
+            "Kenya urged progress in the Doha Round of trade talks.",
+            None,
+        ),
+        ("Kenya supports the Barbados Programme of Action.", None),
+        ("Kenya welcomed the U.S.-Japan pact on trade.", Some("USA")),
+        ("Kenya praised Japan for its aid.", Some("JPN")),
+    ] {
+        let (_, targets) = label_and_targets(text, None);
+        assert_eq!(targets.first().map(String::as_str), target, "{text}");
+    }
 }
 
 /// The label of `text` with the default lexicons, and its rolled-up
