@@ -267,6 +267,18 @@ const DOCUMENT_WORDS: &[&str] = &[
     "framework",
 ];
 
+/// False for most words that are none of [`DOCUMENT_WORDS`] and
+/// [`COUNTRY_DOCUMENT_WORDS`], by length and first byte: the words after
+/// a name are tested for every candidate role, so the lists are read
+/// only for the few that pass.
+fn may_be_document_word(w: &str) -> bool {
+    w.len() >= 4
+        && matches!(
+            w.as_bytes()[0],
+            b'a'..=b'd' | b'f' | b'p' | b'r' | b's' | b't'
+        )
+}
+
 /// Words after a country's name that make it the name of a document:
 /// "the Barbados *Programme* of Action", "the Samoa *Pathway*", "the
 /// Uruguay *Round*".
@@ -1074,13 +1086,10 @@ impl Sentence<'_> {
             return false;
         };
         let place = self.lex.aliases()[alias].place;
-        if self.names_a_document(a, place) {
-            return true;
-        }
         if place {
-            return matches!(self.word(p), "in" | "at");
+            return matches!(self.word(p), "in" | "at") || self.names_a_document(a, place);
         }
-        self.scene(a, p) || self.opening_place(a)
+        self.scene(a, p) || self.opening_place(a) || self.names_a_document(a, place)
     }
 
     /// Whether mention `a` only names a document or a meeting, by the
@@ -1091,15 +1100,17 @@ impl Sentence<'_> {
     /// [`COUNTRY_DOCUMENT_WORDS`] ("the *Japan* agreement" may be one with
     /// Japan).
     fn names_a_document(&self, a: usize, place: bool) -> bool {
-        // Not one of a pair: "the *U.S.-Japan* pact" is theirs.
         let (start, end) = (self.m.actors[a].tok.start, self.m.actors[a].tok.end);
-        let paired = self.m.actors.get(a + 1).is_some_and(|b| b.tok.start == end)
-            || (a > 0 && self.m.actors[a - 1].tok.end == start);
-        if end >= self.m.tokens.len() || paired {
+        if end >= self.m.tokens.len() || !may_be_document_word(self.word(end)) {
             return false;
         }
+        // Not one of a pair: "the *U.S.-Japan* pact" is theirs.
+        let paired = self.m.actors.get(a + 1).is_some_and(|b| b.tok.start == end)
+            || (a > 0 && self.m.actors[a - 1].tok.end == start);
         let next = self.word(end);
-        if place {
+        if paired {
+            false
+        } else if place {
             DOCUMENT_WORDS.contains(&next)
         } else {
             COUNTRY_DOCUMENT_WORDS.contains(&next)
@@ -2391,6 +2402,17 @@ mod tests {
         ] {
             assert_eq!(roles(text).2.len(), 1, "{text}");
         }
+    }
+
+    #[test]
+    fn the_quick_test_passes_every_document_word() {
+        for w in super::DOCUMENT_WORDS
+            .iter()
+            .chain(super::COUNTRY_DOCUMENT_WORDS)
+        {
+            assert!(super::may_be_document_word(w), "{w}");
+        }
+        assert!(!super::may_be_document_word("and"));
     }
 
     #[test]

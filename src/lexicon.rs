@@ -942,7 +942,9 @@ impl Lexicons {
                     .iter()
                     .any(|&(s2, e2, _)| s2 < e && s < e2 && (s2, e2) != (s, e))
             });
-            *damage_c = select_longest(std::mem::take(damage_c));
+            if damage_c.len() > 1 {
+                *damage_c = select_longest(std::mem::take(damage_c));
+            }
             for &(s, e, r) in damage_c.iter() {
                 if let Ref::Modifier(i) = r {
                     modifiers.push(ModifierHit {
@@ -1352,6 +1354,7 @@ fn rest_gap_ok(text: &str, a: usize, b: usize) -> bool {
 /// Kept intervals are disjoint, so a candidate overlaps one of them exactly
 /// when the kept interval starting last before the candidate's end reaches
 /// past its start: one ordered-map lookup each, O(n log n) in all.
+#[inline(always)]
 fn select_longest<T: Copy>(mut c: Vec<(usize, usize, T)>) -> Vec<(usize, usize, T)> {
     c.sort_by(|a, b| (b.1 - b.0).cmp(&(a.1 - a.0)).then(a.0.cmp(&b.0)));
     if c.len() <= 16 {

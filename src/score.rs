@@ -559,7 +559,17 @@ impl Scorer<'_> {
                 ModifierKind::Intensifier | ModifierKind::Dampener => intensity = true,
                 ModifierKind::Contrast => contrast = true,
                 ModifierKind::Concession => concession = true,
-                ModifierKind::Demand => demand = true,
+                // A demand turns only a concession: most sentences with
+                // a modal have none, and need no clause numbers for it.
+                ModifierKind::Demand => {
+                    demand = demand
+                        || terms.iter().any(|t| {
+                            t.weight > 0.0
+                                && CONCESSION_CATEGORIES.contains(
+                                    &self.lex.tone()[m.tone[t.hit].term].category.as_str(),
+                                )
+                        })
+                }
                 ModifierKind::Speech | ModifierKind::SelfRef | ModifierKind::FirstPerson => {}
             }
         }
