@@ -828,6 +828,8 @@ pub(crate) fn attribute_into(
         None => {
             // Kindness is never aimed at an actor someone is "anti-": the
             // families of "anti-Japanese" fighters are no kindness to Japan.
+            // Nor is anything aimed at one someone is "pro-": "the struggle
+            // against the pro-U.S. conservatives" is aimed at them.
             let conciliatory = label == Label::Conciliatory;
             let candidate = |i: &usize| {
                 !taken.contains(root(*i))
@@ -835,6 +837,7 @@ pub(crate) fn attribute_into(
                     && !s.venue(*i)
                     && source.is_none_or(|src| !s.victim(*i, src))
                     && (!conciliatory || !s.anti(*i))
+                    && !s.glued_to(*i, "pro")
             };
             let candidates = || (0..m.actors.len()).filter(candidate);
             // The first term on the side of the total: usually the main verb.
@@ -2548,6 +2551,8 @@ mod tests {
             ("The pro-U.S. group slandered the DPRK.", None, &["PRK"]),
             // Nor is an actor someone is "anti-" the target of kindness.
             ("Cuba honoured the anti-DPRK fighters.", Some("CUB"), &[]),
+            // Nor is anything aimed at an actor someone is "pro-".
+            ("Cuba slandered the pro-DPRK fighters.", Some("CUB"), &[]),
             ("United States slandered the DPRK.", Some("USA"), &["PRK"]),
         ];
         for &(text, source, targets) in cases {
