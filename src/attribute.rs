@@ -787,7 +787,7 @@ pub(crate) fn attribute_into(
                 (None, Some(RULE_DEMANDED))
             }
             Some(a) => (Some(a), Some("first actor before the tone term")),
-            None => match (s.parties(k, speaker_root), s.act_agent(k)) {
+            None => match (s.parties(terms, sum, speaker_root), s.act_agent(k)) {
                 (Some(first), _) => {
                     // The sides act on each other, on no one else.
                     preset_targets = Some(first..first);
@@ -1422,17 +1422,23 @@ impl Sentence<'_> {
                 .any(|a| a.tok.start == i + 1 || (a.tok.start == i + 2 && at(i + 1, "the")))
     }
 
-    /// Rule 4: the first of the parties named right after the key term
-    /// `k` by "between" ("agreements *between* south Korea and Japan",
+    /// Rule 4: the first of the parties named right after a tone term on
+    /// the side of the total by "between" ("agreements *between* south
+    /// Korea and Japan",
     /// "tension *between* the two Koreas' navies" does not name two): two
     /// or more actors joined by "and", none of them the speaker. They are
     /// the co-sources, each other's targets. With the speaker among them
     /// ("relations between the DPRK and Malawi"), the speaker's voice
     /// decides instead.
-    fn parties(&self, k: usize, speaker_root: Option<usize>) -> Option<usize> {
-        let end = self.m.tone[k].tok.end;
+    fn parties(&self, terms: &[TermScore], sum: f64, speaker_root: Option<usize>) -> Option<usize> {
         let n = self.m.tokens.len();
-        let at = (end..(end + 3).min(n)).find(|&i| self.is(i, "between"))?;
+        let at = terms
+            .iter()
+            .filter(|t| sum == 0.0 || (t.weight > 0.0) == (sum > 0.0))
+            .find_map(|t| {
+                let end = self.m.tone[t.hit].tok.end;
+                (end..(end + 3).min(n)).find(|&i| self.is(i, "between"))
+            })?;
         let first = self.m.actors.iter().position(|a| {
             a.tok.start == at + 1 || (a.tok.start == at + 2 && self.is(at + 1, "the"))
         })?;
@@ -2429,6 +2435,11 @@ mod tests {
         assert_eq!(
             roles("Talks between Pyongyang and Seoul resumed, the UN said nothing."),
             r(Some("PRK"), &["KOR"], &["KOR"])
+        );
+        // The sides may follow any term on the side of the total.
+        assert_eq!(
+            roles("The war goes on as do drills between Russia and China."),
+            r(Some("RUS"), &["CHN"], &["CHN"])
         );
         // One actor is no pair; an actor before the term acts.
         assert_eq!(
