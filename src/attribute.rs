@@ -207,6 +207,11 @@ const SCENE_NOUNS: &[&str] = &[
     "disaster",
     "emergency",
     "suffering",
+    "attack",
+    "attacks",
+    "bombings",
+    "atrocities",
+    "clashes",
 ];
 
 /// Words of living or being posted somewhere, whose "in" names a place,
@@ -1092,7 +1097,21 @@ impl Sentence<'_> {
         if place {
             return matches!(self.word(p), "in" | "at") || self.names_a_document(a, place);
         }
-        self.scene(a, p) || self.opening_place(a) || self.names_a_document(a, place)
+        self.scene(a, p)
+            || self.listed_in_scene(a)
+            || self.opening_place(a)
+            || self.names_a_document(a, place)
+    }
+
+    /// Whether mention `a` is listed after a scene ("the conflicts in
+    /// Madagascar, *Somalia* and *Afghanistan*"): the first of the mentions
+    /// joined to it is the place of a conflict.
+    fn listed_in_scene(&self, a: usize) -> bool {
+        let first = self.first_joined(a);
+        first != a
+            && self
+                .word_before(first)
+                .is_some_and(|p| self.scene(first, p))
     }
 
     /// Whether mention `a` only names a document or a meeting, by the
@@ -2558,6 +2577,8 @@ mod tests {
                 Some("LTU"),
                 &[],
             ),
+            // The places listed after a scene are all scenes.
+            ("The war in Russia, Ukraine and Belarus goes on.", None, &[]),
             // "pro-U.S." and "anti-DPRK" describe someone else: never the source.
             ("The pro-U.S. group slandered the DPRK.", None, &["PRK"]),
             // Nor is an actor someone is "anti-" the target of kindness.
