@@ -1107,11 +1107,19 @@ impl Sentence<'_> {
     /// Madagascar, *Somalia* and *Afghanistan*"): the first of the mentions
     /// joined to it is the place of a conflict.
     fn listed_in_scene(&self, a: usize) -> bool {
-        let first = self.first_joined(a);
-        first != a
-            && self
-                .word_before(first)
-                .is_some_and(|p| self.scene(first, p))
+        // Most mentions are joined to none before them: the cached link
+        // says so before the list is walked.
+        if a == 0 || self.links.get(a - 1).is_none_or(|l| l.is_none()) {
+            return false;
+        }
+        // Walk back over the cached links, commas included: "in Libya,
+        // Syria, Yemen and elsewhere" is a list with no actor after "and".
+        let mut first = a;
+        while first > 0 && self.links[first - 1].is_some() {
+            first -= 1;
+        }
+        self.word_before(first)
+            .is_some_and(|p| self.scene(first, p))
     }
 
     /// Whether mention `a` only names a document or a meeting, by the
