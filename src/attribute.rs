@@ -872,8 +872,11 @@ pub(crate) fn attribute_into(
                         .modifiers
                         .iter()
                         .any(|h| lex.modifiers()[h.modifier].kind == ModifierKind::Demand);
+                    if !modal {
+                        return None;
+                    }
                     let ks = key.map_or(0, |k| m.tone[k].tok.start);
-                    candidates().find(|&c| modal && s.told_to(c, ks, speaker_root))
+                    candidates().find(|&c| s.told_to(c, ks, speaker_root))
                 });
             let judged = candidates().find(|&c| s.possessive_before_tone(c));
             let pick = demanded
@@ -1928,31 +1931,30 @@ impl Sentence<'_> {
     /// asked to act on someone else ("the United Nations should ensure
     /// that Namibia does not fall victim to the ambitions of Pretoria").
     fn told_to(&self, c: usize, ks: usize, speaker_root: Option<usize>) -> bool {
-        let modal = self.after_subject(c, ks);
-        let Some(h) = self.m.modifiers.iter().find(|h| {
-            h.tok.start == modal && self.lex.modifiers()[h.modifier].kind == ModifierKind::Demand
-        }) else {
+        if !self.demanded_of(c, ks, speaker_root) {
             return false;
-        };
-        let root = self.lex.actors()[self.m.actors[c].actor].root;
-        let mut after = h.tok.end;
+        }
+        let modal = self.after_subject(c, ks);
+        let end = self
+            .m
+            .modifiers
+            .iter()
+            .find(|h| h.tok.start == modal)
+            .map_or(modal + 1, |h| h.tok.end);
+        let mut after = end;
         if after < ks && self.is(after, "not") {
             after += 1;
         }
         let passive = after < ks
             && (self.is(after, "be")
                 || (self.is(after, "have") && after + 1 < ks && self.is(after + 1, "been")));
+        let root = self.lex.actors()[self.m.actors[c].actor].root;
         let first = self.coordinated(c).start;
-        modal < ks
-            && !passive
+        !passive
             && self.lex.actors()[root].kind != ActorKind::Organisation
-            && !self.is_speaker(c, speaker_root)
             && self
                 .word_before(first)
                 .is_none_or(|w| !PREPOSITIONS.contains(&self.word(w)))
-            && !self
-                .between(self.m.actors[c].tok.end - 1, modal)
-                .contains([',', ';', ':'])
             && !self.between(modal, ks).contains([',', ';', ':'])
     }
 
