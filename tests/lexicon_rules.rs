@@ -124,6 +124,28 @@ fn leaders_resolve_by_document_date() {
         ["RUS"]
     );
     assert!(actors("Former Soviet republics met.", Some("2015-05-01")).is_empty());
+    // Before India was a state of its own (a founding member of the UN,
+    // June 1945), "Indians" in an American text are the
+    // peoples of America; American Indians and their tribes never are India.
+    assert!(
+        actors(
+            "The Indians of the plains signed a treaty.",
+            Some("1876-12-05")
+        )
+        .is_empty()
+    );
+    assert!(
+        actors(
+            "Funds for Indian tribes and American Indians rose.",
+            Some("1990-01-01")
+        )
+        .is_empty()
+    );
+    assert_eq!(
+        actors("Indian troops crossed the border.", Some("2019-02-26")),
+        ["IND"]
+    );
+    assert_eq!(actors("Indian troops crossed the border.", None), ["IND"]);
     // After 1991 the Soviet Union of history is an actor of its own.
     assert_eq!(
         actors(
