@@ -1453,8 +1453,9 @@ impl Sentence<'_> {
     }
 
     /// Rule 4: the first of the parties named right after a tone term on
-    /// the side of the total by "between" ("agreements *between* south
-    /// Korea and Japan",
+    /// the side of the total, or inside it, by "between" ("agreements
+    /// *between* south Korea and Japan", "relations *between* Seoul and
+    /// Tokyo have improved",
     /// "tension *between* the two Koreas' navies" does not name two): two
     /// or more actors joined by "and", none of them the speaker. They are
     /// the co-sources, each other's targets. With the speaker among them
@@ -1466,8 +1467,10 @@ impl Sentence<'_> {
             .iter()
             .filter(|t| sum == 0.0 || (t.weight > 0.0) == (sum > 0.0))
             .find_map(|t| {
-                let end = self.m.tone[t.hit].tok.end;
-                (end..(end + 3).min(n)).find(|&i| self.is(i, "between"))
+                // After the term, or inside it: "relations between ...
+                // improved" holds its sides.
+                let tok = &self.m.tone[t.hit].tok;
+                (tok.start..(tok.end + 3).min(n)).find(|&i| self.is(i, "between"))
             })?;
         let first = self.m.actors.iter().position(|a| {
             a.tok.start == at + 1 || (a.tok.start == at + 2 && self.is(at + 1, "the"))

@@ -259,6 +259,15 @@ fn default_rows_read_demands_damage_and_words_of_no_stance() {
         label_and_targets("Tokyo is undermining cooperation with Beijing.", None).0,
         "hostile"
     );
+    // A relation between two named sides that eases or sours: theirs.
+    assert_eq!(
+        label_and_targets("Tensions between Washington and Beijing have eased.", None),
+        ("conciliatory".to_string(), v(&["CHN"]))
+    );
+    assert_eq!(
+        label_and_targets("Relations between Seoul and Tokyo have worsened.", None),
+        ("hostile".to_string(), v(&["JPN"]))
+    );
     // Words of no stance: recognising a fact, recognised borders, a
     // building block weigh next to nothing (each "recogni*" alone +1).
     for text in [
