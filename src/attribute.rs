@@ -792,16 +792,19 @@ pub(crate) fn attribute_into(
                 (None, Some(RULE_DEMANDED))
             }
             Some(a) => (Some(a), Some("first actor before the tone term")),
-            None => match (s.parties(terms, sum, speaker_root), s.act_agent(k)) {
-                (Some(first), _) => {
+            None => {
+                if let Some(first) = s.parties(terms, sum, speaker_root) {
                     // The sides act on each other, on no one else.
                     preset_targets = Some(first..first);
                     (Some(first), Some(RULE_PARTIES))
+                } else {
+                    match s.act_agent(k) {
+                        Some(agent) => (Some(agent), Some(RULE_ACT_AGENT)),
+                        None if first_is_object => (None, Some(RULE_OBJECT_FIRST)),
+                        None => (None, Some(RULE_NONE_BEFORE)),
+                    }
                 }
-                (None, Some(agent)) => (Some(agent), Some(RULE_ACT_AGENT)),
-                (None, None) if first_is_object => (None, Some(RULE_OBJECT_FIRST)),
-                (None, None) => (None, Some(RULE_NONE_BEFORE)),
-            },
+            }
         }
     } else {
         let first = (0..m.actors.len()).find(|&a| !s.venue(a) && !s.pro_or_anti(a));
@@ -1110,19 +1113,13 @@ impl Sentence<'_> {
     /// Madagascar, *Somalia* and *Afghanistan*"): the first of the mentions
     /// joined to it is the place of a conflict.
     fn listed_in_scene(&self, a: usize) -> bool {
-        // Most mentions are joined to none before them: the cached link
-        // says so before the list is walked.
-        if a == 0 || self.links.get(a - 1).is_none_or(|l| l.is_none()) {
-            return false;
-        }
-        // Walk back over the cached links, commas included: "in Libya,
-        // Syria, Yemen and elsewhere" is a list with no actor after "and".
-        let mut first = a;
-        while first > 0 && self.links[first - 1].is_some() {
-            first -= 1;
-        }
-        self.word_before(first)
-            .is_some_and(|p| self.scene(first, p))
+        // Commas count: "in Libya, Syria, Yemen and elsewhere" is a list
+        // with no actor after "and".
+        let first = self.first_joined(a);
+        first != a
+            && self
+                .word_before(first)
+                .is_some_and(|p| self.scene(first, p))
     }
 
     /// Whether mention `a` only names a document or a meeting, by the
@@ -1317,11 +1314,11 @@ impl Sentence<'_> {
     }
 
     /// The first of the mentions joined to mention `a` by "and", "or" or
-    /// commas ("against Iraq and *Afghanistan*" → Iraq), computed without
-    /// the cached links.
+    /// commas ("against Iraq and *Afghanistan*" → Iraq), from the cached
+    /// links.
     fn first_joined(&self, a: usize) -> usize {
         let mut first = a;
-        while first > 0 && self.link(first - 1).is_some() {
+        while first > 0 && self.links.get(first - 1).is_some_and(|l| l.is_some()) {
             first -= 1;
         }
         first
