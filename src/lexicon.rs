@@ -9,7 +9,7 @@
 //! |---|---|---|
 //! | `actors.csv` | `id,name,kind,parent,alias,case,valid_from,valid_to` | one alias of one actor |
 //! | `tone.csv` | `term,weight,category` | a word or phrase with its weight, −4 … +4 |
-//! | `modifiers.csv` | `word,kind,factor` | a negator, damage, intensifier, dampener, contrast, concession, speech or self word |
+//! | `modifiers.csv` | `word,kind,factor` | a negator, damage, intensifier, dampener, contrast, concession, demand, call, speech, self or first-person word |
 //! | `boilerplate.txt` | one line each | a scraped-noise line to drop |
 //!
 //! Extra columns (a `note`, say) are allowed and ignored. Every row is
@@ -280,6 +280,13 @@ pub enum ModifierKind {
     /// of that actor, flipped and weakened by the factor
     /// ([`crate::score::rule_demanded`]).
     Demand,
+    /// A verb that calls for an act ("call for", "demand", "insist on",
+    /// "press for"): a concession it calls for, made by an actor named
+    /// inside it ("the withdrawal *of U.S.* troops"), is demanded of that
+    /// actor, flipped and weakened by the factor
+    /// ([`crate::score::rule_demanded`]). It may be a tone term as well
+    /// ("demanded" −1.5) and keeps both roles.
+    Call,
     /// A reporting verb ("said", "according to") marking reported speech.
     Speech,
     /// A first-person reference ("we", "our country", "my Government",
@@ -302,11 +309,21 @@ impl ModifierKind {
             "contrast" => ModifierKind::Contrast,
             "concession" => ModifierKind::Concession,
             "demand" => ModifierKind::Demand,
+            "call" => ModifierKind::Call,
             "speech" => ModifierKind::Speech,
             "self" => ModifierKind::SelfRef,
             "first_person" => ModifierKind::FirstPerson,
             _ => return None,
         })
+    }
+
+    /// A verb of damage or of demand, which keeps its role beside a tone
+    /// term of the same words ("undermined" −2 is hostile and turns the
+    /// kindness after it; "demanded" −1.5 is hostile and turns the
+    /// concession after it), where any other modifier and a tone term
+    /// compete for the words.
+    pub fn keeps_tone_role(&self) -> bool {
+        matches!(self, ModifierKind::Damage | ModifierKind::Call)
     }
 
     /// The name used in the lexicon file.
@@ -319,6 +336,7 @@ impl ModifierKind {
             ModifierKind::Contrast => "contrast",
             ModifierKind::Concession => "concession",
             ModifierKind::Demand => "demand",
+            ModifierKind::Call => "call",
             ModifierKind::Speech => "speech",
             ModifierKind::SelfRef => "self",
             ModifierKind::FirstPerson => "first_person",
@@ -446,7 +464,7 @@ struct Scratch {
     found: Vec<(usize, usize, usize)>,
     actors: Vec<(usize, usize, usize)>,
     others: Vec<(usize, usize, Ref)>,
-    damage: Vec<(usize, usize, Ref)>,
+    dual: Vec<(usize, usize, Ref)>,
 }
 
 thread_local! {
@@ -785,12 +803,12 @@ impl Lexicons {
             found,
             actors: actor_c, // start, end, alias
             others: other_c,
-            damage: damage_c,
+            dual: dual_c,
         } = &mut scratch;
         found.clear();
         actor_c.clear();
         other_c.clear();
-        damage_c.clear();
+        dual_c.clear();
         // Every pattern at a word boundary, by start and then end.
         self.index.find(text, toks, found);
         for &(s, e, pattern) in found.iter() {
@@ -824,10 +842,11 @@ impl Lexicons {
                         }
                     }
                     Ref::Modifier(i) if right_ok => {
-                        if self.modifiers[i as usize].kind == ModifierKind::Damage {
-                            // A verb of damage may be a hostile term too
-                            // ("undermined", "blocked"): it keeps both roles.
-                            damage_c.push((s, e, *r));
+                        if self.modifiers[i as usize].kind.keeps_tone_role() {
+                            // A verb of damage or of demand may be a hostile
+                            // term too ("undermined", "demanded"): it keeps
+                            // both roles.
+                            dual_c.push((s, e, *r));
                         } else {
                             other_c.push((s, e, *r));
                         }
@@ -934,18 +953,18 @@ impl Lexicons {
                 Ref::Alias(_) => {}
             }
         }
-        if !damage_c.is_empty() {
+        if !dual_c.is_empty() {
             // A verb of damage shares its words with a tone term of the same
             // words only: a longer one takes them ("building block").
-            damage_c.retain(|&(s, e, _)| {
+            dual_c.retain(|&(s, e, _)| {
                 !other_c
                     .iter()
                     .any(|&(s2, e2, _)| s2 < e && s < e2 && (s2, e2) != (s, e))
             });
-            if damage_c.len() > 1 {
-                *damage_c = select_longest(std::mem::take(damage_c));
+            if dual_c.len() > 1 {
+                *dual_c = select_longest(std::mem::take(dual_c));
             }
-            for &(s, e, r) in damage_c.iter() {
+            for &(s, e, r) in dual_c.iter() {
                 if let Ref::Modifier(i) = r {
                     modifiers.push(ModifierHit {
                         modifier: i as usize,
@@ -1053,6 +1072,7 @@ impl Lexicons {
             if t.rest.is_empty()
                 && !t.anchor_prefix
                 && let Some(m) = mod_words.get(&fold(&t.term))
+                && !m.kind.keeps_tone_role()
             {
                 report.warnings.push(format!(
                     "tone.csv:{}: '{}' is also a {} in modifiers.csv; the tone entry wins",
@@ -1825,7 +1845,7 @@ fn parse_modifiers(src: &str, file: &str) -> Result<Vec<Modifier>> {
             t.err(
                 line,
                 format!(
-                    "kind '{kind_s}' is not one of negator, damage, intensifier, dampener, contrast, concession, demand, speech, self, first_person"
+                    "kind '{kind_s}' is not one of negator, damage, intensifier, dampener, contrast, concession, demand, call, speech, self, first_person"
                 ),
             )
         })?;
@@ -1841,9 +1861,10 @@ fn parse_modifiers(src: &str, file: &str) -> Result<Vec<Modifier>> {
                 .map_err(|_| t.err(line, format!("factor '{f_s}' is not a number")))?
         };
         let ok = match kind {
-            ModifierKind::Negator | ModifierKind::Damage | ModifierKind::Demand => {
-                (-1.0..0.0).contains(&factor)
-            }
+            ModifierKind::Negator
+            | ModifierKind::Damage
+            | ModifierKind::Demand
+            | ModifierKind::Call => (-1.0..0.0).contains(&factor),
             ModifierKind::Intensifier | ModifierKind::Contrast => factor > 1.0 && factor <= 3.0,
             ModifierKind::Dampener | ModifierKind::Concession => factor > 0.0 && factor < 1.0,
             ModifierKind::Speech | ModifierKind::SelfRef | ModifierKind::FirstPerson => {
@@ -1852,9 +1873,10 @@ fn parse_modifiers(src: &str, file: &str) -> Result<Vec<Modifier>> {
         };
         if !ok {
             let want = match kind {
-                ModifierKind::Negator | ModifierKind::Damage | ModifierKind::Demand => {
-                    "from -1 up to (not including) 0"
-                }
+                ModifierKind::Negator
+                | ModifierKind::Damage
+                | ModifierKind::Demand
+                | ModifierKind::Call => "from -1 up to (not including) 0",
                 ModifierKind::Intensifier | ModifierKind::Contrast => "above 1 and at most 3",
                 ModifierKind::Dampener | ModifierKind::Concession => "between 0 and 1",
                 ModifierKind::Speech | ModifierKind::SelfRef | ModifierKind::FirstPerson => {
@@ -2291,6 +2313,22 @@ talks,1,consult\n";
         let r = l.check();
         assert_eq!(r.warnings.len(), 1, "{:?}", r.warnings);
         assert!(r.warnings[0].contains("claimed by USA and GBR"));
+    }
+
+    #[test]
+    fn check_warns_when_a_modifier_hides_a_tone_term_but_not_a_verb_that_keeps_both() {
+        let tone = "term,weight,category\ncondemn*,-2,disapprove\nstop,1,de_escalate\n\
+                    undermined,-2,disapprove\ndemanded,-1.5,demand\n";
+        let mods = "word,kind,factor\nstop,negator,-0.8\nundermined,damage,-0.8\n\
+                    demanded,call,-0.6\n";
+        let l = Lexicons::from_texts(&LexiconTexts::new(ACTORS, tone, mods, "")).unwrap();
+        let r = l.check();
+        assert_eq!(r.warnings.len(), 1, "{:?}", r.warnings);
+        assert!(
+            r.warnings[0].contains("tone.csv:3: 'stop' is also a negator in modifiers.csv"),
+            "{:?}",
+            r.warnings
+        );
     }
 
     #[test]

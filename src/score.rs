@@ -561,7 +561,7 @@ impl Scorer<'_> {
                 ModifierKind::Concession => concession = true,
                 // A demand turns only a concession: most sentences with
                 // a modal have none, and need no clause numbers for it.
-                ModifierKind::Demand => {
+                ModifierKind::Demand | ModifierKind::Call => {
                     demand = demand
                         || terms.iter().any(|t| {
                             t.weight > 0.0
@@ -985,6 +985,40 @@ pub const CONCESSION_CATEGORIES: [&str; 2] = ["yield", "de_escalate"];
 /// *admit the crimes and make sincere* apology"). See [`rule_demanded`].
 pub const DEMAND_WINDOW: usize = 6;
 
+/// Words after an actor named inside a concession that make it the one who
+/// gains by it, not the one who must make it ("the release of the
+/// Palestinian *prisoners*", "the return of Japanese *abductees*"), or as
+/// likely one as the other ("an end to the Cuban *embargo*", "Cuba's
+/// economic *blockade*", where "the U.S. *blockade*" names its maker). See
+/// [`rule_demanded`].
+pub const BENEFICIARY_NOUNS: [&str; 25] = [
+    "prisoner",
+    "prisoners",
+    "detainee",
+    "detainees",
+    "hostage",
+    "hostages",
+    "captives",
+    "abductees",
+    "nationals",
+    "citizens",
+    "people",
+    "fishermen",
+    "patriots",
+    "refugees",
+    "civilians",
+    "workers",
+    "journalists",
+    "activists",
+    "students",
+    "economic",
+    "embargo",
+    "blockade",
+    "sanctions",
+    "siege",
+    "territory",
+];
+
 /// Words between a modal of demand and a concession that put the
 /// concession in another clause or another's hands: "must take measures
 /// *to* force Indonesia to withdraw", "the only system *that* every nation
@@ -1017,6 +1051,16 @@ pub const DEMAND_BREAKS: [&str; 14] = [
 /// lifted" demands nothing of Cuba). Not the speaker (a first-person "we
 /// must withdraw", or "Chile must" in Chile's speech, is a pledge); not a
 /// term the negation already turned ("should not withdraw").
+///
+/// A verb that calls for an act (kind `call`: "called for", "demanding",
+/// "insisted on") does the same to the concession it calls for, on the
+/// same conditions, when the actor who must make it is named: inside the
+/// concession ("demanding the withdrawal *of the U.S.* forces", "insisted
+/// on the removal *of U.S.* sanctions") or between the verb and it
+/// ("demanded that *Japan* apologise"). The verb's own subject is the one
+/// who demands, not the one pressed. A concession whose maker is not named
+/// keeps its tone ("called for the lifting of the sanctions on Cuba" is
+/// kind to Cuba, and says nothing of who must lift them).
 pub fn rule_demanded(
     lex: &Lexicons,
     m: &Matches,
@@ -1027,16 +1071,45 @@ pub fn rule_demanded(
     let text = m.norm.text();
     let word = |i: usize| m.tokens.get(i).map_or("", |t| &text[t.start..t.end]);
     let speaker_root = speaker.map(|sp| lex.actors()[sp].root);
+    let named = |i: usize| {
+        let a = &m.actors[i];
+        a.alias.is_some() && speaker_root.is_none_or(|sp| lex.actors()[a.actor].root != sp)
+    };
     // The actor mention that is the subject of the modal at token `modal`.
     let subject = |modal: usize| {
         let i = m.actors.iter().rposition(|a| a.tok.end <= modal)?;
         let a = &m.actors[i];
-        let subject = a.alias.is_some()
-            && speaker_root.is_none_or(|sp| lex.actors()[a.actor].root != sp)
+        let subject = named(i)
             && modal - a.tok.end <= 2
             && (a.tok.end..modal).all(|i| crate::attribute::is_office_word(word(i)))
             && same_clause(clauses, a.tok.end - 1, modal);
         subject.then_some(i)
+    };
+    // The actor named as the maker of the concession at tokens `term`,
+    // called for by a verb ending at token `verb`.
+    let maker = |verb: usize, term: &Range<usize>| {
+        let inside = m
+            .actors
+            .iter()
+            .position(|a| term.start <= a.tok.start && a.tok.end <= term.end);
+        let i = match inside {
+            // "the withdrawal of *U.S.* troops"; but in "the release of
+            // the *Palestinian* prisoners" the actor inside is the one
+            // who gains, and the one who must release them is not named.
+            Some(i) => (!BENEFICIARY_NOUNS.contains(&word(m.actors[i].tok.end))).then_some(i)?,
+            // "demanded *the U.S.* lift the blockade", "demanded that *the
+            // south Korean authorities* immediately accept": the subject
+            // of the act called for, right after the verb (perhaps after
+            // "the"), and at most four words before it.
+            None => {
+                let i = m.actors.iter().position(|a| a.tok.start >= verb)?;
+                let a = &m.actors[i];
+                let lead = a.tok.start == verb || (a.tok.start == verb + 1 && word(verb) == "the");
+                let tail = a.tok.end <= term.start && term.start - a.tok.end <= 4;
+                (lead && tail).then_some(i)?
+            }
+        };
+        named(i).then_some(i)
     };
     for t in terms.iter_mut() {
         let hit = &m.tone[t.hit];
@@ -1047,14 +1120,25 @@ pub fn rule_demanded(
         }
         let start = hit.tok.start;
         let Some(h) = m.modifiers.iter().rfind(|h| {
-            h.tok.end <= start && lex.modifiers()[h.modifier].kind == ModifierKind::Demand
+            h.tok.end <= start
+                && matches!(
+                    lex.modifiers()[h.modifier].kind,
+                    ModifierKind::Demand | ModifierKind::Call
+                )
         }) else {
             continue;
         };
         let demanded = start - h.tok.end <= DEMAND_WINDOW
             && same_clause(clauses, h.tok.start, start)
             && !(h.tok.end..start).any(|i| DEMAND_BREAKS.contains(&word(i)));
-        if let Some(actor) = subject(h.tok.start).filter(|_| demanded) {
+        if !demanded {
+            continue;
+        }
+        let actor = match lex.modifiers()[h.modifier].kind {
+            ModifierKind::Call => maker(h.tok.end, &hit.tok),
+            _ => subject(h.tok.start),
+        };
+        if let Some(actor) = actor {
             let factor = lex.modifiers()[h.modifier].factor;
             t.weight *= factor;
             t.notes.push(Note::Demanded {
@@ -1370,11 +1454,12 @@ mod tests {
                    warn*,-2,threaten\noffer* ... talks,2.5,intent_cooperate\nsanction*,-2.5,sanction\n\
                    eas* ... tension*,2.5,de_escalate\ntalks,1,consult\n\
                    withdraw* ... troops,2.5,de_escalate\nfreed,2.5,yield\n\
-                   settle* ... dispute*,2,settle\n"
+                   settle* ... dispute*,2,settle\ndemanded,-1.5,demand\n\
+                   release* ... prisoners,3,yield\nlift* ... blockade*,3,yield\n"
                 , "word,kind,factor\nnot,negator,-0.8\nno longer,negator,-0.8\n\
                         sharply,intensifier,1.4\nsomewhat,dampener,0.6\nbut,contrast,1.5\n\
                         despite,concession,0.5\nsaid,speech,1\nshould,demand,-0.6\n\
-                        must,demand,-0.6\n"
+                        must,demand,-0.6\ndemanded,call,-0.6\ncalled for,call,-0.6\n"
                 , ""))
         .unwrap()
     }
@@ -1536,6 +1621,46 @@ mod tests {
         let s = score("Seoul should not withdraw its troops.");
         assert!((s.sum + 2.0).abs() < 1e-9, "{}", s.sum);
         assert!(matches!(s.terms[0].notes[..], [Note::Negated { .. }]));
+    }
+
+    #[test]
+    fn a_concession_called_for_is_pressure_on_its_named_maker() {
+        let l = lex();
+        // The maker named inside the concession: the verb keeps its own
+        // weight as a tone term, and the concession turns.
+        let text = "Pyongyang demanded the withdrawal of Seoul's troops.";
+        let s = Scorer::new(&l).score_sentence(text, None);
+        assert!((s.sum - (-1.5 - 1.5)).abs() < 1e-9, "{}", s.sum);
+        assert!(
+            s.evidence(&l, text).contains(
+                "withdrawal of Seoul's troops[de_escalate +2.5 demanded by 'demanded' ×-0.6 = -1.50]"
+            ),
+            "{}",
+            s.evidence(&l, text)
+        );
+        let actor = |i: usize| l.actors()[s.matches.actors[i].actor].id.as_str();
+        assert_eq!(s.attribution.source.map(actor), Some("PRK"));
+        assert_eq!(
+            s.attribution
+                .targets
+                .iter()
+                .map(|&i| actor(i))
+                .collect::<Vec<_>>(),
+            ["KOR"]
+        );
+        // Or named right after the verb, as the subject of the act.
+        let s = score("Pyongyang called for Seoul to lift the blockade.");
+        assert_eq!(s.sum, 3.0, "\"to\" puts the act in another clause");
+        let s = score("Pyongyang demanded Seoul immediately lift the blockade.");
+        assert!((s.sum - (-1.5 - 1.8)).abs() < 1e-9, "{}", s.sum);
+        // The one who gains is not the maker; nor is an actor that only
+        // comes later in the sentence; an unnamed maker keeps the tone.
+        let s = score("Pyongyang called for the release of the Seoul prisoners.");
+        assert_eq!(s.sum, 3.0);
+        let s = score("Pyongyang demanded talks and Seoul withdraws its troops.");
+        assert!((s.sum - (-1.5 + 1.0 + 2.5)).abs() < 1e-9, "{}", s.sum);
+        let s = score("Pyongyang called for lifting the blockade of Seoul.");
+        assert_eq!(s.sum, 3.0);
     }
 
     #[test]

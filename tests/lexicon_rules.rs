@@ -250,6 +250,20 @@ fn default_rows_read_demands_damage_and_words_of_no_stance() {
         .0,
         "conciliatory"
     );
+    // A verb that calls for a concession whose maker it names: pressure
+    // on the maker; a concession with no maker named keeps its tone.
+    assert_eq!(
+        lt("Protesters in Manila demanded the withdrawal of U.S. troops from the islands."),
+        ("hostile".to_string(), v(&["USA"]))
+    );
+    assert_eq!(
+        label_and_targets(
+            "Canberra called for the release of the Japanese fishermen.",
+            None
+        )
+        .0,
+        "conciliatory"
+    );
     // Verbs of damage turn the kindness they hit.
     assert_eq!(
         lt("Seoul blocked the resumption of dialogue and cooperation.").0,

@@ -11,8 +11,9 @@ const AFTER_HELP: &str = "\
 Lexicons are four plain files, editable in a spreadsheet or text editor:
   actors.csv       id,name,kind,parent,alias,case,valid_from,valid_to   (one row per alias)
   tone.csv         term,weight,category      (weight -4 hostile ... +4 conciliatory)
-  modifiers.csv    word,kind,factor          (negator, intensifier, dampener, contrast,
-                                              concession, speech)
+  modifiers.csv    word,kind,factor          (negator, damage, intensifier, dampener,
+                                              contrast, concession, demand, call, speech,
+                                              self, first_person)
   boilerplate.txt  one scraped-noise line per line ('*' at the end matches a prefix)
 
 To edit: stance lexicon export my-lex; change the files; stance lexicon check my-lex;
