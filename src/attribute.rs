@@ -180,11 +180,14 @@ const TRAILING_SPEECH: &[&str] = &[
 /// "traded accusations", "clashed", "fought".
 const RECIPROCAL_VERBS: &[&str] = &["exchang", "trade", "trading", "clash", "fought", "feud"];
 
-/// Nouns of a conflict, crisis or tragedy whose "in" names where it
-/// happens: the actor after "the war in", "the conflict in the", "the
-/// situation in", "the humanitarian catastrophe in" is the place, neither
-/// source nor target ("concern over the war in Sudan", "we deplore the
-/// humanitarian catastrophe in Yemen").
+/// Nouns of a conflict, crisis, tragedy or violent event whose "in" names
+/// where it happens: the actor after "the war in", "the conflict in the",
+/// "the situation in", "the humanitarian catastrophe in", "a shooting spree
+/// in" is the place, neither source nor target ("concern over the war in
+/// Sudan", "we deplore the humanitarian catastrophe in Yemen", "the
+/// massacres in Bosnia"). Not "bombing" or "explosion": "the American
+/// bombing in Cambodia" was done to it, "the nuclear explosion in China"
+/// by it.
 const SCENE_NOUNS: &[&str] = &[
     "war",
     "wars",
@@ -212,6 +215,14 @@ const SCENE_NOUNS: &[&str] = &[
     "bombings",
     "atrocities",
     "clashes",
+    "massacre",
+    "massacres",
+    "killings",
+    "shooting",
+    "shootings",
+    "spree",
+    "blast",
+    "riots",
 ];
 
 /// Words of living or being posted somewhere, whose "in" names a place,
@@ -2540,6 +2551,17 @@ mod tests {
             ),
             (
                 "Lithuania voiced concern over the war in Ukraine.",
+                Some("LTU"),
+                &[],
+            ),
+            // A violent event's place too.
+            (
+                "Lithuania condemned the shooting spree in Belarus.",
+                Some("LTU"),
+                &[],
+            ),
+            (
+                "Lithuania condemned the massacres in Ukraine.",
                 Some("LTU"),
                 &[],
             ),
