@@ -161,6 +161,18 @@ fn leaders_resolve_by_document_date() {
         )
         .is_empty()
     );
+    // The UN's members are the states, not the organisation: "all Members
+    // of the United Nations", "UN member states" name no actor.
+    assert_eq!(
+        actors(
+            "As a Member of the United Nations, Ghana pays its dues.",
+            None
+        ),
+        ["GHA"]
+    );
+    assert!(actors("All States Members of the United Nations are equal.", None).is_empty());
+    assert!(actors("Most UN member states voted for it.", None).is_empty());
+    assert_eq!(actors("The United Nations sent envoys.", None), ["UN"]);
     // A South Korean Kim is no "Kim" of the North: his country in office,
     // nobody after.
     assert_eq!(
