@@ -296,9 +296,12 @@ fn default_rows_read_demands_damage_and_words_of_no_stance() {
     );
     // Words of no stance: recognising a fact, recognised borders, a
     // building block weigh next to nothing (each "recogni*" alone +1).
+    // So do the war's veterans, heroes, dead and museums ("war" alone -3).
     for text in [
         "Seoul recognizes that the harvest will be late this year.",
         "Canada wants troops back behind internationally recognized borders.",
+        "A war veteran from Pyongyang visited the war museum.",
+        "Ottawa honours its war dead every November.",
     ] {
         let s = Scorer::new(lex()).score_sentence(text, None);
         assert!(s.sum.abs() < 0.5, "{text}: {}", s.sum);
