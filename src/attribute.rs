@@ -238,6 +238,53 @@ const RESIDENCE_WORDS: &[&str] = &[
     "born",
 ];
 
+/// Words of an event being held, whose "in" names its place, neither
+/// source nor target: "a seminar *held in* Nigeria", "meetings *took place
+/// in* Benin and Brazil", "a rally *staged in* Japan". Only when the place
+/// ends the phrase ([`PLACE_FOLLOWERS`]): in "Palestinians *held in*
+/// Israeli jails" the actor is the jailer.
+const EVENT_WORDS: &[&str] = &["held", "place", "convened", "staged"];
+
+/// Words that may follow the place of an event (after [`EVENT_WORDS`] and
+/// "in"): a list, a date, another place, a relative clause.
+const PLACE_FOLLOWERS: &[&str] = &[
+    "and",
+    "or",
+    "on",
+    "in",
+    "from",
+    "to",
+    "at",
+    "for",
+    "with",
+    "between",
+    "during",
+    "since",
+    "last",
+    "this",
+    "early",
+    "late",
+    "recently",
+    "under",
+    "by",
+    "as",
+    "where",
+    "which",
+    "that",
+    "when",
+    "until",
+    "till",
+    "after",
+    "before",
+    "amid",
+    "over",
+    "earlier",
+    "later",
+    "today",
+    "yesterday",
+    "tomorrow",
+];
+
 /// Tone categories of acts done *to* someone: the actor after "against"
 /// such an act is its victim ("aggression against Ukraine", "sanctions
 /// against Venezuela").
@@ -1211,19 +1258,33 @@ impl Sentence<'_> {
 
     /// Whether mention `a`, after "in" at token `p`, is where a conflict
     /// happens: "the war in Ukraine", "the crisis in the Sudan" (one of
-    /// [`SCENE_NOUNS`] before "in"). Not when the mention names one side
+    /// [`SCENE_NOUNS`] before "in"), where someone lives
+    /// ([`RESIDENCE_WORDS`]) or where an event is held ([`EVENT_WORDS`]).
+    /// Not when the mention names one side
     /// of a pair, another mention right after it ("tension in DPRK-U.S.
     /// relations").
     fn scene(&self, a: usize, p: usize) -> bool {
-        if p == 0
-            || !self.is(p, "in")
-            || !(SCENE_NOUNS.contains(&self.word(p - 1))
-                || RESIDENCE_WORDS.contains(&self.word(p - 1)))
-        {
+        if p == 0 || !self.is(p, "in") {
+            return false;
+        }
+        let before = self.word(p - 1);
+        let end = self.m.actors[a].tok.end;
+        let event = EVENT_WORDS.contains(&before) && {
+            // The place ends the phrase: the sentence, a clause or a list
+            // goes on after it, not a noun it qualifies.
+            let last = self.m.actors[self.coordinated(a).last().unwrap_or(a)]
+                .tok
+                .end;
+            last >= self.m.tokens.len()
+                || self
+                    .between(last - 1, last)
+                    .contains([',', ';', ':', '.', '(', ')'])
+                || PLACE_FOLLOWERS.contains(&self.word(last))
+        };
+        if !(event || SCENE_NOUNS.contains(&before) || RESIDENCE_WORDS.contains(&before)) {
             return false;
         }
         // Hyphens are spaces in the folded text; a comma ends the pair.
-        let end = self.m.actors[a].tok.end;
         let paired =
             self.m.actors.get(a + 1).is_some_and(|b| {
                 b.tok.start == end && matches!(self.between(end - 1, end), " " | "/")
@@ -2553,6 +2614,17 @@ mod tests {
                 "Lithuania voiced concern over the war in Ukraine.",
                 Some("LTU"),
                 &[],
+            ),
+            // An event's place, but not a place qualifying what follows.
+            (
+                "Lithuania honoured the dead at a service held in Belarus on Monday.",
+                Some("LTU"),
+                &[],
+            ),
+            (
+                "Lithuania condemned the brutal treatment of those held in Belarus prisons.",
+                Some("LTU"),
+                &["BLR"],
             ),
             // A violent event's place too.
             (
