@@ -296,12 +296,15 @@ fn default_rows_read_demands_damage_and_words_of_no_stance() {
     );
     // Words of no stance: recognising a fact, recognised borders, a
     // building block weigh next to nothing (each "recogni*" alone +1).
-    // So do the war's veterans, heroes, dead and museums ("war" alone -3).
+    // So do the war's veterans, heroes, dead and museums ("war" alone -3),
+    // and the veto as an institution.
     for text in [
         "Seoul recognizes that the harvest will be late this year.",
         "Canada wants troops back behind internationally recognized borders.",
         "A war veteran from Pyongyang visited the war museum.",
         "Ottawa honours its war dead every November.",
+        // The veto as an institution, not an act ("vetoed" -1.5).
+        "Brazil wants a permanent seat with veto power and the right of veto.",
     ] {
         let s = Scorer::new(lex()).score_sentence(text, None);
         assert!(s.sum.abs() < 0.5, "{text}: {}", s.sum);
