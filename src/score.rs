@@ -1826,11 +1826,15 @@ mod tests {
         let (names, _) = names_and_terms("Delegates attended the Meeting of Activists in Hanoi.");
         assert_eq!(names, ["Meeting"]);
         // A phrase of `tone.csv` is judged like a word: "the Korean War"
-        // keeps its weight, "the Korean War Memorial" is a name.
+        // keeps its weight, "the Korean War Monument" is a name.
         let (names, terms) = names_and_terms("Veterans of the Korean War gathered in Seoul.");
         assert_eq!((names, terms), (vec![], vec!["Korean War".into()]));
-        let (names, _) = names_and_terms("Wreaths were laid at the Korean War Memorial.");
+        let (names, _) = names_and_terms("Wreaths were laid at the Korean War Monument.");
         assert_eq!(names, ["Korean War"]);
+        // "War Memorial" is a tone phrase of its own (-0.1), which takes
+        // the words in a name just the same.
+        let (names, terms) = names_and_terms("Wreaths were laid at the Korean War Memorial.");
+        assert_eq!((names.len(), terms.len()), (1, 0), "{names:?} {terms:?}");
     }
 
     #[test]
