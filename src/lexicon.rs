@@ -697,7 +697,9 @@ impl Lexicons {
         };
         let index = WordIndex::new(patterns, stem);
         let refs = ref_list.iter().map(|&r| Target::of(r, &tone)).collect();
-        let screen = ActorScreen::new(&aliases, &folded_aliases, &modifiers);
+        let screen = ActorScreen::new(&aliases, &folded_aliases, &modifiers, |a| {
+            actors[a.actor].kind == ActorKind::Ignore
+        });
         Ok(Lexicons {
             actors,
             by_id,

@@ -106,12 +106,24 @@ impl Pattern {
 
 impl ActorScreen {
     /// The screen of `aliases`, whose folded surfaces are `folded`, and of
-    /// the first-person `modifiers`.
-    pub(super) fn new(aliases: &[Alias], folded: &[String], modifiers: &[Modifier]) -> ActorScreen {
+    /// the first-person `modifiers`. Aliases for which `no_actor` is true
+    /// (the rows of kind `ignore`, which take their words for no actor)
+    /// are left out: a sentence that holds one and no other names no
+    /// actor, and checking them at every key they share ("united" of
+    /// "members of the United Nations") would only cost time.
+    pub(super) fn new(
+        aliases: &[Alias],
+        folded: &[String],
+        modifiers: &[Modifier],
+        no_actor: impl Fn(&Alias) -> bool,
+    ) -> ActorScreen {
         // Every alias and first-person modifier to screen for, but those
         // beyond ASCII (see `Pattern::new`).
         let mut patterns: Vec<Pattern> = Vec::new();
         for (a, pattern) in aliases.iter().zip(folded) {
+            if no_actor(a) {
+                continue;
+            }
             // Where the alias needs a capital, if its case form lines up
             // with the folded pattern byte for byte.
             let case_form: String = a.case_form.iter().collect();
