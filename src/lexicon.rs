@@ -281,11 +281,11 @@ pub enum ModifierKind {
     /// ([`crate::score::rule_demanded`]).
     Demand,
     /// A verb that calls for an act ("call for", "demand", "insist on",
-    /// "press for"): a concession it calls for, made by an actor named
-    /// inside it ("the withdrawal *of U.S.* troops"), is demanded of that
-    /// actor, flipped and weakened by the factor
-    /// ([`crate::score::rule_demanded`]). It may be a tone term as well
-    /// ("demanded" −1.5) and keeps both roles.
+    /// "press for"): a concession it calls for, whose maker is named inside
+    /// it ("the withdrawal *of U.S.* troops") or right after the verb
+    /// ("demanded *Japan* apologise"), is demanded of that actor, flipped
+    /// and weakened by the factor ([`crate::score::rule_demanded`]). It may
+    /// be a tone term as well ("demanded" −1.5) and keeps both roles.
     Call,
     /// A reporting verb ("said", "according to") marking reported speech.
     Speech,
@@ -956,8 +956,9 @@ impl Lexicons {
             }
         }
         if !dual_c.is_empty() {
-            // A verb of damage shares its words with a tone term of the same
-            // words only: a longer one takes them ("building block").
+            // A verb of damage or of demand shares its words with a tone
+            // term of the same words only: a longer one takes them
+            // ("building block", "call* for ... dialogue").
             dual_c.retain(|&(s, e, _)| {
                 !other_c
                     .iter()

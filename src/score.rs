@@ -149,14 +149,16 @@ pub enum Note {
         /// Its factor.
         factor: f64,
     },
-    /// [`rule_demanded`]: "demanded by 'should' ×-0.6".
+    /// [`rule_demanded`]: "demanded by 'should' ×-0.6", "demanded by
+    /// 'called for' ×-0.6".
     Demanded {
         /// Index into [`Lexicons::modifiers`] of the modal.
         modifier: usize,
         /// Its factor.
         factor: f64,
         /// Index into [`Matches::actors`] of the actor the concession is
-        /// demanded of (the modal's subject), a target of the sentence.
+        /// demanded of (the modal's subject, or the maker a verb of kind
+        /// `call` names), a target of the sentence.
         actor: usize,
     },
     /// [`rule_intensity`]: "intensifier 'sharply' ×1.4", "dampener
@@ -986,11 +988,11 @@ pub const CONCESSION_CATEGORIES: [&str; 2] = ["yield", "de_escalate"];
 pub const DEMAND_WINDOW: usize = 6;
 
 /// Words after an actor named inside a concession that make it the one who
-/// gains by it, not the one who must make it ("the release of the
-/// Palestinian *prisoners*", "the return of Japanese *abductees*"), or as
-/// likely one as the other ("an end to the Cuban *embargo*", "Cuba's
-/// economic *blockade*", where "the U.S. *blockade*" names its maker). See
-/// [`rule_demanded`].
+/// gains by it or the place, not the one who must make it ("the release of
+/// the Palestinian *prisoners*", "the return of Japanese *abductees*", "an
+/// end to the occupation of Lebanese *territory*"), or as likely one as the
+/// other ("an end to the Cuban *embargo*", "Cuba's economic *blockade*",
+/// where "the U.S. *blockade*" names its maker). See [`rule_demanded`].
 pub const BENEFICIARY_NOUNS: [&str; 25] = [
     "prisoner",
     "prisoners",
