@@ -276,6 +276,11 @@ fn default_rows_read_demands_damage_and_words_of_no_stance() {
         .0,
         "conciliatory"
     );
+    // An epithet of KCNA's: "the wrecker of peace" is no kindness.
+    assert_eq!(
+        lt("The commentary called Washington the wrecker of peace on the peninsula.").0,
+        "hostile"
+    );
     // Verbs of damage turn the kindness they hit.
     assert_eq!(
         lt("Seoul blocked the resumption of dialogue and cooperation.").0,
