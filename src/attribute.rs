@@ -1167,6 +1167,14 @@ impl Sentence<'_> {
             || self.names_a_document(a, place)
     }
 
+    /// Whether mention `a` is the scene of a conflict, an event or a
+    /// residence, or listed after one: no agent of a passive or an act
+    /// ("perturbed by the conflicts *in Chad*"), where a capital after
+    /// "in" may be ("the policies pursued by the regime in Pretoria").
+    fn in_scene(&self, a: usize) -> bool {
+        self.word_before(a).is_some_and(|p| self.scene(a, p)) || self.listed_in_scene(a)
+    }
+
     /// Whether mention `a` is listed after a scene ("the conflicts in
     /// Madagascar, *Somalia* and *Afghanistan*"): the first of the mentions
     /// joined to it is the place of a conflict.
@@ -1683,7 +1691,9 @@ impl Sentence<'_> {
                 if j + 1 < n && self.word(j + 1).ends_with("ing") {
                     return None;
                 }
-                let a = self.mention_after(j, AGENT_WINDOW, &[',', ';'])?;
+                let a = self
+                    .mention_after(j, AGENT_WINDOW, &[',', ';'])
+                    .filter(|&a| !self.in_scene(a))?;
                 let start = self.m.actors[a].tok.start;
                 let joined = (j + 1..start).any(|i| NOT_IN_AGENT_PHRASE.contains(&self.word(i)));
                 return (!joined).then_some(a);
@@ -1735,7 +1745,9 @@ impl Sentence<'_> {
                 if self.between(i, j).contains([',', ';']) {
                     break;
                 }
-                let agent = self.mention_after(j, AGENT_WINDOW, &[',', ';']);
+                let agent = self
+                    .mention_after(j, AGENT_WINDOW, &[',', ';'])
+                    .filter(|&a| !self.in_scene(a));
                 if self
                     .m
                     .tone
@@ -2625,6 +2637,13 @@ mod tests {
                 "Lithuania condemned the brutal treatment of those held in Belarus prisons.",
                 Some("LTU"),
                 &["BLR"],
+            ),
+            // Nor the agent of a passive: "by the war in Ukraine" names a
+            // place.
+            (
+                "Lithuania is alarmed by the war in Ukraine.",
+                Some("LTU"),
+                &[],
             ),
             // A violent event's place too.
             (
