@@ -1701,7 +1701,17 @@ impl Sentence<'_> {
             let w = self.word(j);
             after_prep |= ACT_AGENT_PREPS.contains(&w);
             let in_mention = self.m.actors.iter().any(|a| a.tok.contains(&j));
-            if !after_prep && !in_mention && !ACT_AGENT_GAP_WORDS.contains(&w) {
+            // Acts joined by "and" share the agent: "the invasion *and
+            // annexation* of Kuwait by Iraq", "acts of aggression *and
+            // intimidation* by Israel"; the words of the second act, right
+            // after the "and", only.
+            let joined_act = matches!(w, "and" | "or")
+                || self.m.tone.iter().any(|t| {
+                    t.tok.contains(&j)
+                        && t.tok.start > end
+                        && matches!(self.word(t.tok.start - 1), "and" | "or")
+                });
+            if !after_prep && !in_mention && !joined_act && !ACT_AGENT_GAP_WORDS.contains(&w) {
                 return None;
             }
         }
@@ -2425,6 +2435,11 @@ mod tests {
         assert_eq!(
             roles("Condemned by Tokyo, the drills went ahead near Seoul."),
             r(Some("JPN"), &[], &["KOR"])
+        );
+        // Acts joined by "and" share their agent.
+        assert_eq!(
+            roles("The sanctions and drills against Seoul by Pyongyang must end."),
+            r(Some("PRK"), &[], &["KOR"])
         );
         // A judgement of a thing done: the agent did the thing, not the
         // judging.
