@@ -904,6 +904,7 @@ pub(crate) fn attribute_into(
                     && source.is_none_or(|src| !s.victim(*i, src))
                     && (!conciliatory || !s.anti(*i))
                     && !s.glued_to(*i, "pro")
+                    && !s.subject_pronoun(*i)
             };
             let candidates = || (0..m.actors.len()).filter(candidate);
             // The first term on the side of the total: usually the main verb.
@@ -1255,6 +1256,17 @@ impl Sentence<'_> {
     /// Whether mention `a` is glued to "anti-" ("*anti-Japanese* rallies").
     fn anti(&self, a: usize) -> bool {
         self.glued_to(a, "anti")
+    }
+
+    /// Whether mention `a` is the speaker's "we" or "I": a subject, never
+    /// the one an act is aimed at ("in welcoming this new Member, *we* are
+    /// certain …"), where "us", "our country" or "my Government" may be
+    /// ("those who threaten *us*").
+    fn subject_pronoun(&self, a: usize) -> bool {
+        let h = &self.m.actors[a];
+        h.alias.is_none()
+            && h.tok.len() == 1
+            && (self.is(h.tok.start, "we") || self.is(h.tok.start, "i"))
     }
 
     /// Whether mention `a` follows `prefix` and a hyphen ("pro-U.S.").

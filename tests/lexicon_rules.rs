@@ -276,6 +276,15 @@ fn default_rows_read_demands_damage_and_words_of_no_stance() {
         .0,
         "conciliatory"
     );
+    // The speaker's "we" is a subject, never the target; "us" may be.
+    assert_eq!(
+        lt("Welcoming the offer of talks, we are ready to meet at once.").1,
+        v(&[])
+    );
+    assert_eq!(
+        lt("The enemies who threaten us will pay dearly.").1,
+        v(&["PRK"])
+    );
     // An epithet of KCNA's: "the wrecker of peace" is no kindness.
     assert_eq!(
         lt("The commentary called Washington the wrecker of peace on the peninsula.").0,
