@@ -2018,13 +2018,19 @@ impl Sentence<'_> {
     /// speaker itself ("we must", "Chile must" in Chile's speech), which
     /// pledges.
     fn demanded_of(&self, a: usize, ks: usize, speaker_root: Option<usize>) -> bool {
+        self.demand_modal_of(a, ks, speaker_root).is_some()
+    }
+
+    /// [`Sentence::demanded_of`], with the token of the modal.
+    fn demand_modal_of(&self, a: usize, ks: usize, speaker_root: Option<usize>) -> Option<usize> {
         if self.is_speaker(a, speaker_root) {
-            return false;
+            return None;
         }
         let last = self.coordinated(a).last().unwrap_or(a);
         let end = self.m.actors[last].tok.end;
         let m = self.after_subject(a, ks);
-        m < ks && !self.between(end - 1, m).contains([',', ';', ':']) && self.is_demand_modal(m)
+        (m < ks && !self.between(end - 1, m).contains([',', ';', ':']) && self.is_demand_modal(m))
+            .then_some(m)
     }
 
     /// Whether mention `c`, a state or group other than the speaker, is
@@ -2037,10 +2043,9 @@ impl Sentence<'_> {
     /// asked to act on someone else ("the United Nations should ensure
     /// that Namibia does not fall victim to the ambitions of Pretoria").
     fn told_to(&self, c: usize, ks: usize, speaker_root: Option<usize>) -> bool {
-        if !self.demanded_of(c, ks, speaker_root) {
+        let Some(modal) = self.demand_modal_of(c, ks, speaker_root) else {
             return false;
-        }
-        let modal = self.after_subject(c, ks);
+        };
         let end = self
             .m
             .modifiers
