@@ -170,13 +170,19 @@ impl Boilerplate {
         {
             return true;
         }
-        // Only the prefixes with the same first byte can match.
+        // Only the prefixes with the same first byte can match. Their second
+        // bytes are compared in place first: most differ there, and a
+        // `starts_with` is a call to `memcmp` (0.6% of the samples of a run
+        // on the hard-wrapped UN speeches).
         let Some(range) = self.prefixes_by_first.get(usize::from(first)) else {
             return false;
         };
-        self.prefixes[range.clone()]
-            .iter()
-            .any(|p| head.starts_with(p.as_bytes()))
+        self.prefixes[range.clone()].iter().any(|p| {
+            let p = p.as_bytes();
+            p.len() <= head.len()
+                && p.get(1).is_none_or(|&second| head[1] == second)
+                && head.starts_with(p)
+        })
     }
 
     /// The number of distinct entries (whole-line and prefix).
@@ -1347,6 +1353,12 @@ Officials said the talks would start next month."
         assert!(!b.is_boilerplate("Readers"));
         assert!(!b.is_boilerplate("A related story"));
         assert!(!Boilerplate::default().is_boilerplate("Read more"));
+        // And by `clean`, which compares only the start of each line's key,
+        // the second byte first.
+        let text = "Related: talks\nReform is due.\nZ\nRe\nR\n© Wire\nREAD MORE\nReads well.\n";
+        let (out, stats) = clean(text, &b);
+        assert_eq!(out, "Reform is due.\nRe\nR\nReads well.");
+        assert_eq!(stats.boilerplate_lines, 4);
     }
 
     #[test]
