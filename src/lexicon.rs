@@ -790,7 +790,7 @@ impl Lexicons {
         norm.refold(sentence);
         let norm: &Normalized = norm;
         let text = norm.text();
-        tokens_into(text, toks);
+        let joined = tokens_into(text, toks);
         let toks: &[Token] = toks;
         let words = Words {
             text,
@@ -812,7 +812,7 @@ impl Lexicons {
         other_c.clear();
         dual_c.clear();
         // Every pattern at a word boundary, by start and then end.
-        self.index.find(text, toks, found);
+        self.index.find(text, toks, joined, found);
         for &(s, e, pattern) in found.iter() {
             let right_ok = right_boundary(text, e);
             let mut alias_pick: Option<usize> = None;

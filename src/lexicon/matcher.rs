@@ -301,11 +301,19 @@ impl WordIndex {
 
     /// Appends `(start, end, pattern)` for every pattern occurring in
     /// `text` at a word boundary, ordered by start and then end. `toks` are
-    /// the [`tokens`] of `text`.
-    pub(super) fn find(&self, text: &str, toks: &[Token], out: &mut Vec<(usize, usize, usize)>) {
+    /// the [`tokens`] of `text`, and `joined` whether one holds an
+    /// apostrophe (as [`tokens_into`](crate::text::norm::tokens_into)
+    /// returns).
+    pub(super) fn find(
+        &self,
+        text: &str,
+        toks: &[Token],
+        joined: bool,
+        out: &mut Vec<(usize, usize, usize)>,
+    ) {
         let bytes = text.as_bytes();
-        if memchr::memchr(b'\'', bytes).is_none() {
-            // No apostrophe: the runs are the tokens.
+        if !joined {
+            // No token holds an apostrophe: the runs are the tokens.
             return self.find_in_runs(text, toks, out);
         }
         // The text's runs: tokens split at their inner apostrophes.
@@ -767,7 +775,7 @@ impl ByteTable {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::text::norm::tokens;
+    use crate::text::norm::tokens_into;
 
     /// The definition the index must meet, by brute force: every pattern at
     /// every word boundary, kept when it ends at a word boundary or is a stem
@@ -796,7 +804,9 @@ mod tests {
     fn index_finds(patterns: &[String], stems: &[bool], text: &str) -> Vec<(usize, usize, usize)> {
         let index = WordIndex::new(patterns.to_vec(), |p| stems[p]);
         let mut out = Vec::new();
-        index.find(text, &tokens(text), &mut out);
+        let mut toks = Vec::new();
+        let joined = tokens_into(text, &mut toks);
+        index.find(text, &toks, joined, &mut out);
         let word_before = |i: usize| text[..i].chars().next_back().is_some_and(is_word_char);
         let word_at = |i: usize| text[i..].chars().next().is_some_and(is_word_char);
         out.retain(|&(_, e, p)| stems[p] || !(word_before(e) && word_at(e)));

@@ -298,18 +298,25 @@ pub fn tokens(folded: &str) -> Vec<Token> {
 }
 
 /// [`tokens`] into `out`, in place of what it held, reusing its buffer.
-pub(crate) fn tokens_into(folded: &str, out: &mut Vec<Token>) {
+/// Returns whether a token holds an apostrophe (`didn't`), which the
+/// matcher then splits there: found on the way, where a search of the text
+/// for one cost a call per sentence.
+pub(crate) fn tokens_into(folded: &str, out: &mut Vec<Token>) -> bool {
     out.clear();
     // ASCII text (nearly every sentence once folded) takes the word-at-a-time
     // path, which also finds out whether the text is ASCII.
-    if ascii_tokens(folded.as_bytes(), out).is_none() {
-        out.clear();
-        unicode_tokens(folded, out);
+    match ascii_tokens(folded.as_bytes(), out) {
+        Some(joined) => joined,
+        None => {
+            out.clear();
+            unicode_tokens(folded, out)
+        }
     }
 }
 
-/// [`tokens`] for any text, one character at a time, appended to `out`.
-fn unicode_tokens(folded: &str, out: &mut Vec<Token>) {
+/// [`tokens`] for any text, one character at a time, appended to `out`;
+/// whether a token holds an apostrophe.
+fn unicode_tokens(folded: &str, out: &mut Vec<Token>) -> bool {
     out.reserve(folded.len() / 5 + 1);
     let bytes = folded.as_bytes();
     // The character at byte `i` (ASCII without decoding) and its length.
@@ -324,14 +331,18 @@ fn unicode_tokens(folded: &str, out: &mut Vec<Token>) {
     };
     let mut start: Option<usize> = None;
     let mut prev_end = 0;
+    let mut joined = false;
     let mut i = 0;
     while i < bytes.len() {
         let (c, len) = char_at(i);
-        let is_word = is_word_char(c)
-            || (c == '\''
+        let is_word = is_word_char(c) || {
+            let join = c == '\''
                 && start.is_some()
                 && i + len < bytes.len()
-                && is_word_char(char_at(i + len).0));
+                && is_word_char(char_at(i + len).0);
+            joined |= join;
+            join
+        };
         if is_word {
             if start.is_none() {
                 start = Some(i);
@@ -351,6 +362,7 @@ fn unicode_tokens(folded: &str, out: &mut Vec<Token>) {
             end: prev_end,
         });
     }
+    joined
 }
 
 /// `0x01` in every byte of a `u64`.
@@ -473,7 +485,7 @@ fn block_masks(v: Block, shift: u32) -> Option<(u64, u64)> {
 /// `k`-th start pairs with the `k`-th end, so each token is two
 /// `trailing_zeros` and a push. Only a token running on from the block
 /// before (its start kept in `open`) takes the first end first.
-fn ascii_tokens(b: &[u8], out: &mut Vec<Token>) -> Option<()> {
+fn ascii_tokens(b: &[u8], out: &mut Vec<Token>) -> Option<bool> {
     let n = b.len();
     out.reserve(n / 5 + 1);
     // The masks of the block being processed (the one before the block just
@@ -487,6 +499,8 @@ fn ascii_tokens(b: &[u8], out: &mut Vec<Token>) -> Option<()> {
     // The start of the token running into `word`'s block, if any (exactly
     // when the last bit of `prev_ext` is set).
     let mut open = 0usize;
+    // Some apostrophe joins a token.
+    let mut joined = false;
     // The last bytes, zero beyond the text (not word bytes): read first,
     // so that the loop below has one place that reads a block.
     let tail = match Block::tail(b) {
@@ -513,7 +527,9 @@ fn ascii_tokens(b: &[u8], out: &mut Vec<Token>) -> Option<()> {
         if apostrophe != 0 {
             let left = (word << 1) | (prev_word >> 63);
             let right = (word >> 1) | (next_word << 63);
-            ext |= apostrophe & left & right;
+            let join = apostrophe & left & right;
+            joined |= join != 0;
+            ext |= join;
         }
         // Bit `i` of `before`: byte `i - 1` is in a token.
         let before = (ext << 1) | (prev_ext >> 63);
@@ -543,7 +559,7 @@ fn ascii_tokens(b: &[u8], out: &mut Vec<Token>) -> Option<()> {
         (word, apostrophe) = (next_word, next_apostrophe);
         base = base.wrapping_add(64);
     }
-    Some(())
+    Some(joined)
 }
 
 #[cfg(test)]
@@ -714,9 +730,14 @@ mod tests {
     fn tokens_match_the_reference_on_generated_strings() {
         for s in generated_strings() {
             assert_eq!(tokens(&s), reference_tokens(&s), "{s:?}");
+            // The flag: some token holds an apostrophe.
+            let mut toks = Vec::new();
+            let joined = tokens_into(&s, &mut toks);
+            let holds = toks.iter().any(|t| s[t.start..t.end].contains('\''));
+            assert_eq!(joined, holds, "{s:?}");
             if s.is_ascii() {
                 let mut slow = Vec::new();
-                unicode_tokens(&s, &mut slow);
+                assert_eq!(unicode_tokens(&s, &mut slow), joined, "{s:?}");
                 assert_eq!(tokens(&s), slow, "{s:?}");
             }
             let folded = fold(&s);
