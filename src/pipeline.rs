@@ -83,8 +83,8 @@ fn batch_docs(index: u64) -> usize {
 /// A batch of read documents (or rejects), in input order.
 type Batch = Vec<std::result::Result<Document, Reject>>;
 
-/// What a batch gives when scored: each document's output (its tallies
-/// taken out) or the reject read in its place, and the batch's tallies
+/// What a batch gives when scored: each document's output (without its
+/// tallies) or the reject read in its place, and the batch's tallies
 /// summed.
 type BatchOut = (Vec<std::result::Result<DocOutput, Reject>>, Aggregates);
 
@@ -264,6 +264,19 @@ impl Pipeline {
 
     /// Cleans, splits and scores one document.
     pub fn process(&self, doc: &Document) -> DocOutput {
+        let mut tallies = Aggregates::default();
+        let mut out = self.process_adding(doc, &mut tallies);
+        out.aggregates = tallies;
+        out
+    }
+
+    /// [`Pipeline::process`], the document's tallies added to `agg` (those
+    /// of its batch) rather than kept in its output. Each of a document's
+    /// sentences went into tables of the document's own, which were then
+    /// added to the batch's: tables allocated and merged per document, 0.9%
+    /// of the instructions of a one-thread run on UNGDC and 1.4% of its
+    /// time.
+    fn process_adding(&self, doc: &Document, agg: &mut Aggregates) -> DocOutput {
         let mut out = DocOutput::default();
         let plain = strip_markup(&doc.text);
         let (text, cs) = clean(
@@ -271,24 +284,24 @@ impl Pipeline {
             self.lex.boilerplate(),
         );
         let (period, coarse) = Period::of(doc.date, self.options.period);
-        let c = &mut out.aggregates.counters;
-        c.documents = 1;
-        c.undated_documents = doc.date.is_none() as u64;
-        c.coarse_dated_documents = coarse as u64;
-        c.markup_documents = plain.is_some() as u64;
-        c.boilerplate_lines = cs.boilerplate_lines;
-        c.repeated_lines = cs.repeated_lines;
-        c.joined_lines = cs.joined_lines;
-        c.text_bytes = doc.text.len() as u64;
+        let c = &mut agg.counters;
+        c.documents += 1;
+        c.undated_documents += doc.date.is_none() as u64;
+        c.coarse_dated_documents += coarse as u64;
+        c.markup_documents += plain.is_some() as u64;
+        c.boilerplate_lines += cs.boilerplate_lines;
+        c.repeated_lines += cs.repeated_lines;
+        c.joined_lines += cs.joined_lines;
+        c.text_bytes += doc.text.len() as u64;
         let scorer = Scorer::new(&self.lex).first_person(self.options.first_person);
         let speaker = self.options.speaker.or_else(|| {
             let field = self.options.speaker_field.as_ref()?;
             let code = doc.fields.get(field)?;
             let found = self.lex.actor_index(&code.trim().to_ascii_uppercase());
-            out.aggregates.counters.unknown_speakers += found.is_none() as u64;
+            agg.counters.unknown_speakers += found.is_none() as u64;
             found
         });
-        out.aggregates.counters.documents_with_speaker += speaker.is_some() as u64;
+        agg.counters.documents_with_speaker += speaker.is_some() as u64;
         let date_text = doc.date.map(|d| d.to_string()).unwrap_or_default();
         let mut mentioned: Vec<u32> = Vec::new();
         let mut targets: Vec<u32> = Vec::new();
@@ -299,7 +312,7 @@ impl Pipeline {
         let mut scored = Scored::default();
         for span in self.splitter.spans(&text) {
             if span.len() > MAX_SENTENCE_BYTES {
-                out.aggregates.counters.long_sentences_cut += 1;
+                agg.counters.long_sentences_cut += 1;
                 spans.extend(cut_long(&text, span, MAX_SENTENCE_BYTES));
             } else {
                 spans.push(span);
@@ -307,7 +320,7 @@ impl Pipeline {
         }
         for (n, span) in spans.into_iter().enumerate() {
             let sentence = &text[span];
-            out.aggregates.counters.sentences += 1;
+            agg.counters.sentences += 1;
             // Only a sentence that names an actor reaches a table: one that
             // cannot is counted and not scored, unless its row is wanted.
             if !self.options.sentences && !self.lex.may_name_actor(sentence, speaker.is_some()) {
@@ -340,7 +353,6 @@ impl Pipeline {
                     mentioned.push(id);
                 }
             }
-            let agg = &mut out.aggregates;
             agg.add_sentence(
                 period,
                 s.label,
@@ -459,18 +471,14 @@ impl Pipeline {
     }
 
     /// Scores one item of a batch: a document gives its output, its
-    /// tallies taken out and added to the batch's `tallies`; a reject stays
-    /// itself. Both ways of running score this way.
+    /// tallies added to the batch's `tallies` (not kept in the output); a
+    /// reject stays itself. Both ways of running score this way.
     fn score_item(
         &self,
         item: std::result::Result<Document, Reject>,
         tallies: &mut Aggregates,
     ) -> std::result::Result<DocOutput, Reject> {
-        item.map(|d| {
-            let mut out = self.process(&d);
-            tallies.merge(&std::mem::take(&mut out.aggregates));
-            out
-        })
+        item.map(|d| self.process_adding(&d, tallies))
     }
 
     /// [`Pipeline::run`] on a pool of `threads` workers (see the [module
@@ -677,7 +685,7 @@ impl Merger<'_, '_> {
                 (self.sink)(Event::Reject(&r))
             }
             Ok(o) => {
-                // Its tallies come apart, summed per batch (`tallies`).
+                // Its tallies are in its batch's (`tallies`).
                 self.documents += 1;
                 if !o.csv.is_empty() {
                     (self.sink)(Event::SentenceCsv(&o.csv))
@@ -787,6 +795,57 @@ mod tests {
         ));
         assert_eq!(out.aggregates.counters.long_sentences_cut, 1);
         assert!(out.aggregates.counters.sentences > 10);
+    }
+
+    /// A run adds each document's sentences straight into its batch's
+    /// tallies; they must sum to what `process` gives each document alone,
+    /// counters included (markup, boilerplate, undated, cut sentences).
+    #[test]
+    fn run_totals_are_the_sum_of_each_documents_tallies() {
+        let texts = [
+            "<p>Seoul condemned Pyongyang's missile launch.</p>",
+            "Advertisement\nChina and Japan agreed to improve ties.\nChina and Japan agreed to improve ties.",
+            "Russia threatened Ukraine. The Kremlin said Kyiv had refused talks.",
+            "A quiet day with no actor at all.",
+        ];
+        let docs: Vec<Document> = (0..40)
+            .map(|i| {
+                let date = if i % 5 == 0 {
+                    String::new()
+                } else {
+                    format!("202{}-03-0{}", i % 3, i % 9 + 1)
+                };
+                doc(&format!("d{i}"), &date, texts[i % texts.len()])
+            })
+            .collect();
+        for threads in [1, 2] {
+            let p = with_rows(threads);
+            let mut sum = Aggregates::default();
+            for d in &docs {
+                sum.merge(&p.process(d).aggregates);
+            }
+            let totals = p
+                .run(docs.clone().into_iter().map(Ok), &mut |_| Ok(()))
+                .unwrap();
+            let sorted = |a: &Aggregates| {
+                let mut actors: Vec<_> = a.actors.iter().map(|(k, v)| (*k, *v)).collect();
+                actors.sort_by_key(|(k, _)| *k);
+                let mut dyads: Vec<_> = a.dyads.iter().map(|(k, v)| (*k, *v)).collect();
+                dyads.sort_by_key(|(k, _)| *k);
+                (actors, dyads, a.counters)
+            };
+            assert_eq!(sorted(&totals.aggregates), sorted(&sum));
+            let c = totals.aggregates.counters;
+            assert_eq!(
+                (c.documents, c.undated_documents, c.markup_documents),
+                (40, 8, 10)
+            );
+            assert!(
+                c.boilerplate_lines >= 10
+                    && c.repeated_lines >= 10
+                    && !totals.aggregates.dyads.is_empty()
+            );
+        }
     }
 
     #[test]
