@@ -766,7 +766,24 @@ fn reason_class(reason: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::aggregate::{Counters, Role, Tally};
     use crate::corpus::DocDate;
+
+    /// Tables of a run in key order, with its counters: what two runs that
+    /// should agree are compared by.
+    type SortedTallies = (
+        Vec<((Period, u32, Role), Tally)>,
+        Vec<((Period, u32, u32), Tally)>,
+        Counters,
+    );
+
+    fn sorted_tallies(a: &Aggregates) -> SortedTallies {
+        let mut actors: Vec<_> = a.actors.iter().map(|(k, v)| (*k, *v)).collect();
+        actors.sort_by_key(|(k, _)| *k);
+        let mut dyads: Vec<_> = a.dyads.iter().map(|(k, v)| (*k, *v)).collect();
+        dyads.sort_by_key(|(k, _)| *k);
+        (actors, dyads, a.counters)
+    }
 
     fn doc(id: &str, date: &str, text: &str) -> Document {
         Document {
@@ -827,14 +844,7 @@ mod tests {
             let totals = p
                 .run(docs.clone().into_iter().map(Ok), &mut |_| Ok(()))
                 .unwrap();
-            let sorted = |a: &Aggregates| {
-                let mut actors: Vec<_> = a.actors.iter().map(|(k, v)| (*k, *v)).collect();
-                actors.sort_by_key(|(k, _)| *k);
-                let mut dyads: Vec<_> = a.dyads.iter().map(|(k, v)| (*k, *v)).collect();
-                dyads.sort_by_key(|(k, _)| *k);
-                (actors, dyads, a.counters)
-            };
-            assert_eq!(sorted(&totals.aggregates), sorted(&sum));
+            assert_eq!(sorted_tallies(&totals.aggregates), sorted_tallies(&sum));
             let c = totals.aggregates.counters;
             assert_eq!(
                 (c.documents, c.undated_documents, c.markup_documents),
@@ -908,15 +918,11 @@ mod tests {
                     Ok(())
                 })
                 .unwrap();
-            let mut actors: Vec<_> = totals.aggregates.actors.into_iter().collect();
-            actors.sort_by_key(|(k, _)| *k);
-            let mut dyads: Vec<_> = totals.aggregates.dyads.into_iter().collect();
-            dyads.sort_by_key(|(k, _)| *k);
-            results.push((actors, dyads, totals.aggregates.counters, rows));
+            results.push((sorted_tallies(&totals.aggregates), rows));
         }
         assert_eq!(results[0], results[1]);
         assert_eq!(results[0], results[2]);
-        assert_eq!(results[0].2.documents, 600);
+        assert_eq!(results[0].0.2.documents, 600);
     }
 
     #[test]
@@ -999,11 +1005,7 @@ mod tests {
             let totals = p
                 .run(docs.clone().into_iter().map(Ok), &mut |_| Ok(()))
                 .unwrap();
-            let mut actors: Vec<_> = totals.aggregates.actors.into_iter().collect();
-            actors.sort_by_key(|(k, _)| *k);
-            let mut dyads: Vec<_> = totals.aggregates.dyads.into_iter().collect();
-            dyads.sort_by_key(|(k, _)| *k);
-            (actors, dyads, totals.aggregates.counters)
+            sorted_tallies(&totals.aggregates)
         };
         let jpn = Lexicons::defaults().unwrap().actor_index("JPN");
         for (speaker, first_person) in [(None, false), (jpn, false), (jpn, true)] {
@@ -1070,13 +1072,10 @@ mod tests {
             })
             .unwrap();
         assert_eq!(totals.threads, threads);
-        let mut actors: Vec<_> = totals.aggregates.actors.iter().collect();
-        actors.sort_by_key(|(k, _)| **k);
-        let mut dyads: Vec<_> = totals.aggregates.dyads.iter().collect();
-        dyads.sort_by_key(|(k, _)| **k);
+        let (actors, dyads, counters) = sorted_tallies(&totals.aggregates);
         log.push(format!("{actors:?}"));
         log.push(format!("{dyads:?}"));
-        log.push(format!("{:?}", totals.aggregates.counters));
+        log.push(format!("{counters:?}"));
         log.push(format!("{:?}", totals.rejects));
         log
     }
