@@ -629,11 +629,11 @@ const KEY_FOLD: [u8; 128] = {
 /// no two white-space bytes in a row. Its key is then just its bytes
 /// [`KEY_FOLD`]ed, one character per byte, with no run to collapse and
 /// nothing to decode: the fast path of [`normalise_head`] and
-/// [`normalise_tail`] (through [`plain_block`] for windows of at most
-/// [`PLAIN_BLOCK`] bytes, the usual case).
+/// [`normalise_tail`] for windows longer than [`PLAIN_BLOCK`] bytes
+/// ([`plain_block`] tests the usual, shorter ones the same way, sixteen
+/// bytes at a time).
 fn is_plain_ascii(window: &[u8]) -> bool {
-    // Two passes without early exits or state carried from byte to byte,
-    // which the compiler turns into wide (SIMD) loops.
+    // Two passes without early exits or state carried from byte to byte.
     let allowed = |b: u8| (b.wrapping_sub(b' ') < 95) | (b.wrapping_sub(b'\t') < 5);
     let space = |b: u8| (b == b' ') | (b.wrapping_sub(b'\t') < 5);
     let bad = window.iter().fold(false, |bad, &b| bad | !allowed(b));
@@ -654,10 +654,8 @@ const PLAIN_BLOCK: usize = 64;
 ///
 /// The same tests as [`is_plain_ascii`], on the window padded with letters
 /// (which are allowed and not white space, so they change neither test) to
-/// a block of fixed size: the compiler then tests and folds the block in a
-/// few vector operations, with no loop over a remainder byte by byte, which
+/// a block of fixed size, with no loop over a remainder byte by byte, which
 /// for a window of a line's first 48 to 64 bytes cost more than the rest.
-///
 /// The tests and the fold run on sixteen bytes at a time ([`u8x16`]): the
 /// compiler did not vectorise the test for two white-space bytes in a row,
 /// which compares each byte with the next, and on the hard-wrapped UN
