@@ -376,42 +376,56 @@ impl Aggregates {
     }
 
     /// Actor rows sorted by period text, actor id, role.
-    pub fn sorted_actors<'a>(&'a self, id: &dyn Fn(u32) -> &'a str) -> Vec<ActorRow<'a>> {
+    pub fn sorted_actors<'a>(&'a self, id: &dyn Fn(u32) -> &'a str) -> Vec<ActorRow> {
         let ranks = Ranks::of(self.actors.keys().map(|k| (k.0, [k.1, k.1])), id);
-        let mut rows: Vec<((u32, u32, Role), ActorRow<'a>)> = self
-            .actors
-            .iter()
-            .map(|(&(p, a, r), t)| {
-                let (pr, text) = ranks.period(p);
-                ((pr, ranks.actor(a), r), (text.to_string(), a, r, t))
-            })
-            .collect();
-        rows.sort_unstable_by_key(|row| row.0);
-        rows.into_iter().map(|row| row.1).collect()
+        sorted_by(&self.actors, |&(p, a, r)| {
+            let key = u128::from(ranks.actor(a)) << 8 | r as u128;
+            ((u128::from(ranks.period(p)) << 64 | key), (p, a, r))
+        })
     }
 
     /// Dyad rows sorted by period text, source id, target id.
-    pub fn sorted_dyads<'a>(&'a self, id: &dyn Fn(u32) -> &'a str) -> Vec<DyadRow<'a>> {
+    pub fn sorted_dyads<'a>(&'a self, id: &dyn Fn(u32) -> &'a str) -> Vec<DyadRow> {
         let ranks = Ranks::of(self.dyads.keys().map(|k| (k.0, [k.1, k.2])), id);
-        let mut rows: Vec<((u32, u32, u32), DyadRow<'a>)> = self
-            .dyads
-            .iter()
-            .map(|(&(p, s, t), v)| {
-                let (pr, text) = ranks.period(p);
-                let key = (pr, ranks.actor(s), ranks.actor(t));
-                (key, (text.to_string(), s, t, v))
-            })
-            .collect();
-        rows.sort_unstable_by_key(|row| row.0);
-        rows.into_iter().map(|row| row.1).collect()
+        sorted_by(&self.dyads, |&(p, s, t)| {
+            let key = u128::from(ranks.actor(s)) << 32 | u128::from(ranks.actor(t));
+            ((u128::from(ranks.period(p)) << 64 | key), (p, s, t))
+        })
     }
 }
 
-/// A row of [`Aggregates::sorted_actors`]: period text, actor, role, tally.
-pub type ActorRow<'a> = (String, u32, Role, &'a Tally);
+/// The entries of a table of tallies, each as `(period, x, y, tally)`,
+/// sorted by the number `key` gives its key (with the row's three first
+/// cells). Only the numbers and the entries' places are sorted, then the
+/// rows are made in that order: moving whole rows while sorting, and
+/// fetching each tally from the hash table in sorted (that is, random)
+/// order, took most of the time of sorting.
+fn sorted_by<K, X: Copy, Y: Copy>(
+    table: &HashMap<K, Tally>,
+    key: impl Fn(&K) -> (u128, (Period, X, Y)),
+) -> Vec<(Period, X, Y, Tally)> {
+    let mut rows: Vec<((Period, X, Y), Tally)> = Vec::with_capacity(table.len());
+    let mut order: Vec<(u128, u32)> = Vec::with_capacity(table.len());
+    for (k, t) in table {
+        let (n, cells) = key(k);
+        order.push((n, rows.len() as u32));
+        rows.push((cells, *t));
+    }
+    order.sort_unstable();
+    order
+        .into_iter()
+        .map(|(_, i)| {
+            let ((p, x, y), t) = rows[i as usize];
+            (p, x, y, t)
+        })
+        .collect()
+}
 
-/// A row of [`Aggregates::sorted_dyads`]: period text, source, target, tally.
-pub type DyadRow<'a> = (String, u32, u32, &'a Tally);
+/// A row of [`Aggregates::sorted_actors`]: period, actor, role, tally.
+pub type ActorRow = (Period, u32, Role, Tally);
+
+/// A row of [`Aggregates::sorted_dyads`]: period, source, target, tally.
+pub type DyadRow = (Period, u32, u32, Tally);
 
 /// The order of the periods and actors of a table's rows, by their text:
 /// sorting tens of thousands of rows by numbers, with each period written
@@ -456,11 +470,9 @@ impl Ranks {
         Ranks { periods, actors }
     }
 
-    /// The rank and text of period `p` (one of the keys given).
-    fn period(&self, p: Period) -> (u32, &str) {
-        self.periods
-            .get(&p)
-            .map_or((u32::MAX, ""), |(r, t)| (*r, t.as_str()))
+    /// The rank of period `p` (one of the keys given).
+    fn period(&self, p: Period) -> u32 {
+        self.periods.get(&p).map_or(u32::MAX, |(r, _)| *r)
     }
 
     /// The rank of actor `a` (one of the keys given).
@@ -504,7 +516,7 @@ mod tests {
         let got: Vec<(String, &str, Role)> = agg
             .sorted_actors(&id)
             .into_iter()
-            .map(|(p, a, r, _)| (p, id(a), r))
+            .map(|(p, a, r, _)| (p.to_string(), id(a), r))
             .collect();
         assert_eq!(got, want);
         let mut want: Vec<(String, &str, &str)> = agg
@@ -516,7 +528,7 @@ mod tests {
         let got: Vec<(String, &str, &str)> = agg
             .sorted_dyads(&id)
             .into_iter()
-            .map(|(p, s, t, _)| (p, id(s), id(t)))
+            .map(|(p, s, t, _)| (p.to_string(), id(s), id(t)))
             .collect();
         assert_eq!(got, want);
         assert!(want.len() > 20 && want[0].0 == "2016-12-31", "{want:?}");

@@ -565,20 +565,20 @@ impl Partial {
             .sorted_actors(&id)
             .into_iter()
             .map(|(period, a, role, t)| ActorRow {
-                period,
+                period: period.to_string(),
                 actor: id(a).to_string(),
                 role: role.as_str().to_string(),
-                tally: *t,
+                tally: t,
             })
             .collect();
         let dyads = agg
             .sorted_dyads(&id)
             .into_iter()
             .map(|(period, s, t, v)| DyadRow {
-                period,
+                period: period.to_string(),
                 source: id(s).to_string(),
                 target: id(t).to_string(),
-                tally: *v,
+                tally: v,
             })
             .collect();
         (actors, dyads)

@@ -330,11 +330,16 @@ pub fn infer_kind<'a>(periods: impl IntoIterator<Item = &'a Period>) -> PeriodKi
 
 /// The periods of both wide tables: every period of the run, filled in.
 fn run_periods(agg: &Aggregates, kind: PeriodKind) -> Vec<Period> {
-    let present = agg
+    // Each period once, before the ordered set: tens of thousands of rows
+    // share a few hundred periods.
+    let mut present: Vec<Period> = agg
         .actors
         .keys()
         .map(|k| k.0)
-        .chain(agg.dyads.keys().map(|k| k.0));
+        .chain(agg.dyads.keys().map(|k| k.0))
+        .collect();
+    present.sort_unstable();
+    present.dedup();
     full_periods(present, kind)
 }
 
@@ -376,11 +381,18 @@ fn dyad_columns(lex: &Lexicons, agg: &Aggregates, opts: &WideOptions) -> Result<
     }
     let id = |a: u32| lex.actors()[a as usize].id.as_str();
     let mut v: Vec<((u32, u32), u64)> = per.into_iter().collect();
-    v.sort_by(|x, y| {
+    // Pairs are distinct, so no two compare equal: the `top` first are
+    // picked out, then only they are sorted.
+    let order = |x: &((u32, u32), u64), y: &((u32, u32), u64)| {
         y.1.cmp(&x.1)
             .then_with(|| (id(x.0.0), id(x.0.1)).cmp(&(id(y.0.0), id(y.0.1))))
-    });
-    Ok(v.into_iter().take(opts.top).map(|(k, _)| k).collect())
+    };
+    if opts.top < v.len() {
+        v.select_nth_unstable_by(opts.top, order);
+        v.truncate(opts.top);
+    }
+    v.sort_unstable_by(order);
+    Ok(v.into_iter().map(|(k, _)| k).collect())
 }
 
 /// The actor wide table: net stance (or the chosen metric) as source.

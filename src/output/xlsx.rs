@@ -183,6 +183,7 @@ fn actors_sheet(wb: &mut Workbook, lex: &Lexicons, agg: &Aggregates, f: &Formats
     let n = rows.len().min(MAX_ROWS - 1);
     for (r, (period, a, role, t)) in rows.iter().take(n).enumerate() {
         let actor = &lex.actors()[*a as usize];
+        let period = period.to_string();
         let texts = [period.as_str(), &actor.id, &actor.name, role.as_str()];
         let nums = [
             t.sentences as f64,
@@ -215,6 +216,7 @@ fn dyads_sheet(wb: &mut Workbook, lex: &Lexicons, agg: &Aggregates, f: &Formats)
     let n = rows.len().min(MAX_ROWS - 1);
     for (r, (period, s, t, v)) in rows.iter().take(n).enumerate() {
         let row = (r + 1) as u32;
+        let period = period.to_string();
         let texts = [period.as_str(), id(*s), id(*t)];
         for (c, text) in texts.iter().enumerate() {
             ws.write_string(row, c as u16, *text)?;
