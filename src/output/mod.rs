@@ -373,16 +373,13 @@ pub fn write_actors(
 ) -> Result<AtomicFile> {
     let mut f = CsvFile::create(dir, ACTORS_FILE, &ACTORS_HEADER, cells)?;
     let id = |a: u32| lex.actors()[a as usize].id.as_str();
-    let mut rows = RowText::new(lex);
-    for (period, a, role, t) in agg.sorted_actors(&id) {
-        rows.period(period);
-        rows.actor(&f, a, true);
-        rows.line.push(',');
-        rows.line.push_str(role.as_str());
-        rows.tally(&t);
-        rows.flush_if_full(&mut f)?;
-    }
-    rows.flush(&mut f)?;
+    let texts = ActorCells::new(lex, cells);
+    write_rows(&mut f, &agg.sorted_actors(&id), |out, &(p, a, role, t)| {
+        out.period(p);
+        out.push(&texts.id_and_name[a as usize]);
+        out.push(role.as_str());
+        out.tally(&t);
+    })?;
     f.finish()
 }
 
@@ -395,65 +392,104 @@ pub fn write_dyads(
 ) -> Result<AtomicFile> {
     let mut f = CsvFile::create(dir, DYADS_FILE, &DYADS_HEADER, cells)?;
     let id = |a: u32| lex.actors()[a as usize].id.as_str();
-    let mut rows = RowText::new(lex);
-    for (period, s, t, v) in agg.sorted_dyads(&id) {
-        rows.period(period);
-        rows.actor(&f, s, false);
-        rows.actor(&f, t, false);
-        rows.tally(&v);
-        rows.flush_if_full(&mut f)?;
-    }
-    rows.flush(&mut f)?;
+    let texts = ActorCells::new(lex, cells);
+    write_rows(&mut f, &agg.sorted_dyads(&id), |out, &(p, s, t, v)| {
+        out.period(p);
+        out.push(&texts.id[s as usize]);
+        out.push(&texts.id[t as usize]);
+        out.tally(&v);
+    })?;
     f.finish()
 }
 
-/// The rows of `actors.csv` or `dyads.csv`, rendered as the CSV writer
-/// would write them, into a buffer written to the file 64 KB at a time.
-/// The text cells (period, actor id and name) are rendered by the CSV
-/// writer, each once (the rows come sorted by period, and an actor's cells
-/// are kept); the other cells are numbers and roles, which never need
-/// quotes. Passing every cell of every row through the CSV writer, which
-/// looks at each byte, was the largest cost of writing the tables (about
-/// 20 ms each for UNGDC's, the part of a run no second thread shares).
-struct RowText<'a> {
-    lex: &'a Lexicons,
-    /// Rows not yet written.
+/// Rows of `actors.csv` or `dyads.csv` rendered by one task.
+const ROWS_PER_PART: usize = 4096;
+
+/// Parts rendered at once, then written: the rows held as text at any
+/// time (a few MB), however long the table.
+const PARTS_AT_ONCE: usize = 8;
+
+/// Writes `rows` to `f`, each rendered by `render` as the CSV writer would
+/// write it. The rows are rendered in parts of [`ROWS_PER_PART`] by the
+/// threads of the current pool, and written in order: with two threads,
+/// the two long tables and the wide ones are shared between both rather
+/// than one table a thread.
+///
+/// Only the text cells (period, actor id and name) go through the CSV
+/// writer, each once (see [`ActorCells`]); the other cells are numbers and
+/// roles, which never need quotes. Passing every cell of every row through
+/// the CSV writer, which looks at each byte, was the largest cost of
+/// writing the tables: about 20 ms each for UNGDC's, the part of a run no
+/// second thread shared.
+fn write_rows<R: Sync>(
+    f: &mut CsvFile,
+    rows: &[R],
+    render: impl Fn(&mut RowText, &R) + Sync,
+) -> Result<()> {
+    use rayon::prelude::*;
+    for group in rows.chunks(ROWS_PER_PART * PARTS_AT_ONCE) {
+        let parts: Vec<String> = group
+            .par_chunks(ROWS_PER_PART)
+            .map(|part| {
+                let mut out = RowText::default();
+                for row in part {
+                    render(&mut out, row);
+                }
+                out.line
+            })
+            .collect();
+        for part in parts {
+            f.write_rendered(part.as_bytes())?;
+        }
+    }
+    Ok(())
+}
+
+/// Each actor's cells in the long tables, as the CSV writer writes them,
+/// by actor index: its id's, and its id's and name's.
+struct ActorCells {
+    id: Vec<String>,
+    id_and_name: Vec<String>,
+}
+
+impl ActorCells {
+    fn new(lex: &Lexicons, cells: CellPolicy) -> ActorCells {
+        let (id, id_and_name) = lex
+            .actors()
+            .iter()
+            .map(|a| {
+                let id = csv_field(&cells.cell(&a.id)).into_owned();
+                let both = format!("{id},{}", csv_field(&cells.cell(&a.name)));
+                (id, both)
+            })
+            .unzip();
+        ActorCells { id, id_and_name }
+    }
+}
+
+/// Rows being rendered, cell by cell.
+#[derive(Default)]
+struct RowText {
+    /// The rows so far.
     line: String,
     /// The current period and its cell.
     period: Option<(Period, String)>,
-    /// By actor index: its id's cell, and its id's and name's cells.
-    actors: Vec<Option<(String, String)>>,
 }
 
-impl<'a> RowText<'a> {
-    fn new(lex: &'a Lexicons) -> RowText<'a> {
-        RowText {
-            lex,
-            line: String::with_capacity(ROWS_BUFFER + 1024),
-            period: None,
-            actors: vec![None; lex.actors().len()],
-        }
-    }
-
+impl RowText {
     /// Starts a row with its period's cell.
     fn period(&mut self, p: Period) {
         let cell = match &mut self.period {
             Some((q, cell)) if *q == p => cell,
-            other => &other.insert((p, csv_field(&p.to_string()))).1,
+            other => &other.insert((p, csv_field(&p.to_string()).into_owned())).1,
         };
         self.line.push_str(cell);
     }
 
-    /// Adds the cell of actor `a`'s id, and with `name` its name's.
-    fn actor(&mut self, f: &CsvFile, a: u32, name: bool) {
-        let (id, both) = self.actors[a as usize].get_or_insert_with(|| {
-            let actor = &self.lex.actors()[a as usize];
-            let id = csv_field(&f.cell(&actor.id));
-            let both = format!("{id},{}", csv_field(&f.cell(&actor.name)));
-            (id, both)
-        });
+    /// Adds a cell already rendered.
+    fn push(&mut self, cell: &str) {
         self.line.push(',');
-        self.line.push_str(if name { both } else { id });
+        self.line.push_str(cell);
     }
 
     /// Ends a row with a tally's numbers.
@@ -469,30 +505,17 @@ impl<'a> RowText<'a> {
         push_fixed4(out, t.net_stance());
         out.push('\n');
     }
-
-    fn flush_if_full(&mut self, f: &mut CsvFile) -> Result<()> {
-        if self.line.len() >= ROWS_BUFFER {
-            self.flush(f)?;
-        }
-        Ok(())
-    }
-
-    fn flush(&mut self, f: &mut CsvFile) -> Result<()> {
-        f.write_rendered(self.line.as_bytes())?;
-        self.line.clear();
-        Ok(())
-    }
 }
 
-/// The bytes of rows [`RowText`] gathers before writing them.
-const ROWS_BUFFER: usize = 1 << 16;
-
 /// `s` as the CSV writer writes it as a cell of a row: in quotes (its own
-/// quotes doubled) when it holds a comma, a quote or a line break. It is
-/// written as the first cell of a row of two, the second empty, and cut
-/// from that row: a field alone is not closed until the row ends, and a
-/// row of one empty cell is written `""`.
-fn csv_field(s: &str) -> String {
+/// quotes doubled) when it holds a comma, a quote or a line break, else as
+/// it is.
+fn csv_field(s: &str) -> Cow<'_, str> {
+    if !s.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
+        return Cow::Borrowed(s);
+    }
+    // Written as the first cell of a row of two, the second empty, and cut
+    // from that row: a field alone is not closed until the row ends.
     let mut w = csv::Writer::from_writer(Vec::new());
     // Writing into memory cannot fail.
     let _ = w.write_record([s, ""]);
@@ -500,10 +523,10 @@ fn csv_field(s: &str) -> String {
         Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
         Err(_) => String::new(),
     };
-    match row.strip_suffix(",\n") {
+    Cow::Owned(match row.strip_suffix(",\n") {
         Some(cell) => cell.to_string(),
         None => row,
-    }
+    })
 }
 
 /// Starts `sentences.csv`.

@@ -498,8 +498,13 @@ pub fn write_wide(
     opts: &WideOptions,
     cells: CellPolicy,
 ) -> Result<Vec<AtomicFile>> {
-    let actors = actor_table(lex, agg, opts)?;
-    let dyads = dyad_table(lex, agg, opts)?;
+    // Each table is built from every row of the run: on two threads, at
+    // once.
+    let (actors, dyads) = rayon::join(
+        || actor_table(lex, agg, opts),
+        || dyad_table(lex, agg, opts),
+    );
+    let (actors, dyads) = (actors?, dyads?);
     Ok(vec![
         write_table(dir, STANCE_WIDE_FILE, &actors, opts.metric, cells)?,
         write_table(dir, DYADS_WIDE_FILE, &dyads, opts.metric, cells)?,
