@@ -229,7 +229,15 @@ fn tables_are_byte_identical_across_threads_and_splits() {
     let run = |input: &Path, threads: &str, out: &str| -> PathBuf {
         let o = d.path().join(out);
         stance()
-            .args(["score", "-q", "--sentences", "--threads", threads, "-o"])
+            .args([
+                "score",
+                "-q",
+                "--sentences",
+                "--xlsx",
+                "--threads",
+                threads,
+                "-o",
+            ])
             .arg(&o)
             .arg(input)
             .assert()
@@ -239,13 +247,24 @@ fn tables_are_byte_identical_across_threads_and_splits() {
     let a = run(&one, "1", "a");
     let b = run(&one, "2", "b");
     let c = run(&split, "3", "c");
-    for f in ["actors.csv", "dyads.csv", "sentences.csv"] {
+    for f in [
+        "actors.csv",
+        "dyads.csv",
+        "sentences.csv",
+        "stance_wide.csv",
+        "dyads_wide.csv",
+    ] {
         assert_eq!(
             read(&a.join(f)),
             read(&b.join(f)),
             "{f} differs between 1 and 2 threads"
         );
     }
+    let bytes = |d: &Path| std::fs::read(d.join("stance.xlsx")).unwrap();
+    assert!(
+        bytes(&a) == bytes(&b),
+        "stance.xlsx differs between 1 and 2 threads"
+    );
     for f in ["actors.csv", "dyads.csv"] {
         assert_eq!(
             read(&a.join(f)),

@@ -11,12 +11,18 @@
 //!
 //! Excel stops at 1,048,576 rows: a longer `sentences.csv` is cut, and a
 //! note at the top of the sheet says so (the CSV keeps every row).
+//!
+//! The workbook's "created" date is fixed at 1980-01-01, the date its zip
+//! entries carry: with the time of the run there, the same input gave a
+//! different file each second, where every other table of a run is the
+//! same bytes (`run.json` says when and how a run was made).
 
 use std::path::Path;
 
 use rust_xlsxwriter::{
     Chart, ChartEmptyCells, ChartLegendPosition, ChartLine, ChartMarker, ChartMarkerType, Color,
-    Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
+    DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
+    XlsxError,
 };
 
 use crate::aggregate::Aggregates;
@@ -514,6 +520,8 @@ pub fn write_xlsx(
     let f = Formats::new();
     let mut wb = Workbook::new();
     let x = |e| xerr(&path, e);
+    let created = ExcelDateTime::from_ymd(1980, 1, 1).map_err(x)?;
+    wb.set_properties(&DocProperties::new().set_creation_datetime(&created));
     actors_sheet(&mut wb, lex, agg, &f).map_err(x)?;
     dyads_sheet(&mut wb, lex, agg, &f).map_err(x)?;
     wide_sheet(&mut wb, "wide", &actors, opts.metric, &f).map_err(x)?;
@@ -530,6 +538,35 @@ pub fn write_xlsx(
 mod tests {
     use super::*;
     use calamine::{Data, Reader, Xlsx};
+
+    #[test]
+    fn the_same_tables_give_the_same_workbook_bytes_at_any_time() {
+        use crate::aggregate::Period;
+        use crate::score::Label;
+        let lex = Lexicons::defaults().unwrap();
+        let (prk, kor) = (
+            lex.actor_index("PRK").unwrap() as u32,
+            lex.actor_index("KOR").unwrap() as u32,
+        );
+        let mut agg = Aggregates::default();
+        for (m, tone) in [(1, -400_000), (2, 250_000), (3, -100_000)] {
+            let label = Label::of(tone as f64 / 1e6);
+            let p = Period::Month(2024, m);
+            agg.add_sentence(p, label, tone, &[prk], &[kor], &[prk, kor], false);
+        }
+        let write = || {
+            let dir = tempfile::tempdir().unwrap();
+            let f = write_xlsx(dir.path(), &lex, &agg, &WideOptions::default(), None).unwrap();
+            let path = f.path().to_path_buf();
+            f.commit().unwrap();
+            std::fs::read(path).unwrap()
+        };
+        let first = write();
+        // The workbook's dates have whole seconds: one written a second
+        // later with the time of writing in it would differ.
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+        assert!(first == write(), "stance.xlsx differs between two writes");
+    }
 
     #[test]
     fn long_text_is_cut_to_the_cell_limit() {
