@@ -881,6 +881,22 @@ mod tests {
         ]
     }
 
+    /// The default cell policy, raw cells, and a byte-order mark.
+    const EVERY_CELL_POLICY: [CellPolicy; 3] = [
+        CellPolicy {
+            raw: false,
+            bom: false,
+        },
+        CellPolicy {
+            raw: true,
+            bom: false,
+        },
+        CellPolicy {
+            raw: false,
+            bom: true,
+        },
+    ];
+
     /// Lexicons whose actors have ids and names that need quotes or a
     /// formula guard in a CSV cell, and tallies of them over several
     /// periods, with tones that round to ties, negative zero and whole
@@ -922,17 +938,7 @@ mod tests {
     fn table_rows_are_what_the_csv_writer_writes() {
         let (lex, agg) = awkward_tables();
         let id = |a: u32| lex.actors()[a as usize].id.as_str();
-        for cells in [
-            CellPolicy::default(),
-            CellPolicy {
-                raw: true,
-                bom: false,
-            },
-            CellPolicy {
-                raw: false,
-                bom: true,
-            },
-        ] {
+        for cells in EVERY_CELL_POLICY {
             let dir = tempfile::tempdir().unwrap();
             let read = |f: AtomicFile| {
                 let path = f.path().to_path_buf();
@@ -984,17 +990,7 @@ mod tests {
     #[test]
     fn rendered_sentences_are_what_the_writer_writes() {
         let rows = awkward_rows();
-        for cells in [
-            CellPolicy::default(),
-            CellPolicy {
-                raw: true,
-                bom: false,
-            },
-            CellPolicy {
-                raw: false,
-                bom: true,
-            },
-        ] {
+        for cells in EVERY_CELL_POLICY {
             let dir = tempfile::tempdir().unwrap();
             let read = |f: CsvFile| {
                 let path = f.path.clone();
