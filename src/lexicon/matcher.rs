@@ -604,12 +604,12 @@ fn mix(a: u64, b: u64) -> u64 {
 
 /// `n` (at most 8) bytes of `b` from `at` as a little-endian word,
 /// zero-padded: one unaligned load and a mask, unless the text ends within
-/// 8 bytes.
+/// 8 bytes. `n` is never 0 (keys, runs and patterns are never empty), so
+/// the mask needs no test for it: that test was 0.8% of the instructions
+/// of scoring a sentence.
 #[inline(always)]
 fn load(b: &[u8], at: usize, n: usize) -> u64 {
-    if n == 0 {
-        return 0;
-    }
+    debug_assert!(n > 0, "keys, runs and patterns are never empty");
     let w = match b.get(at..at + 8) {
         Some(c) => u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]),
         None => load_tail(b, at, n),
