@@ -569,11 +569,15 @@ impl StemIndex {
 /// further bytes in [`ByteTable::rest`]. `HashMap<Box<[u8]>, _>` paid a
 /// pointer chase to a separately allocated key on every hit, and a third of
 /// the matcher's time went there.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub(super) struct ByteTable {
-    /// One bit per hash value: some key has it. At 16 bits per key this
-    /// stays in the first-level cache and answers most misses alone.
-    filter: Vec<u64>,
+    /// One bit per hash value: some key has it. Its 65,536 bits (8 KB)
+    /// stay in the first-level cache and answer most misses alone: 16 or
+    /// more bits a key for each table of the default lexicons (the largest
+    /// has under 4,096 keys). The size is fixed so that indexing it needs
+    /// no bounds check; a table of many more keys gets more false hits,
+    /// each then looked up in the slots.
+    filter: Box<[u64; FILTER_WORDS]>,
     slots: Vec<Slot>,
     entries: Vec<Entry>,
     /// Bytes past the first 16 of long keys.
@@ -637,12 +641,21 @@ const SEED: [u64; 3] = [
     0xa409_3822_299f_31d0,
 ];
 
+/// Words of [`ByteTable::filter`].
+const FILTER_WORDS: usize = 1024;
+
+impl Default for ByteTable {
+    fn default() -> ByteTable {
+        ByteTable::new(std::iter::empty())
+    }
+}
+
 impl ByteTable {
     /// The table of `keys` (distinct, none empty) with their values.
     pub(super) fn new<'k>(keys: impl ExactSizeIterator<Item = (&'k [u8], u32)>) -> ByteTable {
         let size = (keys.len() * 2).next_power_of_two().max(16);
         let mut t = ByteTable {
-            filter: vec![0; (keys.len() * 16).next_power_of_two().max(64) / 64],
+            filter: Box::new([0; FILTER_WORDS]),
             slots: vec![Slot::default(); size],
             entries: Vec::new(),
             rest: Vec::new(),
@@ -680,7 +693,7 @@ impl ByteTable {
     /// slot number (the low bits) does not use.
     #[inline(always)]
     fn filter_bit(&self, h: u64) -> usize {
-        (h >> 40) as usize & (self.filter.len() * 64 - 1)
+        (h >> 40) as usize & (FILTER_WORDS * 64 - 1)
     }
 
     /// The first 16 bytes of the key `b[s..s + n]` as two words, and its hash.
