@@ -165,8 +165,8 @@ impl WordIndex {
             });
             n as usize
         };
-        // (node, hash of the run after it) of every longer key.
-        let mut steps: Vec<(u32, u64)> = Vec::new();
+        // (node, low 32 bits of the hash of the run after it) of every longer key.
+        let mut steps: Vec<(u32, u32)> = Vec::new();
         let mut root_stems: HashMap<usize, Vec<u32>> = HashMap::default();
         let mut short_stems = Vec::new();
         let mut odd = Vec::new();
@@ -189,7 +189,7 @@ impl WordIndex {
                 let n = node_of(&bytes[..run.end], &mut building);
                 building[n].more |= k + 1 < r.len();
                 if let Some(up) = parent {
-                    steps.push((up, ByteTable::hash(bytes, run.start, run.len()).1));
+                    steps.push((up, ByteTable::hash(bytes, run.start, run.len()).1 as u32));
                 }
                 parent = Some(n as u32);
             }
@@ -346,13 +346,20 @@ impl WordIndex {
         // independent lookups, so that their cache misses overlap instead of
         // waiting one after another behind the work on each match.
         const AHEAD: usize = 64;
-        let mut heads = [None; AHEAD];
+        // (As plain `u32`s, `NO_HEAD` for none, and each run's hash cut to
+        // 32 bits: half the bytes to zero per sentence of `Option<u32>`s
+        // and whole hashes.)
+        const NO_HEAD: u32 = u32::MAX;
+        let mut heads = [NO_HEAD; AHEAD];
         // Each run's hash, kept for the steps below a node.
-        let mut hashes = [0u64; AHEAD];
+        let mut hashes = [0u32; AHEAD];
         for ((h, hash), r) in heads.iter_mut().zip(&mut hashes).zip(rs) {
             let ((k0, k1), x) = ByteTable::hash(bytes, r.start, r.end - r.start);
-            *hash = x;
-            *h = self.heads.find(k0, k1, x, bytes, r.start, r.end);
+            *hash = x as u32;
+            *h = self
+                .heads
+                .find(k0, k1, x, bytes, r.start, r.end)
+                .unwrap_or(NO_HEAD);
         }
         for (i, &Token { start: s, end: e }) in rs.iter().enumerate() {
             let first = out.len();
@@ -373,7 +380,7 @@ impl WordIndex {
             let mut end = e;
             let mut next = i + 1;
             let mut found = match heads.get(i) {
-                Some(&h) => h,
+                Some(&h) => (h != NO_HEAD).then_some(h),
                 None => self.heads.get(bytes, s, end),
             };
             while let Some(n) = found {
@@ -411,7 +418,7 @@ impl WordIndex {
                 let r = rs[next];
                 let hash = match hashes.get(next) {
                     Some(&x) => x,
-                    None => ByteTable::hash(bytes, r.start, r.end - r.start).1,
+                    None => ByteTable::hash(bytes, r.start, r.end - r.start).1 as u32,
                 };
                 if !self.steps.may_have(n & !PREFIX, hash) {
                     break;
@@ -458,7 +465,7 @@ struct StepFilter {
 }
 
 impl StepFilter {
-    fn new(steps: &[(u32, u64)]) -> StepFilter {
+    fn new(steps: &[(u32, u32)]) -> StepFilter {
         let mut f = StepFilter {
             bits: vec![0; (steps.len() * 16).next_power_of_two().max(64) / 64],
         };
@@ -470,14 +477,15 @@ impl StepFilter {
     }
 
     #[inline(always)]
-    fn bit(&self, node: u32, hash: u64) -> usize {
-        (mix(u64::from(node) ^ SEED[2], hash) >> 20) as usize & (self.bits.len() * 64 - 1)
+    fn bit(&self, node: u32, hash: u32) -> usize {
+        (mix(u64::from(node) ^ SEED[2], u64::from(hash)) >> 20) as usize
+            & (self.bits.len() * 64 - 1)
     }
 
     /// False if no longer key starts with node `node` and then a run of
     /// hash `hash`.
     #[inline(always)]
-    fn may_have(&self, node: u32, hash: u64) -> bool {
+    fn may_have(&self, node: u32, hash: u32) -> bool {
         let bit = self.bit(node, hash);
         self.bits[bit / 64] & (1 << (bit % 64)) != 0
     }
