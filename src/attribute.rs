@@ -913,6 +913,16 @@ pub(crate) fn attribute_into(
                     && !s.glued_to(*i, "pro")
                     && !s.subject_pronoun(*i)
             };
+            // Each actor tested once (the first 64; any further ones, rare,
+            // as asked): the searches below may each ask about every actor,
+            // and the venue test alone is a look along the sentence.
+            let first_64 = (0..m.actors.len().min(64))
+                .filter(candidate)
+                .fold(0u64, |b, i| b | 1 << i);
+            let candidate = |i: &usize| match *i {
+                i @ 0..64 => first_64 >> i & 1 != 0,
+                _ => candidate(i),
+            };
             let candidates = || (0..m.actors.len()).filter(candidate);
             // The first term on the side of the total: usually the main verb.
             let ks = first_on_side(m, terms, sum).unwrap_or(0);
@@ -2178,6 +2188,58 @@ mod tests {
     ) -> (Option<String>, Vec<String>, Vec<String>) {
         let v = |x: &[&str]| x.iter().map(|s| s.to_string()).collect();
         (src.map(String::from), v(also), v(tg))
+    }
+
+    #[test]
+    fn sentences_naming_more_than_64_actors_keep_their_roles() {
+        // Which mentions may be targets is worked out once for the first
+        // 64 and asked as needed for any further ones: here the target is
+        // the 71st mention, after a list of 70 states condemning it.
+        let mut actors = String::from("id,name,kind,parent,alias,case,valid_from,valid_to\n");
+        actors.push_str("PRK,North Korea,state,,Pyongyang,,,\n");
+        for i in 0..70 {
+            actors.push_str(&format!("L{i:02},Land {i:02},state,,Land{i:02},,,\n"));
+        }
+        let l = Lexicons::from_texts(&LexiconTexts::new(
+            &actors,
+            "term,weight,category\ncondemn*,-2,disapprove\nthreat*,-2.5,threaten\n",
+            "word,kind,factor\n",
+            "",
+        ))
+        .unwrap();
+        let lands: Vec<String> = (0..70).map(|i| format!("Land{i:02}")).collect();
+        let id = |sc: &crate::Scored, i: usize| l.actors()[sc.matches.actors[i].actor].id.clone();
+        let text = format!(
+            "{} and {} condemned Pyongyang.",
+            lands[..69].join(", "),
+            lands[69]
+        );
+        let sc = Scorer::new(&l).score_sentence(&text, None);
+        assert_eq!(sc.matches.actors.len(), 71);
+        assert_eq!(
+            sc.attribution.source.map(|i| id(&sc, i)).as_deref(),
+            Some("L00")
+        );
+        assert_eq!(sc.attribution.also_sources.len(), 69);
+        let targets: Vec<String> = sc.attribution.targets.iter().map(|&i| id(&sc, i)).collect();
+        assert_eq!(targets, ["PRK"]);
+        // Nor is one someone is "pro-", the 71st mention either.
+        let text = format!(
+            "{} and {} condemned the pro-Pyongyang forces.",
+            lands[..69].join(", "),
+            lands[69]
+        );
+        let sc = Scorer::new(&l).score_sentence(&text, None);
+        assert_eq!(sc.matches.actors.len(), 71);
+        assert_eq!(
+            sc.attribution.source.map(|i| id(&sc, i)).as_deref(),
+            Some("L00")
+        );
+        assert!(
+            sc.attribution.targets.is_empty(),
+            "{:?}",
+            sc.attribution.targets
+        );
     }
 
     #[test]
