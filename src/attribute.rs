@@ -2208,38 +2208,35 @@ mod tests {
         ))
         .unwrap();
         let lands: Vec<String> = (0..70).map(|i| format!("Land{i:02}")).collect();
-        let id = |sc: &crate::Scored, i: usize| l.actors()[sc.matches.actors[i].actor].id.clone();
-        let text = format!(
-            "{} and {} condemned Pyongyang.",
-            lands[..69].join(", "),
-            lands[69]
-        );
-        let sc = Scorer::new(&l).score_sentence(&text, None);
-        assert_eq!(sc.matches.actors.len(), 71);
-        assert_eq!(
-            sc.attribution.source.map(|i| id(&sc, i)).as_deref(),
-            Some("L00")
-        );
-        assert_eq!(sc.attribution.also_sources.len(), 69);
-        let targets: Vec<String> = sc.attribution.targets.iter().map(|&i| id(&sc, i)).collect();
+        // The 70 states condemning `object`: (mentions, source, co-sources,
+        // targets).
+        let condemning = |object: &str| {
+            let text = format!(
+                "{} and {} condemned {object}",
+                lands[..69].join(", "),
+                lands[69]
+            );
+            let sc = Scorer::new(&l).score_sentence(&text, None);
+            let id = |i: &usize| l.actors()[sc.matches.actors[*i].actor].id.clone();
+            let a = &sc.attribution;
+            let targets: Vec<String> = a.targets.iter().map(id).collect();
+            (
+                sc.matches.actors.len(),
+                a.source.as_ref().map(id),
+                a.also_sources.len(),
+                targets,
+            )
+        };
+        let (mentions, source, also, targets) = condemning("Pyongyang.");
+        assert_eq!(mentions, 71);
+        assert_eq!(source.as_deref(), Some("L00"));
+        assert_eq!(also, 69);
         assert_eq!(targets, ["PRK"]);
         // Nor is one someone is "pro-", the 71st mention either.
-        let text = format!(
-            "{} and {} condemned the pro-Pyongyang forces.",
-            lands[..69].join(", "),
-            lands[69]
-        );
-        let sc = Scorer::new(&l).score_sentence(&text, None);
-        assert_eq!(sc.matches.actors.len(), 71);
-        assert_eq!(
-            sc.attribution.source.map(|i| id(&sc, i)).as_deref(),
-            Some("L00")
-        );
-        assert!(
-            sc.attribution.targets.is_empty(),
-            "{:?}",
-            sc.attribution.targets
-        );
+        let (mentions, source, _, targets) = condemning("the pro-Pyongyang forces.");
+        assert_eq!(mentions, 71);
+        assert_eq!(source.as_deref(), Some("L00"));
+        assert!(targets.is_empty(), "{targets:?}");
     }
 
     #[test]

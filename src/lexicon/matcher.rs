@@ -623,7 +623,7 @@ fn mix(a: u64, b: u64) -> u64 {
 /// `n` (at most 8) bytes of `b` from `at` as a little-endian word,
 /// zero-padded: one unaligned load and a mask, unless the text ends within
 /// 8 bytes. `n` is never 0 (keys, runs and patterns are never empty), so
-/// the mask needs no test for it: that test was 0.8% of the instructions
+/// the mask needs no test for it: that test was 0.5% of the instructions
 /// of scoring a sentence.
 #[inline(always)]
 fn load(b: &[u8], at: usize, n: usize) -> u64 {
