@@ -498,8 +498,9 @@ struct Target {
 enum Next {
     /// None: the anchor is the whole term (also for aliases and modifiers).
     Nothing,
-    /// A `...` gap.
-    Gap,
+    /// A `...` gap, then a word starting with this byte (0 if something
+    /// else follows the gap, or an empty word).
+    Gap(u8),
     /// A word starting with this byte (0 for an empty word, which
     /// cannot be ruled out by its first byte).
     Word(u8),
@@ -520,7 +521,10 @@ impl Target {
             anchor_prefix: t.anchor_prefix,
             next: match t.rest.first() {
                 None => Next::Nothing,
-                Some(Part::Gap) => Next::Gap,
+                Some(Part::Gap) => Next::Gap(match t.rest.get(1) {
+                    Some(Part::Word { text, .. }) => text.bytes().next().unwrap_or(0),
+                    _ => 0,
+                }),
                 Some(Part::Word { text, .. }) => Next::Word(text.bytes().next().unwrap_or(0)),
             },
         }
@@ -817,7 +821,23 @@ impl Lexicons {
             let right_ok = right_boundary(text, e);
             let mut alias_pick: Option<usize> = None;
             // The gap after the anchor ending at `.0`, once worked out.
-            let mut gap: Option<(usize, Range<usize>)> = None;
+            // With the low five bits of the first byte of each of its
+            // tokens, as a set.
+            let mut gap: Option<(usize, Range<usize>, u32)> = None;
+            let mut gap_at = |end: usize| -> (Range<usize>, u32) {
+                match &gap {
+                    Some((e, range, firsts)) if *e == end => (range.clone(), *firsts),
+                    _ => {
+                        let at = toks.partition_point(|t| t.start < end);
+                        let range = words.gap_range(at);
+                        let firsts = toks[range.clone()]
+                            .iter()
+                            .fold(0u32, |m, t| m | 1 << (text.as_bytes()[t.start] & 31));
+                        gap = Some((end, range.clone(), firsts));
+                        (range, firsts)
+                    }
+                }
+            };
             // The first byte of the token after byte `.0`, once looked up.
             let mut after: Option<(usize, Option<u8>)> = None;
             let refs =
@@ -885,23 +905,21 @@ impl Lexicons {
                                     continue;
                                 }
                             }
+                            // No token of the gap's range starts as the word
+                            // after the gap does (by the low five bits of
+                            // its first byte): many terms share an anchor
+                            // (`end ... war`, `end ... blockade`, ...), and
+                            // most are ruled out here, before the term is
+                            // fetched.
+                            Next::Gap(b) if b != 0 && gap_at(end).1 & 1 << (b & 31) == 0 => {
+                                continue;
+                            }
                             _ => {}
                         }
                         let t = &self.tone[i as usize];
                         let found = match t.rest.split_first() {
                             // The anchor's terms mostly share one gap.
-                            Some((Part::Gap, tail)) => {
-                                let range = match &gap {
-                                    Some((e, range)) if *e == end => range.clone(),
-                                    _ => {
-                                        let at = toks.partition_point(|t| t.start < end);
-                                        let range = words.gap_range(at);
-                                        gap = Some((end, range.clone()));
-                                        range
-                                    }
-                                };
-                                match_after_gap(&words, range, tail)
-                            }
+                            Some((Part::Gap, tail)) => match_after_gap(&words, gap_at(end).0, tail),
                             _ => match_rest(&words, end, &t.rest),
                         };
                         if let Some(end) = found {
