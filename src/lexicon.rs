@@ -464,6 +464,8 @@ struct Scratch {
     actors: Vec<(usize, usize, usize)>,
     others: Vec<(usize, usize, Ref)>,
     dual: Vec<(usize, usize, Ref)>,
+    /// The runs of a sentence with apostrophes inside tokens.
+    runs: Vec<Token>,
 }
 
 impl Scratch {
@@ -473,6 +475,7 @@ impl Scratch {
             actors: Vec::new(),
             others: Vec::new(),
             dual: Vec::new(),
+            runs: Vec::new(),
         }
     }
 }
@@ -847,13 +850,14 @@ impl Lexicons {
             actors: actor_c, // start, end, alias
             others: other_c,
             dual: dual_c,
+            runs,
         } = scratch;
         found.clear();
         actor_c.clear();
         other_c.clear();
         dual_c.clear();
         // Every pattern at a word boundary, by start and then end.
-        self.index.find(text, toks, joined, found);
+        self.index.find(text, toks, joined, runs, found);
         for &(s, e, pattern) in found.iter() {
             let right_ok = right_boundary(text, e);
             let mut alias_pick: Option<usize> = None;

@@ -43,7 +43,7 @@ use crate::attribute::{Attribution, attribute_into};
 use crate::corpus::DocDate;
 use crate::decimal::push_fixed;
 use crate::lexicon::{Lexicons, Matches, ModifierKind, ToneHit};
-use crate::text::norm::{Block, within};
+use crate::text::norm::{Block, for_each_marked, within};
 use wide::u8x16;
 
 /// The normalisation constant in `sum / sqrt(sum² + ALPHA)`; VADER's value.
@@ -756,28 +756,16 @@ fn clause_ids(lex: &Lexicons, m: &Matches, ids: &mut [usize]) {
     // mark before it starts no clause) ...
     let toks = &m.tokens;
     let mut next = 0;
-    let mut after_mark = |mut marks: u64, base: usize| {
-        while marks != 0 {
-            let at = base + marks.trailing_zeros() as usize;
-            marks &= marks - 1;
-            while next < toks.len() && toks[next].start < at {
-                next += 1;
-            }
-            if next > 0
-                && let Some(slot) = ids.get_mut(next)
-            {
-                *slot = 1;
-            }
+    for_each_marked(m.norm.text().as_bytes(), clause_marks, |at| {
+        while next < toks.len() && toks[next].start < at {
+            next += 1;
         }
-    };
-    let text = m.norm.text().as_bytes();
-    let (blocks, _) = text.as_chunks::<64>();
-    for (i, block) in blocks.iter().enumerate() {
-        after_mark(clause_marks(&Block::new(block)), 64 * i);
-    }
-    if let Some((v, shift)) = Block::tail(text) {
-        after_mark(clause_marks(&v) >> shift, 64 * blocks.len());
-    }
+        if next > 0
+            && let Some(slot) = ids.get_mut(next)
+        {
+            *slot = 1;
+        }
+    });
     // ... then count clause starts.
     let mut id = 0;
     for slot in ids {

@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use rustc_hash::FxHashMap as HashMap;
 
-use crate::text::norm::{Token, capital_bits, is_word_char};
+use crate::text::norm::{Block, Token, capital_bits, for_each_marked, is_word_char};
 
 /// Flag on a trie table value that is a pattern number, not a node: the
 /// node is that one pattern, ending with its last run, and nothing more.
@@ -303,32 +303,65 @@ impl WordIndex {
     /// `text` at a word boundary, ordered by start and then end. `toks` are
     /// the [`tokens`] of `text`, and `joined` whether one holds an
     /// apostrophe (as [`tokens_into`](crate::text::norm::tokens_into)
-    /// returns).
+    /// returns); `runs` is a buffer for the runs when one does.
     pub(super) fn find(
         &self,
         text: &str,
         toks: &[Token],
         joined: bool,
+        runs: &mut Vec<Token>,
         out: &mut Vec<(usize, usize, usize)>,
     ) {
-        let bytes = text.as_bytes();
         if !joined {
             // No token holds an apostrophe: the runs are the tokens.
             return self.find_in_runs(text, toks, out);
         }
-        // The text's runs: tokens split at their inner apostrophes.
-        let mut rs: Vec<Token> = Vec::with_capacity(toks.len() + 8);
-        for t in toks {
-            let mut s = t.start;
-            for run in bytes[t.start..t.end].split(|&b| b == b'\'') {
-                rs.push(Token {
-                    start: s,
-                    end: s + run.len(),
-                });
-                s += run.len() + 1;
+        // The text's runs: tokens split at their inner apostrophes. The
+        // apostrophes are found from a mask of the text, and the tokens
+        // between those that hold one copied as they are: splitting every
+        // token was 1.3% of the instructions of scoring a sentence.
+        runs.clear();
+        // Tokens before `copied` are in `runs`; `open` is the token being
+        // split and where its next piece starts.
+        let mut copied = 0;
+        let mut open: Option<(usize, usize)> = None;
+        let mut j = 0;
+        for_each_marked(text.as_bytes(), Block::apostrophes, |at| {
+            while j < toks.len() && toks[j].end <= at {
+                j += 1;
             }
+            let Some(t) = toks.get(j).filter(|t| t.start <= at) else {
+                return; // between tokens
+            };
+            let from = match open {
+                Some((k, from)) if k == j => from,
+                _ => {
+                    if let Some((k, from)) = open {
+                        runs.push(Token {
+                            start: from,
+                            end: toks[k].end,
+                        });
+                        copied = k + 1;
+                    }
+                    runs.extend_from_slice(&toks[copied..j]);
+                    t.start
+                }
+            };
+            runs.push(Token {
+                start: from,
+                end: at,
+            });
+            open = Some((j, at + 1));
+        });
+        if let Some((k, from)) = open {
+            runs.push(Token {
+                start: from,
+                end: toks[k].end,
+            });
+            copied = k + 1;
         }
-        self.find_in_runs(text, &rs, out);
+        runs.extend_from_slice(&toks[copied..]);
+        self.find_in_runs(text, runs, out);
     }
 
     /// [`WordIndex::find`] given the runs of the text.
@@ -833,7 +866,7 @@ mod tests {
         let mut out = Vec::new();
         let mut toks = Vec::new();
         let joined = tokens_into(text, &mut toks);
-        index.find(text, &toks, joined, &mut out);
+        index.find(text, &toks, joined, &mut Vec::new(), &mut out);
         let word_before = |i: usize| text[..i].chars().next_back().is_some_and(is_word_char);
         let word_at = |i: usize| text[i..].chars().next().is_some_and(is_word_char);
         out.retain(|&(_, e, p)| stems[p] || !(word_before(e) && word_at(e)));
