@@ -1232,12 +1232,16 @@ fn right_boundary(text: &str, e: usize) -> bool {
         Some(&b) if b.is_ascii() => b.is_ascii_alphanumeric(),
         Some(_) => text[e..].chars().next().is_some_and(is_word_char),
     };
+    // Most matches end where a run ends: decided without the byte before.
+    if !next_word {
+        return true;
+    }
     let prev_word = match e.checked_sub(1).map(|p| bytes[p]) {
         None => false,
         Some(b) if b.is_ascii() => b.is_ascii_alphanumeric(),
         Some(_) => text[..e].chars().next_back().is_some_and(is_word_char),
     };
-    !next_word || !prev_word
+    !prev_word
 }
 
 /// Extends a wildcard match to the end of its word.
