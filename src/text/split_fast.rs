@@ -33,7 +33,7 @@ use regex::Regex;
 use sentencex::languages::{English, Language};
 use wide::u8x16;
 
-use crate::text::norm::{Block, within};
+use crate::text::norm::{Block, for_each_marked, within};
 
 /// The line holds something this module leaves to sentencex.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -697,27 +697,9 @@ pub(crate) fn collect_hits(text: &str, out: &mut Vec<u32>) {
     if u32::try_from(b.len()).is_err() {
         return;
     }
-    let push = |out: &mut Vec<u32>, mut m: u64, base: u32| {
-        while m != 0 {
-            out.push(base + m.trailing_zeros());
-            m &= m - 1;
-        }
-    };
-    let (blocks, _) = b.as_chunks::<64>();
-    let mut base = 0u32;
-    for block in blocks {
-        push(out, hit_mask(&Block::new(block)), base);
-        base += 64;
-    }
-    if let Some((v, shift)) = Block::tail(b) {
-        // Zero bytes are hits: keep the text's bytes only.
-        let rest = b.len() % 64;
-        push(
-            out,
-            (hit_mask(&v) >> shift) & (u64::MAX >> (64 - rest)),
-            base,
-        );
-    }
+    // (Zero bytes are hits: `for_each_marked` keeps the padded tail's
+    // bytes out.)
+    for_each_marked(b, hit_mask, |at| out.push(at as u32));
 }
 
 /// [`is_hit`] for each byte of a block.
