@@ -86,10 +86,16 @@ fn ascii_kind(bytes: &[u8]) -> AsciiKind {
         special |= special_in(x);
     }
     if !tail.is_empty() {
-        // Padded with spaces, which are plain.
-        let mut padded = [b' '; 16];
-        padded[..tail.len()].copy_from_slice(tail);
-        let x = u8x16::new(padded);
+        // The last 16 bytes again (an or does not mind bytes seen twice),
+        // or for a shorter text, padded with spaces, which are plain.
+        let x = match bytes.last_chunk::<16>() {
+            Some(last) => u8x16::new(*last),
+            None => {
+                let mut padded = [b' '; 16];
+                padded[..tail.len()].copy_from_slice(tail);
+                u8x16::new(padded)
+            }
+        };
         high |= x;
         special |= special_in(x);
     }
