@@ -803,19 +803,9 @@ impl Lexicons {
     pub(crate) fn find_into(&self, sentence: &str, date: Option<DocDate>, out: &mut Matches) {
         // Candidate lists come from this thread's scratch buffers: no
         // allocation for them per sentence.
-        SCRATCH.with(|cell| {
-            let (mut borrowed, mut fresh);
-            let scratch: &mut Scratch = match cell.try_borrow_mut() {
-                Ok(b) => {
-                    borrowed = b;
-                    &mut borrowed
-                }
-                Err(_) => {
-                    fresh = Scratch::new();
-                    &mut fresh
-                }
-            };
-            self.find_with(sentence, date, out, scratch);
+        SCRATCH.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut scratch) => self.find_with(sentence, date, out, &mut scratch),
+            Err(_) => self.find_with(sentence, date, out, &mut Scratch::new()),
         });
     }
 
