@@ -218,7 +218,7 @@ thread_local! {
     /// The buffers of [`fast_spans`], kept by each thread from text to
     /// text: the hits, and the scratch space of its lines (each line
     /// clears what it uses). Fresh ones for every document, with the
-    /// pipeline's own per-document buffers, were 0.54% of the instructions
+    /// pipeline's own per-document buffers, were 0.71% of the instructions
     /// of a one-thread run on every tenth UN speech, most of them growing
     /// the same vectors again.
     static FAST_SPANS: RefCell<(Vec<u32>, Scratch)> = RefCell::new((Vec::new(), Scratch::default()));
