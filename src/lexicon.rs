@@ -1335,7 +1335,17 @@ impl Words<'_> {
             return (!self.attached(i), self.breaks(a, b));
         }
         // ASCII: the original has the folded text's offsets and the same
-        // clause breaks, so one pass over its bytes tells both.
+        // clause breaks, so one pass over its bytes tells both; most
+        // tokens are one byte apart.
+        let bytes = self.sentence.as_bytes();
+        if b == a + 1
+            && let Some(&c) = bytes.get(a)
+        {
+            return (
+                matches!(c, b' ' | b'\t'..=b'\r'),
+                matches!(c, b';' | b':' | b'(' | b')'),
+            );
+        }
         let (mut space, mut clause_break) = (false, false);
         for &c in &self.sentence.as_bytes()[a..b] {
             // `char::is_whitespace` on ASCII: space and \t \n \v \f \r.
