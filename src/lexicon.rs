@@ -803,9 +803,8 @@ impl Lexicons {
     pub(crate) fn find_into(&self, sentence: &str, date: Option<DocDate>, out: &mut Matches) {
         // Candidate lists come from this thread's scratch buffers: no
         // allocation for them per sentence.
-        SCRATCH.with(|cell| match cell.try_borrow_mut() {
-            Ok(mut scratch) => self.find_with(sentence, date, out, &mut scratch),
-            Err(_) => self.find_with(sentence, date, out, &mut Scratch::new()),
+        crate::with_thread_buffers(&SCRATCH, Scratch::new, |scratch| {
+            self.find_with(sentence, date, out, scratch)
         });
     }
 

@@ -47,3 +47,21 @@ pub use error::{Error, Result};
 pub use lexicon::Lexicons;
 pub use pipeline::{Pipeline, PipelineOptions};
 pub use score::{Scored, Scorer};
+
+/// Runs `f` with this thread's buffers in `key`, borrowed in place, so that
+/// a loop over sentences or documents reuses them instead of allocating
+/// afresh; if they are already borrowed (a call nested in another, which
+/// nothing in the pipeline makes), with `fresh()` ones instead. The
+/// matcher's candidate lists, the splitter's scratch space and a
+/// document's buffers are kept this way.
+#[inline(always)]
+pub(crate) fn with_thread_buffers<T: 'static, R>(
+    key: &'static std::thread::LocalKey<std::cell::RefCell<T>>,
+    fresh: impl FnOnce() -> T,
+    f: impl FnOnce(&mut T) -> R,
+) -> R {
+    key.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut buffers) => f(&mut buffers),
+        Err(_) => f(&mut fresh()),
+    })
+}

@@ -323,16 +323,10 @@ impl Pipeline {
         });
         agg.counters.documents_with_speaker += speaker.is_some() as u64;
         let date_text = doc.date.map(|d| d.to_string()).unwrap_or_default();
-        let mut score = |buffers: &mut DocBuffers| {
+        crate::with_thread_buffers(&DOC_BUFFERS, DocBuffers::default, |buffers| {
             self.score_sentences(
                 doc, &text, speaker, period, &date_text, agg, buffers, &mut out,
-            );
-        };
-        DOC_BUFFERS.with(|cell| match cell.try_borrow_mut() {
-            Ok(mut buffers) => score(&mut buffers),
-            // Already borrowed (a document scored from within another's
-            // scoring, which nothing does): fresh buffers.
-            Err(_) => score(&mut DocBuffers::default()),
+            )
         });
         if let Some(cells) = self.options.sentence_csv
             && !out.rows.is_empty()

@@ -232,14 +232,8 @@ fn fast_spans(text: &str, out: &mut Vec<Range<usize>>) {
         out.extend(spans_with(text, Segmenter::Sentencex));
         return;
     }
-    FAST_SPANS.with(|cell| match cell.try_borrow_mut() {
-        Ok(mut buffers) => {
-            let (hits, scratch) = &mut *buffers;
-            fast_spans_with(text, hits, scratch, out);
-        }
-        // A splitter called while this thread's buffers are in use (from
-        // a custom `SentenceSplitter`, say): fresh ones.
-        Err(_) => fast_spans_with(text, &mut Vec::new(), &mut Scratch::default(), out),
+    crate::with_thread_buffers(&FAST_SPANS, Default::default, |(hits, scratch)| {
+        fast_spans_with(text, hits, scratch, out)
     });
 }
 
