@@ -341,6 +341,34 @@ fn stdin_needs_format_and_then_reads() {
 }
 
 #[test]
+fn compressed_stdin_is_told_by_its_magic_number() {
+    let d = tempfile::tempdir().unwrap();
+    let csv = "id,date,text\n1,2024-01-01,Seoul praised Tokyo.\n";
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(csv.as_bytes()).unwrap();
+    let gz = gz.finish().unwrap();
+    let zst = zstd::stream::encode_all(csv.as_bytes(), 3).unwrap();
+    for (name, bytes) in [("plain", csv.as_bytes().to_vec()), ("gz", gz), ("zst", zst)] {
+        let out = d.path().join(name);
+        stance()
+            .args(["score", "-", "--format", "csv", "-q", "-o"])
+            .arg(&out)
+            .write_stdin(bytes)
+            .assert()
+            .success();
+        assert!(
+            read(&out.join("dyads.csv")).contains("2024-01,KOR,JPN,1,1,0,0"),
+            "{name}"
+        );
+        assert_eq!(
+            read(&out.join("rejects.csv")),
+            "input,location,reason\n",
+            "{name}"
+        );
+    }
+}
+
+#[test]
 fn field_options_rename_columns() {
     let d = tempfile::tempdir().unwrap();
     let f = write(

@@ -571,6 +571,49 @@ fn fault_corrupt_gzip() {
     assert_eq!(run.documents(), ids.len() as u64);
 }
 
+#[test]
+fn fault_corrupt_zstd() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut z = zstd::stream::write::Encoder::new(Vec::new(), 3).expect("zstd");
+    z.include_checksum(true).expect("zstd checksum");
+    z.write_all(good_jsonl(&["z1", "z2", "z3"]).as_bytes())
+        .expect("zstd");
+    let whole = z.finish().expect("zstd");
+    // Cut short: the frame never ends.
+    write(dir.path(), "cut.jsonl.zst", &whole[..whole.len() - 12]);
+    // Not zstd at all behind a .zst name.
+    write(dir.path(), "fake.txt.zst", "plain text, not zstd");
+    write(dir.path(), "feed.jsonl", good_jsonl(&["a1"]));
+    let run = score(
+        dir.path(),
+        &["cut.jsonl.zst", "fake.txt.zst", "feed.jsonl"],
+        &[],
+    );
+    assert_eq!(run.status.code(), Some(0));
+    let rejects = run.rejects();
+    assert_eq!(rejects.len(), 2, "{rejects:?}");
+    assert_eq!(
+        rejects[0][..2],
+        ["cut.jsonl.zst".to_string(), "line 1".to_string()]
+    );
+    assert!(
+        rejects[0][2].starts_with("corrupt zstd data (")
+            && rejects[0][2].ends_with("the rest of the file is skipped"),
+        "{rejects:?}"
+    );
+    assert_eq!(rejects[1][..2], ["fake.txt.zst".to_string(), String::new()]);
+    assert_eq!(
+        rejects[1][2],
+        "corrupt zstd data (unknown frame descriptor); the rest of the file is skipped"
+    );
+    assert!(
+        run.warning().contains("(2 corrupt zstd data)"),
+        "{}",
+        run.warning()
+    );
+    assert_eq!(run.scored_ids(), ["a1"]);
+}
+
 /// As root, permission bits do not stop a read (chmod 000 is no test). A
 /// directory entry that is a dangling symbolic link cannot be read by
 /// anyone: the walk reports it and goes on.

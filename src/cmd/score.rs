@@ -25,7 +25,8 @@ use super::progress::Progress;
 
 const AFTER_HELP: &str = "\
 Inputs: files and directories (walked recursively, in sorted order), each optionally
-gzip-compressed (.gz); '-' reads standard input (give --format).
+compressed (.gz gzip, .zst Zstandard); '-' reads standard input (give --format; gzip and
+Zstandard are recognised there by their first bytes).
   .txt            one document per file; id = path relative to the input; date = --date,
                   else a YYYY-MM-DD or YYYYMMDD in the path, else undated
   .jsonl .ndjson  one JSON object per line with id, date, text (see --id-field ...);

@@ -2,7 +2,7 @@
 //!
 //! Inputs are files or directories (walked recursively, in sorted order so a
 //! run is reproducible) or `-` for standard input. Formats are chosen by file
-//! extension, after stripping an optional `.gz`:
+//! extension, after stripping an optional `.gz` (gzip) or `.zst` (Zstandard):
 //!
 //! * `.txt` — one document per file. Its id is the path relative to the
 //!   input root; its date is `--date`, else a `YYYY-MM-DD` or `YYYYMMDD` found
@@ -299,6 +299,8 @@ impl From<Reject> for Error {
 /// use stancemeter::corpus::Format;
 ///
 /// assert_eq!(Format::from_path(Path::new("ungdc.jsonl.gz")), Some(Format::Jsonl));
+/// assert_eq!(Format::from_path(Path::new("cc-news/2019.JSONL.ZST")), Some(Format::Jsonl));
+/// assert_eq!(Format::from_path(Path::new("backup.tar.zst")), None);
 /// assert_eq!(Format::from_path(Path::new("a/b.TXT")), Some(Format::Txt));
 /// assert_eq!(Format::from_path(Path::new("README.md")), None);
 /// assert_eq!("tsv".parse::<Format>(), Ok(Format::Tsv));
@@ -317,15 +319,19 @@ pub enum Format {
 
 /// The file extensions a directory's files are read by, for messages about
 /// the others (`.text` and `.tab` are read too).
-pub const KNOWN_EXTENSIONS: &str = ".txt, .jsonl, .ndjson, .json, .csv or .tsv, optionally .gz";
+pub const KNOWN_EXTENSIONS: &str =
+    ".txt, .jsonl, .ndjson, .json, .csv or .tsv, optionally .gz or .zst";
 
 impl Format {
-    /// From a path's extension after stripping `.gz` (case-insensitive):
-    /// txt/text → Txt, jsonl/ndjson/json → Jsonl, csv → Csv, tsv/tab → Tsv.
-    /// `None` for anything else.
+    /// From a path's extension after stripping `.gz`, `.zst` or `.zstd`
+    /// (case-insensitive): txt/text → Txt, jsonl/ndjson/json → Jsonl,
+    /// csv → Csv, tsv/tab → Tsv. `None` for anything else.
     pub fn from_path(path: &Path) -> Option<Format> {
         let name = path.file_name()?.to_str()?.to_ascii_lowercase();
-        let name = name.strip_suffix(".gz").unwrap_or(&name);
+        let name = match Compression::from_path(path) {
+            Compression::None => &name[..],
+            _ => Path::new(&name).file_stem()?.to_str()?,
+        };
         let ext = Path::new(name).extension()?.to_str()?;
         Format::from_name(ext)
     }
@@ -468,8 +474,8 @@ struct InputFile {
     /// The shard key (see [`CorpusEntry::key`]).
     key: String,
     format: Format,
-    /// Gzip-compressed (by extension; sniffed for stdin).
-    gzip: bool,
+    /// How the file is compressed (by extension; sniffed for stdin).
+    compression: Compression,
     stdin: bool,
     /// On-disk size when the corpus was opened.
     size: u64,
@@ -687,7 +693,7 @@ impl Iterator for EntryWalk {
             };
             let name = relative_name(root, &path);
             return Some(WalkItem::File(InputFile {
-                gzip: is_gz(&path),
+                compression: Compression::from_path(&path),
                 path,
                 key: name.clone(),
                 name,
@@ -994,8 +1000,8 @@ impl Corpus {
         Numbered(self)
     }
 
-    /// Total on-disk bytes of all input files (the compressed size for `.gz`;
-    /// 0 for standard input).
+    /// Total on-disk bytes of all input files (the compressed size for
+    /// `.gz` and `.zst`; 0 for standard input).
     pub fn total_bytes(&self) -> u64 {
         self.survey().bytes
     }
@@ -1059,21 +1065,24 @@ fn open_source(
             Err(e) => return whole_file(format!("cannot read file: {}", describe_io(&e))),
         }
     };
-    let reader: Box<dyn Read + Send> = if file.gzip {
-        Box::new(DecodeAhead::new(MultiGzDecoder::new(raw)))
-    } else if file.stdin {
-        // Standard input has no name to tell: look for the gzip magic.
+    let reader: Box<dyn Read + Send> = if file.stdin {
+        // Standard input has no name to tell: look for the magic numbers.
         let mut buffered = BufReader::new(raw);
-        match buffered.fill_buf() {
-            Ok([0x1f, 0x8b, ..]) => {
-                file.gzip = true;
-                Box::new(DecodeAhead::new(MultiGzDecoder::new(buffered)))
-            }
-            Ok(_) => Box::new(buffered),
+        file.compression = match buffered.fill_buf() {
+            Ok([0x1f, 0x8b, ..]) => Compression::Gzip,
+            Ok([0x28, 0xb5, 0x2f, 0xfd, ..]) => Compression::Zstd,
+            Ok(_) => Compression::None,
             Err(e) => return whole_file(format!("cannot read file: {}", describe_io(&e))),
+        };
+        match file.compression.decoder(buffered) {
+            Ok(r) => r,
+            Err(e) => return whole_file(read_error_reason(&e, file.compression)),
         }
     } else {
-        raw
+        match file.compression.decoder(raw) {
+            Ok(r) => r,
+            Err(e) => return whole_file(read_error_reason(&e, file.compression)),
+        }
     };
     let reader = match file.format {
         Format::Txt => reader,
@@ -1084,7 +1093,7 @@ fn open_source(
         Format::Jsonl => Source::Jsonl(JsonlSource::new(
             shown,
             file.name.clone(),
-            file.gzip,
+            file.compression,
             BufReader::with_capacity(256 * 1024, reader),
             Arc::clone(invalid_utf8),
         )),
@@ -1114,7 +1123,7 @@ fn root(input: &Path, options: &ReadOptions) -> Result<Root> {
             name: "-".to_string(),
             key: "-".to_string(),
             format,
-            gzip: false,
+            compression: Compression::None,
             stdin: true,
             size: 0,
         }));
@@ -1146,7 +1155,7 @@ fn root(input: &Path, options: &ReadOptions) -> Result<Root> {
         name: shown,
         key,
         format,
-        gzip: is_gz(input),
+        compression: Compression::from_path(input),
         stdin: false,
         size: meta.len(),
     }))
@@ -1316,7 +1325,7 @@ impl DecodeAhead {
     fn new<R: Read + Send + 'static>(mut inner: R) -> DecodeAhead {
         let (tx, chunks) = sync_channel::<io::Result<Vec<u8>>>(AHEAD_CHUNKS);
         let worker = std::thread::Builder::new()
-            .name("stance-gunzip".to_string())
+            .name("stance-decompress".to_string())
             .spawn(move || {
                 loop {
                     let mut buf = vec![0u8; AHEAD_CHUNK];
@@ -1437,9 +1446,47 @@ fn relative_name(root: &Path, path: &Path) -> String {
         .join("/")
 }
 
-fn is_gz(path: &Path) -> bool {
-    path.extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("gz"))
+/// How an input file is compressed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Compression {
+    None,
+    /// `.gz`: gzip, one member or several one after another.
+    Gzip,
+    /// `.zst` or `.zstd`: Zstandard, one frame or several.
+    Zstd,
+}
+
+impl Compression {
+    /// By the file's last extension (case-insensitive).
+    fn from_path(path: &Path) -> Compression {
+        match path.extension().and_then(|e| e.to_str()) {
+            Some(e) if e.eq_ignore_ascii_case("gz") => Compression::Gzip,
+            Some(e) if e.eq_ignore_ascii_case("zst") || e.eq_ignore_ascii_case("zstd") => {
+                Compression::Zstd
+            }
+            _ => Compression::None,
+        }
+    }
+
+    /// The name of the compressed format, for messages.
+    fn name(self) -> &'static str {
+        match self {
+            Compression::None => "plain",
+            Compression::Gzip => "gzip",
+            Compression::Zstd => "zstd",
+        }
+    }
+
+    /// `raw` decompressed, on a thread of its own ahead of the reader (see
+    /// [`DecodeAhead`]). Zstandard's decoder fails to start only when its
+    /// context cannot be allocated.
+    fn decoder<R: Read + Send + 'static>(self, raw: R) -> io::Result<Box<dyn Read + Send>> {
+        Ok(match self {
+            Compression::None => Box::new(raw),
+            Compression::Gzip => Box::new(DecodeAhead::new(MultiGzDecoder::new(raw))),
+            Compression::Zstd => Box::new(DecodeAhead::new(zstd::stream::read::Decoder::new(raw)?)),
+        })
+    }
 }
 
 /// A short, lower-case description of an I/O error.
@@ -1463,14 +1510,20 @@ fn describe_io(e: &io::Error) -> String {
 }
 
 /// The reason for a read error in the middle of a file.
-fn read_error_reason(e: &io::Error, gzip: bool) -> String {
-    let corrupt = matches!(
-        e.kind(),
-        io::ErrorKind::InvalidData | io::ErrorKind::InvalidInput | io::ErrorKind::UnexpectedEof
-    );
-    if gzip && corrupt {
+fn read_error_reason(e: &io::Error, compression: Compression) -> String {
+    let corrupt = match e.kind() {
+        io::ErrorKind::InvalidData | io::ErrorKind::InvalidInput | io::ErrorKind::UnexpectedEof => {
+            compression != Compression::None
+        }
+        // Zstandard's decoder reports damage ("unknown frame descriptor",
+        // "restored data doesn't match checksum") as `Other`.
+        io::ErrorKind::Other => compression == Compression::Zstd,
+        _ => false,
+    };
+    if corrupt {
         format!(
-            "corrupt gzip data ({}); the rest of the file is skipped",
+            "corrupt {} data ({}); the rest of the file is skipped",
+            compression.name(),
             describe_io(e)
         )
     } else {
@@ -1527,14 +1580,14 @@ fn read_txt(
         reason,
     };
     let max = options.max_doc_bytes;
-    if !file.gzip && !file.stdin && file.size > max as u64 {
+    if file.compression == Compression::None && !file.stdin && file.size > max as u64 {
         return Err(reject(too_big(file.size, max)));
     }
     let mut bytes = Vec::new();
     let mut limited = reader.take((max as u64).saturating_add(1));
     limited
         .read_to_end(&mut bytes)
-        .map_err(|e| reject(read_error_reason(&e, file.gzip)))?;
+        .map_err(|e| reject(read_error_reason(&e, file.compression)))?;
     if bytes.len() > max {
         // Count the rest, to say how big the document is.
         let mut rest = limited.into_inner();
@@ -1791,7 +1844,7 @@ struct JsonlSource {
     input: String,
     /// The name for default ids.
     name: String,
-    gzip: bool,
+    compression: Compression,
     reader: BufReader<Box<dyn Read + Send>>,
     /// The number of the last line read (1-based); 0 before the first.
     line: usize,
@@ -1874,14 +1927,14 @@ impl JsonlSource {
     fn new(
         input: String,
         name: String,
-        gzip: bool,
+        compression: Compression,
         reader: BufReader<Box<dyn Read + Send>>,
         invalid_utf8: Arc<InvalidUtf8>,
     ) -> JsonlSource {
         JsonlSource {
             input,
             name,
-            gzip,
+            compression,
             reader,
             line: 0,
             buf: Vec::new(),
@@ -1911,7 +1964,7 @@ impl JsonlSource {
                         self.layout = JsonLayout::Lines;
                         self.done = true;
                         self.line = 1;
-                        return Some(Err(self.reject(read_error_reason(&e, self.gzip))));
+                        return Some(Err(self.reject(read_error_reason(&e, self.compression))));
                     }
                 }
             };
@@ -1958,7 +2011,7 @@ impl JsonlSource {
                 Ok(None) => return None,
                 Err(e) => {
                     self.done = true;
-                    return Some(Err(self.reject(read_error_reason(&e, self.gzip))));
+                    return Some(Err(self.reject(read_error_reason(&e, self.compression))));
                 }
             };
             if length > options.max_doc_bytes {
@@ -1997,7 +2050,7 @@ impl JsonlSource {
                 }
                 Err(e) => {
                     self.done = true;
-                    return Some(Err(self.reject(read_error_reason(&e, self.gzip))));
+                    return Some(Err(self.reject(read_error_reason(&e, self.compression))));
                 }
             };
             self.record_no += 1;
@@ -2934,7 +2987,7 @@ impl CsvRecords {
 struct CsvSource {
     input: String,
     name: String,
-    gzip: bool,
+    compression: Compression,
     reader: CsvRecords,
     /// Column names, from the header.
     columns: Vec<String>,
@@ -2970,13 +3023,13 @@ impl CsvSource {
         if file.format == Format::Csv
             && let Err(e) = reader.choose_delimiter()
         {
-            return header_reject("line 1", read_error_reason(&e, file.gzip));
+            return header_reject("line 1", read_error_reason(&e, file.compression));
         }
         let header = match reader.read(options.max_doc_bytes, CSV_MAX_COLUMNS) {
             Ok(Some(header)) => header,
             // An empty file: nothing to read.
             Ok(None) => return Source::Done,
-            Err(e) => return header_reject("line 1", read_error_reason(&e, file.gzip)),
+            Err(e) => return header_reject("line 1", read_error_reason(&e, file.compression)),
         };
         if header.truncated {
             let reason = if header.fields > CSV_MAX_COLUMNS {
@@ -3028,7 +3081,7 @@ impl CsvSource {
         Source::Csv(Box::new(CsvSource {
             input,
             name: file.name.clone(),
-            gzip: file.gzip,
+            compression: file.compression,
             reader,
             columns,
             id,
@@ -3069,7 +3122,7 @@ impl CsvSource {
             Ok(row) => row,
             Err(e) => {
                 self.done = true;
-                return reject(read_error_reason(&e, self.gzip));
+                return reject(read_error_reason(&e, self.compression));
             }
         };
         if row.open_quote {

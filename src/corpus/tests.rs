@@ -25,6 +25,15 @@ fn gzip(bytes: &[u8]) -> Vec<u8> {
     encoder.finish().expect("gzip finish")
 }
 
+/// `bytes` as one Zstandard frame with a checksum, as the `zstd` command
+/// writes by default.
+fn zstd(bytes: &[u8]) -> Vec<u8> {
+    let mut encoder = zstd::stream::write::Encoder::new(Vec::new(), 3).expect("zstd");
+    encoder.include_checksum(true).expect("zstd checksum");
+    encoder.write_all(bytes).expect("zstd");
+    encoder.finish().expect("zstd finish")
+}
+
 fn read_with(inputs: &[PathBuf], options: ReadOptions) -> Vec<Item> {
     Corpus::open(inputs, options)
         .expect("open corpus")
@@ -960,6 +969,123 @@ fn corrupt_gzip_is_a_reject_and_the_run_goes_on() {
     // Lines before the damage were read, in order.
     assert_eq!(d[0].id, "n1");
     assert!(d.len() > 2);
+}
+
+// ---------------------------------------------------------------- zstd
+
+#[test]
+fn zstd_any_format_and_either_extension() {
+    let dir = tmp();
+    let jsonl = write(dir.path(), "a.jsonl.zst", &zstd(JSONL.as_bytes()));
+    let csv = write(
+        dir.path(),
+        "b.CSV.ZST",
+        &zstd(b"id,text\nz1,from zstd csv\n"),
+    );
+    let txt = write(dir.path(), "c.txt.zstd", &zstd(b"from zstd txt"));
+    // Frames one after another (as `cat a.zst b.zst` makes) read as one stream.
+    let mut multi = zstd(b"{\"id\": \"m1\", \"text\": \"one\"}\n");
+    multi.extend(zstd(b"{\"id\": \"m2\", \"text\": \"two\"}\n"));
+    let multi = write(dir.path(), "d.jsonl.zst", &multi);
+    // The same text read plain and from zstd gives the same documents.
+    let plain = write(dir.path(), "e.jsonl", JSONL.as_bytes());
+    let items = read(&[jsonl.clone(), csv, txt, multi]);
+    assert!(rejects(&items).is_empty(), "{items:#?}");
+    let ids: Vec<&str> = docs(&items).iter().map(|d| d.id.as_str()).collect();
+    assert_eq!(ids[..2], ["a1", "17"]);
+    assert_eq!(
+        ids[ids.len() - 4..],
+        [
+            "z1",
+            &*dir.path().join("c.txt.zstd").to_string_lossy(),
+            "m1",
+            "m2"
+        ]
+    );
+    let texts = |items: &[Item]| -> Vec<(String, Option<DocDate>)> {
+        docs(items)
+            .iter()
+            .map(|d| (d.text.clone(), d.date))
+            .collect()
+    };
+    assert_eq!(texts(&read(&[jsonl])), texts(&read(&[plain])));
+    // A directory walk picks the compressed files up by their extensions.
+    let walked = read(&[dir.path().to_path_buf()]);
+    assert!(rejects(&walked).is_empty(), "{walked:#?}");
+    assert_eq!(
+        docs(&walked).len(),
+        docs(&items).len() + JSONL.lines().count()
+    );
+}
+
+#[test]
+fn corrupt_zstd_is_a_reject_and_the_run_goes_on() {
+    let dir = tmp();
+    let mut lines = String::new();
+    for i in 1..=20_000 {
+        lines.push_str(&format!(
+            "{{\"id\": \"n{i}\", \"text\": \"line {i} of made-up text with some words {}\"}}\n",
+            i * 7919 % 1000
+        ));
+    }
+    let full = zstd(lines.as_bytes());
+    let mut bytes = full.clone();
+    let middle = bytes.len() / 2;
+    for b in &mut bytes[middle..middle + 64] {
+        *b ^= 0x5a;
+    }
+    let corrupt = write(dir.path(), "corrupt.jsonl.zst", &bytes);
+    let truncated = write(dir.path(), "truncated.jsonl.zst", &full[..full.len() / 2]);
+    let not_zstd = write(dir.path(), "plain.csv.zst", b"id,text\n1,x\n");
+    let not_zstd_json = write(dir.path(), "plain.jsonl.zst", b"{\"text\": \"x\"}\n");
+    let good = write(dir.path(), "good.txt", b"next file");
+    let items = read(&[
+        corrupt.clone(),
+        truncated.clone(),
+        not_zstd.clone(),
+        not_zstd_json.clone(),
+        good,
+    ]);
+    let of = |path: &Path| -> Vec<&Reject> {
+        rejects(&items)
+            .into_iter()
+            .filter(|r| r.input == path.to_string_lossy())
+            .collect()
+    };
+    for path in [&corrupt, &truncated, &not_zstd, &not_zstd_json] {
+        let r = of(path);
+        let last = r.last().unwrap_or_else(|| panic!("no reject for {path:?}"));
+        assert!(last.location.starts_with("line "), "{}", last.location);
+        assert!(
+            last.reason.starts_with("corrupt zstd data (")
+                && last.reason.ends_with("); the rest of the file is skipped"),
+            "{path:?}: {}",
+            last.reason
+        );
+    }
+    // A file that is not zstd at all fails at its first line, on its header.
+    for path in [&not_zstd, &not_zstd_json] {
+        let r = of(path);
+        assert_eq!(r.len(), 1, "{r:#?}");
+        assert_eq!(r[0].location, "line 1");
+        assert!(
+            r[0].reason.contains("unknown frame descriptor"),
+            "{}",
+            r[0].reason
+        );
+    }
+    // The truncated file gives the documents of its whole blocks (Zstandard
+    // decodes a block, up to 128 KB, at a time) before the cut, then its one
+    // reject (the corrupt one may give some lines of its damaged block too).
+    let d = docs(&items);
+    assert_eq!(d.last().map(|d| d.text.as_str()), Some("next file"));
+    assert_eq!(of(&truncated).len(), 1, "{:#?}", of(&truncated));
+    let from_truncated = d.iter().filter(|d| d.id.starts_with('n')).count();
+    assert!(
+        from_truncated > 100,
+        "{from_truncated} documents read before the damage"
+    );
+    assert!(from_truncated < 2 * 20_000, "{from_truncated}");
 }
 
 // ---------------------------------------------------------------- progress
@@ -2033,7 +2159,7 @@ fn json_array_records_do_not_depend_on_buffer_boundaries() {
         let mut source = JsonlSource::new(
             "t.json".into(),
             "t.json".into(),
-            false,
+            super::Compression::None,
             BufReader::with_capacity(
                 capacity,
                 Box::new(std::io::Cursor::new(text.as_bytes().to_vec())),
@@ -2200,7 +2326,7 @@ fn json_items(bytes: &[u8], capacity: usize) -> Vec<String> {
     let mut source = JsonlSource::new(
         "p.json".into(),
         "p.json".into(),
-        false,
+        super::Compression::None,
         BufReader::with_capacity(capacity, Box::new(std::io::Cursor::new(bytes.to_vec()))),
         Arc::new(InvalidUtf8::default()),
     );
@@ -2391,7 +2517,7 @@ proptest::proptest! {
         let mut source = JsonlSource::new(
             "f.json".into(),
             "f.json".into(),
-            false,
+            super::Compression::None,
             BufReader::with_capacity(capacity, Box::new(std::io::Cursor::new(bytes.clone()))),
             Arc::new(InvalidUtf8::default()),
         );
