@@ -1479,12 +1479,21 @@ impl Compression {
 
     /// `raw` decompressed, on a thread of its own ahead of the reader (see
     /// [`DecodeAhead`]). Zstandard's decoder fails to start only when its
-    /// context cannot be allocated.
+    /// context cannot be allocated or set.
     fn decoder<R: Read + Send + 'static>(self, raw: R) -> io::Result<Box<dyn Read + Send>> {
         Ok(match self {
             Compression::None => Box::new(raw),
             Compression::Gzip => Box::new(DecodeAhead::new(MultiGzDecoder::new(raw))),
-            Compression::Zstd => Box::new(DecodeAhead::new(zstd::stream::read::Decoder::new(raw)?)),
+            Compression::Zstd => {
+                let mut decoder = zstd::stream::read::Decoder::new(raw)?;
+                // Frames made with `zstd --long=31` (as some big dumps
+                // are) need a window of up to 2 GB, past libzstd's
+                // default limit of 128 MB, which would refuse them as
+                // "frame requires too much memory". The window is
+                // allocated as the frame asks and filled as data comes.
+                decoder.window_log_max(31)?;
+                Box::new(DecodeAhead::new(decoder))
+            }
         })
     }
 }

@@ -1019,6 +1019,22 @@ fn zstd_any_format_and_either_extension() {
 }
 
 #[test]
+fn zstd_with_a_long_window_is_read() {
+    // As `zstd --long=31` writes from a stream of unknown size: the frame
+    // asks for a 2 GB window, which libzstd refuses by default.
+    let dir = tmp();
+    let mut encoder = zstd::stream::write::Encoder::new(Vec::new(), 3).expect("zstd");
+    encoder.window_log(31).expect("window");
+    encoder.long_distance_matching(true).expect("long");
+    encoder.write_all(JSONL.as_bytes()).expect("zstd");
+    let bytes = encoder.finish().expect("zstd finish");
+    let long = write(dir.path(), "long.jsonl.zst", &bytes);
+    let items = read(&[long]);
+    assert!(rejects(&items).is_empty(), "{items:#?}");
+    assert_eq!(docs(&items).len(), JSONL.lines().count());
+}
+
+#[test]
 fn corrupt_zstd_is_a_reject_and_the_run_goes_on() {
     let dir = tmp();
     let mut lines = String::new();
