@@ -7,7 +7,8 @@
 //! two alternating so that a slow spell of a shared machine hits both, and
 //! prints a table (median wall time, MB/s, MB/s per core, sentences/s, peak
 //! RSS) and the speed-up (median of the pairs' ratios), then compares the
-//! gzipped corpus with `zcat > /dev/null`, optionally with `rg
+//! gzipped corpus with `zcat > /dev/null` and its Zstandard copy (made once
+//! in the cache directory) with `zstd -dc > /dev/null`, optionally with `rg
 //! --count-matches -F -i -w` over every lexicon term, and checks memory
 //! growth on the corpus read 4 times in one run, with N threads and with one,
 //! and on a directory of 20,000 one-story `.txt` files (made once in the
@@ -145,6 +146,21 @@ fn gzip_to(plain: &Path, name: &str) -> PathBuf {
     }
     cached(&path, |out| {
         let mut e = flate2::write::GzEncoder::new(out, flate2::Compression::new(6));
+        std::io::copy(&mut BufReader::new(File::open(plain)?), &mut e)?;
+        e.finish().map(|_| ())
+    })
+}
+
+/// The plain corpus as Zstandard (level 3, the `zstd` command's default),
+/// made once in the cache directory.
+fn zstd_to(plain: &Path, name: &str) -> PathBuf {
+    let path = Path::new(CACHE_DIR).join(name);
+    if !path.exists() {
+        println!("compressing {} to {}", plain.display(), path.display());
+    }
+    cached(&path, |out| {
+        let mut e = zstd::stream::write::Encoder::new(out, 3)?;
+        e.include_checksum(true)?;
         std::io::copy(&mut BufReader::new(File::open(plain)?), &mut e)?;
         e.finish().map(|_| ())
     })
@@ -545,6 +561,22 @@ fn main() {
     let gz_name = gz.file_name().unwrap().to_string_lossy().into_owned();
     let gz_runs = repeat(reps, &[0], || score_cmd(&[gz.as_path()], &out, threads_n));
     let gz_wall = row(&gz_name, threads_n, &gz_runs, run_count(&out, "sentences"));
+    let zst = zstd_to(
+        &plain,
+        &format!(
+            "{}-{}.zst",
+            size,
+            plain.file_name().unwrap().to_string_lossy()
+        ),
+    );
+    let zst_name = zst.file_name().unwrap().to_string_lossy().into_owned();
+    let zst_runs = repeat(reps, &[0], || score_cmd(&[zst.as_path()], &out, threads_n));
+    let zst_wall = row(
+        &zst_name,
+        threads_n,
+        &zst_runs,
+        run_count(&out, "sentences"),
+    );
     println!(
         "speedup {threads_n} threads vs 1: {:.2}× median of {} alternating pairs (each: {}), {:.2}× ratio of medians (ideal {threads_n}×)",
         pair_ratios[pair_ratios.len() / 2],
@@ -572,6 +604,21 @@ fn main() {
         );
     } else {
         println!("zcat not on PATH: skipping the gzip comparison");
+    }
+    if on_path("zstd") {
+        let z = repeat(reps, &[0], || {
+            let mut c = Command::new("zstd");
+            c.args(["-dc", "-q"]).arg(&zst).stdout(Stdio::null());
+            c
+        });
+        let zw = median(&z, |r| r.wall);
+        println!(
+            "zstd input: stance {threads_n} threads {zst_wall:.2} s ({:.2}× the plain file's {:.2} s) vs `zstd -dc > /dev/null` {zw:.2} s",
+            zst_wall / walls[1],
+            walls[1]
+        );
+    } else {
+        println!("zstd not on PATH: skipping the zstd comparison");
     }
 
     if on_path("rg") {
