@@ -1074,12 +1074,12 @@ fn open_source(
             Ok(_) => Compression::None,
             Err(e) => return whole_file(format!("cannot read file: {}", describe_io(&e))),
         };
-        match file.compression.decoder(buffered) {
+        match file.compression.decoder(buffered, true) {
             Ok(r) => r,
             Err(e) => return whole_file(read_error_reason(&e, file.compression)),
         }
     } else {
-        match file.compression.decoder(raw) {
+        match file.compression.decoder(raw, file.size >= DECODE_AHEAD_MIN) {
             Ok(r) => r,
             Err(e) => return whole_file(read_error_reason(&e, file.compression)),
         }
@@ -1292,6 +1292,14 @@ impl Iterator for Numbered {
     }
 }
 
+/// Compressed files of at least this many bytes (and standard input) are
+/// decompressed on a thread of their own ([`DecodeAhead`]); smaller ones by
+/// the thread that reads them. Starting a thread for each file made a
+/// directory of 20,000 one-story `.txt.gz` files (4 KB each) take 1.36 s on
+/// two cores instead of 0.24 s for the same stories plain, most of it
+/// system time; a 1 MB file decompresses in a few milliseconds.
+const DECODE_AHEAD_MIN: u64 = 1 << 20;
+
 /// Bytes in one chunk that [`DecodeAhead`] passes on.
 const AHEAD_CHUNK: usize = 256 * 1024;
 /// Chunks [`DecodeAhead`] decompresses ahead of the reader, at most. The
@@ -1477,13 +1485,24 @@ impl Compression {
         }
     }
 
-    /// `raw` decompressed, on a thread of its own ahead of the reader (see
-    /// [`DecodeAhead`]). Zstandard's decoder fails to start only when its
-    /// context cannot be allocated or set.
-    fn decoder<R: Read + Send + 'static>(self, raw: R) -> io::Result<Box<dyn Read + Send>> {
+    /// `raw` decompressed; with `ahead`, on a thread of its own ahead of
+    /// the reader (see [`DecodeAhead`]). Zstandard's decoder fails to start
+    /// only when its context cannot be allocated or set.
+    fn decoder<R: Read + Send + 'static>(
+        self,
+        raw: R,
+        ahead: bool,
+    ) -> io::Result<Box<dyn Read + Send>> {
+        fn boxed<D: Read + Send + 'static>(d: D, ahead: bool) -> Box<dyn Read + Send> {
+            if ahead {
+                Box::new(DecodeAhead::new(d))
+            } else {
+                Box::new(d)
+            }
+        }
         Ok(match self {
             Compression::None => Box::new(raw),
-            Compression::Gzip => Box::new(DecodeAhead::new(MultiGzDecoder::new(raw))),
+            Compression::Gzip => boxed(MultiGzDecoder::new(raw), ahead),
             Compression::Zstd => {
                 let mut decoder = zstd::stream::read::Decoder::new(raw)?;
                 // Frames made with `zstd --long=31` (as some big dumps
@@ -1492,7 +1511,7 @@ impl Compression {
                 // "frame requires too much memory". The window is
                 // allocated as the frame asks and filled as data comes.
                 decoder.window_log_max(31)?;
-                Box::new(DecodeAhead::new(decoder))
+                boxed(decoder, ahead)
             }
         })
     }

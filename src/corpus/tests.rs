@@ -1104,6 +1104,88 @@ fn corrupt_zstd_is_a_reject_and_the_run_goes_on() {
     assert!(from_truncated < 2 * 20_000, "{from_truncated}");
 }
 
+// ---------------------------------------------- small and large compressed
+
+/// JSONL of `n` records whose text is pseudo-random hex (compressing to
+/// about half), so that a few thousand records make a compressed file of
+/// over [`DECODE_AHEAD_MIN`] bytes.
+fn noisy_jsonl(n: usize) -> String {
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut out = String::new();
+    for i in 0..n {
+        let mut text = format!("Record {i}:");
+        for _ in 0..40 {
+            x = x
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            text.push_str(&format!(" {:x}", x >> 24));
+        }
+        out.push_str(&format!("{{\"id\": \"r{i}\", \"text\": \"{text}.\"}}\n"));
+    }
+    out
+}
+
+#[test]
+fn small_compressed_files_read_inline_as_large_ones_read_ahead() {
+    // Files under DECODE_AHEAD_MIN are decompressed by the reading thread,
+    // larger ones on a thread of their own: both give the same documents,
+    // and a file cut short gives one reject after the documents before the
+    // cut, either way.
+    let dir = tmp();
+    let big = noisy_jsonl(5_000);
+    let small = noisy_jsonl(50);
+    for (ext, pack) in [("gz", gzip as fn(&[u8]) -> Vec<u8>), ("zst", zstd)] {
+        for (size, text) in [("big", &big), ("small", &small)] {
+            let bytes = pack(text.as_bytes());
+            assert_eq!(
+                bytes.len() as u64 >= DECODE_AHEAD_MIN,
+                size == "big",
+                "{size}.{ext}: {} bytes",
+                bytes.len()
+            );
+            let whole = write(dir.path(), &format!("{size}.jsonl.{ext}"), &bytes);
+            let items = read(&[whole]);
+            assert!(rejects(&items).is_empty(), "{size}.{ext}");
+            let ids: Vec<&str> = docs(&items).iter().map(|d| d.id.as_str()).collect();
+            let want = text.lines().count();
+            assert_eq!(ids.len(), want, "{size}.{ext}");
+            assert_eq!(
+                ids.last(),
+                Some(&&*format!("r{}", want - 1)),
+                "{size}.{ext}"
+            );
+
+            let cut = write(
+                dir.path(),
+                &format!("cut-{size}.jsonl.{ext}"),
+                &bytes[..bytes.len() * 3 / 4],
+            );
+            let items = read(&[cut]);
+            let r = rejects(&items);
+            assert_eq!(r.len(), 1, "cut {size}.{ext}: {r:#?}");
+            let name = if ext == "gz" { "gzip" } else { "zstd" };
+            assert!(
+                r[0].reason.starts_with(&format!("corrupt {name} data (")),
+                "{}",
+                r[0].reason
+            );
+            let read_ids: Vec<&str> = docs(&items).iter().map(|d| d.id.as_str()).collect();
+            assert!(
+                read_ids.len() < want && read_ids[..] == ids[..read_ids.len()],
+                "cut {size}.{ext}: {} of {want} read",
+                read_ids.len()
+            );
+            if size == "big" {
+                assert!(
+                    read_ids.len() > want / 2,
+                    "cut big.{ext}: {}",
+                    read_ids.len()
+                );
+            }
+        }
+    }
+}
+
 // ---------------------------------------------------------------- progress
 
 #[test]
