@@ -43,7 +43,7 @@ use crate::aggregate::{Aggregates, Period, PeriodKind};
 use crate::corpus::{Document, Reject};
 use crate::error::{Error, Result};
 use crate::lexicon::Lexicons;
-use crate::output::{CellPolicy, render_sentences};
+use crate::output::{CellPolicy, SentenceCells, SentenceCsv};
 use crate::score::{Label, Scored, Scorer};
 use crate::text::{NewsSplitter, clean, strip_markup};
 
@@ -106,7 +106,7 @@ pub struct PipelineOptions {
     pub sentences: bool,
     /// With [`PipelineOptions::sentences`] on: the worker threads render
     /// each document's sentence rows as `sentences.csv` rows with this cell
-    /// policy (see [`render_sentences`]),
+    /// policy (see [`render_sentences`](crate::output::render_sentences)),
     /// and the sink gets [`Event::SentenceCsv`] instead of
     /// [`Event::Sentences`]. This is how `stance score --sentences` keeps
     /// the one thread writing the file from becoming the limit.
@@ -240,10 +240,23 @@ struct DocBuffers {
     mentioned: Vec<u32>,
     targets: Vec<u32>,
     sources: Vec<u32>,
+    /// A `sentences.csv` row's joined target ids, actor ids and evidence.
+    row_cells: [String; 3],
 }
 
 thread_local! {
     static DOC_BUFFERS: std::cell::RefCell<DocBuffers> = std::cell::RefCell::new(DocBuffers::default());
+}
+
+/// `out = ids.join(";")`, reusing `out`.
+fn join_ids<'a>(out: &mut String, ids: impl Iterator<Item = &'a str>) {
+    out.clear();
+    for (i, id) in ids.enumerate() {
+        if i > 0 {
+            out.push(';');
+        }
+        out.push_str(id);
+    }
 }
 
 /// The scoring pipeline: lexicons, splitter and options.
@@ -328,12 +341,6 @@ impl Pipeline {
                 doc, &text, speaker, period, &date_text, agg, buffers, &mut out,
             )
         });
-        if let Some(cells) = self.options.sentence_csv
-            && !out.rows.is_empty()
-        {
-            render_sentences(&out.rows, cells, &mut out.csv);
-            out.rows = Vec::new();
-        }
         out
     }
 
@@ -359,7 +366,14 @@ impl Pipeline {
             mentioned,
             targets,
             sources,
+            row_cells,
         } = buffers;
+        let DocOutput { rows, csv, .. } = out;
+        // With `sentence_csv`, rows go straight into CSV as they are scored.
+        let mut csv_rows = match self.options.sentence_csv {
+            Some(cells) if self.options.sentences => Some(SentenceCsv::new(csv, cells)),
+            _ => None,
+        };
         spans.clear();
         self.splitter.spans_into(text, spans);
         if spans.iter().any(|span| span.len() > MAX_SENTENCE_BYTES) {
@@ -426,9 +440,27 @@ impl Pipeline {
                     Label::Hostile => c.hostile += 1,
                 }
             }
-            if self.options.sentences {
+            if let Some(w) = &mut csv_rows {
+                let id = |a: u32| self.lex.actors()[a as usize].id.as_str();
+                let [targets_text, actors_text, evidence] = row_cells;
+                join_ids(targets_text, targets.iter().map(|&a| id(a)));
+                join_ids(actors_text, mentioned.iter().map(|&a| id(a)));
+                s.evidence_into(&self.lex, sentence, evidence);
+                w.row(&SentenceCells {
+                    doc_id: &doc.id,
+                    date: date_text,
+                    sentence_no: n as u32 + 1,
+                    text: sentence,
+                    tone: s.tone,
+                    label: s.label,
+                    source: source.map_or("", id),
+                    targets: targets_text,
+                    actors: actors_text,
+                    evidence,
+                });
+            } else if self.options.sentences {
                 let id = |a: u32| self.lex.actors()[a as usize].id.clone();
-                out.rows.push(SentenceRow {
+                rows.push(SentenceRow {
                     doc_id: doc.id.clone(),
                     date: date_text.to_string(),
                     sentence_no: n as u32 + 1,
@@ -441,6 +473,9 @@ impl Pipeline {
                     evidence: s.evidence(&self.lex, sentence),
                 });
             }
+        }
+        if let Some(w) = csv_rows {
+            w.finish();
         }
     }
 
@@ -815,6 +850,7 @@ mod tests {
     use super::*;
     use crate::aggregate::{Counters, Role, Tally};
     use crate::corpus::DocDate;
+    use crate::output::render_sentences;
 
     /// Tables of a run in key order, with its counters: what two runs that
     /// should agree are compared by.

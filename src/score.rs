@@ -339,6 +339,13 @@ impl Scored {
     /// that was scored.
     pub fn evidence(&self, lex: &Lexicons, sentence: &str) -> String {
         let mut out = String::new();
+        self.evidence_into(lex, sentence, &mut out);
+        out
+    }
+
+    /// [`Scored::evidence`] into `out`, which is cleared first.
+    pub(crate) fn evidence_into(&self, lex: &Lexicons, sentence: &str, out: &mut String) {
+        out.clear();
         for t in &self.terms {
             let hit = &self.matches.tone[t.hit];
             let term = &lex.tone()[hit.term];
@@ -350,13 +357,13 @@ impl Scored {
             out.push('[');
             out.push_str(&term.category);
             out.push(' ');
-            push_fixed(&mut out, t.base, 1, true);
+            push_fixed(out, t.base, 1, true);
             for n in &t.notes {
                 let _ = write!(out, " {}", n.display(lex));
             }
             if !t.notes.is_empty() {
                 out.push_str(" = ");
-                push_fixed(&mut out, t.weight, 2, true);
+                push_fixed(out, t.weight, 2, true);
             }
             out.push(']');
         }
@@ -387,7 +394,6 @@ impl Scored {
                 out.push_str(" (mutual)");
             }
         }
-        out
     }
 }
 

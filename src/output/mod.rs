@@ -597,30 +597,101 @@ fn sentence_rows<W: Write>(
     let mut targets = String::new();
     let mut actors = String::new();
     for r in rows {
-        let (id, text, ev) = (
-            cells.cell(&r.doc_id),
-            cells.cell(&r.text),
-            cells.cell(&r.evidence),
-        );
-        nums.clear().int(u64::from(r.sentence_no)).fixed4(r.tone);
-        let mut n = nums.cells();
-        let (no, tone) = (n.next().unwrap_or_default(), n.next().unwrap_or_default());
         join_into(&mut targets, &r.targets);
         join_into(&mut actors, &r.actors);
-        w.write_record([
-            &*id,
-            &r.date,
-            no,
-            &text,
-            tone,
-            r.label.as_str(),
-            &r.source,
-            &targets,
-            &actors,
-            &ev,
-        ])?;
+        let row = SentenceCells {
+            doc_id: &r.doc_id,
+            date: &r.date,
+            sentence_no: r.sentence_no,
+            text: &r.text,
+            tone: r.tone,
+            label: r.label,
+            source: &r.source,
+            targets: &targets,
+            actors: &actors,
+            evidence: &r.evidence,
+        };
+        sentence_record(w, cells, &mut nums, &row)?;
     }
     Ok(())
+}
+
+/// One row of `sentences.csv` as borrowed cells: a [`SentenceRow`] with
+/// its actor ids already joined by `;`.
+pub(crate) struct SentenceCells<'a> {
+    pub doc_id: &'a str,
+    pub date: &'a str,
+    pub sentence_no: u32,
+    pub text: &'a str,
+    pub tone: f64,
+    pub label: crate::score::Label,
+    pub source: &'a str,
+    pub targets: &'a str,
+    pub actors: &'a str,
+    pub evidence: &'a str,
+}
+
+/// Writes one row of `sentences.csv`: the one place its cells are made.
+fn sentence_record<W: Write>(
+    w: &mut csv::Writer<W>,
+    cells: CellPolicy,
+    nums: &mut NumCells,
+    r: &SentenceCells<'_>,
+) -> csv::Result<()> {
+    let (id, text, ev) = (
+        cells.cell(r.doc_id),
+        cells.cell(r.text),
+        cells.cell(r.evidence),
+    );
+    nums.clear().int(u64::from(r.sentence_no)).fixed4(r.tone);
+    let mut n = nums.cells();
+    let (no, tone) = (n.next().unwrap_or_default(), n.next().unwrap_or_default());
+    w.write_record([
+        &*id,
+        r.date,
+        no,
+        &text,
+        tone,
+        r.label.as_str(),
+        r.source,
+        r.targets,
+        r.actors,
+        &ev,
+    ])
+}
+
+/// A document's rows of `sentences.csv` rendered as the pipeline scores
+/// its sentences, into a buffer: the bytes [`render_sentences`] makes of
+/// the same rows, without a [`SentenceRow`] (eight strings) made and
+/// dropped for each.
+pub(crate) struct SentenceCsv<'o> {
+    w: csv::Writer<&'o mut Vec<u8>>,
+    cells: CellPolicy,
+    nums: NumCells,
+}
+
+impl<'o> SentenceCsv<'o> {
+    /// Rows to be appended to `out`.
+    pub(crate) fn new(out: &'o mut Vec<u8>, cells: CellPolicy) -> SentenceCsv<'o> {
+        SentenceCsv {
+            w: csv::WriterBuilder::new()
+                .buffer_capacity(64 * 1024)
+                .from_writer(out),
+            cells,
+            nums: NumCells::default(),
+        }
+    }
+
+    /// Appends one row.
+    pub(crate) fn row(&mut self, r: &SentenceCells<'_>) {
+        // Writing into memory cannot fail.
+        let _ = sentence_record(&mut self.w, self.cells, &mut self.nums, r);
+    }
+
+    /// Writes out the rows still buffered.
+    pub(crate) fn finish(mut self) {
+        let _ = self.w.flush();
+    }
 }
 
 /// `out = parts.join(";")`, reusing `out`.
