@@ -43,7 +43,7 @@ use crate::aggregate::{Aggregates, Period, PeriodKind};
 use crate::corpus::{Document, Reject};
 use crate::error::{Error, Result};
 use crate::lexicon::Lexicons;
-use crate::output::{CellPolicy, SentenceCells, SentenceCsv};
+use crate::output::{CellPolicy, SentenceCells, SentenceCsv, join_into};
 use crate::score::{Label, Scored, Scorer};
 use crate::text::{NewsSplitter, clean, strip_markup};
 
@@ -248,17 +248,6 @@ thread_local! {
     static DOC_BUFFERS: std::cell::RefCell<DocBuffers> = std::cell::RefCell::new(DocBuffers::default());
 }
 
-/// `out = ids.join(";")`, reusing `out`.
-fn join_ids<'a>(out: &mut String, ids: impl Iterator<Item = &'a str>) {
-    out.clear();
-    for (i, id) in ids.enumerate() {
-        if i > 0 {
-            out.push(';');
-        }
-        out.push_str(id);
-    }
-}
-
 /// The scoring pipeline: lexicons, splitter and options.
 #[derive(Debug)]
 pub struct Pipeline {
@@ -443,8 +432,8 @@ impl Pipeline {
             if let Some(w) = &mut csv_rows {
                 let id = |a: u32| self.lex.actors()[a as usize].id.as_str();
                 let [targets_text, actors_text, evidence] = row_cells;
-                join_ids(targets_text, targets.iter().map(|&a| id(a)));
-                join_ids(actors_text, mentioned.iter().map(|&a| id(a)));
+                join_into(targets_text, targets.iter().map(|&a| id(a)));
+                join_into(actors_text, mentioned.iter().map(|&a| id(a)));
                 s.evidence_into(&self.lex, sentence, evidence);
                 w.row(&SentenceCells {
                     doc_id: &doc.id,

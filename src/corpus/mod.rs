@@ -1065,7 +1065,7 @@ fn open_source(
             Err(e) => return whole_file(format!("cannot read file: {}", describe_io(&e))),
         }
     };
-    let reader: Box<dyn Read + Send> = if file.stdin {
+    let (raw, ahead): (Box<dyn Read + Send>, bool) = if file.stdin {
         // Standard input has no name to tell: look for the magic numbers.
         let mut buffered = BufReader::new(raw);
         file.compression = match buffered.fill_buf() {
@@ -1074,15 +1074,13 @@ fn open_source(
             Ok(_) => Compression::None,
             Err(e) => return whole_file(format!("cannot read file: {}", describe_io(&e))),
         };
-        match file.compression.decoder(buffered, true) {
-            Ok(r) => r,
-            Err(e) => return whole_file(read_error_reason(&e, file.compression)),
-        }
+        (Box::new(buffered), true)
     } else {
-        match file.compression.decoder(raw, file.size >= DECODE_AHEAD_MIN) {
-            Ok(r) => r,
-            Err(e) => return whole_file(read_error_reason(&e, file.compression)),
-        }
+        (raw, file.size >= DECODE_AHEAD_MIN)
+    };
+    let reader = match file.compression.decoder(raw, ahead) {
+        Ok(r) => r,
+        Err(e) => return whole_file(read_error_reason(&e, file.compression)),
     };
     let reader = match file.format {
         Format::Txt => reader,
@@ -1488,11 +1486,7 @@ impl Compression {
     /// `raw` decompressed; with `ahead`, on a thread of its own ahead of
     /// the reader (see [`DecodeAhead`]). Zstandard's decoder fails to start
     /// only when its context cannot be allocated or set.
-    fn decoder<R: Read + Send + 'static>(
-        self,
-        raw: R,
-        ahead: bool,
-    ) -> io::Result<Box<dyn Read + Send>> {
+    fn decoder(self, raw: Box<dyn Read + Send>, ahead: bool) -> io::Result<Box<dyn Read + Send>> {
         fn boxed<D: Read + Send + 'static>(d: D, ahead: bool) -> Box<dyn Read + Send> {
             if ahead {
                 Box::new(DecodeAhead::new(d))
@@ -1501,7 +1495,7 @@ impl Compression {
             }
         }
         Ok(match self {
-            Compression::None => Box::new(raw),
+            Compression::None => raw,
             Compression::Gzip => boxed(MultiGzDecoder::new(raw), ahead),
             Compression::Zstd => {
                 let mut decoder = zstd::stream::read::Decoder::new(raw)?;

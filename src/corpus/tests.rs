@@ -897,34 +897,50 @@ fn gzip_any_format() {
     );
 }
 
-#[test]
-fn corrupt_gzip_is_a_reject_and_the_run_goes_on() {
-    let dir = tmp();
+/// Four damaged files in `dir` with the extension `ext`, made by `pack`
+/// from `n` made-up JSONL records: `corrupt` (64 bytes flipped in the
+/// middle), `truncated` (cut at half), and plain CSV and JSONL behind the
+/// compressed extension; and what reading them and then a good `.txt` file
+/// gives.
+fn read_damaged(
+    dir: &Path,
+    ext: &str,
+    pack: fn(&[u8]) -> Vec<u8>,
+    n: usize,
+) -> ([PathBuf; 4], Vec<Item>) {
     let mut lines = String::new();
-    for i in 1..=2000 {
+    for i in 1..=n {
         lines.push_str(&format!(
             "{{\"id\": \"n{i}\", \"text\": \"line {i} of made-up text with some words {}\"}}\n",
             i * 7919 % 1000
         ));
     }
-    let mut bytes = gzip(lines.as_bytes());
+    let full = pack(lines.as_bytes());
+    let mut bytes = full.clone();
     let middle = bytes.len() / 2;
     for b in &mut bytes[middle..middle + 64] {
         *b ^= 0x5a;
     }
-    let corrupt = write(dir.path(), "corrupt.jsonl.gz", &bytes);
-    let full = gzip(lines.as_bytes());
-    let truncated = write(dir.path(), "truncated.jsonl.gz", &full[..full.len() / 2]);
-    let not_gzip = write(dir.path(), "plain.csv.gz", b"id,text\n1,x\n");
-    let not_gzip_json = write(dir.path(), "plain.jsonl.gz", b"{\"text\": \"x\"}\n");
-    let good = write(dir.path(), "good.txt", b"next file");
-    let items = read(&[
-        corrupt.clone(),
-        truncated.clone(),
-        not_gzip.clone(),
-        not_gzip_json.clone(),
-        good,
-    ]);
+    let paths = [
+        write(dir, &format!("corrupt.jsonl.{ext}"), &bytes),
+        write(
+            dir,
+            &format!("truncated.jsonl.{ext}"),
+            &full[..full.len() / 2],
+        ),
+        write(dir, &format!("plain.csv.{ext}"), b"id,text\n1,x\n"),
+        write(dir, &format!("plain.jsonl.{ext}"), b"{\"text\": \"x\"}\n"),
+    ];
+    let mut inputs = paths.to_vec();
+    inputs.push(write(dir, "good.txt", b"next file"));
+    (paths, read(&inputs))
+}
+
+#[test]
+fn corrupt_gzip_is_a_reject_and_the_run_goes_on() {
+    let dir = tmp();
+    let ([corrupt, truncated, not_gzip, not_gzip_json], items) =
+        read_damaged(dir.path(), "gz", gzip, 2000);
     let of = |path: &Path| -> Vec<&Reject> {
         rejects(&items)
             .into_iter()
@@ -1037,31 +1053,8 @@ fn zstd_with_a_long_window_is_read() {
 #[test]
 fn corrupt_zstd_is_a_reject_and_the_run_goes_on() {
     let dir = tmp();
-    let mut lines = String::new();
-    for i in 1..=20_000 {
-        lines.push_str(&format!(
-            "{{\"id\": \"n{i}\", \"text\": \"line {i} of made-up text with some words {}\"}}\n",
-            i * 7919 % 1000
-        ));
-    }
-    let full = zstd(lines.as_bytes());
-    let mut bytes = full.clone();
-    let middle = bytes.len() / 2;
-    for b in &mut bytes[middle..middle + 64] {
-        *b ^= 0x5a;
-    }
-    let corrupt = write(dir.path(), "corrupt.jsonl.zst", &bytes);
-    let truncated = write(dir.path(), "truncated.jsonl.zst", &full[..full.len() / 2]);
-    let not_zstd = write(dir.path(), "plain.csv.zst", b"id,text\n1,x\n");
-    let not_zstd_json = write(dir.path(), "plain.jsonl.zst", b"{\"text\": \"x\"}\n");
-    let good = write(dir.path(), "good.txt", b"next file");
-    let items = read(&[
-        corrupt.clone(),
-        truncated.clone(),
-        not_zstd.clone(),
-        not_zstd_json.clone(),
-        good,
-    ]);
+    let ([corrupt, truncated, not_zstd, not_zstd_json], items) =
+        read_damaged(dir.path(), "zst", zstd, 20_000);
     let of = |path: &Path| -> Vec<&Reject> {
         rejects(&items)
             .into_iter()

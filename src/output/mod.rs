@@ -597,8 +597,8 @@ fn sentence_rows<W: Write>(
     let mut targets = String::new();
     let mut actors = String::new();
     for r in rows {
-        join_into(&mut targets, &r.targets);
-        join_into(&mut actors, &r.actors);
+        join_into(&mut targets, r.targets.iter().map(String::as_str));
+        join_into(&mut actors, r.actors.iter().map(String::as_str));
         let row = SentenceCells {
             doc_id: &r.doc_id,
             date: &r.date,
@@ -695,9 +695,9 @@ impl<'o> SentenceCsv<'o> {
 }
 
 /// `out = parts.join(";")`, reusing `out`.
-fn join_into(out: &mut String, parts: &[String]) {
+pub(crate) fn join_into<'a>(out: &mut String, parts: impl IntoIterator<Item = &'a str>) {
     out.clear();
-    for (i, p) in parts.iter().enumerate() {
+    for (i, p) in parts.into_iter().enumerate() {
         if i > 0 {
             out.push(';');
         }
