@@ -2,7 +2,9 @@
 //!
 //! Inputs are files or directories (walked recursively, in sorted order so a
 //! run is reproducible) or `-` for standard input. Formats are chosen by file
-//! extension, after stripping an optional `.gz` (gzip) or `.zst` (Zstandard):
+//! extension, after stripping an optional `.gz` (gzip) or `.zst` (Zstandard);
+//! a file named as plain whose first bytes are gzip's or Zstandard's magic
+//! number is decompressed too:
 //!
 //! * `.txt` — one document per file. Its id is the path relative to the
 //!   input root; its date is `--date`, else a `YYYY-MM-DD` or `YYYYMMDD` found
@@ -1065,19 +1067,21 @@ fn open_source(
             Err(e) => return whole_file(format!("cannot read file: {}", describe_io(&e))),
         }
     };
-    let (raw, ahead): (Box<dyn Read + Send>, bool) = if file.stdin {
-        // Standard input has no name to tell: look for the magic numbers.
-        let mut buffered = BufReader::new(raw);
-        file.compression = match buffered.fill_buf() {
-            Ok([0x1f, 0x8b, ..]) => Compression::Gzip,
-            Ok([0x28, 0xb5, 0x2f, 0xfd, ..]) => Compression::Zstd,
-            Ok(_) => Compression::None,
+    // Standard input has no name to tell, and a file named as plain may
+    // still be compressed (a download saved without its `.gz`): look for
+    // the magic numbers.
+    let raw = if file.compression == Compression::None {
+        match Compression::sniff(raw) {
+            Ok((compression, raw)) => {
+                file.compression = compression;
+                raw
+            }
             Err(e) => return whole_file(format!("cannot read file: {}", describe_io(&e))),
-        };
-        (Box::new(buffered), true)
+        }
     } else {
-        (raw, file.size >= DECODE_AHEAD_MIN)
+        raw
     };
+    let ahead = file.stdin || file.size >= DECODE_AHEAD_MIN;
     let reader = match file.compression.decoder(raw, ahead) {
         Ok(r) => r,
         Err(e) => return whole_file(read_error_reason(&e, file.compression)),
@@ -1472,6 +1476,43 @@ impl Compression {
             }
             _ => Compression::None,
         }
+    }
+
+    /// How `raw` is compressed, told by its first bytes (gzip's or
+    /// Zstandard's magic number; text cannot start with either), and a
+    /// reader of all of it. A file's first read gives them with no read
+    /// more; a pipe may give fewer than four bytes at first.
+    fn sniff(raw: Box<dyn Read + Send>) -> io::Result<(Compression, Box<dyn Read + Send>)> {
+        fn of(head: &[u8]) -> Compression {
+            match head {
+                [0x1f, 0x8b, ..] => Compression::Gzip,
+                [0x28, 0xb5, 0x2f, 0xfd, ..] => Compression::Zstd,
+                _ => Compression::None,
+            }
+        }
+        let mut r = BufReader::new(raw);
+        let first = loop {
+            match r.fill_buf() {
+                Ok(b) => break b,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        };
+        if first.len() >= 4 || first.is_empty() {
+            return Ok((of(first), Box::new(r)));
+        }
+        let mut head = first.to_vec();
+        r.consume(head.len());
+        let mut byte = [0u8; 1];
+        while head.len() < 4 {
+            match r.read(&mut byte) {
+                Ok(0) => break,
+                Ok(_) => head.push(byte[0]),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok((of(&head), Box::new(io::Cursor::new(head).chain(r))))
     }
 
     /// The name of the compressed format, for messages.

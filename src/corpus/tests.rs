@@ -1051,6 +1051,73 @@ fn zstd_with_a_long_window_is_read() {
 }
 
 #[test]
+fn compressed_files_named_as_plain_are_read_as_what_they_hold() {
+    // A download saved without its .gz: told by its magic number.
+    let dir = tmp();
+    let jsonl = write(dir.path(), "feed.jsonl", &gzip(JSONL.as_bytes()));
+    let csv = write(
+        dir.path(),
+        "rows.csv",
+        &zstd(b"id,text\nz1,from zstd csv\n"),
+    );
+    let txt = write(dir.path(), "story.txt", &gzip(b"from gzip txt"));
+    let plain = write(
+        dir.path(),
+        "plain.txt",
+        b"\x1f plain text after a control byte",
+    );
+    let items = read(&[jsonl, csv, txt, plain]);
+    assert!(rejects(&items).is_empty(), "{items:#?}");
+    let texts: Vec<&str> = docs(&items).iter().map(|d| d.text.as_str()).collect();
+    assert_eq!(
+        texts,
+        [
+            "First story.",
+            "Second story.",
+            "No id here.",
+            "from zstd csv",
+            "from gzip txt",
+            "\u{1f} plain text after a control byte"
+        ]
+    );
+}
+
+/// Gives one byte a read, as a slow pipe may.
+struct Trickle(std::io::Cursor<Vec<u8>>);
+
+impl Read for Trickle {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let n = out.len().min(1);
+        self.0.read(&mut out[..n])
+    }
+}
+
+#[test]
+fn sniffing_gathers_the_magic_number_from_short_reads_and_keeps_every_byte() {
+    let packed = zstd(b"{\"text\": \"x\"}\n");
+    for (bytes, want) in [
+        (packed.clone(), super::Compression::Zstd),
+        (gzip(b"x"), super::Compression::Gzip),
+        (b"abc".to_vec(), super::Compression::None),
+        (vec![0x28, 0xb5, 0x2f], super::Compression::None),
+        (Vec::new(), super::Compression::None),
+    ] {
+        for trickle in [false, true] {
+            let raw: Box<dyn Read + Send> = if trickle {
+                Box::new(Trickle(std::io::Cursor::new(bytes.clone())))
+            } else {
+                Box::new(std::io::Cursor::new(bytes.clone()))
+            };
+            let (got, mut r) = super::Compression::sniff(raw).expect("sniff");
+            assert_eq!(got, want, "{bytes:?} trickle {trickle}");
+            let mut all = Vec::new();
+            r.read_to_end(&mut all).expect("read");
+            assert_eq!(all, bytes, "trickle {trickle}");
+        }
+    }
+}
+
+#[test]
 fn corrupt_zstd_is_a_reject_and_the_run_goes_on() {
     let dir = tmp();
     let ([corrupt, truncated, not_zstd, not_zstd_json], items) =
