@@ -369,6 +369,49 @@ fn compressed_stdin_is_told_by_its_magic_number() {
 }
 
 #[test]
+fn a_zip_of_the_sample_corpus_gives_the_tables_of_the_corpus() {
+    use zip::write::SimpleFileOptions;
+    let d = tempfile::tempdir().unwrap();
+    // examples/news, every file deflated into one archive under a folder.
+    let news = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/news");
+    let mut names: Vec<PathBuf> = fs::read_dir(&news)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    names.sort();
+    let archive = d.path().join("news.zip");
+    let mut w = zip::ZipWriter::new(fs::File::create(&archive).unwrap());
+    let options = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for p in &names {
+        let name = format!("news/{}", p.file_name().unwrap().to_string_lossy());
+        w.start_file(name, options).unwrap();
+        w.write_all(&fs::read(p).unwrap()).unwrap();
+    }
+    w.finish().unwrap();
+    for (input, out) in [(news.as_path(), "plain"), (archive.as_path(), "zipped")] {
+        stance()
+            .args(["score", "-q", "-o"])
+            .arg(d.path().join(out))
+            .arg(input)
+            .assert()
+            .success();
+    }
+    for table in [
+        "actors.csv",
+        "dyads.csv",
+        "stance_wide.csv",
+        "dyads_wide.csv",
+        "rejects.csv",
+    ] {
+        assert_eq!(
+            read(&d.path().join("plain").join(table)),
+            read(&d.path().join("zipped").join(table)),
+            "{table}"
+        );
+    }
+}
+
+#[test]
 fn field_options_rename_columns() {
     let d = tempfile::tempdir().unwrap();
     let f = write(

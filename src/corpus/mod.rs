@@ -4,7 +4,8 @@
 //! run is reproducible) or `-` for standard input. Formats are chosen by file
 //! extension, after stripping an optional `.gz` (gzip) or `.zst` (Zstandard);
 //! a file named as plain whose first bytes are gzip's or Zstandard's magic
-//! number is decompressed too:
+//! number is decompressed too; a `.zip` archive is read as the files inside
+//! it, in name order:
 //!
 //! * `.txt` — one document per file. Its id is the path relative to the
 //!   input root; its date is `--date`, else a `YYYY-MM-DD` or `YYYYMMDD` found
@@ -32,6 +33,7 @@ use ahead::Ahead;
 mod date;
 mod flat;
 mod walk;
+mod zipped;
 
 pub use date::{DateOrder, DocDate};
 
@@ -322,7 +324,7 @@ pub enum Format {
 /// The file extensions a directory's files are read by, for messages about
 /// the others (`.text` and `.tab` are read too).
 pub const KNOWN_EXTENSIONS: &str =
-    ".txt, .jsonl, .ndjson, .json, .csv or .tsv, optionally .gz or .zst";
+    ".txt, .jsonl, .ndjson, .json, .csv or .tsv, optionally .gz or .zst, or a .zip of them";
 
 impl Format {
     /// From a path's extension after stripping `.gz`, `.zst` or `.zstd`
@@ -479,8 +481,32 @@ struct InputFile {
     /// How the file is compressed (by extension; sniffed for stdin).
     compression: Compression,
     stdin: bool,
-    /// On-disk size when the corpus was opened.
+    /// On-disk size when the corpus was opened (a zip member's: its
+    /// compressed bytes).
     size: u64,
+    /// A file inside the zip archive at `path`.
+    member: Option<zipped::ZipMember>,
+}
+
+impl InputFile {
+    /// The file as rejects name it: its path, and a zip member's name
+    /// after its archive's (`exports.zip/2019.csv`).
+    fn shown(&self) -> String {
+        let path = self.path.to_string_lossy();
+        match &self.member {
+            Some(m) => format!("{path}/{}", m.name),
+            None => path.into_owned(),
+        }
+    }
+
+    /// The file as listed in [`Corpus::files`] and the read log: its path,
+    /// or a zip member's [shown](InputFile::shown) name.
+    fn listed(&self) -> PathBuf {
+        match &self.member {
+            Some(_) => PathBuf::from(self.shown()),
+            None => self.path.clone(),
+        }
+    }
 }
 
 /// One entry of a corpus, in reading order: an input file, or a problem
@@ -601,6 +627,8 @@ pub struct ReadLog {
 enum Root {
     /// A file named explicitly, or standard input.
     File(InputFile),
+    /// A zip archive named explicitly: its path and its name in ids.
+    Zip(PathBuf, String),
     /// A directory, walked recursively in sorted order.
     Dir(PathBuf),
 }
@@ -630,6 +658,8 @@ struct EntryWalk {
     sizes: bool,
     next_root: usize,
     dir: Option<(PathBuf, walk::SortedWalk)>,
+    /// The members of the zip archive met last, still to give.
+    pending: VecDeque<WalkItem>,
 }
 
 impl EntryWalk {
@@ -640,6 +670,7 @@ impl EntryWalk {
             sizes,
             next_root: 0,
             dir: None,
+            pending: VecDeque::new(),
         }
     }
 }
@@ -649,11 +680,21 @@ impl Iterator for EntryWalk {
 
     fn next(&mut self) -> Option<WalkItem> {
         loop {
+            if let Some(item) = self.pending.pop_front() {
+                return Some(item);
+            }
             let Some((root, walk)) = &mut self.dir else {
                 let next = self.roots.get(self.next_root)?;
                 self.next_root += 1;
                 match next {
                     Root::File(f) => return Some(WalkItem::File(f.clone())),
+                    Root::Zip(path, name) => {
+                        let key = path
+                            .file_name()
+                            .map_or_else(|| name.clone(), |n| n.to_string_lossy().into_owned());
+                        self.pending = zip_items(path, name, &key, self.format);
+                        continue;
+                    }
                     Root::Dir(root) => {
                         let walk = walk::SortedWalk::new(root, self.sizes);
                         self.dir = Some((root.clone(), walk));
@@ -690,6 +731,11 @@ impl Iterator for EntryWalk {
                     return Some(WalkItem::Reject(reject, relative_name(root, &path)));
                 }
             };
+            if is_zip(&path) {
+                let name = relative_name(root, &path);
+                self.pending = zip_items(&path, &name, &name, self.format);
+                continue;
+            }
             let Some(format) = self.format.or_else(|| Format::from_path(&path)) else {
                 return Some(WalkItem::Skipped(path));
             };
@@ -702,9 +748,68 @@ impl Iterator for EntryWalk {
                 format,
                 stdin: false,
                 size,
+                member: None,
             }));
         }
     }
+}
+
+/// Whether `path` names a zip archive (by its extension).
+fn is_zip(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("zip"))
+}
+
+/// The walk's items for the zip archive at `path`, named `name` in ids and
+/// `key` in shard keys: a file for each member of a known format (or of
+/// `format`), a skipped file for the others, a reject for each member that
+/// cannot be read and for an archive that cannot be listed.
+fn zip_items(path: &Path, name: &str, key: &str, format: Option<Format>) -> VecDeque<WalkItem> {
+    let shown = path.to_string_lossy();
+    let listed = match zipped::list(path) {
+        Ok(listed) => listed,
+        Err(reason) => {
+            let reject = Reject {
+                input: shown.into_owned(),
+                location: String::new(),
+                reason,
+            };
+            return VecDeque::from([WalkItem::Reject(reject, key.to_string())]);
+        }
+    };
+    listed
+        .into_iter()
+        .map(|l| match l {
+            zipped::Listed::Unreadable(member, reason) => WalkItem::Reject(
+                Reject {
+                    input: format!("{shown}/{member}"),
+                    location: String::new(),
+                    reason,
+                },
+                format!("{key}/{member}"),
+            ),
+            zipped::Listed::Member(m) => {
+                let inner = Path::new(&m.name);
+                let Some(format) = format.or_else(|| Format::from_path(inner)) else {
+                    return WalkItem::Skipped(PathBuf::from(format!("{shown}/{}", m.name)));
+                };
+                let compression = match Compression::from_path(inner) {
+                    Compression::None => Compression::Zip,
+                    c => c,
+                };
+                WalkItem::File(InputFile {
+                    path: path.to_path_buf(),
+                    name: format!("{name}/{}", m.name),
+                    key: format!("{key}/{}", m.name),
+                    format,
+                    compression,
+                    stdin: false,
+                    size: m.compressed,
+                    member: Some(m),
+                })
+            }
+        })
+        .collect()
 }
 
 impl WalkItem {
@@ -712,7 +817,7 @@ impl WalkItem {
     fn entry(&self) -> Option<CorpusEntry> {
         match self {
             WalkItem::File(f) => Some(CorpusEntry {
-                path: f.path.to_string_lossy().into_owned(),
+                path: f.shown(),
                 key: f.key.clone(),
                 size: f.size,
                 file: true,
@@ -822,9 +927,10 @@ impl Corpus {
         })
     }
 
-    /// The files that will be read, in order (`-` for standard input). This
-    /// walks the directories again; [`file_count`](Corpus::file_count)
-    /// only counts.
+    /// The files that will be read, in order (`-` for standard input; a
+    /// file inside a zip archive as the archive's path joined with its
+    /// name, `exports.zip/2019.csv`). This walks the directories again;
+    /// [`file_count`](Corpus::file_count) only counts.
     pub fn files(&self) -> impl Iterator<Item = PathBuf> + '_ {
         EntryWalk::new(&self.roots, self.options.format, true).filter_map(|item| {
             let WalkItem::File(f) = &item else {
@@ -834,7 +940,7 @@ impl Corpus {
             self.keep
                 .as_ref()
                 .is_none_or(|keep| keep(&e))
-                .then(|| f.path.clone())
+                .then(|| f.listed())
         })
     }
 
@@ -1040,7 +1146,7 @@ fn open_source(
     file_bytes: Option<&Arc<AtomicU64>>,
     invalid_utf8: &Arc<InvalidUtf8>,
 ) -> Source {
-    let shown = file.path.to_string_lossy().into_owned();
+    let shown = file.shown();
     let whole_file = |reason: String| {
         Source::One(Some(Err(Reject {
             input: shown.clone(),
@@ -1050,6 +1156,18 @@ fn open_source(
     };
     let raw: Box<dyn Read + Send> = if file.stdin {
         Box::new(io::stdin())
+    } else if let Some(m) = &file.member {
+        // Only the member's own bytes are counted, as its size was.
+        let f = match File::open(&file.path).and_then(|f| zipped::seek_to_data(f, m)) {
+            Ok(f) => f,
+            Err(e) => return whole_file(read_error_reason(&e, file.compression)),
+        };
+        let counted = Box::new(CountingReader {
+            inner: f.take(m.compressed),
+            counter: Arc::clone(bytes_read),
+            file_counter: file_bytes.cloned(),
+        });
+        zipped::decode(counted, m)
     } else {
         match File::open(&file.path) {
             Ok(f) => {
@@ -1128,6 +1246,7 @@ fn root(input: &Path, options: &ReadOptions) -> Result<Root> {
             compression: Compression::None,
             stdin: true,
             size: 0,
+            member: None,
         }));
     }
     let meta = match std::fs::metadata(input) {
@@ -1139,6 +1258,9 @@ fn root(input: &Path, options: &ReadOptions) -> Result<Root> {
     };
     if meta.is_dir() {
         return Ok(Root::Dir(input.to_path_buf()));
+    }
+    if is_zip(input) {
+        return Ok(Root::Zip(input.to_path_buf(), shown));
     }
     let format = match options.format.or_else(|| Format::from_path(input)) {
         Some(format) => format,
@@ -1160,6 +1282,7 @@ fn root(input: &Path, options: &ReadOptions) -> Result<Root> {
         compression: Compression::from_path(input),
         stdin: false,
         size: meta.len(),
+        member: None,
     }))
 }
 
@@ -1202,7 +1325,7 @@ impl Corpus {
                 let mut log = self.log.lock().unwrap_or_else(|e| e.into_inner());
                 log.files += 1;
                 if log.first_files.len() < MAX_LISTED {
-                    log.first_files.push(f.path.clone());
+                    log.first_files.push(f.listed());
                 }
             }
             return Some(item);
@@ -1464,6 +1587,12 @@ enum Compression {
     Gzip,
     /// `.zst` or `.zstd`: Zstandard, one frame or several.
     Zstd,
+    /// A member of a zip archive, decompressed as it is opened (see
+    /// [`zipped::decode`]): nothing more to undo here.
+    Zip,
+    /// A zip archive where a file was expected (on standard input, or
+    /// named as some other format): not read.
+    ZipArchive,
 }
 
 impl Compression {
@@ -1487,6 +1616,7 @@ impl Compression {
             match head {
                 [0x1f, 0x8b, ..] => Compression::Gzip,
                 [0x28, 0xb5, 0x2f, 0xfd, ..] => Compression::Zstd,
+                [b'P', b'K', 3, 4, ..] => Compression::ZipArchive,
                 _ => Compression::None,
             }
         }
@@ -1521,6 +1651,8 @@ impl Compression {
             Compression::None => "plain",
             Compression::Gzip => "gzip",
             Compression::Zstd => "zstd",
+            Compression::Zip => "zip",
+            Compression::ZipArchive => "zip archive",
         }
     }
 
@@ -1537,6 +1669,14 @@ impl Compression {
         }
         Ok(match self {
             Compression::None => raw,
+            Compression::Zip => boxed(raw, ahead),
+            Compression::ZipArchive => {
+                return Err(io::Error::new(
+                    io::ErrorKind::Unsupported,
+                    "a zip archive: stance reads the files inside one named *.zip, not from \
+                     standard input or under another name",
+                ));
+            }
             Compression::Gzip => boxed(MultiGzDecoder::new(raw), ahead),
             Compression::Zstd => {
                 let mut decoder = zstd::stream::read::Decoder::new(raw)?;
@@ -1637,8 +1777,9 @@ fn read_txt(
     options: &ReadOptions,
     invalid_utf8: &InvalidUtf8,
 ) -> std::result::Result<Document, Reject> {
+    let shown = file.shown();
     let reject = |reason: String| Reject {
-        input: file.path.to_string_lossy().into_owned(),
+        input: shown.clone(),
         location: String::new(),
         reason,
     };
@@ -1658,14 +1799,14 @@ fn read_txt(
         return Err(reject(too_big(bytes.len() as u64 + more, max)));
     }
     let (text, invalid, windows_1252) = decode_text(&bytes).map_err(reject)?;
-    invalid_utf8.add(invalid, &file.path.to_string_lossy(), "");
+    invalid_utf8.add(invalid, &shown, "");
     if windows_1252 {
-        invalid_utf8.add_windows_1252(&file.path.to_string_lossy(), "");
+        invalid_utf8.add_windows_1252(&shown, "");
     }
     let date = options
         .date
         .or_else(|| DocDate::from_path(&file.name))
-        .or_else(|| DocDate::from_path(&file.path.to_string_lossy()));
+        .or_else(|| DocDate::from_path(&shown));
     Ok(Document {
         id: file.name.clone(),
         date,

@@ -1246,6 +1246,190 @@ fn small_compressed_files_read_inline_as_large_ones_read_ahead() {
     }
 }
 
+// ---------------------------------------------------------------- zip
+
+/// A zip archive of `(name, bytes, deflated)` members (a name ending in
+/// `/` is a directory entry).
+fn zip_of(members: &[(&str, &[u8], bool)]) -> Vec<u8> {
+    use zip::write::SimpleFileOptions;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for &(name, bytes, deflated) in members {
+        let method = if deflated {
+            zip::CompressionMethod::Deflated
+        } else {
+            zip::CompressionMethod::Stored
+        };
+        let options = SimpleFileOptions::default().compression_method(method);
+        if name.ends_with('/') {
+            w.add_directory(name, options).expect("zip dir");
+        } else {
+            w.start_file(name, options).expect("zip file");
+            w.write_all(bytes).expect("zip write");
+        }
+    }
+    w.finish().expect("zip finish").into_inner()
+}
+
+#[test]
+fn zip_members_are_read_as_files_in_name_order() {
+    let dir = tmp();
+    let archive = zip_of(&[
+        ("news/wire.jsonl", JSONL.as_bytes(), true),
+        ("briefs.csv", b"id,text\nb1,from a stored csv\n", false),
+        ("b/story.txt", b"from a deflated txt", true),
+        (
+            "c.jsonl.gz",
+            &gzip(b"{\"id\": \"g1\", \"text\": \"gzip inside zip\"}\n"),
+            false,
+        ),
+        ("README.md", b"not a corpus file", true),
+        (
+            "__MACOSX/._story.txt",
+            b"\x00\x05\x16\x07 resource fork",
+            false,
+        ),
+        (".hidden.txt", b"hidden", false),
+        ("empty/", b"", false),
+    ]);
+    write(dir.path(), "news.zip", &archive);
+    write(dir.path(), "z.txt", b"after the archive");
+
+    // Walked from a directory: names relative to it, the archive's members
+    // in name order where the archive stands.
+    let corpus = Corpus::open(&[dir.path().to_path_buf()], ReadOptions::default()).expect("open");
+    let files: Vec<String> = corpus
+        .files()
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    let base = dir.path().to_string_lossy().into_owned();
+    assert_eq!(
+        files,
+        [
+            format!("{base}/news.zip/b/story.txt"),
+            format!("{base}/news.zip/briefs.csv"),
+            format!("{base}/news.zip/c.jsonl.gz"),
+            format!("{base}/news.zip/news/wire.jsonl"),
+            format!("{base}/z.txt"),
+        ]
+    );
+    let keys: Vec<String> = corpus.entries().map(|e| e.key).collect();
+    assert_eq!(
+        keys,
+        [
+            "news.zip/b/story.txt",
+            "news.zip/briefs.csv",
+            "news.zip/c.jsonl.gz",
+            "news.zip/news/wire.jsonl",
+            "z.txt"
+        ]
+    );
+    let items: Vec<Item> = corpus.collect();
+    assert!(rejects(&items).is_empty(), "{items:#?}");
+    let got: Vec<(&str, &str)> = docs(&items)
+        .iter()
+        .map(|d| (d.id.as_str(), d.text.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("news.zip/b/story.txt", "from a deflated txt"),
+            ("b1", "from a stored csv"),
+            ("g1", "gzip inside zip"),
+            ("a1", "First story."),
+            ("17", "Second story."),
+            ("news.zip/news/wire.jsonl:3", "No id here."),
+            ("z.txt", "after the archive"),
+        ]
+    );
+
+    // Named as an input: the same documents, the archive named as given.
+    let items = read(&[dir.path().join("news.zip")]);
+    assert!(rejects(&items).is_empty(), "{items:#?}");
+    assert_eq!(docs(&items).len(), 6);
+    assert_eq!(docs(&items)[0].id, format!("{base}/news.zip/b/story.txt"));
+}
+
+#[test]
+fn damaged_zip_archives_and_members_are_rejects_and_the_run_goes_on() {
+    let dir = tmp();
+    let mut archive = zip_of(&[
+        ("a.txt", b"first member, stored and then damaged", false),
+        ("b.txt", b"second member, deflated and whole", true),
+        (
+            "c.txt",
+            b"third member, its method made one not read",
+            false,
+        ),
+    ]);
+    // Damage a.txt's stored bytes: its CRC-32 no longer matches.
+    let at = archive
+        .windows(5)
+        .position(|w| w == b"first")
+        .expect("a.txt's bytes");
+    archive[at] = b'F';
+    // Mark c.txt as bzip2 (method 12) in the central directory.
+    let central = archive
+        .windows(4)
+        .enumerate()
+        .filter(|(_, w)| *w == [0x50, 0x4b, 0x01, 0x02])
+        .map(|(i, _)| i)
+        .nth(2)
+        .expect("c.txt's directory entry");
+    archive[central + 10] = 12;
+    write(dir.path(), "damaged.zip", &archive);
+    write(dir.path(), "not-a.zip", b"plain text behind a .zip name");
+    let cut = zip_of(&[("x.txt", b"cut off before its directory", true)]);
+    write(dir.path(), "truncated.zip", &cut[..cut.len() - 30]);
+    write(dir.path(), "z.txt", b"next file");
+    let items = read(&[dir.path().to_path_buf()]);
+    let base = dir.path().to_string_lossy().into_owned();
+    let r: Vec<(String, &str)> = rejects(&items)
+        .iter()
+        .map(|r| (r.input.replace(&base, "."), r.reason.as_str()))
+        .collect();
+    assert_eq!(r.len(), 4, "{r:#?}");
+    assert_eq!(r[0].0, "./damaged.zip/a.txt");
+    assert_eq!(
+        r[0].1,
+        "corrupt zip data (its CRC-32 or size does not match the archive's directory); \
+         the rest of the file is skipped"
+    );
+    assert_eq!(r[1].0, "./damaged.zip/c.txt");
+    assert!(
+        r[1].1.starts_with("compressed with ") && r[1].1.ends_with("extract it first"),
+        "{}",
+        r[1].1
+    );
+    assert_eq!(r[2].0, "./not-a.zip");
+    assert!(
+        r[2].1.starts_with("not a readable zip archive ("),
+        "{}",
+        r[2].1
+    );
+    assert_eq!(r[3].0, "./truncated.zip");
+    assert!(
+        r[3].1.starts_with("not a readable zip archive ("),
+        "{}",
+        r[3].1
+    );
+    let texts: Vec<&str> = docs(&items).iter().map(|d| d.text.as_str()).collect();
+    assert_eq!(texts, ["second member, deflated and whole", "next file"]);
+}
+
+#[test]
+fn a_zip_archive_under_another_name_is_one_reject() {
+    let dir = tmp();
+    let archive = zip_of(&[("a.csv", b"id,text\n1,x\n", true)]);
+    let csv = write(dir.path(), "export.csv", &archive);
+    let items = read(&[csv]);
+    let r = one_reject(&items);
+    assert_eq!(
+        r.reason,
+        "cannot read file: a zip archive: stance reads the files inside one named *.zip, \
+         not from standard input or under another name"
+    );
+}
+
 // ---------------------------------------------------------------- progress
 
 #[test]
