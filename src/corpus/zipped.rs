@@ -59,10 +59,11 @@ pub(super) fn list(path: &Path) -> Result<Vec<Listed>, String> {
         let entry = archive
             .by_index_data(i)
             .map_err(|e| format!("not a readable zip archive ({e})"))?;
-        let Ok(name) = entry.name() else {
-            continue;
+        // Names not in UTF-8 are read as CP437, zip's old encoding.
+        let name = match entry.name() {
+            Ok(name) => name.into_owned(),
+            Err(_) => String::from_utf8_lossy(entry.name_raw()).into_owned(),
         };
-        let name = name.into_owned();
         if entry.is_dir() || hidden(&name) {
             continue;
         }
