@@ -868,20 +868,36 @@ fn csv_too_big_record() {
 
 // ---------------------------------------------------------------- gzip
 
+/// The same four files for each kind of compression, packed by `pack` and
+/// named `names`: [`JSONL`], a CSV row `{id},from {label} csv`, a `.txt`
+/// `from {label} txt`, and two JSONL records packed one after the other
+/// (concatenated gzip members, Zstandard frames: one stream).
+fn packed_files(
+    dir: &Path,
+    pack: fn(&[u8]) -> Vec<u8>,
+    names: [&str; 4],
+    label: &str,
+    id: &str,
+) -> [PathBuf; 4] {
+    let mut multi = pack(b"{\"id\": \"m1\", \"text\": \"one\"}\n");
+    multi.extend(pack(b"{\"id\": \"m2\", \"text\": \"two\"}\n"));
+    [
+        write(dir, names[0], &pack(JSONL.as_bytes())),
+        write(
+            dir,
+            names[1],
+            &pack(format!("id,text\n{id},from {label} csv\n").as_bytes()),
+        ),
+        write(dir, names[2], &pack(format!("from {label} txt").as_bytes())),
+        write(dir, names[3], &multi),
+    ]
+}
+
 #[test]
 fn gzip_any_format() {
     let dir = tmp();
-    let jsonl = write(dir.path(), "a.jsonl.gz", &gzip(JSONL.as_bytes()));
-    let csv = write(
-        dir.path(),
-        "b.csv.gz",
-        &gzip(b"id,text\ng1,from gzip csv\n"),
-    );
-    let txt = write(dir.path(), "c.txt.gz", &gzip(b"from gzip txt"));
-    // Concatenated gzip members read as one stream.
-    let mut multi = gzip(b"{\"id\": \"m1\", \"text\": \"one\"}\n");
-    multi.extend(gzip(b"{\"id\": \"m2\", \"text\": \"two\"}\n"));
-    let multi = write(dir.path(), "d.jsonl.gz", &multi);
+    let names = ["a.jsonl.gz", "b.csv.gz", "c.txt.gz", "d.jsonl.gz"];
+    let [jsonl, csv, txt, multi] = packed_files(dir.path(), gzip, names, "gzip", "g1");
     let items = read(&[jsonl, csv, txt, multi]);
     assert!(rejects(&items).is_empty(), "{items:#?}");
     let ids: Vec<&str> = docs(&items).iter().map(|d| d.id.as_str()).collect();
@@ -992,17 +1008,8 @@ fn corrupt_gzip_is_a_reject_and_the_run_goes_on() {
 #[test]
 fn zstd_any_format_and_either_extension() {
     let dir = tmp();
-    let jsonl = write(dir.path(), "a.jsonl.zst", &zstd(JSONL.as_bytes()));
-    let csv = write(
-        dir.path(),
-        "b.CSV.ZST",
-        &zstd(b"id,text\nz1,from zstd csv\n"),
-    );
-    let txt = write(dir.path(), "c.txt.zstd", &zstd(b"from zstd txt"));
-    // Frames one after another (as `cat a.zst b.zst` makes) read as one stream.
-    let mut multi = zstd(b"{\"id\": \"m1\", \"text\": \"one\"}\n");
-    multi.extend(zstd(b"{\"id\": \"m2\", \"text\": \"two\"}\n"));
-    let multi = write(dir.path(), "d.jsonl.zst", &multi);
+    let names = ["a.jsonl.zst", "b.CSV.ZST", "c.txt.zstd", "d.jsonl.zst"];
+    let [jsonl, csv, txt, multi] = packed_files(dir.path(), zstd, names, "zstd", "z1");
     // The same text read plain and from zstd gives the same documents.
     let plain = write(dir.path(), "e.jsonl", JSONL.as_bytes());
     let items = read(&[jsonl.clone(), csv, txt, multi]);
