@@ -30,13 +30,17 @@ use wide::u8x16;
 /// // "seoul's" is 7 folded bytes; the curly apostrophe was 3 bytes long.
 /// assert_eq!(n.orig_range(0..7), 0..9);
 /// ```
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct Normalized {
     text: String,
     /// `map[i]` is the original offset of folded byte `i`; one extra entry at
     /// the end holds the original length. Empty when the original was all
     /// ASCII: then every character folds to one byte and offsets are equal.
     map: Vec<u32>,
+    /// One folded character, while [`Normalized::refold`] folds text
+    /// beyond ASCII: kept, so that a reused `Normalized` (one per thread in
+    /// the pipeline) allocates it once, not once a sentence.
+    folded_char: String,
 }
 
 /// How an ASCII byte folds: lower case, `-` and white space to a space, a
@@ -129,6 +133,18 @@ fn ascii_run(bytes: &[u8]) -> usize {
         .count()
 }
 
+/// The folded text and its offset map; not the scratch of one character,
+/// which is no part of the value (a reused `Normalized` and a fresh one
+/// of the same text print alike).
+impl std::fmt::Debug for Normalized {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Normalized")
+            .field("text", &self.text)
+            .field("map", &self.map)
+            .finish()
+    }
+}
+
 impl Normalized {
     /// Folds `s` (see the module docs).
     pub fn new(s: &str) -> Normalized {
@@ -179,7 +195,7 @@ impl Normalized {
         text.reserve(s.len());
         let map = &mut self.map;
         map.reserve(s.len() + 1);
-        let mut folded_char = String::new();
+        let folded_char = &mut self.folded_char;
         let bytes = s.as_bytes();
         let mut i = 0;
         while i < bytes.len() {
@@ -195,7 +211,7 @@ impl Normalized {
                 break;
             };
             folded_char.clear();
-            fold_char(c, true, &mut folded_char);
+            fold_char(c, true, folded_char);
             text.extend_from_slice(folded_char.as_bytes());
             map.extend(std::iter::repeat_n(i as u32, folded_char.len()));
             i += c.len_utf8();
