@@ -45,7 +45,8 @@ use crate::error::{Error, Result};
 use crate::lexicon::Lexicons;
 use crate::output::{CellPolicy, SentenceCells, SentenceCsv, join_into};
 use crate::score::{Label, Scored, Scorer};
-use crate::text::{NewsSplitter, clean, strip_markup};
+use crate::text::clean::{CleanBuffers, clean_into};
+use crate::text::{NewsSplitter, strip_markup};
 
 /// Documents per batch, at most. The first batches are smaller (see
 /// [`batch_full`]).
@@ -242,6 +243,9 @@ struct DocBuffers {
     sources: Vec<u32>,
     /// A `sentences.csv` row's joined target ids, actor ids and evidence.
     row_cells: [String; 3],
+    /// The document's cleaned text, and the cleaner's buffers.
+    text: String,
+    clean: CleanBuffers,
 }
 
 /// What one sentence's row is made of, for [`Pipeline::push_row`]: the
@@ -316,19 +320,12 @@ impl Pipeline {
     fn process_adding(&self, doc: &Document, agg: &mut Aggregates) -> DocOutput {
         let mut out = DocOutput::default();
         let plain = strip_markup(&doc.text);
-        let (text, cs) = clean(
-            plain.as_deref().unwrap_or(&doc.text),
-            self.lex.boilerplate(),
-        );
         let (period, coarse) = Period::of(doc.date, self.options.period);
         let c = &mut agg.counters;
         c.documents += 1;
         c.undated_documents += doc.date.is_none() as u64;
         c.coarse_dated_documents += coarse as u64;
         c.markup_documents += plain.is_some() as u64;
-        c.boilerplate_lines += cs.boilerplate_lines;
-        c.repeated_lines += cs.repeated_lines;
-        c.joined_lines += cs.joined_lines;
         c.text_bytes += doc.text.len() as u64;
         let speaker = self.options.speaker.or_else(|| {
             let field = self.options.speaker_field.as_ref()?;
@@ -340,9 +337,22 @@ impl Pipeline {
         agg.counters.documents_with_speaker += speaker.is_some() as u64;
         let date_text = doc.date.map(|d| d.to_string()).unwrap_or_default();
         crate::with_thread_buffers(&DOC_BUFFERS, DocBuffers::default, |buffers| {
+            // The cleaned text, in this thread's buffer while it is scored.
+            let mut text = std::mem::take(&mut buffers.text);
+            let cs = clean_into(
+                plain.as_deref().unwrap_or(&doc.text),
+                self.lex.boilerplate(),
+                &mut text,
+                &mut buffers.clean,
+            );
+            let c = &mut agg.counters;
+            c.boilerplate_lines += cs.boilerplate_lines;
+            c.repeated_lines += cs.repeated_lines;
+            c.joined_lines += cs.joined_lines;
             self.score_sentences(
                 doc, &text, speaker, period, &date_text, agg, buffers, &mut out,
-            )
+            );
+            buffers.text = text;
         });
         out
     }
@@ -370,6 +380,7 @@ impl Pipeline {
             targets,
             sources,
             row_cells,
+            ..
         } = buffers;
         let DocOutput { rows, csv, .. } = out;
         // With `sentence_csv`, rows go straight into CSV as they are scored.
