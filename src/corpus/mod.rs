@@ -627,8 +627,9 @@ pub struct ReadLog {
 enum Root {
     /// A file named explicitly, or standard input.
     File(InputFile),
-    /// A zip archive named explicitly: its path and its name in ids.
-    Zip(PathBuf, String),
+    /// A zip archive named explicitly: its path, its name in ids and its
+    /// shard key.
+    Zip(PathBuf, String, String),
     /// A directory, walked recursively in sorted order.
     Dir(PathBuf),
 }
@@ -688,11 +689,8 @@ impl Iterator for EntryWalk {
                 self.next_root += 1;
                 match next {
                     Root::File(f) => return Some(WalkItem::File(f.clone())),
-                    Root::Zip(path, name) => {
-                        let key = path
-                            .file_name()
-                            .map_or_else(|| name.clone(), |n| n.to_string_lossy().into_owned());
-                        self.pending = zip_items(path, name, &key, self.format);
+                    Root::Zip(path, name, key) => {
+                        self.pending = zip_items(path, name, key, self.format);
                         continue;
                     }
                     Root::Dir(root) => {
@@ -1259,8 +1257,13 @@ fn root(input: &Path, options: &ReadOptions) -> Result<Root> {
     if meta.is_dir() {
         return Ok(Root::Dir(input.to_path_buf()));
     }
+    // The shard key of a file named as an input: its file name, so that
+    // machines mounting the corpus at different paths agree.
+    let key = input
+        .file_name()
+        .map_or_else(|| shown.clone(), |n| n.to_string_lossy().into_owned());
     if is_zip(input) {
-        return Ok(Root::Zip(input.to_path_buf(), shown));
+        return Ok(Root::Zip(input.to_path_buf(), shown, key));
     }
     let format = match options.format.or_else(|| Format::from_path(input)) {
         Some(format) => format,
@@ -1271,9 +1274,6 @@ fn root(input: &Path, options: &ReadOptions) -> Result<Root> {
             )));
         }
     };
-    let key = input
-        .file_name()
-        .map_or_else(|| shown.clone(), |n| n.to_string_lossy().into_owned());
     Ok(Root::File(InputFile {
         path: input.to_path_buf(),
         name: shown,
