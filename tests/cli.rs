@@ -369,7 +369,7 @@ fn compressed_stdin_is_told_by_its_magic_number() {
 }
 
 #[test]
-fn a_zip_of_the_sample_corpus_gives_the_tables_of_the_corpus() {
+fn a_zip_or_a_tarball_of_the_sample_corpus_gives_the_tables_of_the_corpus() {
     use zip::write::SimpleFileOptions;
     let d = tempfile::tempdir().unwrap();
     // examples/news, every file deflated into one archive under a folder.
@@ -388,7 +388,23 @@ fn a_zip_of_the_sample_corpus_gives_the_tables_of_the_corpus() {
         w.write_all(&fs::read(p).unwrap()).unwrap();
     }
     w.finish().unwrap();
-    for (input, out) in [(news.as_path(), "plain"), (archive.as_path(), "zipped")] {
+    // The same files in a gzipped tarball, in reverse order.
+    let tarball = d.path().join("news.tar.gz");
+    let gz = flate2::write::GzEncoder::new(
+        fs::File::create(&tarball).unwrap(),
+        flate2::Compression::default(),
+    );
+    let mut t = tar::Builder::new(gz);
+    for p in names.iter().rev() {
+        let name = format!("./news/{}", p.file_name().unwrap().to_string_lossy());
+        t.append_path_with_name(p, name).unwrap();
+    }
+    t.into_inner().unwrap().finish().unwrap();
+    for (input, out) in [
+        (news.as_path(), "plain"),
+        (archive.as_path(), "zipped"),
+        (tarball.as_path(), "tarred"),
+    ] {
         stance()
             .args(["score", "-q", "-o"])
             .arg(d.path().join(out))
@@ -403,12 +419,13 @@ fn a_zip_of_the_sample_corpus_gives_the_tables_of_the_corpus() {
         "dyads_wide.csv",
         "rejects.csv",
     ] {
-        assert_eq!(
-            read(&d.path().join("plain").join(table)),
-            read(&d.path().join("zipped").join(table)),
-            "{table}"
-        );
+        let plain = read(&d.path().join("plain").join(table));
+        assert_eq!(plain, read(&d.path().join("zipped").join(table)), "{table}");
+        assert_eq!(plain, read(&d.path().join("tarred").join(table)), "{table}");
     }
+    // The README inside is listed as skipped, under the tarball's name.
+    let run = read(&d.path().join("tarred").join("run.json"));
+    assert!(run.contains("news.tar.gz/news/README.md"), "{run}");
 }
 
 #[test]

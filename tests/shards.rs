@@ -376,6 +376,23 @@ fn many_files_corpus(dir: &Path) -> PathBuf {
             fs::write(&path, body).unwrap();
         }
     }
+    // A year of stories as a gzipped tarball: one file to shards by file,
+    // its documents shared out by id.
+    let gz = flate2::write::GzEncoder::new(
+        fs::File::create(root.join("2025-stories.tar.gz")).unwrap(),
+        flate2::Compression::fast(),
+    );
+    let mut tarball = tar::Builder::new(gz);
+    for (k, text) in texts.iter().cycle().take(9).enumerate() {
+        let mut header = tar::Header::new_gnu();
+        header.set_size(text.len() as u64);
+        header.set_mode(0o644);
+        let name = format!("2025/2025-{:02}-0{}-story.txt", k + 1, k % 9 + 1);
+        tarball
+            .append_data(&mut header, name, text.as_bytes())
+            .unwrap();
+    }
+    tarball.into_inner().unwrap().finish().unwrap();
     root
 }
 

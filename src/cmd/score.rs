@@ -26,8 +26,10 @@ use super::progress::Progress;
 const AFTER_HELP: &str = "\
 Inputs: files and directories (walked recursively, in sorted order), each optionally
 compressed (.gz gzip, .zst Zstandard; also told by their first bytes, on standard input or
-in a file saved without its .gz), and .zip archives (the files inside, in name order, each
-read as a file of its own); '-' reads standard input (give --format).
+in a file saved without its .gz), .zip archives (the files inside, in name order, each
+read as a file of its own) and tar archives (.tar, .tar.gz, .tgz, .tar.zst: the files
+inside, in the archive's order, the archive one file for --shard-by file); '-' reads
+standard input (give --format).
   .txt            one document per file; id = path relative to the input; date = --date,
                   else a YYYY-MM-DD or YYYYMMDD in the path, else undated
   .jsonl .ndjson  one JSON object per line with id, date, text (see --id-field ...);

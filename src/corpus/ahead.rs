@@ -15,6 +15,10 @@ impl Corpus {
             if let Some(group) = &mut ahead.current {
                 match group.events.next() {
                     Some(Event::Item(item)) => return Some(item),
+                    Some(Event::Skipped(skipped)) => {
+                        self.log_skipped(skipped);
+                        continue;
+                    }
                     Some(Event::End { invalid_utf8, size }) => {
                         self.invalid_utf8.absorb(&invalid_utf8);
                         ahead.files_done += 1;
@@ -171,6 +175,8 @@ pub(super) enum Event {
         invalid_utf8: Arc<InvalidUtf8>,
         size: u64,
     },
+    /// Files inside an archive passed over, for the read log.
+    Skipped(Vec<PathBuf>),
 }
 
 /// An entry handed on, in reading order.
@@ -239,6 +245,9 @@ fn read_files(jobs: &Mutex<Receiver<Job>>, options: &ReadOptions, bytes_read: &A
             let counted = Arc::new(AtomicU64::new(0));
             let mut source = open_source(&mut file, options, bytes_read, Some(&counted), &tally);
             while let Some(item) = next_item(&mut source, options) {
+                if let Some(skipped) = source.take_skipped() {
+                    batch.push(Event::Skipped(skipped));
+                }
                 bytes += item.as_ref().map_or(0, |d| d.text.len());
                 batch.push(Event::Item(item));
                 if batch.len() >= AHEAD_ITEMS || bytes >= AHEAD_CHUNK {
@@ -247,6 +256,9 @@ fn read_files(jobs: &Mutex<Receiver<Job>>, options: &ReadOptions, bytes_read: &A
                     }
                     bytes = 0;
                 }
+            }
+            if let Some(skipped) = source.take_skipped() {
+                batch.push(Event::Skipped(skipped));
             }
             drop(source);
             // The file counts as wholly read, even if it stopped early.

@@ -5,7 +5,8 @@
 //! extension, after stripping an optional `.gz` (gzip) or `.zst` (Zstandard);
 //! a file named as plain whose first bytes are gzip's or Zstandard's magic
 //! number is decompressed too; a `.zip` archive is read as the files inside
-//! it, in name order:
+//! it, in name order, and a tar archive (`.tar`, `.tar.gz`, `.tgz`,
+//! `.tar.zst`) as the files inside it, in the archive's order:
 //!
 //! * `.txt` — one document per file. Its id is the path relative to the
 //!   input root; its date is `--date`, else a `YYYY-MM-DD` or `YYYYMMDD` found
@@ -32,6 +33,7 @@ mod ahead;
 use ahead::Ahead;
 mod date;
 mod flat;
+mod tarred;
 mod walk;
 mod zipped;
 
@@ -323,8 +325,8 @@ pub enum Format {
 
 /// The file extensions a directory's files are read by, for messages about
 /// the others (`.text` and `.tab` are read too).
-pub const KNOWN_EXTENSIONS: &str =
-    ".txt, .jsonl, .ndjson, .json, .csv or .tsv, optionally .gz or .zst, or a .zip of them";
+pub const KNOWN_EXTENSIONS: &str = ".txt, .jsonl, .ndjson, .json, .csv or .tsv, optionally .gz or .zst, \
+     or a .zip or .tar (.tar.gz, .tgz, .tar.zst) of them";
 
 impl Format {
     /// From a path's extension after stripping `.gz`, `.zst` or `.zstd`
@@ -482,29 +484,61 @@ struct InputFile {
     compression: Compression,
     stdin: bool,
     /// On-disk size when the corpus was opened (a zip member's: its
-    /// compressed bytes).
+    /// compressed bytes; a tar member's: its bytes in the archive).
     size: u64,
+    /// Whether it is a file of its own or a part of an archive.
+    part: Part,
+}
+
+/// What an [`InputFile`] is: a file of its own, an archive read as the
+/// files inside it, or one of those.
+#[derive(Debug, Clone)]
+enum Part {
+    /// A file of its own, or standard input.
+    Whole,
     /// A file inside the zip archive at `path`.
-    member: Option<zipped::ZipMember>,
+    ZipMember(zipped::ZipMember),
+    /// The tar archive at `path`, read as the files inside it (its
+    /// `format` is unused: each member has its own).
+    TarArchive,
+    /// A file inside the tar archive at `path`, by its name there; read
+    /// from the archive's stream.
+    TarMember(String),
 }
 
 impl InputFile {
-    /// The file as rejects name it: its path, and a zip member's name
-    /// after its archive's (`exports.zip/2019.csv`).
+    /// The file as rejects name it: its path, and an archive member's
+    /// name after its archive's (`exports.zip/2019.csv`).
     fn shown(&self) -> String {
         let path = self.path.to_string_lossy();
-        match &self.member {
-            Some(m) => format!("{path}/{}", m.name),
-            None => path.into_owned(),
+        match &self.part {
+            Part::ZipMember(m) => format!("{path}/{}", m.name),
+            Part::TarMember(name) => format!("{path}/{name}"),
+            Part::Whole | Part::TarArchive => path.into_owned(),
         }
     }
 
     /// The file as listed in [`Corpus::files`] and the read log: its path,
     /// or a zip member's [shown](InputFile::shown) name.
     fn listed(&self) -> PathBuf {
-        match &self.member {
-            Some(_) => PathBuf::from(self.shown()),
-            None => self.path.clone(),
+        match &self.part {
+            Part::ZipMember(_) | Part::TarMember(_) => PathBuf::from(self.shown()),
+            Part::Whole | Part::TarArchive => self.path.clone(),
+        }
+    }
+
+    /// The tar archive at `path`, named `name` in ids and `key` in shard
+    /// keys, `size` bytes on disk.
+    fn tar(path: PathBuf, name: String, key: String, size: u64) -> InputFile {
+        InputFile {
+            compression: Compression::from_path(&path),
+            path,
+            name,
+            key,
+            format: Format::Txt,
+            stdin: false,
+            size,
+            part: Part::TarArchive,
         }
     }
 }
@@ -734,6 +768,15 @@ impl Iterator for EntryWalk {
                 self.pending = zip_items(&path, &name, &name, self.format);
                 continue;
             }
+            if tarred::is_tar(&path) {
+                let name = relative_name(root, &path);
+                return Some(WalkItem::File(InputFile::tar(
+                    path,
+                    name.clone(),
+                    name,
+                    size,
+                )));
+            }
             let Some(format) = self.format.or_else(|| Format::from_path(&path)) else {
                 return Some(WalkItem::Skipped(path));
             };
@@ -746,7 +789,7 @@ impl Iterator for EntryWalk {
                 format,
                 stdin: false,
                 size,
-                member: None,
+                part: Part::Whole,
             }));
         }
     }
@@ -803,7 +846,7 @@ fn zip_items(path: &Path, name: &str, key: &str, format: Option<Format>) -> VecD
                     compression,
                     stdin: false,
                     size: m.compressed,
-                    member: Some(m),
+                    part: Part::ZipMember(m),
                 })
             }
         })
@@ -846,6 +889,7 @@ enum Source {
     One(Option<std::result::Result<Document, Reject>>),
     Jsonl(JsonlSource),
     Csv(Box<CsvSource>),
+    Tar(Box<tarred::TarSource>),
     /// Nothing left to read in this file.
     Done,
 }
@@ -1154,7 +1198,7 @@ fn open_source(
     };
     let raw: Box<dyn Read + Send> = if file.stdin {
         Box::new(io::stdin())
-    } else if let Some(m) = &file.member {
+    } else if let Part::ZipMember(m) = &file.part {
         // Only the member's own bytes are counted, as its size was.
         let f = match File::open(&file.path).and_then(|f| zipped::seek_to_data(f, m)) {
             Ok(f) => f,
@@ -1183,6 +1227,25 @@ fn open_source(
             Err(e) => return whole_file(format!("cannot read file: {}", describe_io(&e))),
         }
     };
+    source_from_raw(file, raw, options, invalid_utf8)
+}
+
+/// Reads `file` from `raw`, its bytes as stored (perhaps compressed); a
+/// failure to start is the file's one reject.
+fn source_from_raw(
+    file: &mut InputFile,
+    raw: Box<dyn Read + Send>,
+    options: &ReadOptions,
+    invalid_utf8: &Arc<InvalidUtf8>,
+) -> Source {
+    let shown = file.shown();
+    let whole_file = |reason: String| {
+        Source::One(Some(Err(Reject {
+            input: shown.clone(),
+            location: String::new(),
+            reason,
+        })))
+    };
     // Standard input has no name to tell, and a file named as plain may
     // still be compressed (a download saved without its `.gz`): look for
     // the magic numbers.
@@ -1192,7 +1255,8 @@ fn open_source(
                 file.compression = compression;
                 raw
             }
-            Err(e) => return whole_file(format!("cannot read file: {}", describe_io(&e))),
+            // (An archive damaged before the member's first bytes says so.)
+            Err(e) => return whole_file(read_error_reason(&e, Compression::None)),
         }
     } else {
         raw
@@ -1202,6 +1266,14 @@ fn open_source(
         Ok(r) => r,
         Err(e) => return whole_file(read_error_reason(&e, file.compression)),
     };
+    if let Part::TarArchive = file.part {
+        let archive = file.clone();
+        return Source::Tar(Box::new(tarred::TarSource::new(
+            archive,
+            reader,
+            Arc::clone(invalid_utf8),
+        )));
+    }
     let reader = match file.format {
         Format::Txt => reader,
         Format::Jsonl | Format::Csv | Format::Tsv => as_utf8(reader),
@@ -1244,7 +1316,7 @@ fn root(input: &Path, options: &ReadOptions) -> Result<Root> {
             compression: Compression::None,
             stdin: true,
             size: 0,
-            member: None,
+            part: Part::Whole,
         }));
     }
     let meta = match std::fs::metadata(input) {
@@ -1265,6 +1337,15 @@ fn root(input: &Path, options: &ReadOptions) -> Result<Root> {
     if is_zip(input) {
         return Ok(Root::Zip(input.to_path_buf(), shown, key));
     }
+    if tarred::is_tar(input) {
+        let size = meta.len();
+        return Ok(Root::File(InputFile::tar(
+            input.to_path_buf(),
+            shown,
+            key,
+            size,
+        )));
+    }
     let format = match options.format.or_else(|| Format::from_path(input)) {
         Some(format) => format,
         None => {
@@ -1282,7 +1363,7 @@ fn root(input: &Path, options: &ReadOptions) -> Result<Root> {
         compression: Compression::from_path(input),
         stdin: false,
         size: meta.len(),
-        member: None,
+        part: Part::Whole,
     }))
 }
 
@@ -1301,11 +1382,7 @@ impl Corpus {
         loop {
             let item = self.walk.next()?;
             if let WalkItem::Skipped(path) = item {
-                let mut log = self.log.lock().unwrap_or_else(|e| e.into_inner());
-                log.skipped += 1;
-                if log.first_skipped.len() < MAX_LISTED {
-                    log.first_skipped.push(path);
-                }
+                self.log_skipped(vec![path]);
                 continue;
             }
             if let WalkItem::OutputDir(path) = item {
@@ -1332,11 +1409,27 @@ impl Corpus {
         }
     }
 
+    /// Notes files not read in the log: of an unknown format, inside a
+    /// directory or an archive.
+    fn log_skipped(&self, skipped: Vec<PathBuf>) {
+        let mut log = self.log.lock().unwrap_or_else(|e| e.into_inner());
+        for path in skipped {
+            log.skipped += 1;
+            if log.first_skipped.len() < MAX_LISTED {
+                log.first_skipped.push(path);
+            }
+        }
+    }
+
     /// [`Iterator::next`] reading on this thread, one file at a time.
     fn next_here(&mut self) -> Option<std::result::Result<Document, Reject>> {
         loop {
             if let Some(open) = &mut self.current {
-                match next_item(&mut open.source, &self.options) {
+                let item = next_item(&mut open.source, &self.options);
+                if let Some(skipped) = open.source.take_skipped() {
+                    self.log_skipped(skipped);
+                }
+                match item {
                     Some(item) => return Some(item),
                     None => {
                         if let Some(open) = self.current.take() {
@@ -1384,6 +1477,17 @@ impl Iterator for Corpus {
     }
 }
 
+impl Source {
+    /// The files inside an archive that reading it has passed over since
+    /// last asked (see [`Corpus::log_skipped`]), if any.
+    fn take_skipped(&mut self) -> Option<Vec<PathBuf>> {
+        match self {
+            Source::Tar(src) if !src.skipped.is_empty() => Some(std::mem::take(&mut src.skipped)),
+            _ => None,
+        }
+    }
+}
+
 /// The next item of a file being read.
 fn next_item(
     source: &mut Source,
@@ -1393,6 +1497,7 @@ fn next_item(
         Source::One(item) => item.take(),
         Source::Jsonl(src) => src.next(options),
         Source::Csv(src) => src.next(options),
+        Source::Tar(src) => src.next(options),
         Source::Done => None,
     }
 }
@@ -1714,6 +1819,23 @@ fn describe_io(e: &io::Error) -> String {
 
 /// The reason for a read error in the middle of a file.
 fn read_error_reason(e: &io::Error, compression: Compression) -> String {
+    if let Some(damage) = e
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<tarred::ArchiveDamage>())
+    {
+        return format!(
+            "{damage}; the rest of the file, and the files after it in the archive, are not read"
+        );
+    }
+    match corrupt_data(e, compression) {
+        Some(corrupt) => format!("{corrupt}; the rest of the file is skipped"),
+        None => format!("cannot read file: {}", describe_io(e)),
+    }
+}
+
+/// `corrupt gzip data (…)`, when `e` is damage in data compressed with
+/// `compression`.
+fn corrupt_data(e: &io::Error, compression: Compression) -> Option<String> {
     let corrupt = match e.kind() {
         io::ErrorKind::InvalidData | io::ErrorKind::InvalidInput | io::ErrorKind::UnexpectedEof => {
             compression != Compression::None
@@ -1723,15 +1845,7 @@ fn read_error_reason(e: &io::Error, compression: Compression) -> String {
         io::ErrorKind::Other => compression == Compression::Zstd,
         _ => false,
     };
-    if corrupt {
-        format!(
-            "corrupt {} data ({}); the rest of the file is skipped",
-            compression.name(),
-            describe_io(e)
-        )
-    } else {
-        format!("cannot read file: {}", describe_io(e))
-    }
+    corrupt.then(|| format!("corrupt {} data ({})", compression.name(), describe_io(e)))
 }
 
 /// A value quoted back in a reason, cut short if long.

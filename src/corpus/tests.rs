@@ -1437,6 +1437,285 @@ fn a_zip_archive_under_another_name_is_one_reject() {
     );
 }
 
+// ---------------------------------------------------------------- tar
+
+/// A tar archive of `(name, bytes)` regular files, in this order; a name
+/// ending in `/` is a directory entry, one starting with `->` a symbolic
+/// link (`->name`) to `a.txt`.
+fn tar_of(members: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut b = tar::Builder::new(Vec::new());
+    for &(name, bytes) in members {
+        let mut h = tar::Header::new_gnu();
+        h.set_mode(0o644);
+        if let Some(link) = name.strip_prefix("->") {
+            h.set_entry_type(tar::EntryType::Symlink);
+            h.set_size(0);
+            b.append_link(&mut h, link, "a.txt").expect("tar link");
+        } else if name.ends_with('/') {
+            h.set_entry_type(tar::EntryType::Directory);
+            h.set_size(0);
+            b.append_data(&mut h, name, &[][..]).expect("tar dir");
+        } else {
+            h.set_size(bytes.len() as u64);
+            b.append_data(&mut h, name, bytes).expect("tar file");
+        }
+    }
+    b.into_inner().expect("tar finish")
+}
+
+/// A ustar member whose name is given by a pax extended header before it
+/// (as `tar --format=pax` and Python's tarfile write names over 100 bytes).
+fn pax_member(long_name: &str, bytes: &[u8]) -> Vec<u8> {
+    let mut b = tar::Builder::new(Vec::new());
+    let record = |key: &str, value: &str| {
+        // "<length> key=value\n", the length counting itself.
+        let body = format!(" {key}={value}\n");
+        let mut len = body.len() + 1;
+        while format!("{len}{body}").len() != len {
+            len += 1;
+        }
+        format!("{len}{body}")
+    };
+    let pax = record("path", long_name);
+    let mut h = tar::Header::new_ustar();
+    h.set_entry_type(tar::EntryType::XHeader);
+    h.set_path("PaxHeaders/x").expect("pax header name");
+    h.set_size(pax.len() as u64);
+    h.set_cksum();
+    b.append(&h, pax.as_bytes()).expect("pax header");
+    let mut h = tar::Header::new_ustar();
+    h.set_path("short-stand-in.txt").expect("stand-in name");
+    h.set_size(bytes.len() as u64);
+    h.set_mode(0o644);
+    h.set_cksum();
+    b.append(&h, bytes).expect("pax member");
+    b.into_inner().expect("tar finish")
+}
+
+/// The members every tar test archive holds, in archive order (not name
+/// order): every format, one gzipped inside, a GNU long name, and what is
+/// not read (a README, macOS's `._` file, a hidden file, a directory, a
+/// link).
+fn tar_sample() -> Vec<u8> {
+    let long = format!("{}/2021-02-03-long.txt", "deep".repeat(30));
+    tar_of(&[
+        ("./news/wire.jsonl", JSONL.as_bytes()),
+        ("./b/", b""),
+        ("./b/story.txt", b"from a txt in a tar"),
+        ("./._story.txt", b"\x00\x05\x16\x07 resource fork"),
+        ("./.hidden.txt", b"hidden"),
+        ("./briefs.csv", b"id,text\nb1,from a csv in a tar\n"),
+        (
+            "./c.jsonl.gz",
+            &gzip(b"{\"id\": \"g1\", \"text\": \"gzip inside tar\"}\n"),
+        ),
+        ("./README.md", b"not a corpus file"),
+        ("->./link.txt", b""),
+        (&long, b"a name past 100 bytes"),
+    ])
+}
+
+#[test]
+fn is_tar_by_extension() {
+    for yes in [
+        "a.tar",
+        "a.TAR.GZ",
+        "x/a.tgz",
+        "a.tar.zst",
+        "a.tar.zstd",
+        "a.tzst",
+    ] {
+        assert!(tarred::is_tar(Path::new(yes)), "{yes}");
+    }
+    for no in [
+        ".tar",
+        "a.tar.bz2",
+        "a.tar.xz",
+        "tar.txt",
+        "a.gz",
+        "a.zip",
+        "atar",
+    ] {
+        assert!(!tarred::is_tar(Path::new(no)), "{no}");
+    }
+}
+
+#[test]
+fn tar_members_are_read_as_files_in_archive_order() {
+    let dir = tmp();
+    let plain = tar_sample();
+    write(dir.path(), "in/a.tar", &plain);
+    write(dir.path(), "in/b.tar.gz", &gzip(&plain));
+    write(dir.path(), "in/c.tgz", &gzip(&plain));
+    write(dir.path(), "in/d.tar.zst", &zstd(&plain));
+    write(dir.path(), "in/e.tzst", &zstd(&plain));
+    write(dir.path(), "in/z.txt", b"after the archives");
+    let root = dir.path().join("in");
+    let long = format!("{}/2021-02-03-long.txt", "deep".repeat(30));
+
+    // Walked from a directory: each archive is one file and one entry.
+    let corpus = Corpus::open(std::slice::from_ref(&root), ReadOptions::default()).expect("open");
+    let keys: Vec<String> = corpus.entries().map(|e| e.key).collect();
+    assert_eq!(
+        keys,
+        ["a.tar", "b.tar.gz", "c.tgz", "d.tar.zst", "e.tzst", "z.txt"]
+    );
+    assert_eq!(corpus.file_count(), 6);
+    let log = corpus.read_log();
+    let items: Vec<Item> = corpus.collect();
+    assert!(rejects(&items).is_empty(), "{items:#?}");
+    let got: Vec<(&str, &str)> = docs(&items)
+        .iter()
+        .map(|d| (d.id.as_str(), d.text.as_str()))
+        .collect();
+    let mut want = Vec::new();
+    for archive in ["a.tar", "b.tar.gz", "c.tgz", "d.tar.zst", "e.tzst"] {
+        want.extend([
+            ("a1".to_string(), "First story."),
+            ("17".to_string(), "Second story."),
+            (format!("{archive}/news/wire.jsonl:3"), "No id here."),
+            (format!("{archive}/b/story.txt"), "from a txt in a tar"),
+            ("b1".to_string(), "from a csv in a tar"),
+            ("g1".to_string(), "gzip inside tar"),
+            (format!("{archive}/{long}"), "a name past 100 bytes"),
+        ]);
+    }
+    want.push(("z.txt".to_string(), "after the archives"));
+    let want: Vec<(&str, &str)> = want.iter().map(|(i, t)| (i.as_str(), *t)).collect();
+    assert_eq!(got, want);
+    // A date in a member's name dates it, as in a file's.
+    let dated = docs(&items)[6];
+    assert_eq!(
+        dated.date.map(|d| d.to_string()).as_deref(),
+        Some("2021-02-03")
+    );
+
+    // What was passed over is listed as skipped, hidden names and
+    // directories apart.
+    let log = log.lock().expect("log");
+    let base = root.to_string_lossy().into_owned();
+    assert_eq!((log.files, log.skipped), (6, 10));
+    assert_eq!(
+        log.first_skipped[..2],
+        [
+            PathBuf::from(format!("{base}/a.tar/README.md")),
+            PathBuf::from(format!("{base}/a.tar/link.txt")),
+        ]
+    );
+
+    // Named as an input: the archive named as given; --format reads every
+    // member as that format (the README too).
+    let named = root.join("b.tar.gz");
+    let items = read(std::slice::from_ref(&named));
+    assert_eq!(docs(&items).len(), 7);
+    assert_eq!(
+        docs(&items)[3].id,
+        format!("{}/b/story.txt", named.to_string_lossy())
+    );
+    let options = ReadOptions {
+        format: Some(Format::Txt),
+        ..ReadOptions::default()
+    };
+    let items = read_with(&[named], options);
+    let texts: Vec<&str> = docs(&items).iter().map(|d| d.text.as_str()).collect();
+    assert_eq!(texts.len(), 6, "{texts:#?}");
+    assert!(texts.contains(&"not a corpus file"), "{texts:#?}");
+}
+
+#[test]
+fn a_pax_path_names_the_member() {
+    let dir = tmp();
+    let long = format!("{}/2022-03-04-pax.txt", "folder".repeat(25));
+    let tar = write(dir.path(), "pax.tar", &pax_member(&long, b"named by pax"));
+    let items = read(&[tar]);
+    let doc = one_doc(&items);
+    assert!(doc.id.ends_with(&format!("pax.tar/{long}")), "{}", doc.id);
+    assert_eq!(doc.text, "named by pax");
+}
+
+#[test]
+fn damaged_tar_archives_are_rejects_and_the_run_goes_on() {
+    let dir = tmp();
+    let first = b"first member, whole".as_slice();
+    // Text that compresses little, so that cutting the gzipped archive in
+    // half cuts inside this member.
+    let second: String = (0..3100u32)
+        .map(|i| char::from(b'a' + (i.wrapping_mul(2_654_435_761) >> 27) as u8 % 26))
+        .collect();
+    let two = tar_of(&[
+        ("a.txt", first),
+        ("b.txt", second.as_bytes()),
+        ("c.txt", b"third"),
+    ]);
+    // Plain, cut inside b.txt's data.
+    write(dir.path(), "1-cut.tar", &two[..512 + 512 + 512 + 1000]);
+    // Gzipped, cut inside b.txt's data.
+    let gz = gzip(&two);
+    write(dir.path(), "2-cut.tar.gz", &gz[..gz.len() / 2]);
+    // b.txt's header damaged: its checksum fails.
+    let mut bad_header = two.clone();
+    bad_header[1024] ^= 0x20;
+    write(dir.path(), "3-header.tar", &bad_header);
+    // Not a tar at all.
+    write(
+        dir.path(),
+        "4-not.tar",
+        &"plain text behind a .tar name\n".repeat(40).into_bytes(),
+    );
+    // Not a tar, in gzip.
+    write(dir.path(), "5-not.tar.gz", &gzip(b"plain text, gzipped"));
+    write(dir.path(), "z.txt", b"next file");
+    let items = read(&[dir.path().to_path_buf()]);
+    let base = dir.path().to_string_lossy().into_owned();
+    let r: Vec<(String, &str)> = rejects(&items)
+        .iter()
+        .map(|r| (r.input.replace(&base, "."), r.reason.as_str()))
+        .collect();
+    assert_eq!(r.len(), 5, "{r:#?}");
+    assert_eq!(r[0].0, "./1-cut.tar/b.txt");
+    assert_eq!(
+        r[0].1,
+        "the archive ends inside this member, after 1000 of its 3100 bytes; \
+         the rest of the file, and the files after it in the archive, are not read"
+    );
+    assert_eq!(r[1].0, "./2-cut.tar.gz/b.txt");
+    assert!(
+        r[1].1.starts_with("corrupt gzip data (")
+            && r[1]
+                .1
+                .ends_with("the files after it in the archive, are not read"),
+        "{}",
+        r[1].1
+    );
+    assert_eq!(r[2].0, "./3-header.tar");
+    assert_eq!(
+        r[2].1,
+        "cannot read the archive on after its member 'a.txt' (a header is damaged or is no \
+         tar header: its checksum does not match): the members after it are not read"
+    );
+    assert_eq!(r[3].0, "./4-not.tar");
+    assert_eq!(
+        r[3].1,
+        "not a readable tar archive (a header is damaged or is no tar header: its checksum \
+         does not match): nothing in it is read"
+    );
+    assert_eq!(r[4].0, "./5-not.tar.gz");
+    assert_eq!(
+        r[4].1,
+        "not a readable tar archive (it ends inside a header): nothing in it is read"
+    );
+    let texts: Vec<&str> = docs(&items).iter().map(|d| d.text.as_str()).collect();
+    assert_eq!(
+        texts,
+        [
+            "first member, whole",
+            "first member, whole",
+            "first member, whole",
+            "next file"
+        ]
+    );
+}
+
 // ---------------------------------------------------------------- progress
 
 #[test]
@@ -1542,6 +1821,21 @@ fn mixed_corpus(root: &Path) {
     cut.truncate(cut.len() / 2);
     write(root, "wire/2022-10.jsonl.gz", &cut);
     write(root, "README.md", b"not read");
+    // Stories in a tar archive, with a member that is not read.
+    let mut stories: Vec<(String, Vec<u8>)> = (0..30)
+        .map(|i| {
+            (
+                format!("2022-06-{:02}-{i}.txt", i % 28 + 1),
+                format!("Tar note {i}.").into_bytes(),
+            )
+        })
+        .collect();
+    stories.insert(7, ("notes.md".to_string(), b"not read".to_vec()));
+    let members: Vec<(&str, &[u8])> = stories
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
+    write(root, "stories.tar.gz", &gzip(&tar_of(&members)));
     #[cfg(unix)]
     std::os::unix::fs::symlink(root.join("gone.jsonl"), root.join("notes/link.jsonl"))
         .expect("symlink");

@@ -40,7 +40,7 @@ pub(super) enum Listed {
 /// out hidden names: a directory entry, or a path with a part starting
 /// with `.` or named `__MACOSX` (the resource forks macOS adds to the
 /// archives it makes, `__MACOSX/._story.txt`).
-fn hidden(name: &str) -> bool {
+pub(super) fn hidden(name: &str) -> bool {
     name.ends_with('/')
         || name
             .split('/')
