@@ -1634,6 +1634,57 @@ fn a_pax_path_names_the_member() {
 }
 
 #[test]
+fn a_big_tar_member_streams_through_in_chunks() {
+    let dir = tmp();
+    // About 1.1 MB of JSON lines: more chunks than the thread reads ahead.
+    let mut big = Vec::new();
+    for k in 0..16_000 {
+        big.extend_from_slice(
+            format!(
+                "{{\"id\": \"r{k}\", \"text\": \"Record {k} of a big member, read whole.\"}}\n"
+            )
+            .as_bytes(),
+        );
+    }
+    assert!(big.len() > 4 * 256 * 1024, "{}", big.len());
+    let archive = tar_of(&[("big.jsonl", &big), ("after.txt", b"the member after it")]);
+    for (name, bytes) in [
+        ("big.tar", archive.clone()),
+        ("big.tar.zst", zstd(&archive)),
+    ] {
+        let items = read(&[write(dir.path(), name, &bytes)]);
+        assert!(rejects(&items).is_empty(), "{name}");
+        let ds = docs(&items);
+        assert_eq!(ds.len(), 16_001, "{name}");
+        assert_eq!(ds[15_999].id, "r15999");
+        assert_eq!(ds[16_000].text, "the member after it");
+    }
+}
+
+#[test]
+fn a_member_whose_thread_stops_without_its_end_is_an_error_not_its_end() {
+    let (tx, rx) = sync_channel(4);
+    tx.send(Ok(b"some bytes".to_vec())).expect("send");
+    drop(tx); // no empty chunk: the thread is gone
+    let mut data = tarred::MemberData::new(rx);
+    let mut got = Vec::new();
+    let err = data.read_to_end(&mut got).expect_err("not the end");
+    assert_eq!(got, b"some bytes");
+    assert!(err.to_string().contains("stopped unexpectedly"), "{err}");
+
+    // With its end marker, the member ends there.
+    let (tx, rx) = sync_channel(4);
+    tx.send(Ok(b"whole".to_vec())).expect("send");
+    tx.send(Ok(Vec::new())).expect("send");
+    drop(tx);
+    let mut got = Vec::new();
+    tarred::MemberData::new(rx)
+        .read_to_end(&mut got)
+        .expect("read");
+    assert_eq!(got, b"whole");
+}
+
+#[test]
 fn damaged_tar_archives_are_rejects_and_the_run_goes_on() {
     let dir = tmp();
     let first = b"first member, whole".as_slice();
