@@ -572,6 +572,72 @@ fn fault_corrupt_gzip() {
 }
 
 #[test]
+fn fault_damaged_tarballs() {
+    use flate2::{Compression, write::GzEncoder};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let member = |name: &str, text: &str| {
+        let mut h = tar::Header::new_gnu();
+        h.set_size(text.len() as u64);
+        h.set_mode(0o644);
+        h.set_path(name).expect("name");
+        h.set_cksum();
+        let mut bytes = h.as_bytes().to_vec();
+        bytes.extend_from_slice(text.as_bytes());
+        bytes.resize(bytes.len().next_multiple_of(512), 0);
+        bytes
+    };
+    let (first, second) = (
+        member("t1.txt", "Seoul welcomed the talks."),
+        member("t2.txt", &"Tokyo protested to Beijing. ".repeat(40)),
+    );
+    // Cut inside t2.txt, uncompressed and gzipped.
+    let cut = [&first[..], &second[..700]].concat();
+    write(dir.path(), "cut.tar", &cut);
+    let mut gz = GzEncoder::new(Vec::new(), Compression::default());
+    gz.write_all(&cut).expect("gzip");
+    write(dir.path(), "cut.tar.gz", gz.finish().expect("gzip"));
+    write(
+        dir.path(),
+        "not.tar",
+        "plain text behind a .tar name\n".repeat(30),
+    );
+    write(dir.path(), "feed.jsonl", good_jsonl(&["a1"]));
+    let run = score(
+        dir.path(),
+        &["cut.tar", "cut.tar.gz", "not.tar", "feed.jsonl"],
+        &[],
+    );
+    assert_eq!(run.status.code(), Some(0));
+    let rejects = run.rejects();
+    assert_eq!(rejects.len(), 3, "{rejects:?}");
+    for (r, input) in rejects.iter().zip(["cut.tar/t2.txt", "cut.tar.gz/t2.txt"]) {
+        assert_eq!(r[..2], [input.to_string(), String::new()]);
+        assert_eq!(
+            r[2],
+            "the archive ends inside this member (after 188 of its 1120 bytes); the rest of \
+             the file, and the files after it in the archive, are not read"
+        );
+    }
+    assert_eq!(rejects[2][0], "not.tar");
+    assert!(
+        rejects[2][2].starts_with("not a readable tar archive ("),
+        "{rejects:?}"
+    );
+    // Grouped by kind in the summary, the byte counts left out.
+    let warning = run.warning();
+    assert!(
+        warning.contains("2 the archive ends inside this member")
+            && warning.contains("1 not a readable tar archive"),
+        "{warning}"
+    );
+    assert_eq!(
+        run.scored_ids().first().map(String::as_str),
+        Some("cut.tar/t1.txt")
+    );
+    assert_eq!(run.documents(), 3);
+}
+
+#[test]
 fn fault_corrupt_zstd() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut z = zstd::stream::write::Encoder::new(Vec::new(), 3).expect("zstd");

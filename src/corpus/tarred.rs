@@ -65,6 +65,9 @@ impl std::error::Error for ArchiveDamage {}
 /// decompressor's error, or the `tar` crate's in plain words (its own
 /// quotes a damaged header's bytes, newlines and all).
 fn damage(e: &io::Error, compression: Compression) -> String {
+    if let Some(said) = e.get_ref().and_then(|i| i.downcast_ref::<ArchiveDamage>()) {
+        return said.0.clone();
+    }
     if let Some(corrupt) = super::corrupt_data(e, compression) {
         return corrupt;
     }
@@ -218,10 +221,11 @@ fn pump(data: &mut impl Read, size: u64, tx: &SyncSender<io::Result<Vec<u8>>>) -
         }
     }
     if sent < size {
-        return Err(io::Error::new(
-            io::ErrorKind::UnexpectedEof,
-            format!("the archive ends inside this member, after {sent} of its {size} bytes"),
-        ));
+        // The data was read whole (decompressed with no error): the
+        // archive itself is cut.
+        return Err(io::Error::other(ArchiveDamage(format!(
+            "the archive ends inside this member (after {sent} of its {size} bytes)"
+        ))));
     }
     let _ = tx.send(Ok(Vec::new()));
     Ok(())

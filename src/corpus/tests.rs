@@ -1726,7 +1726,7 @@ fn damaged_tar_archives_are_rejects_and_the_run_goes_on() {
     assert_eq!(r[0].0, "./1-cut.tar/b.txt");
     assert_eq!(
         r[0].1,
-        "the archive ends inside this member, after 1000 of its 3100 bytes; \
+        "the archive ends inside this member (after 1000 of its 3100 bytes); \
          the rest of the file, and the files after it in the archive, are not read"
     );
     assert_eq!(r[1].0, "./2-cut.tar.gz/b.txt");
