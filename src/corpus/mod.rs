@@ -1523,16 +1523,16 @@ impl Iterator for Numbered {
 }
 
 /// Compressed files of at least this many bytes (and standard input) are
-/// decompressed on a thread of their own ([`DecodeAhead`]); smaller ones by
+/// decompressed on a thread of their own ([`decode_ahead`]); smaller ones by
 /// the thread that reads them. Starting a thread for each file made a
 /// directory of 20,000 one-story `.txt.gz` files (4 KB each) take 1.36 s on
 /// two cores instead of 0.24 s for the same stories plain, most of it
 /// system time; a 1 MB file decompresses in a few milliseconds.
 const DECODE_AHEAD_MIN: u64 = 1 << 20;
 
-/// Bytes in one chunk that [`DecodeAhead`] passes on.
+/// Bytes in one chunk that [`decode_ahead`] passes on.
 const AHEAD_CHUNK: usize = 256 * 1024;
-/// Chunks [`DecodeAhead`] decompresses ahead of the reader, at most. The
+/// Chunks [`decode_ahead`] decompresses ahead of the reader, at most. The
 /// workers read in turn, a batch of up to 2 MB of text at a time, and the
 /// one reading waits for the decompressor whenever it is not far enough
 /// ahead: with 16 chunks (4 MB) UNGDC's `.gz` on two threads took 1.11-1.13
@@ -1549,83 +1549,87 @@ const AHEAD_CHUNKS: usize = 16;
 /// panic comes out as an error too (the bytes of its unfinished chunk are
 /// lost with it, and the file's reject says the rest is skipped); when the
 /// reader is dropped first, the thread stops at its next chunk.
-struct DecodeAhead {
-    chunks: Receiver<io::Result<Vec<u8>>>,
-    chunk: Vec<u8>,
-    pos: usize,
-    worker: Option<std::thread::JoinHandle<()>>,
-    done: bool,
-    /// Why the thread could not start, reported by the first `read`.
-    failed: Option<io::Error>,
+fn decode_ahead<R: Read + Send + 'static>(mut inner: R) -> Chunks {
+    let (tx, rx) = sync_channel::<io::Result<Vec<u8>>>(AHEAD_CHUNKS);
+    let failed = tx.clone();
+    let worker = std::thread::Builder::new()
+        .name("stance-decompress".to_string())
+        .spawn(move || {
+            loop {
+                let mut buf = vec![0u8; AHEAD_CHUNK];
+                let (filled, error) = fill(&mut inner, &mut buf);
+                let end = filled < buf.len();
+                buf.truncate(filled);
+                // A send fails only when the reader is gone: stop.
+                if filled > 0 && tx.send(Ok(buf)).is_err() {
+                    return;
+                }
+                if let Some(e) = error {
+                    let _ = tx.send(Err(e));
+                    return;
+                }
+                if end {
+                    let _ = tx.send(Ok(Vec::new()));
+                    return;
+                }
+            }
+        });
+    if let Err(e) = worker {
+        let why = format!("cannot start a thread to decompress: {e}");
+        let _ = failed.send(Err(io::Error::other(why)));
+    }
+    Chunks::new(rx, "the decompressing thread failed")
 }
 
-impl DecodeAhead {
-    fn new<R: Read + Send + 'static>(mut inner: R) -> DecodeAhead {
-        let (tx, chunks) = sync_channel::<io::Result<Vec<u8>>>(AHEAD_CHUNKS);
-        let worker = std::thread::Builder::new()
-            .name("stance-decompress".to_string())
-            .spawn(move || {
-                loop {
-                    let mut buf = vec![0u8; AHEAD_CHUNK];
-                    let mut filled = 0;
-                    let mut error = None;
-                    while filled < buf.len() {
-                        match inner.read(&mut buf[filled..]) {
-                            Ok(0) => break,
-                            Ok(n) => filled += n,
-                            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                            Err(e) => {
-                                error = Some(e);
-                                break;
-                            }
-                        }
-                    }
-                    let end = filled < buf.len();
-                    buf.truncate(filled);
-                    // A send fails only when the reader is gone: stop.
-                    if filled > 0 && tx.send(Ok(buf)).is_err() {
-                        return;
-                    }
-                    if let Some(e) = error {
-                        let _ = tx.send(Err(e));
-                        return;
-                    }
-                    if end {
-                        return;
-                    }
-                }
-            });
-        let (worker, failed) = match worker {
-            Ok(handle) => (Some(handle), None),
-            Err(e) => (
-                None,
-                Some(io::Error::other(format!(
-                    "cannot start a thread to decompress: {e}"
-                ))),
-            ),
-        };
-        DecodeAhead {
-            chunks,
+/// Reads `r` into `buf` until it is full or the data ends, through
+/// interrupted reads: how many bytes it read, and the error that stopped it
+/// first, if one did.
+fn fill(r: &mut impl Read, buf: &mut [u8]) -> (usize, Option<io::Error>) {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match r.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return (filled, Some(e)),
+        }
+    }
+    (filled, None)
+}
+
+/// The reading end of the chunks of bytes another thread sends, in order:
+/// an empty chunk marks the end, an error ends them early (after every byte
+/// before it), and the channel closing with neither (the thread panicked)
+/// is the error `lost`, never the end. Dropping it lets the sending thread
+/// stop at its next send.
+struct Chunks {
+    rx: Receiver<io::Result<Vec<u8>>>,
+    chunk: Vec<u8>,
+    pos: usize,
+    done: bool,
+    lost: &'static str,
+}
+
+impl Chunks {
+    fn new(rx: Receiver<io::Result<Vec<u8>>>, lost: &'static str) -> Chunks {
+        Chunks {
+            rx,
             chunk: Vec::new(),
             pos: 0,
-            worker,
             done: false,
-            failed,
+            lost,
         }
     }
 }
 
-impl Read for DecodeAhead {
+impl Read for Chunks {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        if let Some(e) = self.failed.take() {
-            self.done = true;
-            return Err(e);
-        }
         while self.pos == self.chunk.len() {
             if self.done {
                 return Ok(0);
             }
-            match self.chunks.recv() {
+            match self.rx.recv() {
+                Ok(Ok(chunk)) if chunk.is_empty() => self.done = true,
                 Ok(Ok(chunk)) => {
                     self.chunk = chunk;
                     self.pos = 0;
@@ -1635,15 +1639,8 @@ impl Read for DecodeAhead {
                     return Err(e);
                 }
                 Err(_) => {
-                    // The thread has ended: at the end of the data, or by a
-                    // panic, which must not pass for the end.
                     self.done = true;
-                    if let Some(worker) = self.worker.take()
-                        && worker.join().is_err()
-                    {
-                        return Err(io::Error::other("the decompressing thread failed"));
-                    }
-                    return Ok(0);
+                    return Err(io::Error::other(self.lost));
                 }
             }
         }
@@ -1762,12 +1759,12 @@ impl Compression {
     }
 
     /// `raw` decompressed; with `ahead`, on a thread of its own ahead of
-    /// the reader (see [`DecodeAhead`]). Zstandard's decoder fails to start
+    /// the reader (see [`decode_ahead`]). Zstandard's decoder fails to start
     /// only when its context cannot be allocated or set.
     fn decoder(self, raw: Box<dyn Read + Send>, ahead: bool) -> io::Result<Box<dyn Read + Send>> {
         fn boxed<D: Read + Send + 'static>(d: D, ahead: bool) -> Box<dyn Read + Send> {
             if ahead {
-                Box::new(DecodeAhead::new(d))
+                Box::new(decode_ahead(d))
             } else {
                 Box::new(d)
             }

@@ -17,8 +17,8 @@ use std::sync::Arc;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use super::{
-    Compression, Document, Format, InputFile, InvalidUtf8, Part, ReadOptions, Reject, Source,
-    next_item, source_from_raw,
+    Chunks, Compression, Document, Format, InputFile, InvalidUtf8, Part, ReadOptions, Reject,
+    Source, next_item, source_from_raw,
 };
 
 /// Bytes in one chunk of a member's data.
@@ -199,22 +199,14 @@ fn pump(data: &mut impl Read, size: u64, tx: &SyncSender<io::Result<Vec<u8>>>) -
         // reading it.
         let len = usize::try_from(size - sent).map_or(CHUNK, |left| left.min(CHUNK));
         let mut buf = vec![0u8; len];
-        let mut filled = 0;
-        while filled < buf.len() {
-            match data.read(&mut buf[filled..]) {
-                Ok(0) => break,
-                Ok(n) => filled += n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e),
-            }
-        }
-        if filled == 0 {
-            break;
-        }
+        let (filled, error) = super::fill(data, &mut buf);
         buf.truncate(filled);
         sent += filled as u64;
-        if tx.send(Ok(buf)).is_err() {
+        if filled > 0 && tx.send(Ok(buf)).is_err() {
             return Ok(()); // not read: the archive goes on past it
+        }
+        if let Some(e) = error {
+            return Err(e); // after every byte before it
         }
         if filled < len {
             break;
@@ -229,58 +221,6 @@ fn pump(data: &mut impl Read, size: u64, tx: &SyncSender<io::Result<Vec<u8>>>) -
     }
     let _ = tx.send(Ok(Vec::new()));
     Ok(())
-}
-
-/// A member's data as a reader, from the chunks of [`TarItem::Member`].
-pub(super) struct MemberData {
-    chunks: Receiver<io::Result<Vec<u8>>>,
-    chunk: Vec<u8>,
-    pos: usize,
-    done: bool,
-}
-
-impl MemberData {
-    pub(super) fn new(chunks: Receiver<io::Result<Vec<u8>>>) -> MemberData {
-        MemberData {
-            chunks,
-            chunk: Vec::new(),
-            pos: 0,
-            done: false,
-        }
-    }
-}
-
-impl Read for MemberData {
-    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        while self.pos == self.chunk.len() {
-            if self.done {
-                return Ok(0);
-            }
-            match self.chunks.recv() {
-                Ok(Ok(chunk)) if chunk.is_empty() => self.done = true,
-                Ok(Ok(chunk)) => {
-                    self.chunk = chunk;
-                    self.pos = 0;
-                }
-                Ok(Err(e)) => {
-                    self.done = true;
-                    return Err(e);
-                }
-                Err(_) => {
-                    // No end marker: the thread stopped (a panic), which
-                    // must not pass for the end of the member.
-                    self.done = true;
-                    return Err(io::Error::other(
-                        "the thread reading the archive stopped unexpectedly",
-                    ));
-                }
-            }
-        }
-        let n = out.len().min(self.chunk.len() - self.pos);
-        out[..n].copy_from_slice(&self.chunk[self.pos..self.pos + n]);
-        self.pos += n;
-        Ok(n)
-    }
 }
 
 /// Reading a tar archive: its members one after another, each read as a
@@ -382,7 +322,8 @@ impl TarSource {
                         size,
                         part: Part::TarMember(name.clone()),
                     };
-                    let data = Box::new(MemberData::new(chunks));
+                    let lost = "the thread reading the archive stopped unexpectedly";
+                    let data = Box::new(Chunks::new(chunks, lost));
                     let source = source_from_raw(&mut file, data, options, &self.invalid_utf8);
                     self.member = Some(Box::new(source));
                     self.last = Some(name);

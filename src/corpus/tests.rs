@@ -1666,7 +1666,7 @@ fn a_member_whose_thread_stops_without_its_end_is_an_error_not_its_end() {
     let (tx, rx) = sync_channel(4);
     tx.send(Ok(b"some bytes".to_vec())).expect("send");
     drop(tx); // no empty chunk: the thread is gone
-    let mut data = tarred::MemberData::new(rx);
+    let mut data = Chunks::new(rx, "the thread reading the archive stopped unexpectedly");
     let mut got = Vec::new();
     let err = data.read_to_end(&mut got).expect_err("not the end");
     assert_eq!(got, b"some bytes");
@@ -1678,7 +1678,7 @@ fn a_member_whose_thread_stops_without_its_end_is_an_error_not_its_end() {
     tx.send(Ok(Vec::new())).expect("send");
     drop(tx);
     let mut got = Vec::new();
-    tarred::MemberData::new(rx)
+    Chunks::new(rx, "the thread reading the archive stopped unexpectedly")
         .read_to_end(&mut got)
         .expect("read");
     assert_eq!(got, b"whole");
@@ -2507,7 +2507,7 @@ fn decode_ahead_passes_every_byte_in_order_then_the_error() {
         .map(|i| (i % 251) as u8)
         .collect();
     for panic in [false, true] {
-        let mut r = DecodeAhead::new(Failing {
+        let mut r = decode_ahead(Failing {
             data: data.clone(),
             pos: 0,
             step: 7_777,
@@ -2538,13 +2538,24 @@ fn decode_ahead_passes_every_byte_in_order_then_the_error() {
         }
         assert_eq!(r.read(&mut buf).unwrap(), 0, "after the error, the end");
     }
-    // A reader dropped early lets the thread go.
-    let mut r = DecodeAhead::new(io::repeat(b'x'));
+    // A reader dropped early lets the thread go: it drops what it read
+    // from, and with it the sender of a channel nothing is sent on.
+    struct Endless(#[allow(dead_code)] std::sync::mpsc::Sender<()>);
+    impl Read for Endless {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            buf.fill(b'x');
+            Ok(buf.len())
+        }
+    }
+    let (tx, gone) = std::sync::mpsc::channel::<()>();
+    let mut r = decode_ahead(Endless(tx));
     let mut buf = [0u8; 100];
     r.read_exact(&mut buf).unwrap();
-    let worker = r.worker.take().unwrap();
     drop(r);
-    worker.join().unwrap();
+    assert_eq!(
+        gone.recv_timeout(std::time::Duration::from_secs(30)),
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected)
+    );
 }
 
 #[test]
