@@ -110,13 +110,13 @@ fn clean_name(raw: &[u8]) -> String {
     name.to_string()
 }
 
-/// Starts reading the members of the (decompressed) archive `raw` on a
-/// thread of its own; its items come out of the receiver in order, the last
-/// one [`TarItem::End`] or [`TarItem::Broken`]. Directories and hidden
-/// names (as a directory walk leaves out: `.DS_Store`, the `._story.txt`
-/// that macOS's tar adds beside each file) are left out. When the receiver
-/// is dropped, the thread stops.
-/// `compression` is the archive's, for messages.
+/// Starts reading the members of the (decompressed) archive `raw`, which
+/// was compressed with `compression` (for messages), on a thread of its
+/// own; its items come out of the receiver in order, the last one
+/// [`TarItem::End`], [`TarItem::Broken`] or [`TarItem::Stopped`].
+/// Directories and hidden names (as a directory walk leaves out:
+/// `.DS_Store`, the `._story.txt` that macOS's tar adds beside each file)
+/// are left out. When the receiver is dropped, the thread stops.
 fn members(raw: Box<dyn Read + Send>, compression: Compression) -> Receiver<TarItem> {
     let (tx, items) = sync_channel(MEMBERS_AHEAD);
     let failed = tx.clone();
