@@ -68,7 +68,8 @@ location), so N machines can each read the same inputs and score a different Nth
 --partial each writes partial.json; `stance merge` adds them up into exactly the tables of
 a single run. Every such shard reads every input; with --shard-by file a shard reads only
 the input files whose name (the path inside a directory given as input, or the file name)
-hashes to it, so a corpus of many files splits its reading and decompressing too.
+hashes to it, so a corpus of many files splits its reading and decompressing too (a file
+inside a .zip counts as a file; a tar archive counts as one file).
 
 Examples:
   stance score examples/news -o stance-out
