@@ -795,6 +795,16 @@ impl Iterator for EntryWalk {
     }
 }
 
+/// The name of the compressed format or archive stance does not read that
+/// `path`'s extension says it is in, if one does.
+fn unread_extension(path: &Path) -> Option<&'static str> {
+    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+    UNREAD_EXTENSIONS
+        .iter()
+        .find(|(e, _)| *e == ext)
+        .map(|&(_, name)| name)
+}
+
 /// Whether `path` names a zip archive (by its extension).
 fn is_zip(path: &Path) -> bool {
     path.extension()
@@ -1261,6 +1271,13 @@ fn source_from_raw(
     } else {
         raw
     };
+    if let Compression::Unread(name) = file.compression {
+        // A command can name a file of its own, not standard input or a
+        // file inside an archive.
+        let path = (matches!(file.part, Part::Whole) && !file.stdin).then_some(shown.as_str());
+        let advice = unread_advice(name, path, Some(file.format));
+        return whole_file(format!("cannot read file: {advice}"));
+    }
     let ahead = file.stdin || file.size >= DECODE_AHEAD_MIN;
     let reader = match file.compression.decoder(raw, ahead) {
         Ok(r) => r,
@@ -1348,6 +1365,13 @@ fn root(input: &Path, options: &ReadOptions) -> Result<Root> {
     }
     let format = match options.format.or_else(|| Format::from_path(input)) {
         Some(format) => format,
+        None if let Some(name) = unread_extension(input) => {
+            let inner = input
+                .file_stem()
+                .and_then(|s| Format::from_path(Path::new(s)));
+            let advice = unread_advice(name, Some(&shown), inner);
+            return Err(Error::Usage(format!("input '{shown}' is {advice}")));
+        }
         None => {
             return Err(Error::Usage(format!(
                 "input '{shown}' has an unknown format (expected {KNOWN_EXTENSIONS}); \
@@ -1695,6 +1719,45 @@ enum Compression {
     /// A zip archive where a file was expected (on standard input, or
     /// named as some other format): not read.
     ZipArchive,
+    /// Compressed in a format stance does not decompress (`bzip2`, `xz`,
+    /// `lz4`), or an archive other than zip and tar (`7z`, `rar`), told by
+    /// its magic number: not read, with what to do instead.
+    Unread(&'static str),
+}
+
+/// Bytes at the start of a stream that tell how it is compressed: bzip2's
+/// header and the magic number of its first block.
+const SNIFF_BYTES: usize = 10;
+
+/// The compressed formats and archives stance does not read, by extension
+/// (lower case): their names in messages.
+const UNREAD_EXTENSIONS: &[(&str, &str)] = &[
+    ("bz2", "bzip2"),
+    ("tbz2", "bzip2"),
+    ("xz", "xz"),
+    ("txz", "xz"),
+    ("lz4", "lz4"),
+    ("7z", "7z"),
+    ("rar", "rar"),
+];
+
+/// What to do with `file`, compressed as `name` (one of
+/// [`UNREAD_EXTENSIONS`]'s), for stance to read it: the command to pipe it
+/// in names the file and its `format` when they are known.
+fn unread_advice(name: &str, file: Option<&str>, format: Option<Format>) -> String {
+    match name {
+        "7z" | "rar" => format!(
+            "a {name} archive, which stance does not read: extract it first (stance reads \
+             .zip and tar archives as they are)"
+        ),
+        _ => format!(
+            "compressed with {name}, which stance does not read: decompress it first, or pipe \
+             it in (`{name} -dc {} | stance score - --format {}`; stance reads gzip and \
+             Zstandard as they are)",
+            file.unwrap_or("FILE"),
+            format.map_or("…", Format::name),
+        ),
+    }
 }
 
 impl Compression {
@@ -1710,15 +1773,28 @@ impl Compression {
     }
 
     /// How `raw` is compressed, told by its first bytes (gzip's or
-    /// Zstandard's magic number; text cannot start with either), and a
-    /// reader of all of it. A file's first read gives them with no read
-    /// more; a pipe may give fewer than four bytes at first.
+    /// Zstandard's magic number, a zip archive's, or those of what stance
+    /// does not read: bzip2, xz, lz4, 7z, rar; text does not start with
+    /// any of them), and a reader of all of it. A file's first read gives them with no read
+    /// more; a pipe may give fewer than the [`SNIFF_BYTES`] looked at, at first.
     fn sniff(raw: Box<dyn Read + Send>) -> io::Result<(Compression, Box<dyn Read + Send>)> {
         fn of(head: &[u8]) -> Compression {
+            // bzip2's "BZh" and block size, then (when seen) the magic
+            // number of its first block or of an empty stream's end.
+            const BZIP2_BLOCK: [&[u8]; 2] = [b"1AY&SY", &[0x17, 0x72, 0x45, 0x38, 0x50, 0x90]];
             match head {
                 [0x1f, 0x8b, ..] => Compression::Gzip,
                 [0x28, 0xb5, 0x2f, 0xfd, ..] => Compression::Zstd,
                 [b'P', b'K', 3, 4, ..] => Compression::ZipArchive,
+                [b'B', b'Z', b'h', b'1'..=b'9', rest @ ..]
+                    if rest.len() < 6 || BZIP2_BLOCK.iter().any(|m| rest.starts_with(m)) =>
+                {
+                    Compression::Unread("bzip2")
+                }
+                [0xfd, b'7', b'z', b'X', ..] => Compression::Unread("xz"),
+                [0x04, 0x22, 0x4d, 0x18, ..] => Compression::Unread("lz4"),
+                [b'7', b'z', 0xbc, 0xaf, ..] => Compression::Unread("7z"),
+                [b'R', b'a', b'r', b'!', ..] => Compression::Unread("rar"),
                 _ => Compression::None,
             }
         }
@@ -1730,13 +1806,13 @@ impl Compression {
                 Err(e) => return Err(e),
             }
         };
-        if first.len() >= 4 || first.is_empty() {
+        if first.len() >= SNIFF_BYTES || first.is_empty() {
             return Ok((of(first), Box::new(r)));
         }
         let mut head = first.to_vec();
         r.consume(head.len());
         let mut byte = [0u8; 1];
-        while head.len() < 4 {
+        while head.len() < SNIFF_BYTES {
             match r.read(&mut byte) {
                 Ok(0) => break,
                 Ok(_) => head.push(byte[0]),
@@ -1755,6 +1831,7 @@ impl Compression {
             Compression::Zstd => "zstd",
             Compression::Zip => "zip",
             Compression::ZipArchive => "zip archive",
+            Compression::Unread(name) => name,
         }
     }
 
@@ -1777,6 +1854,12 @@ impl Compression {
                     io::ErrorKind::Unsupported,
                     "a zip archive: stance reads the files inside one named *.zip, not from \
                      standard input or under another name",
+                ));
+            }
+            Compression::Unread(name) => {
+                return Err(io::Error::new(
+                    io::ErrorKind::Unsupported,
+                    unread_advice(name, None, None),
                 ));
             }
             Compression::Gzip => boxed(MultiGzDecoder::new(raw), ahead),

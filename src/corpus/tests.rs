@@ -1108,6 +1108,28 @@ fn sniffing_gathers_the_magic_number_from_short_reads_and_keeps_every_byte() {
         (b"abc".to_vec(), super::Compression::None),
         (vec![0x28, 0xb5, 0x2f], super::Compression::None),
         (Vec::new(), super::Compression::None),
+        (
+            b"BZh91AY&SY\x01\x02".to_vec(),
+            super::Compression::Unread("bzip2"),
+        ),
+        (b"BZh9".to_vec(), super::Compression::Unread("bzip2")),
+        (
+            b"BZh9 is no bzip2 header".to_vec(),
+            super::Compression::None,
+        ),
+        (
+            b"\xfd7zXZ\x00\x00".to_vec(),
+            super::Compression::Unread("xz"),
+        ),
+        (
+            b"\x04\x22\x4d\x18\x64".to_vec(),
+            super::Compression::Unread("lz4"),
+        ),
+        (
+            b"7z\xbc\xaf\x27\x1c".to_vec(),
+            super::Compression::Unread("7z"),
+        ),
+        (b"Rar!\x1a\x07".to_vec(), super::Compression::Unread("rar")),
     ] {
         for trickle in [false, true] {
             let raw: Box<dyn Read + Send> = if trickle {
@@ -1122,6 +1144,61 @@ fn sniffing_gathers_the_magic_number_from_short_reads_and_keeps_every_byte() {
             assert_eq!(all, bytes, "trickle {trickle}");
         }
     }
+}
+
+#[test]
+fn compressions_stance_does_not_read_are_said_with_what_to_do() {
+    let dir = tmp();
+    // A bzip2 stream saved without its extension: one reject, not text.
+    let plain = write(dir.path(), "feed.jsonl", b"BZh91AY&SY\x8a\x93\x00\x00");
+    write(dir.path(), "wire.txt", b"Talks resumed.");
+    // Inside a directory, a file named as bzip2 or 7z is skipped and listed.
+    write(dir.path(), "old.jsonl.bz2", b"BZh91AY&SY");
+    write(dir.path(), "more.7z", b"7z\xbc\xaf\x27\x1c");
+    let corpus = Corpus::open(&[dir.path().to_path_buf()], ReadOptions::default()).expect("open");
+    let skipped: Vec<String> = corpus
+        .skipped_files()
+        .iter()
+        .map(|p| {
+            p.file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    assert_eq!(skipped, ["more.7z", "old.jsonl.bz2"]);
+    let items: Vec<Item> = corpus.collect();
+    let r = rejects(&items);
+    assert_eq!(r.len(), 1, "{r:#?}");
+    assert_eq!(r[0].input, plain.to_string_lossy());
+    assert_eq!(
+        r[0].reason,
+        format!(
+            "cannot read file: compressed with bzip2, which stance does not read: decompress \
+             it first, or pipe it in (`bzip2 -dc {} | stance score - --format jsonl`; stance \
+             reads gzip and Zstandard as they are)",
+            plain.to_string_lossy()
+        )
+    );
+    assert_eq!(docs(&items).len(), 1);
+
+    // Named as inputs: usage errors that say what to do.
+    let named = |name: &str| {
+        let path = dir.path().join(name);
+        let err = Corpus::open(&[path], ReadOptions::default()).expect_err(name);
+        err.to_string().replace(&*dir.path().to_string_lossy(), ".")
+    };
+    assert_eq!(
+        named("old.jsonl.bz2"),
+        "input './old.jsonl.bz2' is compressed with bzip2, which stance does not read: \
+         decompress it first, or pipe it in (`bzip2 -dc ./old.jsonl.bz2 | stance score - \
+         --format jsonl`; stance reads gzip and Zstandard as they are)"
+    );
+    assert_eq!(
+        named("more.7z"),
+        "input './more.7z' is a 7z archive, which stance does not read: extract it first \
+         (stance reads .zip and tar archives as they are)"
+    );
 }
 
 #[test]
