@@ -1198,14 +1198,7 @@ fn open_source(
     file_bytes: Option<&Arc<AtomicU64>>,
     invalid_utf8: &Arc<InvalidUtf8>,
 ) -> Source {
-    let shown = file.shown();
-    let whole_file = |reason: String| {
-        Source::One(Some(Err(Reject {
-            input: shown.clone(),
-            location: String::new(),
-            reason,
-        })))
-    };
+    let whole_file = |reason: String| whole_file_reject(file.shown(), reason);
     let raw: Box<dyn Read + Send> = if file.stdin {
         Box::new(io::stdin())
     } else if let Part::ZipMember(m) = &file.part {
@@ -1240,6 +1233,16 @@ fn open_source(
     source_from_raw(file, raw, options, invalid_utf8)
 }
 
+/// A source whose one item is a reject of the whole file `input`: what a
+/// file that cannot be opened or started on reads as.
+fn whole_file_reject(input: String, reason: String) -> Source {
+    Source::One(Some(Err(Reject {
+        input,
+        location: String::new(),
+        reason,
+    })))
+}
+
 /// Reads `file` from `raw`, its bytes as stored (perhaps compressed); a
 /// failure to start is the file's one reject.
 fn source_from_raw(
@@ -1249,13 +1252,7 @@ fn source_from_raw(
     invalid_utf8: &Arc<InvalidUtf8>,
 ) -> Source {
     let shown = file.shown();
-    let whole_file = |reason: String| {
-        Source::One(Some(Err(Reject {
-            input: shown.clone(),
-            location: String::new(),
-            reason,
-        })))
-    };
+    let whole_file = |reason: String| whole_file_reject(shown.clone(), reason);
     // Standard input has no name to tell, and a file named as plain may
     // still be compressed (a download saved without its `.gz`): look for
     // the magic numbers.
