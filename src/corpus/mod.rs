@@ -1363,10 +1363,21 @@ fn root(input: &Path, options: &ReadOptions) -> Result<Root> {
     let format = match options.format.or_else(|| Format::from_path(input)) {
         Some(format) => format,
         None if let Some(name) = unread_extension(input) => {
-            let inner = input
-                .file_stem()
-                .and_then(|s| Format::from_path(Path::new(s)));
-            let advice = unread_advice(name, Some(&shown), inner);
+            let inner = input.file_stem().map(Path::new);
+            let tar = inner.is_some_and(tarred::is_tar)
+                || input.extension().is_some_and(|e| {
+                    e.eq_ignore_ascii_case("tbz2") || e.eq_ignore_ascii_case("txz")
+                });
+            let advice = if tar {
+                // Piped in, a tar archive would be read as one stream.
+                format!(
+                    "a tar archive compressed with {name}, which stance does not read: \
+                     recompress it (`{name} -dc {shown} | zstd -o stories.tar.zst`; stance \
+                     reads .tar.gz and .tar.zst as they are) or extract it"
+                )
+            } else {
+                unread_advice(name, Some(&shown), inner.and_then(Format::from_path))
+            };
             return Err(Error::Usage(format!("input '{shown}' is {advice}")));
         }
         None => {

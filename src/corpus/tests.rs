@@ -1194,6 +1194,13 @@ fn compressions_stance_does_not_read_are_said_with_what_to_do() {
          decompress it first, or pipe it in (`bzip2 -dc ./old.jsonl.bz2 | stance score - \
          --format jsonl`; stance reads gzip and Zstandard as they are)"
     );
+    write(dir.path(), "stories.tar.bz2", b"BZh91AY&SY");
+    assert_eq!(
+        named("stories.tar.bz2"),
+        "input './stories.tar.bz2' is a tar archive compressed with bzip2, which stance does \
+         not read: recompress it (`bzip2 -dc ./stories.tar.bz2 | zstd -o stories.tar.zst`; \
+         stance reads .tar.gz and .tar.zst as they are) or extract it"
+    );
     assert_eq!(
         named("more.7z"),
         "input './more.7z' is a 7z archive, which stance does not read: extract it first \
