@@ -341,6 +341,45 @@ fn stdin_needs_format_and_then_reads() {
 }
 
 #[test]
+fn a_tarball_on_stdin_is_read_as_the_files_inside() {
+    let d = tempfile::tempdir().unwrap();
+    let mut t = tar::Builder::new(Vec::new());
+    for (name, text) in [
+        ("./news/2024-01-02-a.txt", "Seoul praised Tokyo."),
+        ("./news/2024-01-03-b.txt", "Tokyo welcomed Seoul's offer."),
+    ] {
+        let mut h = tar::Header::new_gnu();
+        h.set_size(text.len() as u64);
+        h.set_mode(0o644);
+        t.append_data(&mut h, name, text.as_bytes()).unwrap();
+    }
+    let tar = t.into_inner().unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(&tar).unwrap();
+    let gz = gz.finish().unwrap();
+    for (name, bytes) in [("tar", tar), ("tar.gz", gz)] {
+        let out = d.path().join(name);
+        stance()
+            .args(["score", "-", "--format", "txt", "--sentences", "-q", "-o"])
+            .arg(&out)
+            .write_stdin(bytes)
+            .assert()
+            .success();
+        let sentences = read(&out.join("sentences.csv"));
+        assert!(sentences.contains("-/news/2024-01-02-a.txt"), "{sentences}");
+        assert!(sentences.contains("-/news/2024-01-03-b.txt"), "{sentences}");
+        let dyads = read(&out.join("dyads.csv"));
+        assert!(dyads.contains("2024-01,KOR,JPN,1,1,0,0"), "{name}: {dyads}");
+        assert!(dyads.contains("2024-01,JPN,KOR,1,1,0,0"), "{name}: {dyads}");
+        assert_eq!(
+            read(&out.join("rejects.csv")),
+            "input,location,reason\n",
+            "{name}"
+        );
+    }
+}
+
+#[test]
 fn compressed_stdin_is_told_by_its_magic_number() {
     let d = tempfile::tempdir().unwrap();
     let csv = "id,date,text\n1,2024-01-01,Seoul praised Tokyo.\n";

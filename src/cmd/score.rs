@@ -29,7 +29,8 @@ compressed (.gz gzip, .zst Zstandard; also told by their first bytes, on standar
 in a file saved without its .gz), .zip archives (the files inside, in name order, each
 read as a file of its own) and tar archives (.tar, .tar.gz, .tgz, .tar.zst: the files
 inside, in the archive's order, the archive one file for --shard-by file); '-' reads
-standard input (give --format).
+standard input (give --format; a tar archive there is read as the files inside, each as
+--format says).
   .txt            one document per file; id = path relative to the input; date = --date,
                   else a YYYY-MM-DD or YYYYMMDD in the path, else undated
   .jsonl .ndjson  one JSON object per line with id, date, text (see --id-field ...);

@@ -1276,10 +1276,24 @@ fn source_from_raw(
         return whole_file(format!("cannot read file: {advice}"));
     }
     let ahead = file.stdin || file.size >= DECODE_AHEAD_MIN;
-    let reader = match file.compression.decoder(raw, ahead) {
+    let mut reader = match file.compression.decoder(raw, ahead) {
         Ok(r) => r,
         Err(e) => return whole_file(read_error_reason(&e, file.compression)),
     };
+    if file.stdin {
+        // Standard input may be a tar archive (`curl …/stories.tar.gz |
+        // stance score - --format txt`), told by the magic number of its
+        // first header.
+        match peek(reader, tarred::MAGIC_END) {
+            Ok((head, r)) => {
+                reader = r;
+                if tarred::has_magic(&head) {
+                    file.part = Part::TarArchive;
+                }
+            }
+            Err(e) => return whole_file(read_error_reason(&e, file.compression)),
+        }
+    }
     if let Part::TarArchive = file.part {
         let archive = file.clone();
         return Source::Tar(Box::new(tarred::TarSource::new(
@@ -1806,29 +1820,8 @@ impl Compression {
                 _ => Compression::None,
             }
         }
-        let mut r = BufReader::new(raw);
-        let first = loop {
-            match r.fill_buf() {
-                Ok(b) => break b,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e),
-            }
-        };
-        if first.len() >= SNIFF_BYTES || first.is_empty() {
-            return Ok((of(first), Box::new(r)));
-        }
-        let mut head = first.to_vec();
-        r.consume(head.len());
-        let mut byte = [0u8; 1];
-        while head.len() < SNIFF_BYTES {
-            match r.read(&mut byte) {
-                Ok(0) => break,
-                Ok(_) => head.push(byte[0]),
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e),
-            }
-        }
-        Ok((of(&head), Box::new(io::Cursor::new(head).chain(r))))
+        let (head, r) = peek(raw, SNIFF_BYTES)?;
+        Ok((of(&head), r))
     }
 
     /// The name of the compressed format, for messages.
@@ -1883,6 +1876,37 @@ impl Compression {
             }
         })
     }
+}
+
+/// The first `n` bytes of `raw` (all of it if shorter), and a reader of
+/// all of it, those bytes too. A file's first read gives them with no read
+/// more; a pipe's short first read is topped up.
+fn peek(raw: Box<dyn Read + Send>, n: usize) -> io::Result<(Vec<u8>, Box<dyn Read + Send>)> {
+    let mut r = BufReader::new(raw);
+    let first = loop {
+        match r.fill_buf() {
+            Ok(b) => break b,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    };
+    if first.len() >= n || first.is_empty() {
+        let head = first[..first.len().min(n)].to_vec();
+        return Ok((head, Box::new(r)));
+    }
+    let mut head = first.to_vec();
+    r.consume(head.len());
+    let mut byte = [0u8; 1];
+    while head.len() < n {
+        match r.read(&mut byte) {
+            Ok(0) => break,
+            Ok(_) => head.push(byte[0]),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    let all = io::Cursor::new(head.clone()).chain(r);
+    Ok((head, Box::new(all)))
 }
 
 /// A short, lower-case description of an I/O error.

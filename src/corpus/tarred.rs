@@ -94,6 +94,16 @@ pub(super) fn is_tar(path: &Path) -> bool {
         .any(|ext| name.len() > ext.len() && name.ends_with(ext))
 }
 
+/// Bytes of a tar archive's start up to the end of its first header's
+/// magic number (`ustar` at offset 257).
+pub(super) const MAGIC_END: usize = 262;
+
+/// Whether `head`, the start of a stream, is a tar header with the magic
+/// number of POSIX and GNU tar (not old V7 archives, which have none).
+pub(super) fn has_magic(head: &[u8]) -> bool {
+    head.get(257..MAGIC_END) == Some(b"ustar")
+}
+
 /// A member's name as the archive stores it, without the `./` or `/` it
 /// may start with.
 fn clean_name(raw: &[u8]) -> String {
