@@ -142,7 +142,10 @@ fn members(raw: Box<dyn Read + Send>, compression: Compression) -> Receiver<TarI
 
 /// The archive thread: see [`members`].
 fn read_members(raw: Box<dyn Read + Send>, compression: Compression, tx: &SyncSender<TarItem>) {
-    let mut archive = tar::Archive::new(raw);
+    let mut archive = tar::Archive::new(Counted {
+        inner: raw,
+        count: 0,
+    });
     let entries = match archive.entries() {
         Ok(entries) => entries,
         Err(e) => {
@@ -151,6 +154,8 @@ fn read_members(raw: Box<dyn Read + Send>, compression: Compression, tx: &SyncSe
         }
     };
     let mut last: Option<String> = None;
+    // Where the header after the last entry met starts.
+    let mut next_header = 0u64;
     for entry in entries {
         let mut entry = match entry {
             Ok(entry) => entry,
@@ -159,6 +164,8 @@ fn read_members(raw: Box<dyn Read + Send>, compression: Compression, tx: &SyncSe
                 return;
             }
         };
+        let stored = entry.header().entry_size().unwrap_or_else(|_| entry.size());
+        next_header = (entry.raw_file_position() + stored).next_multiple_of(BLOCK);
         let name = clean_name(&entry.path_bytes());
         let kind = entry.header().entry_type();
         if kind.is_dir() || name.is_empty() || super::zipped::hidden(&name) {
@@ -195,7 +202,39 @@ fn read_members(raw: Box<dyn Read + Send>, compression: Compression, tx: &SyncSe
         }
         last = Some(name);
     }
-    let _ = tx.send(TarItem::End);
+    // The `tar` crate ends at a block of zeros (the end-of-archive marker)
+    // and, the same way, at the end of the data where a header should
+    // start: an archive cut at a member's end would pass for whole, its
+    // later members lost unsaid. Only the marker's block is read past that
+    // header's place.
+    let read = archive.into_inner().count;
+    let _ = tx.send(if read >= next_header + BLOCK {
+        TarItem::End
+    } else if read == 0 {
+        TarItem::Broken("it is empty".to_string(), None)
+    } else {
+        let why = "it ends where a header should start, with no end-of-archive marker: it \
+                   was cut short there";
+        TarItem::Broken(why.to_string(), last)
+    });
+}
+
+/// Bytes in a tar block: headers and the data after them start at
+/// multiples of it.
+const BLOCK: u64 = 512;
+
+/// The archive's bytes, counted as the `tar` crate reads them.
+struct Counted {
+    inner: Box<dyn Read + Send>,
+    count: u64,
+}
+
+impl Read for Counted {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(out)?;
+        self.count += n as u64;
+        Ok(n)
+    }
 }
 
 /// Sends the `size` bytes of a member's data as chunks, then an empty

@@ -1791,6 +1791,10 @@ fn damaged_tar_archives_are_rejects_and_the_run_goes_on() {
     let mut bad_header = two.clone();
     bad_header[1024] ^= 0x20;
     write(dir.path(), "3-header.tar", &bad_header);
+    // Cut at the end of a.txt: where b.txt's header should be, nothing.
+    write(dir.path(), "3b-cut-at-header.tar", &two[..1024]);
+    // Empty.
+    write(dir.path(), "3c-empty.tar", b"");
     // Not a tar at all.
     write(
         dir.path(),
@@ -1806,7 +1810,7 @@ fn damaged_tar_archives_are_rejects_and_the_run_goes_on() {
         .iter()
         .map(|r| (r.input.replace(&base, "."), r.reason.as_str()))
         .collect();
-    assert_eq!(r.len(), 5, "{r:#?}");
+    assert_eq!(r.len(), 7, "{r:#?}");
     assert_eq!(r[0].0, "./1-cut.tar/b.txt");
     assert_eq!(
         r[0].1,
@@ -1828,26 +1832,33 @@ fn damaged_tar_archives_are_rejects_and_the_run_goes_on() {
         "cannot read the archive on after its member 'a.txt' (a header is damaged or is no \
          tar header: its checksum does not match): the members after it are not read"
     );
-    assert_eq!(r[3].0, "./4-not.tar");
+    assert_eq!(r[3].0, "./3b-cut-at-header.tar");
     assert_eq!(
         r[3].1,
+        "cannot read the archive on after its member 'a.txt' (it ends where a header should \
+         start, with no end-of-archive marker: it was cut short there): the members after it \
+         are not read"
+    );
+    assert_eq!(r[4].0, "./3c-empty.tar");
+    assert_eq!(
+        r[4].1,
+        "not a readable tar archive (it is empty): nothing in it is read"
+    );
+    assert_eq!(r[5].0, "./4-not.tar");
+    assert_eq!(
+        r[5].1,
         "not a readable tar archive (a header is damaged or is no tar header: its checksum \
          does not match): nothing in it is read"
     );
-    assert_eq!(r[4].0, "./5-not.tar.gz");
+    assert_eq!(r[6].0, "./5-not.tar.gz");
     assert_eq!(
-        r[4].1,
+        r[6].1,
         "not a readable tar archive (it ends inside a header): nothing in it is read"
     );
     let texts: Vec<&str> = docs(&items).iter().map(|d| d.text.as_str()).collect();
     assert_eq!(
         texts,
-        [
-            "first member, whole",
-            "first member, whole",
-            "first member, whole",
-            "next file"
-        ]
+        [&["first member, whole"; 4][..], &["next file"]].concat()
     );
 }
 
