@@ -1862,6 +1862,49 @@ fn damaged_tar_archives_are_rejects_and_the_run_goes_on() {
     );
 }
 
+proptest::proptest! {
+    #![proptest_config(proptest::test_runner::Config::with_cases(96))]
+
+    /// A tar archive cut anywhere gives the documents of the members whole
+    /// before the cut, and says it was cut unless only the end-of-archive
+    /// marker's second block or the padding after it is gone.
+    #[test]
+    fn a_tar_cut_anywhere_keeps_its_whole_members_and_says_it_was_cut(
+        cut_at in 0usize..5_700,
+        gzipped in proptest::bool::ANY,
+    ) {
+        let sizes = [100usize, 700, 1300];
+        let texts: Vec<String> = sizes
+            .iter()
+            .enumerate()
+            .map(|(i, &n)| format!("m{i} ").repeat(n / 3 + 1)[..n].to_string())
+            .collect();
+        let names = ["a.txt", "b.txt", "c.txt"];
+        let members: Vec<(&str, &[u8])> =
+            names.iter().zip(&texts).map(|(n, t)| (*n, t.as_bytes())).collect();
+        let whole = tar_of(&members);
+        // Each member's header and data end; then the marker.
+        let mut at = 0;
+        let mut data_ends = Vec::new();
+        for &n in &sizes {
+            data_ends.push(at + 512 + n);
+            at += 512 + n.next_multiple_of(512);
+        }
+        let marker_end = at + 512;
+        let cut = &whole[..cut_at.min(whole.len())];
+        let dir = tmp();
+        let bytes = if gzipped { gzip(cut) } else { cut.to_vec() };
+        let name = if gzipped { "cut.tar.gz" } else { "cut.tar" };
+        let items = read(&[write(dir.path(), name, &bytes)]);
+        let whole_before = data_ends.iter().filter(|&&e| e <= cut.len()).count();
+        let got: Vec<&str> = docs(&items).iter().map(|d| d.text.as_str()).collect();
+        let want: Vec<&str> = texts[..whole_before].iter().map(String::as_str).collect();
+        proptest::prop_assert_eq!(got, want, "cut at {}", cut.len());
+        let said = !rejects(&items).is_empty();
+        proptest::prop_assert_eq!(said, cut.len() < marker_end, "cut at {}: {:#?}", cut.len(), items);
+    }
+}
+
 // ---------------------------------------------------------------- progress
 
 #[test]
