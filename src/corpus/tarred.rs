@@ -14,11 +14,12 @@
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use super::{
-    Chunks, Compression, Document, Format, InputFile, InvalidUtf8, Part, ReadOptions, Reject,
-    Source, next_item, source_from_raw,
+    Chunks, Compression, CountingReader, Document, Format, InputFile, InvalidUtf8, Part,
+    ReadOptions, Reject, Source, next_item, source_from_raw,
 };
 
 /// Bytes in one chunk of a member's data.
@@ -142,9 +143,12 @@ fn members(raw: Box<dyn Read + Send>, compression: Compression) -> Receiver<TarI
 
 /// The archive thread: see [`members`].
 fn read_members(raw: Box<dyn Read + Send>, compression: Compression, tx: &SyncSender<TarItem>) {
-    let mut archive = tar::Archive::new(Counted {
+    // The archive's bytes, counted as the `tar` crate reads them.
+    let read = Arc::new(AtomicU64::new(0));
+    let mut archive = tar::Archive::new(CountingReader {
         inner: raw,
-        count: 0,
+        counter: Arc::clone(&read),
+        file_counter: None,
     });
     let entries = match archive.entries() {
         Ok(entries) => entries,
@@ -207,7 +211,8 @@ fn read_members(raw: Box<dyn Read + Send>, compression: Compression, tx: &SyncSe
     // start: an archive cut at a member's end would pass for whole, its
     // later members lost unsaid. Only the marker's block is read past that
     // header's place.
-    let read = archive.into_inner().count;
+    drop(archive);
+    let read = read.load(Ordering::Relaxed);
     let _ = tx.send(if read >= next_header + BLOCK {
         TarItem::End
     } else if read == 0 {
@@ -222,20 +227,6 @@ fn read_members(raw: Box<dyn Read + Send>, compression: Compression, tx: &SyncSe
 /// Bytes in a tar block: headers and the data after them start at
 /// multiples of it.
 const BLOCK: u64 = 512;
-
-/// The archive's bytes, counted as the `tar` crate reads them.
-struct Counted {
-    inner: Box<dyn Read + Send>,
-    count: u64,
-}
-
-impl Read for Counted {
-    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(out)?;
-        self.count += n as u64;
-        Ok(n)
-    }
-}
 
 /// Sends the `size` bytes of a member's data as chunks, then an empty
 /// chunk; stops early, with no error, when the member's reader is gone. A
