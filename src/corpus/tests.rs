@@ -1508,6 +1508,61 @@ fn damaged_zip_archives_and_members_are_rejects_and_the_run_goes_on() {
 }
 
 #[test]
+fn deflate64_members_are_read_and_checked() {
+    // Made with 7-Zip (see tests/data/zip/README.md): wire.jsonl in
+    // Deflate64, the brief stored.
+    let archive = include_bytes!("../../tests/data/zip/deflate64.zip");
+    let dir = tmp();
+    let path = write(dir.path(), "export.zip", archive);
+    let items = read(std::slice::from_ref(&path));
+    assert!(rejects(&items).is_empty(), "{items:#?}");
+    let d = docs(&items);
+    assert_eq!(d.len(), 121);
+    assert!(
+        d[0].id.ends_with("export.zip/notes/2023-05-06-brief.txt"),
+        "{}",
+        d[0].id
+    );
+    assert_eq!(
+        d[0].text,
+        "Tokyo condemned the missile launch by Pyongyang.\n"
+    );
+    assert_eq!((d[1].id.as_str(), d[120].id.as_str()), ("d64-0", "d64-119"));
+    assert_eq!(
+        d[120].text,
+        "Beijing protested to Manila over the patrol. Officials met for round 119."
+    );
+    // A flipped bit in the Deflate64 data: a reject, never other text.
+    let name_at = archive
+        .windows(10)
+        .position(|w| w == b"wire.jsonl")
+        .expect("wire.jsonl's local header");
+    let header = name_at - 30;
+    assert_eq!(archive[header..header + 4], [0x50, 0x4b, 0x03, 0x04]);
+    let extra = usize::from(u16::from_le_bytes([
+        archive[header + 28],
+        archive[header + 29],
+    ]));
+    let data = name_at + 10 + extra;
+    let mut damaged = archive.to_vec();
+    damaged[data + 20] ^= 0x10;
+    let path = write(dir.path(), "damaged.zip", &damaged);
+    let items = read(&[path]);
+    let r = rejects(&items);
+    assert_eq!(r.len(), 1, "{items:#?}");
+    assert!(
+        r[0].input.ends_with("damaged.zip/wire.jsonl"),
+        "{}",
+        r[0].input
+    );
+    assert!(
+        r[0].reason.starts_with("corrupt zip data ("),
+        "{}",
+        r[0].reason
+    );
+}
+
+#[test]
 fn a_zip_archive_under_another_name_is_one_reject() {
     let dir = tmp();
     let archive = zip_of(&[("a.csv", b"id,text\n1,x\n", true)]);

@@ -4,7 +4,8 @@
 //!
 //! The archive's central directory is listed with the `zip` crate; each
 //! member is then read straight from its offset in the archive with a
-//! reader of its own (stored, or raw deflate through `flate2`), so that
+//! reader of its own (stored, raw deflate through `flate2`, or Deflate64
+//! through `deflate64`), so that
 //! members stream like files and can be read by different threads at once.
 //! Its CRC-32 is checked at its end.
 
@@ -23,9 +24,19 @@ pub(super) struct ZipMember {
     pub compressed: u64,
     /// Bytes once decompressed.
     size: u64,
-    /// Deflated (else stored).
-    deflated: bool,
+    /// How its data is compressed.
+    method: Method,
     crc32: u32,
+}
+
+/// The compression methods of the members stance reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Method {
+    Stored,
+    Deflated,
+    /// Deflate with a 64 KB window (method 9), as 7-Zip and some Windows
+    /// tools write large files.
+    Deflate64,
 }
 
 /// A member of an archive, as listed.
@@ -67,31 +78,32 @@ pub(super) fn list(path: &Path) -> Result<Vec<Listed>, String> {
         if entry.is_dir() || hidden(&name) {
             continue;
         }
-        let method = entry.compression();
-        let item = if entry.encrypted() {
-            Listed::Unreadable(
+        let method = match entry.compression() {
+            zip::CompressionMethod::Stored => Ok(Method::Stored),
+            zip::CompressionMethod::Deflated => Ok(Method::Deflated),
+            zip::CompressionMethod::Deflate64 => Ok(Method::Deflate64),
+            other => Err(other),
+        };
+        let item = match method {
+            _ if entry.encrypted() => Listed::Unreadable(
                 name,
                 "encrypted in the zip archive: not read; extract it first".to_string(),
-            )
-        } else if method != zip::CompressionMethod::Stored
-            && method != zip::CompressionMethod::Deflated
-        {
-            Listed::Unreadable(
+            ),
+            Err(other) => Listed::Unreadable(
                 name,
                 format!(
-                    "compressed with {method} in the zip archive, which stance does not read \
-                     (only stored and deflated members); extract it first"
+                    "compressed with {other} in the zip archive, which stance does not read \
+                     (only stored, deflated and Deflate64 members); extract it first"
                 ),
-            )
-        } else {
-            Listed::Member(ZipMember {
+            ),
+            Ok(method) => Listed::Member(ZipMember {
                 name,
                 header_start: entry.header_start(),
                 compressed: entry.compressed_size(),
                 size: entry.size(),
-                deflated: method == zip::CompressionMethod::Deflated,
+                method,
                 crc32: entry.crc32(),
-            })
+            }),
         };
         listed.push(item);
     }
@@ -126,10 +138,10 @@ pub(super) fn seek_to_data(mut file: File, m: &ZipMember) -> io::Result<File> {
 
 /// `raw`, the member's `compressed` bytes, decompressed and checked.
 pub(super) fn decode(raw: Box<dyn Read + Send>, m: &ZipMember) -> Box<dyn Read + Send> {
-    let inner: Box<dyn Read + Send> = if m.deflated {
-        Box::new(flate2::read::DeflateDecoder::new(raw))
-    } else {
-        raw
+    let inner: Box<dyn Read + Send> = match m.method {
+        Method::Stored => raw,
+        Method::Deflated => Box::new(flate2::read::DeflateDecoder::new(raw)),
+        Method::Deflate64 => Box::new(deflate64::Deflate64Decoder::new(raw)),
     };
     Box::new(Checked {
         inner,
