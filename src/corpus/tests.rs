@@ -1958,6 +1958,33 @@ proptest::proptest! {
         let said = !rejects(&items).is_empty();
         proptest::prop_assert_eq!(said, cut.len() < marker_end, "cut at {}: {:#?}", cut.len(), items);
     }
+
+    /// Bytes of a tar archive's headers or data changed anywhere: reading
+    /// ends, with no panic of the archive's thread (which would show as a
+    /// reject saying it stopped unexpectedly), and gives no more documents
+    /// than the archive has members.
+    #[test]
+    fn a_tar_with_bytes_changed_anywhere_is_read_to_an_end(
+        flips in proptest::collection::vec((0usize..5_632, 1u8..=255), 1..4),
+    ) {
+        let members: Vec<(String, String)> = (0..3)
+            .map(|i| (format!("d{i}/s{i}.txt"), format!("Story {i}. ").repeat(40 + 50 * i)))
+            .collect();
+        let refs: Vec<(&str, &[u8])> =
+            members.iter().map(|(n, t)| (n.as_str(), t.as_bytes())).collect();
+        let mut bytes = tar_of(&refs);
+        for &(at, x) in &flips {
+            if let Some(b) = bytes.get_mut(at) {
+                *b ^= x;
+            }
+        }
+        let dir = tmp();
+        let items = read(&[write(dir.path(), "changed.tar", &bytes)]);
+        proptest::prop_assert!(docs(&items).len() <= members.len(), "{:#?}", items);
+        for r in rejects(&items) {
+            proptest::prop_assert!(!r.reason.contains("unexpectedly"), "{:#?}", r);
+        }
+    }
 }
 
 // ---------------------------------------------------------------- progress
