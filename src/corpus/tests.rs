@@ -952,17 +952,32 @@ fn read_damaged(
     (paths, read(&inputs))
 }
 
+/// The rejects of `items` whose input is `path`.
+fn rejects_of<'a>(items: &'a [Item], path: &Path) -> Vec<&'a Reject> {
+    rejects(items)
+        .into_iter()
+        .filter(|r| r.input == path.to_string_lossy())
+        .collect()
+}
+
+/// Each of `paths`, not compressed as its name says, has one reject, on
+/// line 1, whose reason holds `why` (the decompressor's word for a bad
+/// header).
+fn assert_bad_header(items: &[Item], paths: &[&PathBuf], why: &str) {
+    for path in paths {
+        let r = rejects_of(items, path);
+        assert_eq!(r.len(), 1, "{r:#?}");
+        assert_eq!(r[0].location, "line 1");
+        assert!(r[0].reason.contains(why), "{}", r[0].reason);
+    }
+}
+
 #[test]
 fn corrupt_gzip_is_a_reject_and_the_run_goes_on() {
     let dir = tmp();
     let ([corrupt, truncated, not_gzip, not_gzip_json], items) =
         read_damaged(dir.path(), "gz", gzip, 2000);
-    let of = |path: &Path| -> Vec<&Reject> {
-        rejects(&items)
-            .into_iter()
-            .filter(|r| r.input == path.to_string_lossy())
-            .collect()
-    };
+    let of = |path: &Path| rejects_of(&items, path);
     // Deflate finds flipped bits late (at the latest by the CRC at the end),
     // so garbage lines may come first; the gzip error ends the file.
     let r = of(&corrupt);
@@ -980,22 +995,7 @@ fn corrupt_gzip_is_a_reject_and_the_run_goes_on() {
         "{}",
         r[0].reason
     );
-    let r = of(&not_gzip);
-    assert_eq!(r.len(), 1, "{r:#?}");
-    assert_eq!(r[0].location, "line 1");
-    assert!(
-        r[0].reason.contains("invalid gzip header"),
-        "{}",
-        r[0].reason
-    );
-    let r = of(&not_gzip_json);
-    assert_eq!(r.len(), 1, "{r:#?}");
-    assert_eq!(r[0].location, "line 1");
-    assert!(
-        r[0].reason.contains("invalid gzip header"),
-        "{}",
-        r[0].reason
-    );
+    assert_bad_header(&items, &[&not_gzip, &not_gzip_json], "invalid gzip header");
     let d = docs(&items);
     assert_eq!(d.last().map(|d| d.text.as_str()), Some("next file"));
     // Lines before the damage were read, in order.
@@ -1213,12 +1213,7 @@ fn corrupt_zstd_is_a_reject_and_the_run_goes_on() {
     let dir = tmp();
     let ([corrupt, truncated, not_zstd, not_zstd_json], items) =
         read_damaged(dir.path(), "zst", zstd, 20_000);
-    let of = |path: &Path| -> Vec<&Reject> {
-        rejects(&items)
-            .into_iter()
-            .filter(|r| r.input == path.to_string_lossy())
-            .collect()
-    };
+    let of = |path: &Path| rejects_of(&items, path);
     for path in [&corrupt, &truncated, &not_zstd, &not_zstd_json] {
         let r = of(path);
         let last = r.last().unwrap_or_else(|| panic!("no reject for {path:?}"));
@@ -1231,16 +1226,11 @@ fn corrupt_zstd_is_a_reject_and_the_run_goes_on() {
         );
     }
     // A file that is not zstd at all fails at its first line, on its header.
-    for path in [&not_zstd, &not_zstd_json] {
-        let r = of(path);
-        assert_eq!(r.len(), 1, "{r:#?}");
-        assert_eq!(r[0].location, "line 1");
-        assert!(
-            r[0].reason.contains("unknown frame descriptor"),
-            "{}",
-            r[0].reason
-        );
-    }
+    assert_bad_header(
+        &items,
+        &[&not_zstd, &not_zstd_json],
+        "unknown frame descriptor",
+    );
     // The truncated file gives the documents of its whole blocks (Zstandard
     // decodes a block, up to 128 KB, at a time) before the cut, then its one
     // reject (the corrupt one may give some lines of its damaged block too).
