@@ -1329,6 +1329,18 @@ fn small_compressed_files_read_inline_as_large_ones_read_ahead() {
 
 // ---------------------------------------------------------------- zip
 
+/// Reads the directory `dir`: its items, and its rejects as (input, with
+/// `dir` shown as `.`, and reason).
+fn read_dir_rejects(dir: &Path) -> (Vec<Item>, Vec<(String, String)>) {
+    let items = read(&[dir.to_path_buf()]);
+    let base = dir.to_string_lossy().into_owned();
+    let r = rejects(&items)
+        .iter()
+        .map(|r| (r.input.replace(&base, "."), r.reason.clone()))
+        .collect();
+    (items, r)
+}
+
 /// A zip archive of `(name, bytes, deflated)` members (a name ending in
 /// `/` is a directory entry).
 fn zip_of(members: &[(&str, &[u8], bool)]) -> Vec<u8> {
@@ -1462,12 +1474,7 @@ fn damaged_zip_archives_and_members_are_rejects_and_the_run_goes_on() {
     let cut = zip_of(&[("x.txt", b"cut off before its directory", true)]);
     write(dir.path(), "truncated.zip", &cut[..cut.len() - 30]);
     write(dir.path(), "z.txt", b"next file");
-    let items = read(&[dir.path().to_path_buf()]);
-    let base = dir.path().to_string_lossy().into_owned();
-    let r: Vec<(String, &str)> = rejects(&items)
-        .iter()
-        .map(|r| (r.input.replace(&base, "."), r.reason.as_str()))
-        .collect();
+    let (items, r) = read_dir_rejects(dir.path());
     assert_eq!(r.len(), 4, "{r:#?}");
     assert_eq!(r[0].0, "./damaged.zip/a.txt");
     assert_eq!(
@@ -1849,12 +1856,7 @@ fn damaged_tar_archives_are_rejects_and_the_run_goes_on() {
     // Not a tar, in gzip.
     write(dir.path(), "5-not.tar.gz", &gzip(b"plain text, gzipped"));
     write(dir.path(), "z.txt", b"next file");
-    let items = read(&[dir.path().to_path_buf()]);
-    let base = dir.path().to_string_lossy().into_owned();
-    let r: Vec<(String, &str)> = rejects(&items)
-        .iter()
-        .map(|r| (r.input.replace(&base, "."), r.reason.as_str()))
-        .collect();
+    let (items, r) = read_dir_rejects(dir.path());
     assert_eq!(r.len(), 7, "{r:#?}");
     assert_eq!(r[0].0, "./1-cut.tar/b.txt");
     assert_eq!(
