@@ -18,9 +18,18 @@
 //! * `STANCE_BENCH_REPS`: timed passes over the sentences per scorer
 //!   (default 7), the two scorers' passes alternating; the medians and the
 //!   median of the pairs' ratios are reported.
+//!
+//! It also times a floor for any word-by-word lexicon scorer: each sentence
+//! lower-cased into a reused buffer, cut into runs of letters and digits,
+//! and each run looked up once in a hash set of the first words of every
+//! alias, tone term and modifier of `lexicons/`. No multi-word pattern,
+//! wildcard, case rule, rule or attribution: what is left of a per-sentence
+//! budget after this loop is all the scorer proper may take.
 
 use std::hint::black_box;
 use std::time::Instant;
+
+use rustc_hash::FxHashSet;
 
 use stancemeter::corpus::DocDate;
 use stancemeter::{Lexicons, Scored, Scorer};
@@ -122,13 +131,24 @@ fn main() {
             black_box(&reused);
         }
     };
+    let first_words = lexicon_first_words();
+    let mut folded = Vec::new();
+    let mut found = 0usize;
+    let mut floor_pass = || {
+        for (s, _) in &sentences {
+            found += lookup_words(black_box(s), &first_words, &mut folded);
+        }
+        black_box(found);
+    };
     // The scorers' passes alternate, so that a slow spell of a shared
     // machine hits all; a ratio is the median of each round's.
     let (mut vader_secs, mut ours_secs, mut into_secs) = (Vec::new(), Vec::new(), Vec::new());
+    let mut floor_secs = Vec::new();
     for _ in 0..reps {
         vader_secs.push(time_passes(1, vader_pass));
         ours_secs.push(time_passes(1, ours_pass));
         into_secs.push(time_passes(1, &mut into_pass));
+        floor_secs.push(time_passes(1, &mut floor_pass));
     }
     let ratios_to = |secs: &[f64]| {
         let mut r: Vec<f64> = vader_secs.iter().zip(secs).map(|(v, o)| v / o).collect();
@@ -145,6 +165,7 @@ fn main() {
     let per = |secs: f64| secs * 1e6 / sentences.len() as f64;
     let (vader_us, ours_us) = (per(median(&mut vader_secs)), per(median(&mut ours_secs)));
     let into_us = per(median(&mut into_secs));
+    let floor_us = per(median(&mut floor_secs));
     let listed = |r: &[f64]| {
         r.iter()
             .map(|r| format!("{r:.1}"))
@@ -154,6 +175,10 @@ fn main() {
     println!("vader-parity polarity_scores:        {vader_us:>8.2} µs/sentence");
     println!("stance Scorer::score_sentence:       {ours_us:>8.2} µs/sentence");
     println!("stance Scorer::score_sentence_into:  {into_us:>8.2} µs/sentence");
+    println!(
+        "floor: lower-case, split, look up:   {floor_us:>8.2} µs/sentence ({} first words of the lexicons)",
+        first_words.len()
+    );
     println!(
         "score_sentence is {:.1}× as fast as vader-parity (target ≥ 5×): median of {} alternating rounds ({})",
         ratios[ratios.len() / 2],
@@ -167,8 +192,9 @@ fn main() {
         listed(&into_ratios)
     );
     if let Ok(path) = std::env::var("STANCE_VADER_OUT") {
-        let results =
-            format!("vader_parity_us {vader_us}\nstance_us {ours_us}\nstance_into_us {into_us}\n");
+        let results = format!(
+            "vader_parity_us {vader_us}\nstance_us {ours_us}\nstance_into_us {into_us}\nfloor_us {floor_us}\n"
+        );
         std::fs::write(&path, results).unwrap_or_else(|e| panic!("{path}: {e}"));
         let compound: String = sentences
             .iter()
@@ -177,4 +203,45 @@ fn main() {
         let path = format!("{path}.compound");
         std::fs::write(&path, compound).unwrap_or_else(|e| panic!("{path}: {e}"));
     }
+}
+
+/// The first run of letters and digits, lower-cased, of every alias of
+/// `actors.csv`, term of `tone.csv` and word of `modifiers.csv` in
+/// `lexicons/` (the default lexicons' sources).
+fn lexicon_first_words() -> FxHashSet<Vec<u8>> {
+    let mut words = FxHashSet::default();
+    for (file, column) in [
+        ("lexicons/actors.csv", "alias"),
+        ("lexicons/tone.csv", "term"),
+        ("lexicons/modifiers.csv", "word"),
+    ] {
+        let mut reader = csv::Reader::from_path(file).unwrap_or_else(|e| panic!("{file}: {e}"));
+        let at = reader
+            .headers()
+            .expect("header row")
+            .iter()
+            .position(|h| h == column)
+            .unwrap_or_else(|| panic!("{file} has no column {column}"));
+        for rec in reader.records() {
+            let rec = rec.unwrap_or_else(|e| panic!("{file}: {e}"));
+            let first = rec[at]
+                .split(|c: char| !c.is_alphanumeric())
+                .find(|w| !w.is_empty());
+            if let Some(w) = first {
+                words.insert(w.to_lowercase().into_bytes());
+            }
+        }
+    }
+    words
+}
+
+/// The floor's work on one sentence: ASCII lower-casing into `folded`,
+/// runs of ASCII letters and digits, one lookup each; how many were found.
+fn lookup_words(sentence: &str, words: &FxHashSet<Vec<u8>>, folded: &mut Vec<u8>) -> usize {
+    folded.clear();
+    folded.extend(sentence.bytes().map(|b| b.to_ascii_lowercase()));
+    folded
+        .split(|b| !b.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty() && words.contains(*w))
+        .count()
 }

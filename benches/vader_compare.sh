@@ -4,7 +4,11 @@
 #   (b) the vader-parity crate's polarity_scores (a Rust port of (a)),
 #   (c) stancemeter's Scorer::score_sentence,
 #   (d) stancemeter's Scorer::score_sentence_into, into one reused result,
-# and the ratios (targets: stance ≥ 100× as fast as a, ≥ 5× as fast as b).
+#   (e) a floor for any word-by-word lexicon scorer: lower-case the sentence,
+#       split it into words, look each up once in a hash set of the
+#       lexicons' first words (no scoring),
+# and the ratios (targets: stance ≥ 100× as fast as a, ≥ 5× as fast as b),
+# and how much of the time that 100× leaves (e) alone takes.
 #
 # Sentences: every 100th speech of ../shared/corpus/ungdc.jsonl.gz, or
 # examples/news when ../shared is absent, split by `stance score --sentences`;
@@ -54,9 +58,12 @@ cat "$tmp/rust.txt" "$tmp/python.txt" | awk '
     { us[$1] = $2 }
     END {
         a = us["vadersentiment_us"]; b = us["vader_parity_us"]; c = us["stance_us"]; d = us["stance_into_us"]
+        e = us["floor_us"]
         print "per sentence, one thread              time     score_sentence is   score_sentence_into is"
         printf "(a) vaderSentiment (Python)       %8.2f µs   %6.1f× as fast        %6.1f× as fast (target ≥ 100×)\n", a, a / c, a / d
         printf "(b) vader-parity (Rust)           %8.2f µs   %6.1f× as fast        %6.1f× as fast (target ≥ 5×)\n", b, b / c, b / d
         printf "(c) stance Scorer::score_sentence      %8.2f µs\n", c
         printf "(d) stance Scorer::score_sentence_into %8.2f µs (one reused result)\n", d
+        printf "(e) floor: lower-case, split, look up  %8.2f µs (no scoring at all)\n", e
+        printf "100× vaderSentiment leaves %.2f µs a sentence; the floor (e) alone takes %.0f%% of it\n", a / 100, 100 * e / (a / 100)
     }'
