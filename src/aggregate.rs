@@ -264,6 +264,8 @@ pub struct Counters {
     pub text_bytes: u64,
     /// Documents with a speaker (`--speaker`, `--speaker-field`).
     pub documents_with_speaker: u64,
+    /// Documents with no `--speaker-field` field at all.
+    pub no_speaker_field: u64,
     /// Documents whose `--speaker-field` value is not an actor id.
     pub unknown_speakers: u64,
     /// Sentences longer than the limit, scored in pieces.
@@ -289,6 +291,7 @@ impl Counters {
         self.text_bytes += o.text_bytes;
         self.documents_with_speaker += o.documents_with_speaker;
         self.unknown_speakers += o.unknown_speakers;
+        self.no_speaker_field += o.no_speaker_field;
         self.long_sentences_cut += o.long_sentences_cut;
     }
 }

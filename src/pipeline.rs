@@ -178,6 +178,59 @@ pub struct DocOutput {
     /// Its sentence rows rendered as CSV, instead of `rows`, when
     /// [`PipelineOptions::sentence_csv`] asks for it.
     pub csv: Vec<u8>,
+    /// What the run should tell about it, if anything.
+    pub notes: Option<Box<DocNotes>>,
+}
+
+/// What about one document a run tells its user: scored, but perhaps not as
+/// they meant. The counters of [`Aggregates`] count these; [`RunTotals`]
+/// keeps the first few documents of each kind, in input order, to name.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DocNotes {
+    /// The document's id.
+    pub id: String,
+    /// Its [`PipelineOptions::speaker_field`] value, when that is not an
+    /// actor id: the document then has no speaker.
+    pub unknown_speaker: Option<String>,
+    /// It has no [`PipelineOptions::speaker_field`] field: no speaker.
+    pub no_speaker_field: bool,
+    /// Stretches of its text longer than [`MAX_SENTENCE_BYTES`] with no
+    /// sentence end, scored in pieces.
+    pub long_sentences_cut: u64,
+}
+
+/// The first few documents of each kind of [`DocNotes`], in input order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NotedDocuments {
+    /// `(document id, speaker field value)` of documents whose value is no
+    /// actor id.
+    pub unknown_speakers: Vec<(String, String)>,
+    /// Ids of documents with no speaker field.
+    pub no_speaker_field: Vec<String>,
+    /// Ids of documents with a stretch of text scored in pieces.
+    pub long_sentences_cut: Vec<String>,
+}
+
+impl NotedDocuments {
+    /// How many documents of each kind are kept.
+    pub const KEPT: usize = 5;
+
+    fn add(&mut self, n: &DocNotes) {
+        fn keep<T>(list: &mut Vec<T>, item: impl FnOnce() -> T) {
+            if list.len() < NotedDocuments::KEPT {
+                list.push(item());
+            }
+        }
+        if let Some(value) = &n.unknown_speaker {
+            keep(&mut self.unknown_speakers, || (n.id.clone(), value.clone()));
+        }
+        if n.no_speaker_field {
+            keep(&mut self.no_speaker_field, || n.id.clone());
+        }
+        if n.long_sentences_cut > 0 {
+            keep(&mut self.long_sentences_cut, || n.id.clone());
+        }
+    }
 }
 
 /// What [`Pipeline::run`] reports as it goes.
@@ -217,6 +270,9 @@ pub struct RunTotals {
     pub elapsed: Duration,
     /// Threads used.
     pub threads: usize,
+    /// The first few documents scored otherwise than the user may have
+    /// meant (see [`DocNotes`]).
+    pub noted: NotedDocuments,
 }
 
 impl RunTotals {
@@ -327,11 +383,19 @@ impl Pipeline {
         c.coarse_dated_documents += coarse as u64;
         c.markup_documents += plain.is_some() as u64;
         c.text_bytes += doc.text.len() as u64;
+        let mut notes = DocNotes::default();
         let speaker = self.options.speaker.or_else(|| {
             let field = self.options.speaker_field.as_ref()?;
-            let code = doc.fields.get(field)?;
+            let Some(code) = doc.fields.get(field) else {
+                agg.counters.no_speaker_field += 1;
+                notes.no_speaker_field = true;
+                return None;
+            };
             let found = self.lex.actor_index(&code.trim().to_ascii_uppercase());
-            agg.counters.unknown_speakers += found.is_none() as u64;
+            if found.is_none() {
+                agg.counters.unknown_speakers += 1;
+                notes.unknown_speaker = Some(code.clone());
+            }
             found
         });
         agg.counters.documents_with_speaker += speaker.is_some() as u64;
@@ -349,11 +413,17 @@ impl Pipeline {
             c.boilerplate_lines += cs.boilerplate_lines;
             c.repeated_lines += cs.repeated_lines;
             c.joined_lines += cs.joined_lines;
+            let cut_before = agg.counters.long_sentences_cut;
             self.score_sentences(
                 doc, &text, speaker, period, &date_text, agg, buffers, &mut out,
             );
+            notes.long_sentences_cut = agg.counters.long_sentences_cut - cut_before;
             buffers.text = text;
         });
+        if notes != DocNotes::default() {
+            notes.id = doc.id.clone();
+            out.notes = Some(Box::new(notes));
+        }
         out
     }
 
@@ -810,6 +880,9 @@ impl Merger<'_, '_> {
             Ok(o) => {
                 // Its tallies are in its batch's (`tallies`).
                 self.documents += 1;
+                if let Some(n) = &o.notes {
+                    self.totals.noted.add(n);
+                }
                 if !o.csv.is_empty() {
                     (self.sink)(Event::SentenceCsv(&o.csv))
                 } else if !o.rows.is_empty() {
@@ -1003,6 +1076,83 @@ mod tests {
                     && !totals.aggregates.dyads.is_empty()
             );
         }
+    }
+
+    /// Documents whose speaker field is no actor id or is missing, and
+    /// those with text cut into pieces, are named in input order, the
+    /// first five of each kind, at any thread count; the counters count
+    /// them all.
+    #[test]
+    fn documents_scored_otherwise_than_meant_are_named_in_input_order() {
+        let run_on = "Seoul condemned Tokyo, ".repeat(400);
+        let docs: Vec<Document> = (0..300)
+            .map(|i| {
+                let mut d = doc(
+                    &format!("d{i}"),
+                    "2024-05-01",
+                    if i % 50 == 7 {
+                        &run_on
+                    } else {
+                        "We welcome the talks with Japan."
+                    },
+                );
+                match i % 3 {
+                    0 => {
+                        d.fields.insert("iso".into(), "kor".into());
+                    }
+                    1 => {
+                        d.fields.insert("iso".into(), format!("Atlantis {i}"));
+                    }
+                    _ => {}
+                }
+                d
+            })
+            .collect();
+        let mut seen = Vec::new();
+        for threads in [1, 2, 3] {
+            let lex = with_rows(1).lexicons().clone();
+            let p = Pipeline::new(
+                lex,
+                PipelineOptions {
+                    threads: Some(threads),
+                    speaker_field: Some("iso".into()),
+                    ..Default::default()
+                },
+            );
+            let totals = p
+                .run(docs.clone().into_iter().map(Ok), &mut |_| Ok(()))
+                .unwrap();
+            let c = totals.aggregates.counters;
+            assert_eq!(
+                (
+                    c.documents_with_speaker,
+                    c.unknown_speakers,
+                    c.no_speaker_field
+                ),
+                (100, 100, 100)
+            );
+            assert_eq!(c.long_sentences_cut, 6);
+            let n = &totals.noted;
+            let unknown: Vec<(String, String)> = [1, 4, 7, 10, 13]
+                .iter()
+                .map(|i| (format!("d{i}"), format!("Atlantis {i}")))
+                .collect();
+            assert_eq!(n.unknown_speakers, unknown);
+            assert_eq!(n.no_speaker_field, ["d2", "d5", "d8", "d11", "d14"]);
+            assert_eq!(n.long_sentences_cut, ["d7", "d57", "d107", "d157", "d207"]);
+            // A document with nothing to tell carries no notes.
+            let out = p.process(&docs[0]);
+            assert_eq!(out.notes, None);
+            let out = p.process(&docs[7]);
+            let notes = out.notes.expect("notes");
+            assert_eq!(
+                (notes.id.as_str(), notes.unknown_speaker.as_deref()),
+                ("d7", Some("Atlantis 7"))
+            );
+            assert!(notes.long_sentences_cut == 1 && !notes.no_speaker_field);
+            seen.push(totals.noted);
+        }
+        assert!(seen.windows(2).all(|w| w[0] == w[1]));
     }
 
     #[test]

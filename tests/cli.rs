@@ -1205,6 +1205,113 @@ fn eval_reports_metrics_writes_errors_and_gates() {
         .stderr(predicate::str::contains("bad.jsonl: line 1"));
 }
 
+/// Documents scored otherwise than the user likely meant are told about on
+/// stderr, with the first few named, and listed in run.json; a merge of
+/// the shards repeats the counts.
+#[test]
+fn documents_with_no_speaker_or_run_on_text_are_warned_about() {
+    let d = tempfile::tempdir().unwrap();
+    let run_on = "Seoul blamed Tokyo for the dispute and Tokyo blamed Seoul ".repeat(120);
+    let f = write(
+        d.path(),
+        "speeches.jsonl",
+        &format!(
+            "{{\"id\":\"s1\",\"date\":\"2019\",\"iso\":\"France\",\"text\":\"We welcome the agreement with Germany.\"}}\n\
+             {{\"id\":\"s2\",\"date\":\"2019\",\"iso\":\"Frnace\",\"text\":\"We condemn the occupation.\"}}\n\
+             {{\"id\":\"s3\",\"date\":\"2019\",\"text\":\"We support the Secretary-General.\"}}\n\
+             {{\"id\":\"s4\",\"date\":\"2019\",\"iso\":\"deu\",\"text\":\"{run_on}\"}}\n"
+        ),
+    );
+    let out = d.path().join("o");
+    let run = stance()
+        .args(["score", "-q", "--speaker-field", "iso", "-o"])
+        .arg(&out)
+        .arg(&f)
+        .assert()
+        .success();
+    let err = String::from_utf8_lossy(&run.get_output().stderr).to_string();
+    assert!(
+        err.contains(
+            "stance: warning: 2 document(s) whose 'iso' is not an actor id have no speaker: \
+             'France' (document s1; that is FRA), 'Frnace' (document s2). Give ids"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "stance: warning: 1 document(s) with no 'iso' (missing, empty or null) have no \
+             speaker (first: document s3)"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "stance: note: 1 stretch(es) of text ran over 4096 bytes with no sentence end and \
+             were scored in pieces cut at spaces, first in document s4"
+        ),
+        "{err}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&read(&out.join("run.json"))).unwrap();
+    let noted = &json["noted_documents"];
+    assert_eq!(noted["unknown_speaker"][0]["value"], "France");
+    assert_eq!(noted["unknown_speaker"][1]["id"], "s2");
+    assert_eq!(noted["no_speaker_field"], serde_json::json!(["s3"]));
+    assert_eq!(noted["long_sentences_cut"], serde_json::json!(["s4"]));
+    assert_eq!(json["documents_without_speaker_field"], 1);
+    assert_eq!(json["documents_with_speaker"], 1);
+
+    // The shards' merge has the counts, not the documents.
+    let part = d.path().join("part");
+    stance()
+        .args([
+            "score",
+            "-q",
+            "--speaker-field",
+            "iso",
+            "--partial",
+            "--shard",
+            "1/1",
+            "-o",
+        ])
+        .arg(&part)
+        .arg(&f)
+        .assert()
+        .success();
+    let merged = stance()
+        .args(["merge", "-q", "-o"])
+        .arg(d.path().join("m"))
+        .arg(part.join("partial.json"))
+        .assert()
+        .success();
+    let err = String::from_utf8_lossy(&merged.get_output().stderr).to_string();
+    assert!(
+        err.contains("2 document(s) whose 'iso' is not an actor id have no speaker. Give ids"),
+        "{err}"
+    );
+    assert!(
+        err.contains("1 document(s) with no 'iso' (missing"),
+        "{err}"
+    );
+    assert!(
+        err.contains("1 stretch(es) of text ran over 4096 bytes"),
+        "{err}"
+    );
+
+    // With every speaker known and no run-on text, nothing is said.
+    let clean = write(
+        d.path(),
+        "clean.jsonl",
+        "{\"id\":\"c1\",\"date\":\"2019\",\"iso\":\"fra\",\"text\":\"We welcome the agreement with Germany.\"}\n",
+    );
+    stance()
+        .args(["score", "-q", "--speaker-field", "iso", "-o"])
+        .arg(d.path().join("c"))
+        .arg(&clean)
+        .assert()
+        .success()
+        .stderr("");
+}
+
 #[test]
 fn speaker_options_resolve_first_person_references() {
     let d = tempfile::tempdir().unwrap();

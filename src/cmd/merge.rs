@@ -22,7 +22,7 @@ use stancemeter::output::partial::{
     ShardSpec, SortedRejects, StreamSummary,
 };
 use stancemeter::output::wide;
-use stancemeter::output::{self, CellPolicy, CsvFile, SENTENCES_HEADER, TableOptions};
+use stancemeter::output::{self, CellPolicy, CsvFile, RUN_FILE, SENTENCES_HEADER, TableOptions};
 
 use super::interrupt;
 use super::progress::Progress;
@@ -262,6 +262,18 @@ pub fn run(a: Args) -> anyhow::Result<()> {
     interrupt::committed();
     drop(end_phase);
 
+    for line in super::score::document_notes(
+        &agg.counters,
+        settings
+            .speaker_field
+            .as_deref()
+            .filter(|_| settings.speaker.is_none()),
+        None,
+        &lex,
+        &a.output.join(RUN_FILE),
+    ) {
+        super::warn(&line);
+    }
     if !a.quiet {
         let out = &mut std::io::stdout().lock();
         print_summary(out, &a, &parts, &missing, &lex, &agg)?;

@@ -18,7 +18,9 @@ use stancemeter::output::partial::{
 };
 use stancemeter::output::wide;
 use stancemeter::output::{self, REJECTS_FILE, RUN_FILE, SENTENCES_FILE, TableOptions};
-use stancemeter::pipeline::{Event, Pipeline, PipelineOptions, RunTotals};
+use stancemeter::pipeline::{
+    Event, MAX_SENTENCE_BYTES, NotedDocuments, Pipeline, PipelineOptions, RunTotals,
+};
 
 use super::interrupt;
 use super::progress::Progress;
@@ -152,6 +154,8 @@ pub struct Args {
     speaker: Option<String>,
 
     /// JSONL/CSV field holding each document's speaker as an actor id (e.g. country_iso3).
+    /// A document whose value is missing or no actor id has no speaker: the run warns, names
+    /// the first few, and lists them in run.json.
     #[arg(long, value_name = "FIELD")]
     speaker_field: Option<String>,
 
@@ -511,6 +515,7 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         "threads": totals.threads,
         "readers": readers,
         "lexicons": lex.sources(),
+        "noted_documents": noted_json(&totals.noted),
     });
     add_counts(&mut run_json, &agg.counters);
 
@@ -669,6 +674,15 @@ pub fn run(a: Args) -> anyhow::Result<()> {
             a.output.join(RUN_FILE).display()
         ));
     }
+    for line in document_notes(
+        c,
+        a.speaker_field.as_deref().filter(|_| a.speaker.is_none()),
+        Some(&totals.noted),
+        pipeline.lexicons(),
+        &a.output.join(RUN_FILE),
+    ) {
+        super::warn(&line);
+    }
     if !a.quiet {
         // A closed stdout (`stance score ... | head -1`) ends here with an
         // io error that main.rs turns into exit 0: the tables are written.
@@ -730,6 +744,7 @@ pub fn add_counts(run_json: &mut serde_json::Value, c: &Counters) {
     let counts = json!({
         "documents_with_speaker": c.documents_with_speaker,
         "documents_with_unknown_speaker": c.unknown_speakers,
+        "documents_without_speaker_field": c.no_speaker_field,
         "documents": c.documents,
         "undated_documents": c.undated_documents,
         "documents_dated_coarser_than_period": c.coarse_dated_documents,
@@ -746,6 +761,98 @@ pub fn add_counts(run_json: &mut serde_json::Value, c: &Counters) {
     });
     if let (Some(run), serde_json::Value::Object(counts)) = (run_json.as_object_mut(), counts) {
         run.extend(counts);
+    }
+}
+
+/// The first documents of each kind of [`NotedDocuments`], for `run.json`.
+fn noted_json(n: &NotedDocuments) -> serde_json::Value {
+    json!({
+        "unknown_speaker": n.unknown_speakers.iter().map(|(id, value)| json!({"id": id, "value": value})).collect::<Vec<_>>(),
+        "no_speaker_field": n.no_speaker_field,
+        "long_sentences_cut": n.long_sentences_cut,
+    })
+}
+
+/// Warnings and notes on documents that were scored, but perhaps not as
+/// the user meant: a speaker field whose value is no actor id or that is
+/// missing (such documents have no speaker, so their "we" is nobody's), and
+/// text with no sentence end for more than [`MAX_SENTENCE_BYTES`] (scored
+/// in pieces). `speaker_field` is the field when it was used; `noted` names
+/// the first documents (`stance merge` has only the counts).
+pub fn document_notes(
+    c: &Counters,
+    speaker_field: Option<&str>,
+    noted: Option<&NotedDocuments>,
+    lex: &Lexicons,
+    run_file: &std::path::Path,
+) -> Vec<String> {
+    let mut lines = Vec::new();
+    let and_more = |listed: usize, all: u64| {
+        if all > listed as u64 { ", …" } else { "" }
+    };
+    if let Some(field) = speaker_field {
+        if c.unknown_speakers > 0 {
+            let examples = noted.map_or(String::new(), |n| {
+                let listed: Vec<String> = n
+                    .unknown_speakers
+                    .iter()
+                    .map(|(id, value)| match actor_named(lex, value) {
+                        Some(actor) => format!("'{value}' (document {id}; that is {actor})"),
+                        None => format!("'{value}' (document {id})"),
+                    })
+                    .collect();
+                format!(
+                    ": {}{}",
+                    listed.join(", "),
+                    and_more(listed.len(), c.unknown_speakers)
+                )
+            });
+            lines.push(format!(
+                "stance: warning: {} document(s) whose '{field}' is not an actor id have no \
+                 speaker{examples}. Give ids from the id column of actors.csv, such as FRA \
+                 or PRK (`stance lexicon export DIR` writes it)",
+                c.unknown_speakers
+            ));
+        }
+        if c.no_speaker_field > 0 {
+            let first = noted
+                .and_then(|n| n.no_speaker_field.first())
+                .map_or(String::new(), |id| format!(" (first: document {id})"));
+            lines.push(format!(
+                "stance: warning: {} document(s) with no '{field}' (missing, empty or null) have \
+                 no speaker{first}",
+                c.no_speaker_field
+            ));
+        }
+    }
+    if c.long_sentences_cut > 0 {
+        let first = noted
+            .and_then(|n| n.long_sentences_cut.first())
+            .map_or(String::new(), |id| format!(", first in document {id}"));
+        lines.push(format!(
+            "stance: note: {} stretch(es) of text ran over {MAX_SENTENCE_BYTES} bytes with no \
+             sentence end and were scored in pieces cut at spaces{first}; see {}",
+            c.long_sentences_cut,
+            run_file.display()
+        ));
+    }
+    lines
+}
+
+/// The id of the one actor that `value` names in full, by its name or an
+/// alias ("France", "the DPRK"), for a hint.
+fn actor_named(lex: &Lexicons, value: &str) -> Option<String> {
+    let value = value.trim();
+    if let Some(a) = lex
+        .actors()
+        .iter()
+        .find(|a| a.name.eq_ignore_ascii_case(value))
+    {
+        return Some(a.id.clone());
+    }
+    match lex.find(value, None).actors.as_slice() {
+        [hit] if hit.span == (0..value.len()) => Some(lex.actors()[hit.actor].id.clone()),
+        _ => None,
     }
 }
 
