@@ -197,6 +197,9 @@ pub struct DocNotes {
     /// Stretches of its text longer than [`MAX_SENTENCE_BYTES`] with no
     /// sentence end, scored in pieces.
     pub long_sentences_cut: u64,
+    /// Its date, when that is coarser than [`PipelineOptions::period`] (a
+    /// year under months): it is tallied under a period of its own.
+    pub coarse_date: Option<String>,
 }
 
 /// The first few documents of each kind of [`DocNotes`], in input order.
@@ -209,6 +212,9 @@ pub struct NotedDocuments {
     pub no_speaker_field: Vec<String>,
     /// Ids of documents with a stretch of text scored in pieces.
     pub long_sentences_cut: Vec<String>,
+    /// `(document id, date)` of documents dated more coarsely than the
+    /// period.
+    pub coarse_dates: Vec<(String, String)>,
 }
 
 impl NotedDocuments {
@@ -229,6 +235,9 @@ impl NotedDocuments {
         }
         if n.long_sentences_cut > 0 {
             keep(&mut self.long_sentences_cut, || n.id.clone());
+        }
+        if let Some(date) = &n.coarse_date {
+            keep(&mut self.coarse_dates, || (n.id.clone(), date.clone()));
         }
     }
 }
@@ -383,7 +392,10 @@ impl Pipeline {
         c.coarse_dated_documents += coarse as u64;
         c.markup_documents += plain.is_some() as u64;
         c.text_bytes += doc.text.len() as u64;
-        let mut notes = DocNotes::default();
+        let mut notes = DocNotes {
+            coarse_date: coarse.then(|| doc.date.map(|d| d.to_string())).flatten(),
+            ..DocNotes::default()
+        };
         let speaker = self.options.speaker.or_else(|| {
             let field = self.options.speaker_field.as_ref()?;
             let Some(code) = doc.fields.get(field) else {
@@ -1089,7 +1101,8 @@ mod tests {
             .map(|i| {
                 let mut d = doc(
                     &format!("d{i}"),
-                    "2024-05-01",
+                    // A year alone is coarser than the default months.
+                    if i % 40 == 3 { "2024" } else { "2024-05-01" },
                     if i % 50 == 7 {
                         &run_on
                     } else {
@@ -1132,6 +1145,7 @@ mod tests {
                 (100, 100, 100)
             );
             assert_eq!(c.long_sentences_cut, 6);
+            assert_eq!(c.coarse_dated_documents, 8);
             let n = &totals.noted;
             let unknown: Vec<(String, String)> = [1, 4, 7, 10, 13]
                 .iter()
@@ -1140,6 +1154,11 @@ mod tests {
             assert_eq!(n.unknown_speakers, unknown);
             assert_eq!(n.no_speaker_field, ["d2", "d5", "d8", "d11", "d14"]);
             assert_eq!(n.long_sentences_cut, ["d7", "d57", "d107", "d157", "d207"]);
+            let coarse: Vec<(String, String)> = [3, 43, 83, 123, 163]
+                .iter()
+                .map(|i| (format!("d{i}"), "2024".to_string()))
+                .collect();
+            assert_eq!(n.coarse_dates, coarse);
             // A document with nothing to tell carries no notes.
             let out = p.process(&docs[0]);
             assert_eq!(out.notes, None);

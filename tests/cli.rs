@@ -1219,12 +1219,20 @@ fn documents_with_no_speaker_or_run_on_text_are_warned_about() {
             "{{\"id\":\"s1\",\"date\":\"2019\",\"iso\":\"France\",\"text\":\"We welcome the agreement with Germany.\"}}\n\
              {{\"id\":\"s2\",\"date\":\"2019\",\"iso\":\"Frnace\",\"text\":\"We condemn the occupation.\"}}\n\
              {{\"id\":\"s3\",\"date\":\"2019\",\"text\":\"We support the Secretary-General.\"}}\n\
-             {{\"id\":\"s4\",\"date\":\"2019\",\"iso\":\"deu\",\"text\":\"{run_on}\"}}\n"
+             {{\"id\":\"s4\",\"date\":\"2019-03-02\",\"iso\":\"deu\",\"text\":\"{run_on}\"}}\n"
         ),
     );
     let out = d.path().join("o");
     let run = stance()
-        .args(["score", "-q", "--speaker-field", "iso", "-o"])
+        .args([
+            "score",
+            "-q",
+            "--speaker-field",
+            "iso",
+            "--period",
+            "month",
+            "-o",
+        ])
         .arg(&out)
         .arg(&f)
         .assert()
@@ -1251,12 +1259,20 @@ fn documents_with_no_speaker_or_run_on_text_are_warned_about() {
         ),
         "{err}"
     );
+    assert!(
+        err.contains(
+            "stance: note: 3 document(s) are dated more coarsely than --period month, so their \
+             rows carry their own date as the period (first: document s1, dated 2019)"
+        ),
+        "{err}"
+    );
     let json: serde_json::Value = serde_json::from_str(&read(&out.join("run.json"))).unwrap();
     let noted = &json["noted_documents"];
     assert_eq!(noted["unknown_speaker"][0]["value"], "France");
     assert_eq!(noted["unknown_speaker"][1]["id"], "s2");
     assert_eq!(noted["no_speaker_field"], serde_json::json!(["s3"]));
     assert_eq!(noted["long_sentences_cut"], serde_json::json!(["s4"]));
+    assert_eq!(noted["coarse_dates"][2]["id"], "s3");
     assert_eq!(json["documents_without_speaker_field"], 1);
     assert_eq!(json["documents_with_speaker"], 1);
 
@@ -1268,6 +1284,8 @@ fn documents_with_no_speaker_or_run_on_text_are_warned_about() {
             "-q",
             "--speaker-field",
             "iso",
+            "--period",
+            "month",
             "--partial",
             "--shard",
             "1/1",
@@ -1296,12 +1314,19 @@ fn documents_with_no_speaker_or_run_on_text_are_warned_about() {
         err.contains("1 stretch(es) of text ran over 4096 bytes"),
         "{err}"
     );
+    assert!(
+        err.contains(
+            "3 document(s) are dated more coarsely than --period month, so their rows carry \
+             their own date as the period\n"
+        ),
+        "{err}"
+    );
 
     // With every speaker known and no run-on text, nothing is said.
     let clean = write(
         d.path(),
         "clean.jsonl",
-        "{\"id\":\"c1\",\"date\":\"2019\",\"iso\":\"fra\",\"text\":\"We welcome the agreement with Germany.\"}\n",
+        "{\"id\":\"c1\",\"date\":\"2019-06-01\",\"iso\":\"fra\",\"text\":\"We welcome the agreement with Germany.\"}\n",
     );
     stance()
         .args(["score", "-q", "--speaker-field", "iso", "-o"])

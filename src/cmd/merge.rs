@@ -264,6 +264,7 @@ pub fn run(a: Args) -> anyhow::Result<()> {
 
     for line in super::score::document_notes(
         &agg.counters,
+        &settings.period,
         settings
             .speaker_field
             .as_deref()

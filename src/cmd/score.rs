@@ -676,6 +676,7 @@ pub fn run(a: Args) -> anyhow::Result<()> {
     }
     for line in document_notes(
         c,
+        &period_name(a.period),
         a.speaker_field.as_deref().filter(|_| a.speaker.is_none()),
         Some(&totals.noted),
         pipeline.lexicons(),
@@ -770,6 +771,7 @@ fn noted_json(n: &NotedDocuments) -> serde_json::Value {
         "unknown_speaker": n.unknown_speakers.iter().map(|(id, value)| json!({"id": id, "value": value})).collect::<Vec<_>>(),
         "no_speaker_field": n.no_speaker_field,
         "long_sentences_cut": n.long_sentences_cut,
+        "coarse_dates": n.coarse_dates.iter().map(|(id, date)| json!({"id": id, "date": date})).collect::<Vec<_>>(),
     })
 }
 
@@ -777,10 +779,13 @@ fn noted_json(n: &NotedDocuments) -> serde_json::Value {
 /// the user meant: a speaker field whose value is no actor id or that is
 /// missing (such documents have no speaker, so their "we" is nobody's), and
 /// text with no sentence end for more than [`MAX_SENTENCE_BYTES`] (scored
-/// in pieces). `speaker_field` is the field when it was used; `noted` names
-/// the first documents (`stance merge` has only the counts).
+/// in pieces), and dates coarser than the period (their rows carry their
+/// own date as the period: `2020` among the months). `speaker_field` is the field
+/// when it was used; `noted` names the first documents (`stance merge` has
+/// only the counts).
 pub fn document_notes(
     c: &Counters,
+    period: &str,
     speaker_field: Option<&str>,
     noted: Option<&NotedDocuments>,
     lex: &Lexicons,
@@ -824,6 +829,18 @@ pub fn document_notes(
                 c.no_speaker_field
             ));
         }
+    }
+    if c.coarse_dated_documents > 0 {
+        let first = noted
+            .and_then(|n| n.coarse_dates.first())
+            .map_or(String::new(), |(id, date)| {
+                format!(" (first: document {id}, dated {date})")
+            });
+        lines.push(format!(
+            "stance: note: {} document(s) are dated more coarsely than --period {period}, so \
+             their rows carry their own date as the period{first}",
+            c.coarse_dated_documents
+        ));
     }
     if c.long_sentences_cut > 0 {
         let first = noted
