@@ -282,6 +282,8 @@ pub struct RunTotals {
     /// The first few documents scored otherwise than the user may have
     /// meant (see [`DocNotes`]).
     pub noted: NotedDocuments,
+    /// The first reject in input order, in full: `input: location: reason`.
+    pub first_reject: Option<String>,
 }
 
 impl RunTotals {
@@ -879,13 +881,18 @@ impl Merger<'_, '_> {
                 let key = reason_class(&r.reason);
                 let e = self.totals.rejects.entry(key).or_default();
                 e.count += 1;
-                if e.examples.len() < 5 {
-                    let loc = if r.location.is_empty() {
+                let loc = || {
+                    if r.location.is_empty() {
                         r.input.clone()
                     } else {
                         format!("{}: {}", r.input, r.location)
-                    };
-                    e.examples.push(loc);
+                    }
+                };
+                if e.examples.len() < 5 {
+                    e.examples.push(loc());
+                }
+                if self.totals.first_reject.is_none() {
+                    self.totals.first_reject = Some(format!("{}: {}", loc(), r.reason));
                 }
                 (self.sink)(Event::Reject(&r))
             }
@@ -1356,6 +1363,11 @@ mod tests {
                 location: "line 2".into(),
                 reason: "not valid JSON: eof".into(),
             }),
+            Err(Reject {
+                input: "y.csv".into(),
+                location: String::new(),
+                reason: "no column 'text' in header".into(),
+            }),
         ];
         let mut seen = 0;
         let t = p
@@ -1366,9 +1378,15 @@ mod tests {
                 Ok(())
             })
             .unwrap();
-        assert_eq!(seen, 1);
-        assert_eq!(t.rejected(), 1);
+        assert_eq!(seen, 2);
+        assert_eq!(t.rejected(), 2);
         assert_eq!(t.rejects["not valid JSON"].examples, ["x.jsonl: line 2"]);
+        assert_eq!(t.rejects["no column"].examples, ["y.csv"]);
+        // The first is kept whole, reason and all, for the warning.
+        assert_eq!(
+            t.first_reject.as_deref(),
+            Some("x.jsonl: line 2: not valid JSON: eof")
+        );
         assert_eq!(t.aggregates.counters.documents, 1);
     }
 
@@ -1393,6 +1411,7 @@ mod tests {
         log.push(format!("{dyads:?}"));
         log.push(format!("{counters:?}"));
         log.push(format!("{:?}", totals.rejects));
+        log.push(format!("{:?} {:?}", totals.first_reject, totals.noted));
         log
     }
 

@@ -609,6 +609,9 @@ pub fn run(a: Args) -> anyhow::Result<()> {
             totals.rejected(),
             reasons.join(", "),
         ));
+        if let Some(first) = &totals.first_reject {
+            super::warn(&format!("  first: {first}"));
+        }
         if totals.rejects.contains_key("ambiguous date") {
             super::warn(
                 "stance: dates such as 08/01/2021 are read with --date-order dmy (8 January) \
