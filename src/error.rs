@@ -22,6 +22,11 @@ pub enum Error {
         /// What is wrong, and what to do.
         message: String,
     },
+    /// Lexicon files have bad rows: every one found (each an
+    /// [`Error::Lexicon`]), file by file in line order, so that one check
+    /// lists all there is to fix.
+    #[error("{}", problem_list(.0))]
+    Lexicons(Vec<Error>),
     /// A file or directory could not be read or written.
     #[error("{}: {source}", path.display())]
     Io {
@@ -66,6 +71,25 @@ impl Error {
             message: message.into(),
         }
     }
+}
+
+/// How many of the problems of an [`Error::Lexicons`] its message lists.
+pub const PROBLEMS_LISTED: usize = 50;
+
+/// The message of an [`Error::Lexicons`]: how many, then one per line.
+fn problem_list(list: &[Error]) -> String {
+    let mut out = format!(
+        "{} problems in the lexicons; fix them all, then check again with `stance lexicon check`:",
+        list.len()
+    );
+    for e in list.iter().take(PROBLEMS_LISTED) {
+        out.push_str("\n  ");
+        out.push_str(&e.to_string());
+    }
+    if list.len() > PROBLEMS_LISTED {
+        out.push_str(&format!("\n  … and {} more", list.len() - PROBLEMS_LISTED));
+    }
+    out
 }
 
 /// `input: location: reason`, or `input: reason` for a whole file.

@@ -660,10 +660,22 @@ impl Lexicons {
                 t.origins[i].clone()
             }
         };
-        let (actors, by_id, aliases) = parse_actors(&t.actors, &file(0))?;
-        let tone = parse_tone(&t.tone, &file(1))?;
-        let modifiers = parse_modifiers(&t.modifiers, &file(2))?;
-        let boilerplate = Boilerplate::parse(&t.boilerplate, &file(3))?;
+        // Every file is read, so that the problems of all are told at once.
+        let mut problems = Problems::default();
+        let parsed = (
+            problems.note(parse_actors(&t.actors, &file(0))),
+            problems.note(parse_tone(&t.tone, &file(1))),
+            problems.note(parse_modifiers(&t.modifiers, &file(2))),
+            problems.note(Boilerplate::parse(&t.boilerplate, &file(3))),
+        );
+        problems.into_result()?;
+        let (Some((actors, by_id, aliases)), Some(tone), Some(modifiers), Some(boilerplate)) =
+            parsed
+        else {
+            return Err(Error::Other(
+                "a lexicon file could not be read, with no problem told".into(),
+            ));
+        };
         let entries = [
             aliases.len(),
             tone.len(),
@@ -1498,6 +1510,58 @@ struct CsvTable {
     file: String,
     columns: HashMap<String, usize>,
     rows: Vec<(usize, csv::StringRecord)>,
+    /// Rows that are not valid CSV (a stray comma), left out of `rows`.
+    bad_rows: Vec<Error>,
+}
+
+/// The problems found in the rows of lexicon files. A row with a problem
+/// is left out and the next one read, so that one `stance lexicon check`
+/// (or a run) lists every bad row, not only the first: what someone fixing
+/// a lexicon in a spreadsheet needs.
+#[derive(Debug, Default)]
+struct Problems(Vec<Error>);
+
+impl Problems {
+    /// Starts with the rows of `t` that are not valid CSV.
+    fn from_table(t: &mut CsvTable) -> Problems {
+        Problems(std::mem::take(&mut t.bad_rows))
+    }
+
+    /// The value of `r`, or its problems noted.
+    fn note<T>(&mut self, r: Result<T>) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(Error::Lexicons(list)) => {
+                self.0.extend(list);
+                None
+            }
+            Err(e) => {
+                self.0.push(e);
+                None
+            }
+        }
+    }
+
+    /// [`Problems::into_result`] for the problems of one file, in line
+    /// order (rows that are not valid CSV were noted first).
+    fn into_result_by_line(mut self) -> Result<()> {
+        self.0.sort_by_key(|e| match e {
+            Error::Lexicon { line, .. } => *line,
+            _ => 0,
+        });
+        self.into_result()
+    }
+
+    /// `Ok` when nothing was noted; one problem as itself, more as an
+    /// [`Error::Lexicons`].
+    fn into_result(self) -> Result<()> {
+        let mut list = self.0;
+        match list.len() {
+            0 => Ok(()),
+            1 => Err(list.remove(0)),
+            _ => Err(Error::Lexicons(list)),
+        }
+    }
 }
 
 impl CsvTable {
@@ -1533,6 +1597,7 @@ impl CsvTable {
             }
         }
         let mut rows = Vec::new();
+        let mut bad_rows = Vec::new();
         for rec in rdr.records() {
             match rec {
                 Ok(r) => {
@@ -1552,7 +1617,7 @@ impl CsvTable {
                         ),
                         _ => format!("not valid CSV: {e}"),
                     };
-                    return Err(Error::lexicon(file, line, msg));
+                    bad_rows.push(Error::lexicon(file, line, msg));
                 }
             }
         }
@@ -1560,6 +1625,7 @@ impl CsvTable {
             file: file.to_string(),
             columns,
             rows,
+            bad_rows,
         })
     }
 
@@ -1580,49 +1646,53 @@ impl CsvTable {
 type ActorTables = (Vec<Actor>, HashMap<String, usize>, Vec<Alias>);
 
 fn parse_actors(src: &str, file: &str) -> Result<ActorTables> {
-    let t = CsvTable::parse(src, file, &["id", "name", "kind", "alias"])?;
+    let mut t = CsvTable::parse(src, file, &["id", "name", "kind", "alias"])?;
     let mut actors: Vec<Actor> = Vec::new();
     let mut by_id: HashMap<String, usize> = HashMap::default();
     let mut parent_names: Vec<(String, usize)> = Vec::new(); // per actor: parent id, line
     let mut aliases: Vec<Alias> = Vec::new();
     type RowKey = (usize, String, Option<DocDate>, Option<DocDate>);
     let mut seen: HashMap<RowKey, usize> = HashMap::default();
+    let mut problems = Problems::from_table(&mut t);
     for (line, row) in &t.rows {
         let line = *line;
-        let id = t.get(row, "id");
-        if id.is_empty() {
-            return Err(t.err(line, "empty id"));
-        }
-        if !id
-            .chars()
-            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_' || c == '-')
-        {
-            return Err(t.err(
-                line,
-                format!("id '{id}' may only use A-Z, 0-9, '_' and '-' (e.g. PRK, UN, PRK_KCNA)"),
-            ));
-        }
-        let name = t.get(row, "name");
-        if name.is_empty() {
-            return Err(t.err(line, format!("empty name for id {id}")));
-        }
-        let kind_s = t.get(row, "kind");
-        let kind = ActorKind::parse(kind_s).ok_or_else(|| {
+        let row_result = (|| -> Result<()> {
+            let id = t.get(row, "id");
+            if id.is_empty() {
+                return Err(t.err(line, "empty id"));
+            }
+            if !id
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_' || c == '-')
+            {
+                return Err(t.err(
+                    line,
+                    format!(
+                        "id '{id}' may only use A-Z, 0-9, '_' and '-' (e.g. PRK, UN, PRK_KCNA)"
+                    ),
+                ));
+            }
+            let name = t.get(row, "name");
+            if name.is_empty() {
+                return Err(t.err(line, format!("empty name for id {id}")));
+            }
+            let kind_s = t.get(row, "kind");
+            let kind = ActorKind::parse(kind_s).ok_or_else(|| {
             t.err(
                 line,
                 format!("kind '{kind_s}' is not one of state, person, organisation, media, group, ignore"),
             )
         })?;
-        let parent = t.get(row, "parent");
-        if parent == id {
-            return Err(t.err(line, format!("{id} is its own parent")));
-        }
-        let idx = match by_id.get(id) {
-            Some(&i) => {
-                let a = &actors[i];
-                let (p, pline) = &parent_names[i];
-                if a.name != name || a.kind != kind || p != parent {
-                    return Err(t.err(
+            let parent = t.get(row, "parent");
+            if parent == id {
+                return Err(t.err(line, format!("{id} is its own parent")));
+            }
+            let idx = match by_id.get(id) {
+                Some(&i) => {
+                    let a = &actors[i];
+                    let (p, pline) = &parent_names[i];
+                    if a.name != name || a.kind != kind || p != parent {
+                        return Err(t.err(
                         line,
                         format!(
                             "id {id} has name/kind/parent '{name}'/{}/'{parent}' here but '{}'/{}/'{p}' on line {pline}; rows of one id must agree",
@@ -1631,96 +1701,99 @@ fn parse_actors(src: &str, file: &str) -> Result<ActorTables> {
                             a.kind.as_str()
                         ),
                     ));
+                    }
+                    i
                 }
-                i
+                None => {
+                    actors.push(Actor {
+                        id: id.to_string(),
+                        name: name.to_string(),
+                        kind,
+                        parent: None,
+                        root: actors.len(),
+                    });
+                    parent_names.push((parent.to_string(), line));
+                    by_id.insert(id.to_string(), actors.len() - 1);
+                    actors.len() - 1
+                }
+            };
+            let surface = t.get(row, "alias");
+            if surface.is_empty() {
+                return Err(t.err(line, format!("empty alias for {id}")));
             }
-            None => {
-                actors.push(Actor {
-                    id: id.to_string(),
-                    name: name.to_string(),
-                    kind,
-                    parent: None,
-                    root: actors.len(),
-                });
-                parent_names.push((parent.to_string(), line));
-                by_id.insert(id.to_string(), actors.len() - 1);
-                actors.len() - 1
+            if !surface.chars().any(is_word_char) {
+                return Err(t.err(line, format!("alias '{surface}' has no letters or digits")));
             }
-        };
-        let surface = t.get(row, "alias");
-        if surface.is_empty() {
-            return Err(t.err(line, format!("empty alias for {id}")));
-        }
-        if !surface.chars().any(is_word_char) {
-            return Err(t.err(line, format!("alias '{surface}' has no letters or digits")));
-        }
-        let case_s = t.get(row, "case");
-        let case = match case_s.to_ascii_lowercase().as_str() {
-            "" | "cap" => CaseRule::Cap,
-            "any" => CaseRule::Any,
-            "exact" => CaseRule::Exact,
-            _ => {
+            let case_s = t.get(row, "case");
+            let case = match case_s.to_ascii_lowercase().as_str() {
+                "" | "cap" => CaseRule::Cap,
+                "any" => CaseRule::Any,
+                "exact" => CaseRule::Exact,
+                _ => {
+                    return Err(t.err(
+                        line,
+                        format!("case '{case_s}' is not one of cap (default), any, exact"),
+                    ));
+                }
+            };
+            let date = |col: &str| -> Result<Option<DocDate>> {
+                let v = t.get(row, col);
+                if v.is_empty() {
+                    return Ok(None);
+                }
+                DocDate::parse(v).map(Some).ok_or_else(|| {
+                    t.err(
+                        line,
+                        format!("{col} '{v}' is not a date (write YYYY-MM-DD)"),
+                    )
+                })
+            };
+            let place_s = t.get(row, "place");
+            let place = match place_s.to_ascii_lowercase().as_str() {
+                "" | "no" => false,
+                "capital" | "seat" | "city" | "yes" => true,
+                _ => {
+                    return Err(t.err(
+                        line,
+                        format!("place '{place_s}' is not one of capital, seat, city (or empty)"),
+                    ));
+                }
+            };
+            let valid_from = date("valid_from")?;
+            let valid_to = date("valid_to")?;
+            if let (Some(f), Some(to)) = (valid_from, valid_to)
+                && f > to
+            {
+                return Err(t.err(line, format!("valid_from {f} is after valid_to {to}")));
+            }
+            // Same actor, same letters in the same case, same dates: a duplicate.
+            // ("South Korea" and KCNA's "south Korea" are two rows on purpose.)
+            let key = (idx, fold_keep_case(surface), valid_from, valid_to);
+            if let Some(prev) = seen.get(&key) {
                 return Err(t.err(
-                    line,
-                    format!("case '{case_s}' is not one of cap (default), any, exact"),
-                ));
-            }
-        };
-        let date = |col: &str| -> Result<Option<DocDate>> {
-            let v = t.get(row, col);
-            if v.is_empty() {
-                return Ok(None);
-            }
-            DocDate::parse(v).map(Some).ok_or_else(|| {
-                t.err(
-                    line,
-                    format!("{col} '{v}' is not a date (write YYYY-MM-DD)"),
-                )
-            })
-        };
-        let place_s = t.get(row, "place");
-        let place = match place_s.to_ascii_lowercase().as_str() {
-            "" | "no" => false,
-            "capital" | "seat" | "city" | "yes" => true,
-            _ => {
-                return Err(t.err(
-                    line,
-                    format!("place '{place_s}' is not one of capital, seat, city (or empty)"),
-                ));
-            }
-        };
-        let valid_from = date("valid_from")?;
-        let valid_to = date("valid_to")?;
-        if let (Some(f), Some(to)) = (valid_from, valid_to)
-            && f > to
-        {
-            return Err(t.err(line, format!("valid_from {f} is after valid_to {to}")));
-        }
-        // Same actor, same letters in the same case, same dates: a duplicate.
-        // ("South Korea" and KCNA's "south Korea" are two rows on purpose.)
-        let key = (idx, fold_keep_case(surface), valid_from, valid_to);
-        if let Some(prev) = seen.get(&key) {
-            return Err(t.err(
                 line,
                 format!("duplicate alias '{surface}' for {id} (same as line {prev} once accents, hyphens and curly quotes are folded); delete one row"),
             ));
-        }
-        seen.insert(key, line);
-        let case_form: Vec<char> = fold_keep_case(surface).chars().collect();
-        let upper_at = (0..case_form.len())
-            .filter(|&i| case_form[i].is_uppercase())
-            .collect();
-        aliases.push(Alias {
-            actor: idx,
-            surface: surface.to_string(),
-            case,
-            valid_from,
-            valid_to,
-            line,
-            place,
-            case_form,
-            upper_at,
-        });
+            }
+            seen.insert(key, line);
+            let case_form: Vec<char> = fold_keep_case(surface).chars().collect();
+            let upper_at = (0..case_form.len())
+                .filter(|&i| case_form[i].is_uppercase())
+                .collect();
+            aliases.push(Alias {
+                actor: idx,
+                surface: surface.to_string(),
+                case,
+                valid_from,
+                valid_to,
+                line,
+                place,
+                case_form,
+                upper_at,
+            });
+            Ok(())
+        })();
+        problems.note(row_result);
     }
     // Resolve parents, then roots (rejecting cycles).
     for i in 0..actors.len() {
@@ -1728,14 +1801,15 @@ fn parse_actors(src: &str, file: &str) -> Result<ActorTables> {
         if p.is_empty() {
             continue;
         }
-        let pi = *by_id.get(p.as_str()).ok_or_else(|| {
+        let parent = by_id.get(p.as_str()).copied().ok_or_else(|| {
             t.err(
                 *line,
                 format!("parent '{p}' of {} is not an id in this file", actors[i].id),
             )
-        })?;
-        actors[i].parent = Some(pi);
+        });
+        actors[i].parent = problems.note(parent);
     }
+    problems.into_result_by_line()?;
     for i in 0..actors.len() {
         let mut cur = i;
         let mut steps = 0;
@@ -1785,134 +1859,144 @@ pub const HOSTILE_CATEGORIES: &[&str] = &[
 ];
 
 fn parse_tone(src: &str, file: &str) -> Result<Vec<ToneTerm>> {
-    let t = CsvTable::parse(src, file, &["term", "weight", "category"])?;
+    let mut t = CsvTable::parse(src, file, &["term", "weight", "category"])?;
+    let mut problems = Problems::from_table(&mut t);
     let mut out: Vec<ToneTerm> = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::default();
     for (line, row) in &t.rows {
         let line = *line;
-        let term_raw = t.get(row, "term");
-        if term_raw.is_empty() {
-            return Err(t.err(line, "empty term"));
-        }
-        let words: Vec<&str> = term_raw.split_whitespace().collect();
-        let mut anchor_prefix = false;
-        let mut rest = Vec::new();
-        let mut in_anchor = true;
-        for (i, w) in words.iter().enumerate() {
-            if *w == "..." {
-                if i == 0 || i == words.len() - 1 {
+        let row_result = (|| -> Result<()> {
+            let term_raw = t.get(row, "term");
+            if term_raw.is_empty() {
+                return Err(t.err(line, "empty term"));
+            }
+            let words: Vec<&str> = term_raw.split_whitespace().collect();
+            let mut anchor_prefix = false;
+            let mut rest = Vec::new();
+            let mut in_anchor = true;
+            for (i, w) in words.iter().enumerate() {
+                if *w == "..." {
+                    if i == 0 || i == words.len() - 1 {
+                        return Err(t.err(
+                            line,
+                            format!("'{term_raw}': '...' must stand between two words"),
+                        ));
+                    }
+                    if words[i - 1] == "..." {
+                        return Err(t.err(line, format!("'{term_raw}': two '...' in a row")));
+                    }
+                    in_anchor = false;
+                    rest.push(Part::Gap);
+                    continue;
+                }
+                let (stem, prefix) = match w.strip_suffix('*') {
+                    Some(s) => (s, true),
+                    None => (*w, false),
+                };
+                if stem.contains('*') {
+                    return Err(t.err(line, format!("'{term_raw}': '*' may only end a word")));
+                }
+                if prefix && stem.chars().filter(|c| c.is_alphanumeric()).count() < 3 {
                     return Err(t.err(
                         line,
-                        format!("'{term_raw}': '...' must stand between two words"),
+                        format!(
+                            "'{term_raw}': the stem '{stem}*' is too short (3 letters at least)"
+                        ),
                     ));
                 }
-                if words[i - 1] == "..." {
-                    return Err(t.err(line, format!("'{term_raw}': two '...' in a row")));
+                if !stem.chars().any(is_word_char) {
+                    return Err(t.err(line, format!("'{term_raw}': '{w}' has no letters")));
                 }
-                in_anchor = false;
-                rest.push(Part::Gap);
-                continue;
+                if in_anchor {
+                    if prefix {
+                        anchor_prefix = true;
+                        in_anchor = false;
+                    }
+                } else {
+                    // A folded word may contain spaces (hyphenated words):
+                    // each piece must match a token.
+                    let folded = fold(stem);
+                    let pieces: Vec<&str> = folded.split_whitespace().collect();
+                    for (k, p) in pieces.iter().enumerate() {
+                        rest.push(Part::Word {
+                            text: p.to_string(),
+                            prefix: prefix && k == pieces.len() - 1,
+                        });
+                    }
+                }
             }
-            let (stem, prefix) = match w.strip_suffix('*') {
-                Some(s) => (s, true),
-                None => (*w, false),
-            };
-            if stem.contains('*') {
-                return Err(t.err(line, format!("'{term_raw}': '*' may only end a word")));
-            }
-            if prefix && stem.chars().filter(|c| c.is_alphanumeric()).count() < 3 {
+            let w_s = t.get(row, "weight");
+            let weight: f64 = w_s
+                .parse()
+                .map_err(|_| t.err(line, format!("weight '{w_s}' is not a number (use -4 … 4)")))?;
+            if !(-4.0..=4.0).contains(&weight) || weight == 0.0 || !weight.is_finite() {
                 return Err(t.err(
                     line,
-                    format!("'{term_raw}': the stem '{stem}*' is too short (3 letters at least)"),
+                    format!("weight {w_s} must be between -4 and 4 and not 0"),
                 ));
             }
-            if !stem.chars().any(is_word_char) {
-                return Err(t.err(line, format!("'{term_raw}': '{w}' has no letters")));
+            let category = t.get(row, "category").to_ascii_lowercase();
+            if category.is_empty() {
+                return Err(t.err(line, format!("'{term_raw}' has no category")));
             }
-            if in_anchor {
-                if prefix {
-                    anchor_prefix = true;
-                    in_anchor = false;
-                }
-            } else {
-                // A folded word may contain spaces (hyphenated words):
-                // each piece must match a token.
-                let folded = fold(stem);
-                let pieces: Vec<&str> = folded.split_whitespace().collect();
-                for (k, p) in pieces.iter().enumerate() {
-                    rest.push(Part::Word {
-                        text: p.to_string(),
-                        prefix: prefix && k == pieces.len() - 1,
-                    });
-                }
-            }
-        }
-        let w_s = t.get(row, "weight");
-        let weight: f64 = w_s
-            .parse()
-            .map_err(|_| t.err(line, format!("weight '{w_s}' is not a number (use -4 … 4)")))?;
-        if !(-4.0..=4.0).contains(&weight) || weight == 0.0 || !weight.is_finite() {
-            return Err(t.err(
-                line,
-                format!("weight {w_s} must be between -4 and 4 and not 0"),
-            ));
-        }
-        let category = t.get(row, "category").to_ascii_lowercase();
-        if category.is_empty() {
-            return Err(t.err(line, format!("'{term_raw}' has no category")));
-        }
-        if CONCILIATORY_CATEGORIES.contains(&category.as_str()) && weight < 0.0 {
-            return Err(t.err(
+            if CONCILIATORY_CATEGORIES.contains(&category.as_str()) && weight < 0.0 {
+                return Err(t.err(
                 line,
                 format!("'{term_raw}': category {category} is conciliatory but the weight {w_s} is negative"),
             ));
-        }
-        if HOSTILE_CATEGORIES.contains(&category.as_str()) && weight > 0.0 {
-            return Err(t.err(
+            }
+            if HOSTILE_CATEGORIES.contains(&category.as_str()) && weight > 0.0 {
+                return Err(t.err(
                 line,
                 format!(
                     "'{term_raw}': category {category} is hostile but the weight {w_s} is positive"
                 ),
             ));
-        }
-        let key = fold(term_raw);
-        if let Some(prev) = seen.get(&key) {
-            return Err(t.err(
+            }
+            let key = fold(term_raw);
+            if let Some(prev) = seen.get(&key) {
+                return Err(t.err(
+                    line,
+                    format!("duplicate term '{term_raw}' (also on line {prev}); keep one row"),
+                ));
+            }
+            seen.insert(key, line);
+            out.push(ToneTerm {
+                term: term_raw.to_string(),
+                weight,
+                category,
                 line,
-                format!("duplicate term '{term_raw}' (also on line {prev}); keep one row"),
-            ));
-        }
-        seen.insert(key, line);
-        out.push(ToneTerm {
-            term: term_raw.to_string(),
-            weight,
-            category,
-            line,
-            anchor_prefix,
-            rest,
-        });
+                anchor_prefix,
+                rest,
+            });
+            Ok(())
+        })();
+        problems.note(row_result);
     }
+    problems.into_result_by_line()?;
     Ok(out)
 }
 
 fn parse_modifiers(src: &str, file: &str) -> Result<Vec<Modifier>> {
-    let t = CsvTable::parse(src, file, &["word", "kind", "factor"])?;
+    let mut t = CsvTable::parse(src, file, &["word", "kind", "factor"])?;
+    let mut problems = Problems::from_table(&mut t);
     let mut out = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::default();
     for (line, row) in &t.rows {
         let line = *line;
-        let word = t.get(row, "word");
-        if word.is_empty() || !word.chars().any(is_word_char) {
-            return Err(t.err(line, "empty word"));
-        }
-        if word.contains('*') {
-            return Err(t.err(
-                line,
-                format!("'{word}': wildcards are not allowed in modifiers"),
-            ));
-        }
-        let kind_s = t.get(row, "kind");
-        let kind = ModifierKind::parse(kind_s).ok_or_else(|| {
+        let row_result = (|| -> Result<()> {
+            let word = t.get(row, "word");
+            if word.is_empty() || !word.chars().any(is_word_char) {
+                return Err(t.err(line, "empty word"));
+            }
+            if word.contains('*') {
+                return Err(t.err(
+                    line,
+                    format!("'{word}': wildcards are not allowed in modifiers"),
+                ));
+            }
+            let kind_s = t.get(row, "kind");
+            let kind = ModifierKind::parse(kind_s).ok_or_else(|| {
             t.err(
                 line,
                 format!(
@@ -1920,59 +2004,63 @@ fn parse_modifiers(src: &str, file: &str) -> Result<Vec<Modifier>> {
                 ),
             )
         })?;
-        let f_s = t.get(row, "factor");
-        let factor: f64 = if f_s.is_empty()
-            && matches!(
-                kind,
-                ModifierKind::Speech | ModifierKind::SelfRef | ModifierKind::FirstPerson
-            ) {
-            1.0
-        } else {
-            f_s.parse()
-                .map_err(|_| t.err(line, format!("factor '{f_s}' is not a number")))?
-        };
-        let ok = match kind {
-            ModifierKind::Negator
-            | ModifierKind::Damage
-            | ModifierKind::Demand
-            | ModifierKind::Call => (-1.0..0.0).contains(&factor),
-            ModifierKind::Intensifier | ModifierKind::Contrast => factor > 1.0 && factor <= 3.0,
-            ModifierKind::Dampener | ModifierKind::Concession => factor > 0.0 && factor < 1.0,
-            ModifierKind::Speech | ModifierKind::SelfRef | ModifierKind::FirstPerson => {
-                factor.is_finite()
-            }
-        };
-        if !ok {
-            let want = match kind {
+            let f_s = t.get(row, "factor");
+            let factor: f64 = if f_s.is_empty()
+                && matches!(
+                    kind,
+                    ModifierKind::Speech | ModifierKind::SelfRef | ModifierKind::FirstPerson
+                ) {
+                1.0
+            } else {
+                f_s.parse()
+                    .map_err(|_| t.err(line, format!("factor '{f_s}' is not a number")))?
+            };
+            let ok = match kind {
                 ModifierKind::Negator
                 | ModifierKind::Damage
                 | ModifierKind::Demand
-                | ModifierKind::Call => "from -1 up to (not including) 0",
-                ModifierKind::Intensifier | ModifierKind::Contrast => "above 1 and at most 3",
-                ModifierKind::Dampener | ModifierKind::Concession => "between 0 and 1",
+                | ModifierKind::Call => (-1.0..0.0).contains(&factor),
+                ModifierKind::Intensifier | ModifierKind::Contrast => factor > 1.0 && factor <= 3.0,
+                ModifierKind::Dampener | ModifierKind::Concession => factor > 0.0 && factor < 1.0,
                 ModifierKind::Speech | ModifierKind::SelfRef | ModifierKind::FirstPerson => {
-                    "a number"
+                    factor.is_finite()
                 }
             };
-            return Err(t.err(
-                line,
-                format!("factor {f_s} for a {} must be {want}", kind.as_str()),
-            ));
-        }
-        let key = fold(word);
-        if let Some(prev) = seen.get(&key) {
-            return Err(t.err(
-                line,
-                format!("duplicate word '{word}' (also on line {prev}); keep one row"),
-            ));
-        }
-        seen.insert(key, line);
-        out.push(Modifier {
-            word: word.to_string(),
-            kind,
-            factor,
-        });
+            if !ok {
+                let want = match kind {
+                    ModifierKind::Negator
+                    | ModifierKind::Damage
+                    | ModifierKind::Demand
+                    | ModifierKind::Call => "from -1 up to (not including) 0",
+                    ModifierKind::Intensifier | ModifierKind::Contrast => "above 1 and at most 3",
+                    ModifierKind::Dampener | ModifierKind::Concession => "between 0 and 1",
+                    ModifierKind::Speech | ModifierKind::SelfRef | ModifierKind::FirstPerson => {
+                        "a number"
+                    }
+                };
+                return Err(t.err(
+                    line,
+                    format!("factor {f_s} for a {} must be {want}", kind.as_str()),
+                ));
+            }
+            let key = fold(word);
+            if let Some(prev) = seen.get(&key) {
+                return Err(t.err(
+                    line,
+                    format!("duplicate word '{word}' (also on line {prev}); keep one row"),
+                ));
+            }
+            seen.insert(key, line);
+            out.push(Modifier {
+                word: word.to_string(),
+                kind,
+                factor,
+            });
+            Ok(())
+        })();
+        problems.note(row_result);
     }
+    problems.into_result_by_line()?;
     Ok(out)
 }
 
@@ -2277,18 +2365,68 @@ talks,1,consult\n";
             .to_string()
     }
 
+    /// Every bad row of every file is told at once, file by file in line
+    /// order, rows that are not valid CSV among them; a single problem is
+    /// told as itself.
     #[test]
-    fn with_several_bad_files_the_first_is_reported() {
+    fn with_several_bad_rows_every_one_is_reported() {
         let h = "id,name,kind,parent,alias,case,valid_from,valid_to\n";
-        let bad_actors = format!("{h}PRK,North Korea,country,,DPRK,,,\n");
-        let bad_tone = "term,weight,category\nthreat*,2,threaten\n";
+        let bad_actors = format!(
+            "{h}PRK,North Korea,country,,DPRK,,,\nPRK,North Korea,state,,Pyongyang,,,\n\
+             KOR,South Korea,state,XYZ,Seoul,,,\nJPN,Japan,state,,,,,\n"
+        );
+        let bad_tone = "term,weight,category\nthreat*,2,threaten\npeace,2,praise\n\
+                        war,-3,fight,extra\ntalks,1x,consult\n";
         let bad_mods = "word,kind,factor\nvery,sometimes,1.5\n";
-        let e = err(&bad_actors, bad_tone, bad_mods);
-        assert!(e.starts_with("actors.csv:2: kind 'country'"), "{e}");
-        let e = err(ACTORS, bad_tone, bad_mods);
-        assert!(e.starts_with("tone.csv:2:"), "{e}");
+        let e = Lexicons::from_texts(&LexiconTexts::new(&bad_actors, bad_tone, bad_mods, ""))
+            .unwrap_err();
+        let Error::Lexicons(list) = &e else {
+            panic!("not a list of problems: {e}");
+        };
+        let at: Vec<String> = list
+            .iter()
+            .map(|e| e.to_string().split(": ").next().unwrap_or("").to_string())
+            .collect();
+        assert_eq!(
+            at,
+            [
+                "actors.csv:2",
+                // Parents are resolved once every row is read, then told
+                // in line order too.
+                "actors.csv:4",
+                "actors.csv:5",
+                "tone.csv:2",
+                "tone.csv:4",
+                "tone.csv:5",
+                "modifiers.csv:2"
+            ]
+        );
+        let text = e.to_string();
+        assert!(
+            text.starts_with(
+                "7 problems in the lexicons; fix them all, then check again with `stance lexicon check`:\n  actors.csv:2: kind 'country'"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("\n  tone.csv:4: row has 4 fields but the header has 3"),
+            "{text}"
+        );
+        // One problem alone is itself.
         let e = err(ACTORS, TONE, bad_mods);
-        assert!(e.starts_with("modifiers.csv:2:"), "{e}");
+        assert!(e.starts_with("modifiers.csv:2: kind 'sometimes'"), "{e}");
+        // A long list is cut, saying how many more there are.
+        let many: String = (0..60).map(|i| format!("term{i},9,praise\n")).collect();
+        let e = err(ACTORS, &format!("term,weight,category\n{many}"), MODS);
+        assert_eq!(
+            e.lines().count(),
+            1 + crate::error::PROBLEMS_LISTED + 1,
+            "{e}"
+        );
+        assert!(
+            e.starts_with("60 problems") && e.ends_with("\n  … and 10 more"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -1002,6 +1002,57 @@ fn lexicon_check_export_and_bad_rows() {
         .stderr(predicate::str::contains(
             "tone.csv:3: weight 9 must be between -4 and 4",
         ));
+    // Break a row of two more files, as a spreadsheet edit might: every
+    // problem is told at once, and a run refuses the lexicons the same way.
+    let actors = read(&lex.join("actors.csv"));
+    fs::write(
+        lex.join("actors.csv"),
+        actors.replacen(",state,", ",country,", 1),
+    )
+    .unwrap();
+    let mods = read(&lex.join("modifiers.csv"));
+    fs::write(
+        lex.join("modifiers.csv"),
+        format!("{mods}\nbarely,dampen,0.5\n"),
+    )
+    .unwrap();
+    let listed = |a: assert_cmd::assert::Assert| {
+        let err = String::from_utf8_lossy(&a.get_output().stderr).to_string();
+        assert!(
+            err.starts_with("stance: error: 3 problems in the lexicons; fix them all"),
+            "{err}"
+        );
+        let lines: Vec<&str> = err.lines().skip(1).collect();
+        assert_eq!(lines.len(), 3, "{err}");
+        assert!(lines[0].contains("actors.csv:2: kind 'country'"), "{err}");
+        assert!(lines[1].contains("tone.csv:3: weight 9"), "{err}");
+        assert!(
+            lines[2].contains("modifiers.csv:") && lines[2].contains("kind 'dampen'"),
+            "{err}"
+        );
+    };
+    listed(
+        stance()
+            .args(["lexicon", "check"])
+            .arg(&lex)
+            .assert()
+            .code(1),
+    );
+    listed(
+        stance()
+            .args(["score", "--lexicons"])
+            .arg(&lex)
+            .arg("-o")
+            .arg(d.path().join("o"))
+            .arg(write(d.path(), "one.txt", "Seoul praised Tokyo."))
+            .assert()
+            .code(1),
+    );
+    stance()
+        .args(["lexicon", "export", "--force"])
+        .arg(&lex)
+        .assert()
+        .success();
     // A user tone file with one entry replaces the default tone lexicon only.
     let mine = d.path().join("mine");
     write(
