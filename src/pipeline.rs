@@ -185,6 +185,27 @@ pub struct DocOutput {
 /// What about one document a run tells its user: scored, but perhaps not as
 /// they meant. The counters of [`Aggregates`] count these; [`RunTotals`]
 /// keeps the first few documents of each kind, in input order, to name.
+///
+/// ```
+/// use stancemeter::{Lexicons, Pipeline, PipelineOptions, corpus::{Document, DocDate}};
+/// let options = PipelineOptions {
+///     speaker_field: Some("country".into()),
+///     ..PipelineOptions::default()
+/// };
+/// let pipeline = Pipeline::new(Lexicons::defaults()?, options);
+/// let doc = Document {
+///     id: "speech-7".into(),
+///     date: DocDate::parse("2019"),
+///     text: "We welcome the agreement with Germany.".into(),
+///     fields: [("country".to_string(), "France".to_string())].into(),
+/// };
+/// let notes = pipeline.process(&doc).notes.expect("something to tell");
+/// // "France" is a name, not an actor id (FRA): the speech has no speaker.
+/// assert_eq!(notes.unknown_speaker.as_deref(), Some("France"));
+/// // A year alone is coarser than the default period, months.
+/// assert_eq!(notes.coarse_date.as_deref(), Some("2019"));
+/// # Ok::<(), stancemeter::Error>(())
+/// ```
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DocNotes {
     /// The document's id.
