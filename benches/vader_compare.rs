@@ -22,7 +22,7 @@
 //! It also times a floor for any word-by-word lexicon scorer: each sentence
 //! lower-cased into a reused buffer, cut into runs of letters and digits,
 //! and each run looked up once in a hash set of the first words of every
-//! alias, tone term and modifier of `lexicons/`. No multi-word pattern,
+//! alias, tone term and modifier of the default lexicons. No multi-word pattern,
 //! wildcard, case rule, rule or attribution: what is left of a per-sentence
 //! budget after this loop is all the scorer proper may take.
 
@@ -131,7 +131,7 @@ fn main() {
             black_box(&reused);
         }
     };
-    let first_words = lexicon_first_words();
+    let first_words = lexicon_first_words(&lex);
     let mut folded = Vec::new();
     let mut found = 0usize;
     let mut floor_pass = || {
@@ -205,34 +205,22 @@ fn main() {
     }
 }
 
-/// The first run of letters and digits, lower-cased, of every alias of
-/// `actors.csv`, term of `tone.csv` and word of `modifiers.csv` in
-/// `lexicons/` (the default lexicons' sources).
-fn lexicon_first_words() -> FxHashSet<Vec<u8>> {
-    let mut words = FxHashSet::default();
-    for (file, column) in [
-        ("lexicons/actors.csv", "alias"),
-        ("lexicons/tone.csv", "term"),
-        ("lexicons/modifiers.csv", "word"),
-    ] {
-        let mut reader = csv::Reader::from_path(file).unwrap_or_else(|e| panic!("{file}: {e}"));
-        let at = reader
-            .headers()
-            .expect("header row")
-            .iter()
-            .position(|h| h == column)
-            .unwrap_or_else(|| panic!("{file} has no column {column}"));
-        for rec in reader.records() {
-            let rec = rec.unwrap_or_else(|e| panic!("{file}: {e}"));
-            let first = rec[at]
-                .split(|c: char| !c.is_alphanumeric())
-                .find(|w| !w.is_empty());
-            if let Some(w) = first {
-                words.insert(w.to_lowercase().into_bytes());
-            }
-        }
-    }
-    words
+/// The first run of letters and digits, lower-cased, of every alias, tone
+/// term and modifier of `lex`.
+fn lexicon_first_words(lex: &Lexicons) -> FxHashSet<Vec<u8>> {
+    let patterns = lex
+        .aliases()
+        .iter()
+        .map(|a| a.surface.as_str())
+        .chain(lex.tone().iter().map(|t| t.term.as_str()))
+        .chain(lex.modifiers().iter().map(|m| m.word.as_str()));
+    patterns
+        .filter_map(|p| {
+            p.split(|c: char| !c.is_alphanumeric())
+                .find(|w| !w.is_empty())
+        })
+        .map(|w| w.to_lowercase().into_bytes())
+        .collect()
 }
 
 /// The floor's work on one sentence: ASCII lower-casing into `folded`,

@@ -795,9 +795,6 @@ pub fn document_notes(
     run_file: &std::path::Path,
 ) -> Vec<String> {
     let mut lines = Vec::new();
-    let and_more = |listed: usize, all: u64| {
-        if all > listed as u64 { ", …" } else { "" }
-    };
     if let Some(field) = speaker_field {
         if c.unknown_speakers > 0 {
             let examples = noted.map_or(String::new(), |n| {
@@ -809,11 +806,12 @@ pub fn document_notes(
                         None => format!("'{value}' (document {id})"),
                     })
                     .collect();
-                format!(
-                    ": {}{}",
-                    listed.join(", "),
-                    and_more(listed.len(), c.unknown_speakers)
-                )
+                let more = if c.unknown_speakers > listed.len() as u64 {
+                    ", …"
+                } else {
+                    ""
+                };
+                format!(": {}{more}", listed.join(", "))
             });
             lines.push(format!(
                 "stance: warning: {} document(s) whose '{field}' is not an actor id have no \
