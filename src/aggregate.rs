@@ -264,7 +264,8 @@ pub struct Counters {
     pub text_bytes: u64,
     /// Documents with a speaker (`--speaker`, `--speaker-field`).
     pub documents_with_speaker: u64,
-    /// Documents with no `--speaker-field` field at all.
+    /// Documents with no `--speaker-field` value (the field missing, empty
+    /// or null).
     pub no_speaker_field: u64,
     /// Documents whose `--speaker-field` value is not an actor id.
     pub unknown_speakers: u64,

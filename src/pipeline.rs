@@ -415,8 +415,9 @@ impl Pipeline {
         c.coarse_dated_documents += coarse as u64;
         c.markup_documents += plain.is_some() as u64;
         c.text_bytes += doc.text.len() as u64;
+        let date_text = doc.date.map(|d| d.to_string()).unwrap_or_default();
         let mut notes = DocNotes {
-            coarse_date: coarse.then(|| doc.date.map(|d| d.to_string())).flatten(),
+            coarse_date: coarse.then(|| date_text.clone()),
             ..DocNotes::default()
         };
         let speaker = self.options.speaker.or_else(|| {
@@ -434,7 +435,6 @@ impl Pipeline {
             found
         });
         agg.counters.documents_with_speaker += speaker.is_some() as u64;
-        let date_text = doc.date.map(|d| d.to_string()).unwrap_or_default();
         crate::with_thread_buffers(&DOC_BUFFERS, DocBuffers::default, |buffers| {
             // The cleaned text, in this thread's buffer while it is scored.
             let mut text = std::mem::take(&mut buffers.text);
