@@ -902,18 +902,16 @@ impl Merger<'_, '_> {
                 let key = reason_class(&r.reason);
                 let e = self.totals.rejects.entry(key).or_default();
                 e.count += 1;
-                let loc = || {
-                    if r.location.is_empty() {
+                if e.examples.len() < 5 {
+                    let loc = if r.location.is_empty() {
                         r.input.clone()
                     } else {
                         format!("{}: {}", r.input, r.location)
-                    }
-                };
-                if e.examples.len() < 5 {
-                    e.examples.push(loc());
+                    };
+                    e.examples.push(loc);
                 }
                 if self.totals.first_reject.is_none() {
-                    self.totals.first_reject = Some(format!("{}: {}", loc(), r.reason));
+                    self.totals.first_reject = Some(r.to_string());
                 }
                 (self.sink)(Event::Reject(&r))
             }

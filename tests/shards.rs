@@ -296,6 +296,42 @@ fn parts_written_inside_the_corpus_are_not_read_as_input() {
     );
 }
 
+/// The merge warns about the rejected records as the single run does: the
+/// count by reason, the first in input order in full, the hint for
+/// ambiguous dates when there are some.
+#[test]
+fn a_merge_warns_about_rejects_as_a_single_run_does() {
+    let d = tempfile::tempdir().unwrap();
+    let corpus = generated_corpus(d.path());
+    let warning = |out: &Path, stderr: &[u8]| {
+        String::from_utf8_lossy(stderr)
+            .replace(&out.display().to_string(), "OUT")
+            .lines()
+            .filter(|l| l.contains("skipped") || l.starts_with("  first: "))
+            .map(String::from)
+            .collect::<Vec<_>>()
+    };
+    let single = d.path().join("single");
+    let run = stance()
+        .args(["score", "-q", "-o"])
+        .arg(&single)
+        .arg(&corpus)
+        .assert()
+        .success();
+    let expected = warning(&single, &run.get_output().stderr);
+    assert_eq!(expected.len(), 2, "{expected:?}");
+    assert!(
+        expected[0].starts_with("stance: warning: 4 record(s) skipped (")
+            && expected[0].ends_with("; see OUT/rejects.csv"),
+        "{expected:?}"
+    );
+    assert!(expected[1].contains("a.jsonl: line 8: "), "{expected:?}");
+    let parts = shards(&corpus, &d.path().join("parts"), 3, &[]);
+    let out = d.path().join("merged");
+    let merged = merge(&parts, &out, &[]).success();
+    assert_eq!(warning(&out, &merged.get_output().stderr), expected);
+}
+
 #[test]
 fn sample_corpus_shards_merge_to_the_single_run() {
     shards_merge_to_single_run(&sample(), &[], &[1, 3, 7]);

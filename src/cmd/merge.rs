@@ -22,7 +22,9 @@ use stancemeter::output::partial::{
     ShardSpec, SortedRejects, StreamSummary,
 };
 use stancemeter::output::wide;
-use stancemeter::output::{self, CellPolicy, CsvFile, RUN_FILE, SENTENCES_HEADER, TableOptions};
+use stancemeter::output::{
+    self, CellPolicy, CsvFile, REJECTS_FILE, RUN_FILE, SENTENCES_HEADER, TableOptions,
+};
 
 use super::interrupt;
 use super::progress::Progress;
@@ -187,8 +189,14 @@ pub fn run(a: Args) -> anyhow::Result<()> {
     let cells = a.tables.cells();
     let mut rejects = output::rejects_file(&a.output, cells)?;
     let reread = |e: std::io::Error| anyhow::anyhow!("reading back the sorted rejects: {e}");
+    // The first in input order, in full, for the warning.
+    let mut first_reject = None;
     for (i, r) in sorted_rejects.into_sorted().map_err(reread)?.enumerate() {
-        output::write_reject(&mut rejects, &r.map_err(reread)?.reject())?;
+        let r = r.map_err(reread)?.reject();
+        if i == 0 {
+            first_reject = Some(r.to_string());
+        }
+        output::write_reject(&mut rejects, &r)?;
         if (i + 1).is_multiple_of(4096) {
             interrupt::check()?;
         }
@@ -262,6 +270,13 @@ pub fn run(a: Args) -> anyhow::Result<()> {
     interrupt::committed();
     drop(end_phase);
 
+    if rejected > 0 {
+        let listed = format!("see {}", a.output.join(REJECTS_FILE).display());
+        let by_reason = reasons.iter().map(|(k, v)| (k.as_str(), v.count));
+        for line in super::score::rejects_warning(by_reason, &listed, first_reject.as_deref()) {
+            super::warn(&line);
+        }
+    }
     for line in super::score::document_notes(
         &agg.counters,
         &settings.period,

@@ -591,11 +591,6 @@ pub fn run(a: Args) -> anyhow::Result<()> {
     drop(end_phase);
 
     if totals.rejected() > 0 {
-        let reasons: Vec<String> = totals
-            .rejects
-            .iter()
-            .map(|(k, v)| format!("{} {k}", v.count))
-            .collect();
         let listed = if a.partial {
             format!(
                 "listed in {} and, after `stance merge`, in rejects.csv",
@@ -604,19 +599,9 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         } else {
             format!("see {}", a.output.join(REJECTS_FILE).display())
         };
-        super::warn(&format!(
-            "stance: warning: {} record(s) skipped ({}); {listed}",
-            totals.rejected(),
-            reasons.join(", "),
-        ));
-        if let Some(first) = &totals.first_reject {
-            super::warn(&format!("  first: {first}"));
-        }
-        if totals.rejects.contains_key("ambiguous date") {
-            super::warn(
-                "stance: dates such as 08/01/2021 are read with --date-order dmy (8 January) \
-                 or --date-order mdy (August 1)",
-            );
+        let by_reason = totals.rejects.iter().map(|(k, v)| (k.as_str(), v.count));
+        for line in rejects_warning(by_reason, &listed, totals.first_reject.as_deref()) {
+            super::warn(&line);
         }
     }
     // A named file of unknown format is a usage error; inside a directory
@@ -766,6 +751,38 @@ pub fn add_counts(run_json: &mut serde_json::Value, c: &Counters) {
     if let (Some(run), serde_json::Value::Object(counts)) = (run_json.as_object_mut(), counts) {
         run.extend(counts);
     }
+}
+
+/// The warning about rejected records (shared with `stance merge`): how
+/// many by reason class, where they are listed, the first in full, and for
+/// ambiguous dates the option that reads them.
+pub fn rejects_warning<'r>(
+    by_reason: impl Iterator<Item = (&'r str, u64)>,
+    listed: &str,
+    first: Option<&str>,
+) -> Vec<String> {
+    let mut total = 0;
+    let mut ambiguous_dates = false;
+    let reasons: Vec<String> = by_reason
+        .map(|(reason, count)| {
+            total += count;
+            ambiguous_dates |= reason == "ambiguous date";
+            format!("{count} {reason}")
+        })
+        .collect();
+    let mut lines = vec![format!(
+        "stance: warning: {total} record(s) skipped ({}); {listed}",
+        reasons.join(", ")
+    )];
+    lines.extend(first.map(|f| format!("  first: {f}")));
+    if ambiguous_dates {
+        lines.push(
+            "stance: dates such as 08/01/2021 are read with --date-order dmy (8 January) or \
+             --date-order mdy (August 1)"
+                .to_string(),
+        );
+    }
+    lines
 }
 
 /// The first documents of each kind of [`NotedDocuments`], for `run.json`.
