@@ -223,12 +223,26 @@ pub struct DocNotes {
     pub coarse_date: Option<String>,
 }
 
+/// A speaker field value that is no actor id, as [`NotedDocuments`] keeps
+/// it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UnknownSpeaker {
+    /// The value, as written.
+    pub value: String,
+    /// The id of the first document with it.
+    pub first_document: String,
+    /// How many documents have it.
+    pub documents: u64,
+}
+
 /// The first few documents of each kind of [`DocNotes`], in input order.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct NotedDocuments {
-    /// `(document id, speaker field value)` of documents whose value is no
-    /// actor id.
-    pub unknown_speakers: Vec<(String, String)>,
+    /// The first few distinct speaker field values that are no actor id,
+    /// each with its first document and how many documents have it (a
+    /// corpus that names its speakers "France", "Germany", … has one such
+    /// value per speaker, repeated in every document).
+    pub unknown_speakers: Vec<UnknownSpeaker>,
     /// Ids of documents with no speaker field.
     pub no_speaker_field: Vec<String>,
     /// Ids of documents with a stretch of text scored in pieces.
@@ -249,7 +263,14 @@ impl NotedDocuments {
             }
         }
         if let Some(value) = &n.unknown_speaker {
-            keep(&mut self.unknown_speakers, || (n.id.clone(), value.clone()));
+            match self.unknown_speakers.iter_mut().find(|u| u.value == *value) {
+                Some(u) => u.documents += 1,
+                None => keep(&mut self.unknown_speakers, || UnknownSpeaker {
+                    value: value.clone(),
+                    first_document: n.id.clone(),
+                    documents: 1,
+                }),
+            }
         }
         if n.no_speaker_field {
             keep(&mut self.no_speaker_field, || n.id.clone());
@@ -1118,8 +1139,9 @@ mod tests {
 
     /// Documents whose speaker field is no actor id or is missing, and
     /// those with text cut into pieces, are named in input order, the
-    /// first five of each kind, at any thread count; the counters count
-    /// them all.
+    /// first five of each kind (of unknown speakers, the first five values,
+    /// each with its first document and count), at any thread count; the
+    /// counters count them all.
     #[test]
     fn documents_scored_otherwise_than_meant_are_named_in_input_order() {
         let run_on = "Seoul condemned Tokyo, ".repeat(400);
@@ -1140,7 +1162,7 @@ mod tests {
                         d.fields.insert("iso".into(), "kor".into());
                     }
                     1 => {
-                        d.fields.insert("iso".into(), format!("Atlantis {i}"));
+                        d.fields.insert("iso".into(), format!("Atlantis {}", i % 7));
                     }
                     _ => {}
                 }
@@ -1173,10 +1195,17 @@ mod tests {
             assert_eq!(c.long_sentences_cut, 6);
             assert_eq!(c.coarse_dated_documents, 8);
             let n = &totals.noted;
-            let unknown: Vec<(String, String)> = [1, 4, 7, 10, 13]
-                .iter()
-                .map(|i| (format!("d{i}"), format!("Atlantis {i}")))
-                .collect();
+            // i = 1, 4, 7, … has value i % 7: 1, 4, 0, 3, 6, 2, 5, 1, …;
+            // 1 and 4 come 15 times in the 100, the others 14.
+            let unknown: Vec<UnknownSpeaker> =
+                [(1, 1, 15), (4, 4, 15), (0, 7, 14), (3, 10, 14), (6, 13, 14)]
+                    .iter()
+                    .map(|&(v, first, documents)| UnknownSpeaker {
+                        value: format!("Atlantis {v}"),
+                        first_document: format!("d{first}"),
+                        documents,
+                    })
+                    .collect();
             assert_eq!(n.unknown_speakers, unknown);
             assert_eq!(n.no_speaker_field, ["d2", "d5", "d8", "d11", "d14"]);
             assert_eq!(n.long_sentences_cut, ["d7", "d57", "d107", "d157", "d207"]);
@@ -1192,7 +1221,7 @@ mod tests {
             let notes = out.notes.expect("notes");
             assert_eq!(
                 (notes.id.as_str(), notes.unknown_speaker.as_deref()),
-                ("d7", Some("Atlantis 7"))
+                ("d7", Some("Atlantis 0"))
             );
             assert!(notes.long_sentences_cut == 1 && !notes.no_speaker_field);
             seen.push(totals.noted);

@@ -788,7 +788,7 @@ pub fn rejects_warning<'r>(
 /// The first documents of each kind of [`NotedDocuments`], for `run.json`.
 fn noted_json(n: &NotedDocuments) -> serde_json::Value {
     json!({
-        "unknown_speaker": n.unknown_speakers.iter().map(|(id, value)| json!({"id": id, "value": value})).collect::<Vec<_>>(),
+        "unknown_speaker": n.unknown_speakers.iter().map(|u| json!({"value": u.value, "first_id": u.first_document, "documents": u.documents})).collect::<Vec<_>>(),
         "no_speaker_field": n.no_speaker_field,
         "long_sentences_cut": n.long_sentences_cut,
         "coarse_dates": n.coarse_dates.iter().map(|(id, date)| json!({"id": id, "date": date})).collect::<Vec<_>>(),
@@ -818,12 +818,21 @@ pub fn document_notes(
                 let listed: Vec<String> = n
                     .unknown_speakers
                     .iter()
-                    .map(|(id, value)| match actor_named(lex, value) {
-                        Some(actor) => format!("'{value}' (document {id}; that is {actor})"),
-                        None => format!("'{value}' (document {id})"),
+                    .map(|u| {
+                        let (value, first, n) = (&u.value, &u.first_document, u.documents);
+                        let of = match n {
+                            1 => format!("document {first}"),
+                            _ => format!("{n} documents, first {first}"),
+                        };
+                        match actor_named(lex, value) {
+                            Some(actor) => format!("'{value}' ({of}; that is {actor})"),
+                            None => format!("'{value}' ({of})"),
+                        }
                     })
                     .collect();
-                let more = if c.unknown_speakers > listed.len() as u64 {
+                // Documents with other values still.
+                let shown: u64 = n.unknown_speakers.iter().map(|u| u.documents).sum();
+                let more = if c.unknown_speakers > shown {
                     ", …"
                 } else {
                     ""
