@@ -32,7 +32,11 @@ fn main() -> ExitCode {
                 return ExitCode::from(interrupted.exit_code());
             }
             // writeln!, not eprintln!, which would panic on a closed stderr.
-            let _ = writeln!(std::io::stderr(), "stance: error: {err:#}");
+            let _ = writeln!(
+                std::io::stderr(),
+                "stance: error: {}",
+                cmd::error_text(&err)
+            );
             let usage = err.chain().any(|c| {
                 matches!(
                     c.downcast_ref::<stancemeter::Error>(),

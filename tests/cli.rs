@@ -1258,6 +1258,19 @@ fn eval_reports_metrics_writes_errors_and_gates() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains("bad.jsonl: line 1"));
+    // A file that is not there is named once, with the system's reason once.
+    let missing = stance()
+        .args(["eval"])
+        .arg(d.path().join("missing.jsonl"))
+        .assert()
+        .code(1);
+    let err = String::from_utf8_lossy(&missing.get_output().stderr).to_string();
+    assert!(
+        err.starts_with("stance: error: ")
+            && err.matches("missing.jsonl").count() == 1
+            && err.matches("(os error 2)").count() == 1,
+        "{err}"
+    );
 }
 
 /// Documents scored otherwise than the user likely meant are told about on

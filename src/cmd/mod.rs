@@ -16,6 +16,24 @@ use stancemeter::corpus::{DateOrder, DocDate};
 use stancemeter::output::CellPolicy;
 use stancemeter::output::wide::{self, WideMetric, WideOptions};
 
+/// An error and its causes, joined by ": " as `{:#}` prints them, except
+/// a cause whose text the message before it already ends with: an error
+/// that quotes its own source ([`stancemeter::Error::Io`]: "out.csv: No
+/// space left on device") would otherwise say it twice.
+pub fn error_text(err: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if out.is_empty() {
+            out = text;
+        } else if !out.ends_with(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+    }
+    out
+}
+
 /// A line on standard error; a closed stderr is no reason to fail a run.
 pub fn warn(line: &str) {
     use std::io::Write;
@@ -171,4 +189,30 @@ pub fn speaker_index(lex: &stancemeter::Lexicons, id: &str) -> anyhow::Result<us
 /// Parses `--wide-metric`.
 pub fn parse_metric(s: &str) -> Result<WideMetric, String> {
     s.parse::<WideMetric>().map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::error_text;
+
+    #[test]
+    fn error_text_says_each_cause_once() {
+        let io = || std::io::Error::new(std::io::ErrorKind::NotFound, "No such file or directory");
+        // An error quoting its source is not followed by the source again.
+        let err = anyhow::Error::new(stancemeter::Error::io("/x/gold.jsonl", io()));
+        assert_eq!(error_text(&err), "/x/gold.jsonl: No such file or directory");
+        // Context that does not quote its cause keeps it.
+        let err = anyhow::Error::new(io()).context("writing the output tables");
+        assert_eq!(
+            error_text(&err),
+            "writing the output tables: No such file or directory"
+        );
+        // Both at once.
+        let err = anyhow::Error::new(stancemeter::Error::io("out/actors.csv", io()))
+            .context("writing the output tables");
+        assert_eq!(
+            error_text(&err),
+            "writing the output tables: out/actors.csv: No such file or directory"
+        );
+    }
 }
