@@ -150,6 +150,18 @@ impl NumCells {
     }
 }
 
+/// The system's error under the one the `tempfile` crate makes of it, which
+/// adds the temporary name (`No such file or directory (os error 2) at path
+/// "out/.actors.csv.Ab3xYz.tmp"`): the user named the final file, and the
+/// message names that.
+pub(crate) fn without_temp_name(e: std::io::Error) -> std::io::Error {
+    let text = e.to_string();
+    match text.find(" at path ") {
+        Some(at) if e.get_ref().is_some() => std::io::Error::new(e.kind(), &text[..at]),
+        _ => e,
+    }
+}
+
 /// A file written to a temporary name in its directory and renamed into
 /// place by [`AtomicFile::commit`]. Dropped without commit, it is deleted.
 #[derive(Debug)]
@@ -165,7 +177,7 @@ impl AtomicFile {
             .prefix(&format!(".{name}."))
             .suffix(".tmp")
             .tempfile_in(dir)
-            .map_err(|e| Error::io(dir, e))?;
+            .map_err(|e| Error::io(dir.join(name), without_temp_name(e)))?;
         Ok(AtomicFile {
             tmp: BufWriter::with_capacity(1 << 16, tmp),
             path: dir.join(name),
@@ -852,6 +864,31 @@ pub fn top_sources(lex: &Lexicons, agg: &Aggregates, n: usize) -> Vec<(String, S
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A file that cannot be started is named as the user named it, with
+    /// the system's reason, and no temporary name.
+    #[test]
+    fn a_file_that_cannot_be_created_is_named_by_its_own_name() {
+        let d = tempfile::tempdir().unwrap();
+        let missing = d.path().join("no-such-dir");
+        let err = AtomicFile::create(&missing, "actors.csv").unwrap_err();
+        let text = err.to_string();
+        let want = format!("{}: ", missing.join("actors.csv").display());
+        assert!(text.starts_with(&want), "{text}");
+        assert!(
+            !text.contains(".actors.csv.") && !text.contains("at path"),
+            "{text}"
+        );
+        // The kind of the system's error is kept.
+        match err {
+            Error::Io { source, .. } => assert_eq!(source.kind(), std::io::ErrorKind::NotFound),
+            e => panic!("not an I/O error: {e}"),
+        }
+        // Errors that carry no temporary name stay as they are.
+        let plain = std::io::Error::from_raw_os_error(2);
+        let text = plain.to_string();
+        assert_eq!(without_temp_name(plain).to_string(), text);
+    }
 
     #[test]
     fn formula_cells_are_neutralised() {

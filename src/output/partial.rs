@@ -871,7 +871,8 @@ pub struct RejectSpill {
 impl RejectSpill {
     /// An empty spill in `dir` (on the same disk as the output).
     pub fn new_in(dir: &Path) -> Result<RejectSpill> {
-        let file = tempfile::tempfile_in(dir).map_err(|e| Error::io(dir, e))?;
+        let file =
+            tempfile::tempfile_in(dir).map_err(|e| Error::io(dir, super::without_temp_name(e)))?;
         Ok(RejectSpill {
             out: BufWriter::new(file),
             rows: 0,
