@@ -423,6 +423,18 @@ impl LexiconTexts {
 
     /// The defaults, with every file present in `dir` read from there.
     pub fn from_dir(dir: &Path) -> Result<LexiconTexts> {
+        if dir.is_file() {
+            // `--lexicons my-lex/tone.csv`: the file's directory is meant.
+            let hint = match dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+                Some(parent) => format!("give its directory, '{}'", parent.display()),
+                None => "give the directory that holds it".to_string(),
+            };
+            return Err(Error::Usage(format!(
+                "'{}' is a file, not a lexicon directory: {hint} (a lexicon directory holds any of {})",
+                dir.display(),
+                FILE_NAMES.join(", ")
+            )));
+        }
         if !dir.is_dir() {
             return Err(Error::Usage(format!(
                 "lexicon directory '{}' does not exist (write the defaults there with `stance lexicon export {}`)",

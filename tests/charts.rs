@@ -540,6 +540,26 @@ fn plot_says_what_is_missing() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("does not exist"));
+    // An SVG is not written under another kind's name; .SVG is an SVG.
+    let png = d.path().join("chart.png");
+    stance()
+        .arg("plot")
+        .arg(d.path())
+        .arg("-o")
+        .arg(&png)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "stance plot writes SVG, so name the file .svg",
+        ));
+    assert!(!png.exists());
+    stance()
+        .arg("plot")
+        .arg(d.path())
+        .arg("-o")
+        .arg(d.path().join("CHART.SVG"))
+        .assert()
+        .success();
     fs::remove_file(d.path().join("dyads.csv")).unwrap();
     stance()
         .arg("plot")

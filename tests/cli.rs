@@ -1053,6 +1053,16 @@ fn lexicon_check_export_and_bad_rows() {
         .arg(&lex)
         .assert()
         .success();
+    // A lexicon file given where its directory is meant.
+    stance()
+        .args(["lexicon", "check"])
+        .arg(lex.join("tone.csv"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!(
+            "tone.csv' is a file, not a lexicon directory: give its directory, '{}'",
+            lex.display()
+        )));
     // A user tone file with one entry replaces the default tone lexicon only.
     let mine = d.path().join("mine");
     write(

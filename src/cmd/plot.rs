@@ -317,6 +317,18 @@ pub fn run(a: Args) -> anyhow::Result<()> {
         .ok_or_else(|| usage(format!("-o '{}' is not a file name", out.display())))?
         .to_string_lossy()
         .into_owned();
+    // An SVG under another name (`chart.png`) would not open as what its
+    // name says.
+    match out.extension().and_then(|e| e.to_str()) {
+        Some(e) if e.eq_ignore_ascii_case("svg") => {}
+        _ => {
+            return Err(usage(format!(
+                "-o '{}': stance plot writes SVG, so name the file .svg (for a PNG, convert \
+                 it, e.g. `rsvg-convert chart.svg -o chart.png`)",
+                out.display()
+            )));
+        }
+    }
     if !parent.is_dir() {
         return Err(usage(format!(
             "cannot write '{}': directory '{}' does not exist",
