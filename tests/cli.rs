@@ -501,6 +501,42 @@ fn field_options_rename_columns() {
     let s = read(&out.join("sentences.csv"));
     assert!(s.contains("k1,2021-01-08,1,Moscow condemned Kyiv.,"), "{s}");
     assert!(read(&out.join("dyads.csv")).contains("2021-Q1,RUS,UKR,1,0,0,1"));
+
+    // Nested fields, as an API gives them, named by dotted paths: the text
+    // (a list of paragraphs in one record), the date and the speaker.
+    let f = write(
+        d.path(),
+        "api.jsonl",
+        "{\"id\":\"g1\",\"meta\":{\"date\":\"2021-01-08T10:00:00Z\",\"iso\":\"jpn\"},\"fields\":{\"body\":\"We condemn the drills of Pyongyang.\"}}\n\
+         {\"id\":\"g2\",\"meta\":{\"date\":\"2021-01-09\",\"iso\":\"JPN\"},\"fields\":{\"body\":[\"Seoul met Tokyo.\",\"Beijing praised the deal.\"]}}\n",
+    );
+    let out = d.path().join("api");
+    stance()
+        .args([
+            "score",
+            "-q",
+            "--sentences",
+            "--text-field",
+            "fields.body",
+            "--date-field",
+            "meta.date",
+            "--speaker-field",
+            "meta.iso",
+            "-o",
+        ])
+        .arg(&out)
+        .arg(&f)
+        .assert()
+        .success()
+        .stderr("");
+    let s = read(&out.join("sentences.csv"));
+    assert!(
+        s.contains("g2,2021-01-09,1,Seoul met Tokyo.,")
+            && s.contains("g2,2021-01-09,2,Beijing praised the deal.,"),
+        "{s}"
+    );
+    // "We" is the speaker the nested field names.
+    assert!(read(&out.join("dyads.csv")).contains("2021-01,JPN,PRK,1,0,0,1"));
 }
 
 #[test]

@@ -138,7 +138,9 @@ pub struct Args {
     records_field: Option<String>,
 
     /// JSONL/CSV field holding the text; several, comma-separated (title,text), are joined
-    /// in that order, each a paragraph.
+    /// in that order, each a paragraph. In JSON a field inside objects is named by its
+    /// dotted path (fields.bodyText), as are the id, date and speaker fields; a text given as
+    /// a list of strings is read as paragraphs.
     #[arg(long, default_value = "text", value_name = "FIELD")]
     text_field: String,
 

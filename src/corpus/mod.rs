@@ -81,8 +81,9 @@ pub struct Document {
     /// The document's text.
     pub text: String,
     /// Other scalar fields of a JSONL/CSV record (strings; numbers and bools
-    /// rendered as text), e.g. `country_iso3`; empty for .txt. JSON `null`s
-    /// and empty CSV cells are left out.
+    /// rendered as text), e.g. `country_iso3`, those inside JSON objects
+    /// under their dotted path (`source.name`); empty for .txt. JSON `null`s,
+    /// arrays and empty CSV cells are left out.
     pub fields: BTreeMap<String, String>,
 }
 
@@ -2815,10 +2816,27 @@ fn string_fields(
     map: &serde_json::Map<String, serde_json::Value>,
     options: &ReadOptions,
 ) -> String {
-    let names: Vec<&str> = map
+    // Nested ones by their dotted path, as --text-field takes them.
+    fn walk(map: &serde_json::Map<String, serde_json::Value>, prefix: &str, out: &mut Vec<String>) {
+        for (key, value) in map {
+            let name = if prefix.is_empty() {
+                key.clone()
+            } else {
+                format!("{prefix}.{key}")
+            };
+            match value {
+                serde_json::Value::String(_) => out.push(name),
+                serde_json::Value::Object(inner) => walk(inner, &name, out),
+                _ => {}
+            }
+        }
+    }
+    let mut all = Vec::new();
+    walk(map, "", &mut all);
+    let names: Vec<&str> = all
         .iter()
-        .filter(|(k, v)| v.is_string() && **k != options.id_field && **k != options.date_field)
-        .map(|(k, _)| k.as_str())
+        .map(String::as_str)
+        .filter(|k| *k != options.id_field && *k != options.date_field)
         .take(8)
         .collect();
     if names.is_empty() {
@@ -2905,19 +2923,14 @@ fn document_from_json(
         let mut parts = Vec::new();
         let mut present = false;
         for field in options.text_fields() {
-            match map.remove(field) {
+            match take_path(&mut map, field) {
                 None | Some(Value::Null) => {}
-                Some(Value::String(part)) => {
+                Some(value) => {
                     present = true;
+                    let part = text_of(value, field)?;
                     if !part.trim().is_empty() {
                         parts.push(part);
                     }
-                }
-                Some(other) => {
-                    return Err(format!(
-                        "text field '{field}' is {}, not a string (use --text-field to name another)",
-                        json_type(&other)
-                    ));
                 }
             }
         }
@@ -2930,8 +2943,8 @@ fn document_from_json(
         }
         parts.join(TEXT_FIELD_JOIN)
     } else {
-        match map.remove(options.text_field.trim()) {
-            Some(Value::String(text)) => text,
+        match take_path(&mut map, options.text_field.trim()) {
+            Some(value) => text_of(value, &options.text_field)?,
             None => {
                 return Err(format!(
                     "no text field '{}' (use --text-field to name it{})",
@@ -2939,16 +2952,9 @@ fn document_from_json(
                     string_fields(&map, options)
                 ));
             }
-            Some(other) => {
-                return Err(format!(
-                    "text field '{}' is {}, not a string (use --text-field to name another)",
-                    options.text_field,
-                    json_type(&other)
-                ));
-            }
         }
     };
-    let id = match map.remove(&options.id_field) {
+    let id = match take_path(&mut map, &options.id_field) {
         None | Some(Value::Null) => None,
         Some(Value::String(s)) => Some(s),
         Some(Value::Number(n)) => Some(n.to_string()),
@@ -2962,7 +2968,7 @@ fn document_from_json(
         }
     };
     let id = id.filter(|s| !s.is_empty()).unwrap_or_else(default_id);
-    let date = match map.remove(&options.date_field) {
+    let date = match take_path(&mut map, &options.date_field) {
         None | Some(Value::Null) => options.date,
         Some(Value::String(s)) if s.trim().is_empty() => options.date,
         Some(Value::String(s)) => Some(
@@ -2975,21 +2981,95 @@ fn document_from_json(
         }
         Some(other) => return Err(unreadable_date(&other.to_string(), None)),
     };
-    let fields = map
-        .into_iter()
-        .filter_map(|(key, value)| match value {
-            Value::String(s) => Some((key, s)),
-            Value::Number(n) => Some((key, n.to_string())),
-            Value::Bool(b) => Some((key, b.to_string())),
-            _ => None,
-        })
-        .collect();
+    let mut fields = BTreeMap::new();
+    scalar_fields(map, "", &mut fields);
     Ok(Document {
         id,
         date,
         text,
         fields,
     })
+}
+
+/// Takes the value a field names out of `map`: the key itself, or, for a
+/// dotted path that is no key (`fields.bodyText`, `source.name`), the
+/// value down the nested objects it names.
+fn take_path(
+    map: &mut serde_json::Map<String, serde_json::Value>,
+    path: &str,
+) -> Option<serde_json::Value> {
+    if let Some(value) = map.remove(path) {
+        return Some(value);
+    }
+    for (dot, _) in path.match_indices('.') {
+        if let Some(serde_json::Value::Object(inner)) = map.get_mut(&path[..dot])
+            && let Some(value) = take_path(inner, &path[dot + 1..])
+        {
+            return Some(value);
+        }
+    }
+    None
+}
+
+/// A text field's value as text: a string, or a list of strings (the
+/// paragraphs of a story), joined as paragraphs.
+fn text_of(value: serde_json::Value, field: &str) -> std::result::Result<String, String> {
+    use serde_json::Value;
+    let not_text = |what: &str| {
+        format!(
+            "text field '{field}' is {what}, not a string or a list of strings (use \
+             --text-field to name another)"
+        )
+    };
+    match value {
+        Value::String(text) => Ok(text),
+        Value::Array(items) => {
+            let mut parts = Vec::with_capacity(items.len());
+            for item in items {
+                match item {
+                    Value::String(part) if part.trim().is_empty() => {}
+                    Value::String(part) => parts.push(part),
+                    Value::Null => {}
+                    other => {
+                        return Err(not_text(&format!("a list holding {}", json_type(&other))));
+                    }
+                }
+            }
+            Ok(parts.join(TEXT_FIELD_JOIN))
+        }
+        other => Err(not_text(json_type(&other))),
+    }
+}
+
+/// The scalar fields of a record (strings; numbers and booleans as text)
+/// into `out`, those of nested objects under dotted names (`source.name`),
+/// as `--speaker-field` and the like name them.
+fn scalar_fields(
+    map: serde_json::Map<String, serde_json::Value>,
+    prefix: &str,
+    out: &mut BTreeMap<String, String>,
+) {
+    use serde_json::Value;
+    for (key, value) in map {
+        let name = if prefix.is_empty() {
+            key
+        } else {
+            format!("{prefix}.{key}")
+        };
+        match value {
+            Value::String(s) => {
+                out.insert(name, s);
+            }
+            Value::Number(n) => {
+                out.insert(name, n.to_string());
+            }
+            Value::Bool(b) => {
+                out.insert(name, b.to_string());
+            }
+            Value::Object(inner) => scalar_fields(inner, &name, out),
+            Value::Null | Value::Array(_) => {}
+        }
+    }
 }
 
 /// A record's id: its own when it has a non-empty one, else `name:line`.

@@ -431,9 +431,15 @@ fn jsonl_fields_ids_and_dates() {
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
+    // A nested object's scalars are kept under dotted names.
     assert_eq!(
         fields,
-        [("country_iso3", "KOR"), ("front", "true"), ("page", "3")]
+        [
+            ("country_iso3", "KOR"),
+            ("front", "true"),
+            ("meta.k", "1"),
+            ("page", "3")
+        ]
     );
     assert_eq!(d[1].id, "17");
     assert_eq!(d[1].date, date("2017"));
@@ -553,7 +559,7 @@ fn jsonl_bad_lines_are_rejects_and_reading_goes_on() {
             ("line 7", "unreadable date '31/31/2021'"),
             (
                 "line 8",
-                "text field 'text' is a number, not a string (use --text-field to name another)"
+                "text field 'text' is a number, not a string or a list of strings (use --text-field to name another)"
             ),
             ("line 9", "unreadable date 'true'"),
             (
@@ -566,6 +572,73 @@ fn jsonl_bad_lines_are_rejects_and_reading_goes_on() {
         rejects(&items)
             .iter()
             .all(|r| r.input == file.to_string_lossy())
+    );
+}
+
+/// Records whose fields are nested, as APIs give them: a dotted path names
+/// a field inside objects (a key with the dots in it comes first), a text
+/// given as a list of strings is read as paragraphs, and nested scalars are
+/// kept as fields under their dotted names (for --speaker-field).
+#[test]
+fn jsonl_nested_fields_by_dotted_path_and_text_as_paragraphs() {
+    let dir = tmp();
+    let file = write(
+        dir.path(),
+        "api.jsonl",
+        concat!(
+            r#"{"id": "n1", "meta": {"published": "2021-01-08T10:00:00Z", "source": {"iso": "GBR"}}, "fields": {"body": "Seoul condemned Pyongyang."}}"#,
+            "\n",
+            r#"{"id": "n2", "meta": {"published": "2021-01-09"}, "fields": {"body": ["Tokyo met Seoul.", "", null, "Beijing praised the deal."]}}"#,
+            "\n",
+            r#"{"id": "n3", "fields.body": "A key with dots in it wins.", "fields": {"body": "Not this one."}}"#,
+            "\n",
+            r#"{"id": "n4", "fields": {"headline": "Only a headline", "tags": {"topic": "x"}}}"#,
+            "\n",
+            r#"{"id": "n5", "fields": {"body": ["A paragraph.", 7]}}"#,
+            "\n",
+            r#"{"id": "n6", "fields": "not an object"}"#,
+            "\n",
+        )
+        .as_bytes(),
+    );
+    let options = ReadOptions {
+        text_field: "fields.body".into(),
+        date_field: "meta.published".into(),
+        ..ReadOptions::default()
+    };
+    let items = read_with(std::slice::from_ref(&file), options);
+    assert_eq!(
+        id_texts(&items),
+        pairs(&[
+            ("n1", "Seoul condemned Pyongyang."),
+            ("n2", "Tokyo met Seoul.\n\nBeijing praised the deal."),
+            ("n3", "A key with dots in it wins."),
+        ])
+    );
+    let d = docs(&items);
+    assert_eq!(
+        (d[0].date, d[1].date),
+        (date("2021-01-08"), date("2021-01-09"))
+    );
+    // Nested scalars stay as dotted fields; what was taken does not.
+    assert_eq!(
+        d[0].fields.iter().collect::<Vec<_>>(),
+        [(&"meta.source.iso".to_string(), &"GBR".to_string())]
+    );
+    assert_eq!(
+        d[2].fields.get("fields.body").map(String::as_str),
+        Some("Not this one.")
+    );
+    let reasons: Vec<&str> = rejects(&items).iter().map(|r| r.reason.as_str()).collect();
+    assert_eq!(
+        reasons,
+        [
+            "no text field 'fields.body' (use --text-field to name it; its string fields: \
+             fields.headline, fields.tags.topic)",
+            "text field 'fields.body' is a list holding a number, not a string or a list of \
+             strings (use --text-field to name another)",
+            "no text field 'fields.body' (use --text-field to name it; its string fields: fields)",
+        ]
     );
 }
 
@@ -3222,7 +3295,7 @@ fn several_text_fields_are_joined_as_paragraphs() {
         reasons,
         [
             "none of the text fields 'title', 'text' (use --text-field to name them; its string fields: body)",
-            "text field 'title' is a number, not a string (use --text-field to name another)",
+            "text field 'title' is a number, not a string or a list of strings (use --text-field to name another)",
         ]
     );
     // A CSV file without one of the columns is one reject.
