@@ -637,6 +637,9 @@ pub struct CheckReport {
 pub struct Lexicons {
     actors: Vec<Actor>,
     by_id: HashMap<String, usize>,
+    /// Lower-cased actor name → the one actor of that name (`None` for a
+    /// name that several actors share: a person in two offices).
+    by_name: HashMap<String, Option<usize>>,
     aliases: Vec<Alias>,
     tone: Vec<ToneTerm>,
     modifiers: Vec<Modifier>,
@@ -745,9 +748,17 @@ impl Lexicons {
         let screen = ActorScreen::new(&aliases, &folded_aliases, &modifiers, |a| {
             actors[a.actor].kind == ActorKind::Ignore
         });
+        let mut by_name: HashMap<String, Option<usize>> = HashMap::default();
+        for (i, a) in actors.iter().enumerate() {
+            by_name
+                .entry(a.name.to_lowercase())
+                .and_modify(|one| *one = None)
+                .or_insert(Some(i));
+        }
         Ok(Lexicons {
             actors,
             by_id,
+            by_name,
             aliases,
             tone,
             modifiers,
@@ -768,6 +779,28 @@ impl Lexicons {
     /// The index of the actor with this id.
     pub fn actor_index(&self, id: &str) -> Option<usize> {
         self.by_id.get(id).copied()
+    }
+
+    /// The actor a speaker field names: by its id in any case (`prk`), else
+    /// by its name as `actors.csv` writes it, in any case (`North Korea`),
+    /// when no other actor has that name.
+    ///
+    /// ```
+    /// use stancemeter::Lexicons;
+    /// let lex = Lexicons::defaults()?;
+    /// let prk = lex.actor_index("PRK");
+    /// assert_eq!(lex.actor_by_id_or_name(" prk "), prk);
+    /// assert_eq!(lex.actor_by_id_or_name("north korea"), prk);
+    /// assert_eq!(lex.actor_by_id_or_name("Pyongyang"), None); // an alias, not the name
+    /// // A name two actors share (one person, two offices) needs the id.
+    /// assert_eq!(lex.actor_by_id_or_name("Michel Barnier"), None);
+    /// assert!(lex.actor_by_id_or_name("EU_MICHEL_BARNIER").is_some());
+    /// # Ok::<(), stancemeter::Error>(())
+    /// ```
+    pub fn actor_by_id_or_name(&self, value: &str) -> Option<usize> {
+        let value = value.trim();
+        self.actor_index(&value.to_ascii_uppercase())
+            .or_else(|| self.by_name.get(&value.to_lowercase()).copied().flatten())
     }
 
     /// All alias rows.

@@ -117,7 +117,8 @@ pub struct PipelineOptions {
     /// The actor (index into [`Lexicons::actors`]) every document speaks
     /// for: first-person references ("we", "my Government") mean it.
     pub speaker: Option<usize>,
-    /// A record field holding each document's speaker as an actor id (e.g.
+    /// A record field holding each document's speaker as an actor id or
+    /// name (see [`Lexicons::actor_by_id_or_name`]; e.g.
     /// `country_iso3`), used when `speaker` is not set.
     pub speaker_field: Option<String>,
     /// "I", "me" and "my" mean the speaker too (see
@@ -197,11 +198,12 @@ pub struct DocOutput {
 ///     id: "speech-7".into(),
 ///     date: DocDate::parse("2019"),
 ///     text: "We welcome the agreement with Germany.".into(),
-///     fields: [("country".to_string(), "France".to_string())].into(),
+///     fields: [("country".to_string(), "Britain".to_string())].into(),
 /// };
 /// let notes = pipeline.process(&doc).notes.expect("something to tell");
-/// // "France" is a name, not an actor id (FRA): the speech has no speaker.
-/// assert_eq!(notes.unknown_speaker.as_deref(), Some("France"));
+/// // "Britain" is an alias, neither the id (GBR) nor the name (United
+/// // Kingdom): the speech has no speaker.
+/// assert_eq!(notes.unknown_speaker.as_deref(), Some("Britain"));
 /// // A year alone is coarser than the default period, months.
 /// assert_eq!(notes.coarse_date.as_deref(), Some("2019"));
 /// # Ok::<(), stancemeter::Error>(())
@@ -210,8 +212,8 @@ pub struct DocOutput {
 pub struct DocNotes {
     /// The document's id.
     pub id: String,
-    /// Its [`PipelineOptions::speaker_field`] value, when that is not an
-    /// actor id: the document then has no speaker.
+    /// Its [`PipelineOptions::speaker_field`] value, when that names no
+    /// actor: the document then has no speaker.
     pub unknown_speaker: Option<String>,
     /// It has no [`PipelineOptions::speaker_field`] field: no speaker.
     pub no_speaker_field: bool,
@@ -240,7 +242,7 @@ pub struct UnknownSpeaker {
 pub struct NotedDocuments {
     /// The first few distinct speaker field values that are no actor id,
     /// each with its first document and how many documents have it (a
-    /// corpus that names its speakers "France", "Germany", … has one such
+    /// corpus that names its speakers "Britain", "Holland", … has one such
     /// value per speaker, repeated in every document).
     pub unknown_speakers: Vec<UnknownSpeaker>,
     /// Ids of documents with no speaker field.
@@ -448,7 +450,7 @@ impl Pipeline {
                 notes.no_speaker_field = true;
                 return None;
             };
-            let found = self.lex.actor_index(&code.trim().to_ascii_uppercase());
+            let found = self.lex.actor_by_id_or_name(code);
             if found.is_none() {
                 agg.counters.unknown_speakers += 1;
                 notes.unknown_speaker = Some(code.clone());

@@ -1330,11 +1330,12 @@ fn documents_with_no_speaker_or_run_on_text_are_warned_about() {
         d.path(),
         "speeches.jsonl",
         &format!(
-            "{{\"id\":\"s1\",\"date\":\"2019\",\"iso\":\"France\",\"text\":\"We welcome the agreement with Germany.\"}}\n\
+            "{{\"id\":\"s1\",\"date\":\"2019\",\"iso\":\"Britain\",\"text\":\"We welcome the agreement with Germany.\"}}\n\
              {{\"id\":\"s2\",\"date\":\"2019\",\"iso\":\"Frnace\",\"text\":\"We condemn the occupation.\"}}\n\
              {{\"id\":\"s3\",\"date\":\"2019\",\"text\":\"We support the Secretary-General.\"}}\n\
              {{\"id\":\"s4\",\"date\":\"2019-03-02\",\"iso\":\"deu\",\"text\":\"{run_on}\"}}\n\
-             {{\"id\":\"s5\",\"date\":\"2019-04-01\",\"iso\":\"France\",\"text\":\"We thank Germany.\"}}\n"
+             {{\"id\":\"s5\",\"date\":\"2019-04-01\",\"iso\":\"Britain\",\"text\":\"We thank Germany.\"}}\n\
+             {{\"id\":\"s6\",\"date\":\"2019-04-02\",\"iso\":\"japan\",\"text\":\"We thank Germany.\"}}\n"
         ),
     );
     let out = d.path().join("o");
@@ -1355,8 +1356,9 @@ fn documents_with_no_speaker_or_run_on_text_are_warned_about() {
     let err = String::from_utf8_lossy(&run.get_output().stderr).to_string();
     assert!(
         err.contains(
-            "stance: warning: 3 document(s) whose 'iso' is not an actor id have no speaker: \
-             'France' (2 documents, first s1; that is FRA), 'Frnace' (document s2). Give ids"
+            "stance: warning: 3 document(s) whose 'iso' is neither an actor id nor an actor's \
+             name have no speaker: 'Britain' (2 documents, first s1; that is GBR), 'Frnace' \
+             (document s2). Give ids"
         ),
         "{err}"
     );
@@ -1383,14 +1385,15 @@ fn documents_with_no_speaker_or_run_on_text_are_warned_about() {
     );
     let json: serde_json::Value = serde_json::from_str(&read(&out.join("run.json"))).unwrap();
     let noted = &json["noted_documents"];
-    assert_eq!(noted["unknown_speaker"][0]["value"], "France");
+    assert_eq!(noted["unknown_speaker"][0]["value"], "Britain");
     assert_eq!(noted["unknown_speaker"][0]["documents"], 2);
     assert_eq!(noted["unknown_speaker"][1]["first_id"], "s2");
     assert_eq!(noted["no_speaker_field"], serde_json::json!(["s3"]));
     assert_eq!(noted["long_sentences_cut"], serde_json::json!(["s4"]));
     assert_eq!(noted["coarse_dates"][2]["id"], "s3");
     assert_eq!(json["documents_without_speaker_field"], 1);
-    assert_eq!(json["documents_with_speaker"], 1);
+    // "deu" by its id, "japan" by its name.
+    assert_eq!(json["documents_with_speaker"], 2);
 
     // The shards' merge has the counts, not the documents.
     let part = d.path().join("part");
@@ -1419,7 +1422,10 @@ fn documents_with_no_speaker_or_run_on_text_are_warned_about() {
         .success();
     let err = String::from_utf8_lossy(&merged.get_output().stderr).to_string();
     assert!(
-        err.contains("3 document(s) whose 'iso' is not an actor id have no speaker. Give ids"),
+        err.contains(
+            "3 document(s) whose 'iso' is neither an actor id nor an actor's name have no \
+             speaker. Give ids"
+        ),
         "{err}"
     );
     assert!(

@@ -155,9 +155,10 @@ pub struct Args {
     #[arg(long, value_name = "ID", conflicts_with = "speaker_field")]
     speaker: Option<String>,
 
-    /// JSONL/CSV field holding each document's speaker as an actor id (e.g. country_iso3).
-    /// A document whose value is missing or no actor id has no speaker: the run warns, names
-    /// the first few, and lists them in run.json.
+    /// JSONL/CSV field holding each document's speaker as an actor id (e.g. country_iso3) or
+    /// an actor's name as actors.csv writes it (France). A document whose value is missing or
+    /// names no actor has no speaker: the run warns, names the first few, and lists them in
+    /// run.json.
     #[arg(long, value_name = "FIELD")]
     speaker_field: Option<String>,
 
@@ -835,16 +836,17 @@ pub fn document_notes(
                 // Documents with other values still.
                 let shown: u64 = n.unknown_speakers.iter().map(|u| u.documents).sum();
                 let more = if c.unknown_speakers > shown {
-                    ", …"
+                    ", and other values"
                 } else {
                     ""
                 };
                 format!(": {}{more}", listed.join(", "))
             });
             lines.push(format!(
-                "stance: warning: {} document(s) whose '{field}' is not an actor id have no \
-                 speaker{examples}. Give ids from the id column of actors.csv, such as FRA \
-                 or PRK (`stance lexicon export DIR` writes it)",
+                "stance: warning: {} document(s) whose '{field}' is neither an actor id nor an \
+                 actor's name have no speaker{examples}. Give ids or names from the id and name \
+                 columns of actors.csv, such as FRA or France (`stance lexicon export DIR` \
+                 writes it)",
                 c.unknown_speakers
             ));
         }
@@ -886,7 +888,7 @@ pub fn document_notes(
 }
 
 /// The id of the one actor that `value` names in full, by its name or an
-/// alias ("France", "the DPRK"), for a hint.
+/// alias ("Britain", "the DPRK"), for a hint.
 fn actor_named(lex: &Lexicons, value: &str) -> Option<String> {
     let value = value.trim();
     if let Some(a) = lex
