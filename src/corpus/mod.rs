@@ -3350,8 +3350,11 @@ impl CsvRecords {
     /// a semicolon or a tab, whichever it holds most often outside quotes
     /// (a comma on a tie). Spreadsheets where the decimal mark is a comma
     /// (most of Europe, Latin America) save "CSV" with semicolons, and
-    /// some tools save tab-separated text as `.csv`. Nothing is consumed.
-    fn choose_delimiter(&mut self) -> io::Result<()> {
+    /// some tools save tab-separated text as `.csv`. A first line `sep=;`
+    /// (Excel's way to name the delimiter) names it instead: then `true`,
+    /// and that line is the next record, for the caller to pass over.
+    /// Nothing is consumed.
+    fn choose_delimiter(&mut self) -> io::Result<bool> {
         let start = loop {
             match self.input.fill_buf() {
                 Ok(start) => break start,
@@ -3362,6 +3365,17 @@ impl CsvRecords {
             }
         };
         let start = start.strip_prefix(b"\xef\xbb\xbf").unwrap_or(start);
+        if let Some(&[b's' | b'S', b'e' | b'E', b'p' | b'P', b'=', sep]) = start.get(..5)
+            && sep.is_ascii_punctuation() | (sep == b'\t')
+            && matches!(
+                start.get(5..),
+                Some([b'\n', ..] | [b'\r', b'\n', ..]) | Some([])
+            )
+        {
+            self.delimiter = sep;
+            self.core = csv_core::ReaderBuilder::new().delimiter(sep).build();
+            return Ok(true);
+        }
         let mut counts = [(b',', 0usize), (b';', 0), (b'\t', 0)];
         let mut quoted = false;
         for &b in start {
@@ -3385,7 +3399,7 @@ impl CsvRecords {
             self.delimiter = best;
             self.core = csv_core::ReaderBuilder::new().delimiter(best).build();
         }
-        Ok(())
+        Ok(false)
     }
 
     /// The line the reader is on: the next record starts on it or later.
@@ -3399,6 +3413,50 @@ impl CsvRecords {
         use csv_core::ReadRecordResult;
         if self.eof {
             return Ok(None);
+        }
+        // Line ends before the record (the `\n` of a `\r\n` that ended the
+        // last one, blank lines; a BOM before them) are given to `csv_core`
+        // first, which passes over them and counts them: the line taken is
+        // then the one the record starts on. (It was the line after the
+        // last record: one short after a `\r\n`, and short by the blank
+        // lines after them.)
+        loop {
+            let input = loop {
+                match self.input.fill_buf() {
+                    Ok(input) => break input,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(e) => {
+                        self.eof = true;
+                        return Err(e);
+                    }
+                }
+            };
+            let bom = if self.consumed == 0 && input.starts_with(b"\xef\xbb\xbf") {
+                3
+            } else {
+                0
+            };
+            let ends = input[bom..]
+                .iter()
+                .take_while(|&&b| b == b'\n' || b == b'\r')
+                .count();
+            if ends == 0 {
+                break;
+            }
+            // (Room for output `csv_core` asks for, though a line end
+            // writes none.)
+            let (mut out, mut record_ends) = ([0u8; 1], [0usize; 1]);
+            let (_, nin, _, _) =
+                self.core
+                    .read_record(&input[..bom + ends], &mut out, &mut record_ends);
+            for &b in &input[bom..nin.max(bom)] {
+                self.quote = self.quote.step(b, self.delimiter);
+            }
+            self.consumed += nin as u64;
+            self.input.consume(nin);
+            if nin < bom + ends {
+                break; // not expected: whatever is left, the loop below reads
+            }
         }
         let line = self.core.line();
         let (mut outlen, mut endlen) = (0usize, 0usize);
@@ -3530,10 +3588,19 @@ impl CsvSource {
                 reason,
             })))
         };
-        if file.format == Format::Csv
-            && let Err(e) = reader.choose_delimiter()
-        {
-            return header_reject("line 1", read_error_reason(&e, file.compression));
+        if file.format == Format::Csv {
+            match reader.choose_delimiter() {
+                // Excel's `sep=;` line: the header is on the next one.
+                Ok(true) => {
+                    if let Err(e) = reader.read(options.max_doc_bytes, CSV_MAX_COLUMNS) {
+                        return header_reject("line 1", read_error_reason(&e, file.compression));
+                    }
+                }
+                Ok(false) => {}
+                Err(e) => {
+                    return header_reject("line 1", read_error_reason(&e, file.compression));
+                }
+            }
         }
         let header = match reader.read(options.max_doc_bytes, CSV_MAX_COLUMNS) {
             Ok(Some(header)) => header,

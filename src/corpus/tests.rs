@@ -2308,7 +2308,11 @@ fn reads_real_kcna_head_without_rejects() {
 // ---------------------------------------------------------------- bounded CSV records
 
 /// All records of `data` as `csv::Reader` reads them (no header handling,
-/// any field count): (start line, fields).
+/// any field count): (start line, fields). The line is the one the
+/// record's first byte is on: 1 + the `\n`s before it. (The csv crate's own
+/// line, and its byte offset, stop where the record before ended, before
+/// the `\n` of a `\r\n` and any blank lines: those, and a BOM, are passed
+/// over here.)
 fn csv_crate_records(data: &[u8], delimiter: u8) -> Vec<(u64, Vec<Vec<u8>>)> {
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
@@ -2318,7 +2322,14 @@ fn csv_crate_records(data: &[u8], delimiter: u8) -> Vec<(u64, Vec<Vec<u8>>)> {
     let mut out = Vec::new();
     let mut row = csv::ByteRecord::new();
     while reader.read_byte_record(&mut row).expect("in-memory read") {
-        let line = row.position().map_or(0, csv::Position::line);
+        let mut at = row.position().map_or(0, |p| p.byte() as usize);
+        if at == 0 && data.starts_with(b"\xef\xbb\xbf") {
+            at = 3;
+        }
+        while matches!(data.get(at), Some(b'\r' | b'\n')) {
+            at += 1;
+        }
+        let line = 1 + data[..at].iter().filter(|&&b| b == b'\n').count() as u64;
         out.push((line, row.iter().map(<[u8]>::to_vec).collect()));
     }
     out
@@ -2342,7 +2353,8 @@ fn bounded_records(data: &[u8], delimiter: u8) -> Vec<(u64, Vec<Vec<u8>>)> {
 
 proptest::proptest! {
     /// The bounded reader splits records and fields exactly like the csv
-    /// crate (quotes, doubled quotes, CR/LF/CRLF, blank lines, a BOM).
+    /// crate (quotes, doubled quotes, CR/LF/CRLF, blank lines, a BOM), and
+    /// gives each the line its first byte is on, after `\r\n` too.
     #[test]
     fn bounded_csv_reader_agrees_with_csv_crate(
         pieces in proptest::collection::vec(
@@ -3239,6 +3251,26 @@ fn csv_delimiter_follows_the_header() {
     let (got, _) = read_one("only.csv", "text\nOne; two.\n");
     assert_eq!(got.len(), 1);
     assert_eq!(got[0].1, "One; two.");
+    // Excel's first line `sep=X` names the delimiter, even against the
+    // header's count, and is no header itself; lines keep their numbers.
+    let file = write(
+        dir.path(),
+        "sep.csv",
+        b"sep=;\r\nid;date;text\r\n1;2021-01-08;One, two, three.\r\n2;31/31/2021;Four.\r\n",
+    );
+    let items = read(std::slice::from_ref(&file));
+    assert_eq!(id_texts(&items), pairs(&[("1", "One, two, three.")]));
+    let r = rejects(&items);
+    assert_eq!(r.len(), 1, "{items:?}");
+    assert_eq!(r[0].location, "record 2 (line 4)");
+    let (got, bad) = read_one("bom-pipe.csv", "\u{feff}SEP=|\nid|text\n1|A, b; c.\n");
+    assert_eq!(
+        (got, bad),
+        (pairs(&[("1", "A, b; c.")]), Vec::<String>::new())
+    );
+    // A first field that only starts like it is a header.
+    let (got, _) = read_one("not-sep.csv", "sep=x,id,text\n1,2,Three.\n");
+    assert_eq!(got, pairs(&[("2", "Three.")]));
 }
 
 /// `--text-field title,text`: the fields joined as paragraphs, in the
