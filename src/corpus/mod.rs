@@ -1644,6 +1644,21 @@ fn fill(r: &mut impl Read, buf: &mut [u8]) -> (usize, Option<io::Error>) {
     (filled, None)
 }
 
+/// The bytes `r` holds, read in if it holds none (empty at the end), read
+/// again when a signal interrupts the read.
+fn buffered(r: &mut impl BufRead) -> io::Result<&[u8]> {
+    loop {
+        match r.fill_buf() {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+            Ok(_) => break,
+        }
+    }
+    // What was just filled, given again (a borrow returned from inside the
+    // loop would outlive the loop's next call).
+    r.fill_buf()
+}
+
 /// The reading end of the chunks of bytes another thread sends, in order:
 /// an empty chunk marks the end, an error ends them early (after every byte
 /// before it), and the channel closing with neither (the thread panicked)
@@ -3355,15 +3370,9 @@ impl CsvRecords {
     /// and that line is the next record, for the caller to pass over.
     /// Nothing is consumed.
     fn choose_delimiter(&mut self) -> io::Result<bool> {
-        let start = loop {
-            match self.input.fill_buf() {
-                Ok(start) => break start,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                // A reader need not give the same error twice: the caller
-                // reports this one.
-                Err(e) => return Err(e),
-            }
-        };
+        // A reader need not give the same error twice: the caller reports
+        // this one.
+        let start = buffered(&mut self.input)?;
         let start = start.strip_prefix(b"\xef\xbb\xbf").unwrap_or(start);
         if let Some(&[b's' | b'S', b'e' | b'E', b'p' | b'P', b'=', sep]) = start.get(..5)
             && sep.is_ascii_punctuation() | (sep == b'\t')
@@ -3421,14 +3430,11 @@ impl CsvRecords {
         // last record: one short after a `\r\n`, and short by the blank
         // lines after them.)
         loop {
-            let input = loop {
-                match self.input.fill_buf() {
-                    Ok(input) => break input,
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                    Err(e) => {
-                        self.eof = true;
-                        return Err(e);
-                    }
+            let input = match buffered(&mut self.input) {
+                Ok(input) => input,
+                Err(e) => {
+                    self.eof = true;
+                    return Err(e);
                 }
             };
             let bom = if self.consumed == 0 && input.starts_with(b"\xef\xbb\xbf") {
@@ -3470,9 +3476,8 @@ impl CsvRecords {
             self.ends.resize(max_fields.clamp(1, 64), 0);
         }
         loop {
-            let input = match self.input.fill_buf() {
+            let input = match buffered(&mut self.input) {
                 Ok(input) => input,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => {
                     self.eof = true;
                     return Err(e);
