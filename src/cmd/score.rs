@@ -83,6 +83,10 @@ Examples:
                                                    # a spreadsheet export dated 08/01/2021
   stance score newsapi/ --records-field articles --text-field title,content \\
       --date-field publishedAt --id-field url -o out  # saved pages of an API's results
+  stance score guardian.jsonl --text-field fields.bodyText --date-field webPublicationDate \\
+      -o out                                       # fields inside objects, by dotted path
+  stance score speeches.jsonl --speaker-field country --first-person --period year -o out
+                                                   # each speech for its country: FRA or France
   stance score corpus/ --shard 2/7 --partial -o parts/2     # one of 7 shards, on any machine
   stance merge parts/* -o stance-out                         # once all 7 are done
   stance score daily/ --shard 3/16 --shard-by file --partial -o parts/3
