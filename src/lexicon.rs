@@ -1683,6 +1683,18 @@ impl CsvTable {
             .map_or("", str::trim)
     }
 
+    /// Checks each row with `row` (its line and fields), noting in
+    /// `problems` the rows it finds fault with, and going on with the next.
+    fn for_rows(
+        &self,
+        problems: &mut Problems,
+        mut row: impl FnMut(usize, &csv::StringRecord) -> Result<()>,
+    ) {
+        for (line, record) in &self.rows {
+            problems.note(row(*line, record));
+        }
+    }
+
     fn err(&self, line: usize, msg: impl Into<String>) -> Error {
         Error::lexicon(&self.file, line, msg)
     }
@@ -1699,9 +1711,7 @@ fn parse_actors(src: &str, file: &str) -> Result<ActorTables> {
     type RowKey = (usize, String, Option<DocDate>, Option<DocDate>);
     let mut seen: HashMap<RowKey, usize> = HashMap::default();
     let mut problems = Problems::from_table(&mut t);
-    for (line, row) in &t.rows {
-        let line = *line;
-        let row_result = (|| -> Result<()> {
+    t.for_rows(&mut problems, |line, row| {
             let id = t.get(row, "id");
             if id.is_empty() {
                 return Err(t.err(line, "empty id"));
@@ -1837,9 +1847,7 @@ fn parse_actors(src: &str, file: &str) -> Result<ActorTables> {
                 upper_at,
             });
             Ok(())
-        })();
-        problems.note(row_result);
-    }
+    });
     // Resolve parents, then roots (rejecting cycles).
     for i in 0..actors.len() {
         let (p, line) = &parent_names[i];
@@ -1908,9 +1916,7 @@ fn parse_tone(src: &str, file: &str) -> Result<Vec<ToneTerm>> {
     let mut problems = Problems::from_table(&mut t);
     let mut out: Vec<ToneTerm> = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::default();
-    for (line, row) in &t.rows {
-        let line = *line;
-        let row_result = (|| -> Result<()> {
+    t.for_rows(&mut problems, |line, row| {
             let term_raw = t.get(row, "term");
             if term_raw.is_empty() {
                 return Err(t.err(line, "empty term"));
@@ -2015,9 +2021,7 @@ fn parse_tone(src: &str, file: &str) -> Result<Vec<ToneTerm>> {
                 rest,
             });
             Ok(())
-        })();
-        problems.note(row_result);
-    }
+    });
     problems.into_result_by_line()?;
     Ok(out)
 }
@@ -2027,9 +2031,7 @@ fn parse_modifiers(src: &str, file: &str) -> Result<Vec<Modifier>> {
     let mut problems = Problems::from_table(&mut t);
     let mut out = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::default();
-    for (line, row) in &t.rows {
-        let line = *line;
-        let row_result = (|| -> Result<()> {
+    t.for_rows(&mut problems, |line, row| {
             let word = t.get(row, "word");
             if word.is_empty() || !word.chars().any(is_word_char) {
                 return Err(t.err(line, "empty word"));
@@ -2102,9 +2104,7 @@ fn parse_modifiers(src: &str, file: &str) -> Result<Vec<Modifier>> {
                 factor,
             });
             Ok(())
-        })();
-        problems.note(row_result);
-    }
+    });
     problems.into_result_by_line()?;
     Ok(out)
 }

@@ -1659,6 +1659,12 @@ fn buffered(r: &mut impl BufRead) -> io::Result<&[u8]> {
     r.fill_buf()
 }
 
+/// [`buffered`], setting `eof` on an error: a reader that failed is read
+/// no further.
+fn buffered_or_end<'r>(r: &'r mut impl BufRead, eof: &mut bool) -> io::Result<&'r [u8]> {
+    buffered(r).inspect_err(|_| *eof = true)
+}
+
 /// The reading end of the chunks of bytes another thread sends, in order:
 /// an empty chunk marks the end, an error ends them early (after every byte
 /// before it), and the channel closing with neither (the thread panicked)
@@ -3430,13 +3436,7 @@ impl CsvRecords {
         // last record: one short after a `\r\n`, and short by the blank
         // lines after them.)
         loop {
-            let input = match buffered(&mut self.input) {
-                Ok(input) => input,
-                Err(e) => {
-                    self.eof = true;
-                    return Err(e);
-                }
-            };
+            let input = buffered_or_end(&mut self.input, &mut self.eof)?;
             let bom = if self.consumed == 0 && input.starts_with(b"\xef\xbb\xbf") {
                 3
             } else {
@@ -3476,13 +3476,7 @@ impl CsvRecords {
             self.ends.resize(max_fields.clamp(1, 64), 0);
         }
         loop {
-            let input = match buffered(&mut self.input) {
-                Ok(input) => input,
-                Err(e) => {
-                    self.eof = true;
-                    return Err(e);
-                }
-            };
+            let input = buffered_or_end(&mut self.input, &mut self.eof)?;
             let at_end = input.is_empty();
             let (result, nin, nout, nend) =
                 self.core
