@@ -19,7 +19,10 @@
 //!    ("North Korea fired …,
 //!    Seoul's military said": a tone term follows it within two words, or
 //!    the sentence has no stance), the speaker only relays and that actor is
-//!    the source; the speaker is then a target only if no one else is.
+//!    the source; the speaker is then a target only if no one else is. A
+//!    term in double quotation marks is the speaker's own words: it is no
+//!    act of the subject's ("Taiwan will “pay a heavy price” …, Beijing
+//!    said" is Beijing's threat).
 //!    Otherwise the speaker evaluates and is the source, and the actor the
 //!    clause is about is the target ("Russia's war is a crime, the
 //!    Canadian premier said"; "Erdogan said Serbia and Kosovo had agreed …").
@@ -45,7 +48,10 @@
 //!    U.S. *imperialist aggressor* forces") is the
 //!    target, with no source (see `Sentence::described_by`); so is one
 //!    told what it should do ("The U.S. *should* stop its drills", see
-//!    `Sentence::demanded_of`).
+//!    `Sentence::demanded_of`); so is the subject of a passive with no
+//!    actor as agent ("Israel *was condemned* over the raid", see
+//!    `Sentence::passive_subject`), which no speaker's voice makes the
+//!    speaker's act when it is hostile.
 //! 5. **No tone term** — the first actor named acts (visits, announces,
 //!    publishes), unless it is only described ("Nigeria *is* Africa's most
 //!    populous country": no source); there are no targets.
@@ -582,6 +588,81 @@ const RULE_DESCRIBED: &str = "none: the first actor is described by the tone ter
 /// ("The U.S. *should* stop its drills"), and is the target.
 const RULE_DEMANDED: &str = "none: the first actor is told what it should do";
 
+/// Rule 4 found no source: the first actor is the subject of a passive
+/// with no actor as its agent ("Israel *was condemned*"), and the target.
+const RULE_PASSIVE_SUBJECT: &str = "none: the first actor undergoes a passive";
+
+/// Participles that do not end in "-ed" but make a passive with *be*
+/// ("were hit", "was struck"): looked up only after a form of *be*.
+const IRREGULAR_PARTICIPLES: &[&str] = &[
+    "hit",
+    "struck",
+    "shot",
+    "beaten",
+    "overrun",
+    "taken",
+    "thrown",
+    "cut",
+    "caught",
+    "stolen",
+    "hurt",
+    "forbidden",
+    "shaken",
+    "torn",
+    "slain",
+    "bombed",
+    "sold",
+];
+
+/// Participles after *be* that say how the subject stands or feels, not
+/// what was done to it: in "we are deeply concerned", "Beijing is opposed
+/// to", "Seoul was pleased" the subject holds the stance and is its source.
+const STATIVE_PARTICIPLES: &[&str] = &[
+    "concerned",
+    "alarmed",
+    "worried",
+    "disappointed",
+    "dismayed",
+    "pleased",
+    "satisfied",
+    "encouraged",
+    "heartened",
+    "gratified",
+    "delighted",
+    "outraged",
+    "shocked",
+    "appalled",
+    "troubled",
+    "disturbed",
+    "saddened",
+    "angered",
+    "frustrated",
+    "convinced",
+    "committed",
+    "determined",
+    "prepared",
+    "opposed",
+    "resolved",
+    "united",
+    "engaged",
+    "interested",
+    "involved",
+    "dedicated",
+    "devoted",
+    "grieved",
+    "distressed",
+    "perturbed",
+    "aggrieved",
+    "indebted",
+    "obliged",
+    "honoured",
+    "honored",
+    "privileged",
+    "inspired",
+    "attached",
+    "entitled",
+];
+
 /// Categories of a term that can say what an actor is, after "is": an
 /// insult, an accusation, a threat ("Russia is the aggressor", "Iran is a
 /// threat to the region"), or praise ("Japan is a reliable partner").
@@ -856,6 +937,10 @@ pub(crate) fn attribute_into(
                 preset_targets = Some(s.coordinated(a));
                 (None, Some(RULE_DEMANDED))
             }
+            Some(a) if s.passive_subject(a, ks) => {
+                preset_targets = Some(s.coordinated(a));
+                (None, Some(RULE_PASSIVE_SUBJECT))
+            }
             Some(a) => (Some(a), Some("first actor before the tone term")),
             None => {
                 if let Some(first) = s.parties(terms, sum, speaker_root) {
@@ -998,11 +1083,16 @@ pub(crate) fn attribute_into(
     // The speaker's voice: a stance that rule 4 left without a source, aimed
     // at someone other than the speaker and, when hostile, the victims of
     // the acts it describes. Kindness toward a victim is aimed at it: "the
-    // resolution expresses support for the sovereignty of Ukraine".
+    // resolution expresses support for the sovereignty of Ukraine". The
+    // subject of a hostile passive with no agent underwent what someone
+    // unnamed did ("Two NATO soldiers were killed"), not the speaker's
+    // judgement.
+    let hostile_passive = label == Label::Hostile && out.rule == Some(RULE_PASSIVE_SUBJECT);
     if let Some(speaker_root) = speaker_root
         && by_rule_4
         && source.is_none()
         && stance
+        && !hostile_passive
     {
         let hostile = label == Label::Hostile;
         let aimed_at = |t: usize| root(t) != speaker_root && !(hostile && s.victim_of_act(t));
@@ -1806,6 +1896,71 @@ impl Sentence<'_> {
         if rated { None } else { unrated }
     }
 
+    /// Rule 4: mention `a` (perhaps with others joined to it, perhaps
+    /// heading a short noun phrase: "Russian diplomats") is the subject of
+    /// a passive with no actor for agent, and the key term at token `ks` is
+    /// what it underwent: either the term is the participle ("Israel *was
+    /// condemned* over the raid", "Russian diplomats *have been expelled*")
+    /// or it follows the "by" of one ("websites *were hit by* a wave of
+    /// *cyberattacks*"); or the participle is the first term after the
+    /// subject ("Seoul *was accused* of *spying*"). A passive with an actor
+    /// for agent is rule 1's.
+    /// The participle ends in "-ed" or is one of [`IRREGULAR_PARTICIPLES`],
+    /// and is none of [`STATIVE_PARTICIPLES`] ("we are deeply concerned"
+    /// is a stance the subject holds). One adverb may stand after *be*
+    /// ("was sharply criticised", "were not invited").
+    fn passive_subject(&self, a: usize, ks: usize) -> bool {
+        let participle = |i: usize| {
+            let w = self.word(i);
+            (w.ends_with("ed") || IRREGULAR_PARTICIPLES.contains(&w))
+                && !STATIVE_PARTICIPLES.contains(&w)
+        };
+        // The form of *be* (perhaps with one adverb after it) before token
+        // `p`, within three words after the subject.
+        let end = self.m.actors[self.coordinated(a).last().unwrap_or(a)]
+            .tok
+            .end;
+        let be_before = |p: usize| {
+            let adverb = |i: usize| {
+                self.word(i).ends_with("ly")
+                    || ["not", "never", "also", "again"].contains(&self.word(i))
+            };
+            let be = match p.checked_sub(1) {
+                Some(b) if BE_FORMS.contains(&self.word(b)) => b,
+                Some(b) if b > 0 && adverb(b) && BE_FORMS.contains(&self.word(b - 1)) => b - 1,
+                _ => return false,
+            };
+            be >= end
+                && be - end <= 3
+                && !self
+                    .between(end.saturating_sub(1), be)
+                    .contains([',', ';', ':'])
+        };
+        // The participle is the key term, or the first term after the
+        // subject ("Seoul *was accused* of spying", key term "spying").
+        let first_after = self.m.tone.iter().map(|t| t.tok.start).find(|&t| t >= end);
+        if [Some(ks), first_after]
+            .into_iter()
+            .flatten()
+            .any(|p| participle(p) && be_before(p))
+        {
+            return true;
+        }
+        // "were hit by a wave of cyberattacks": "by" within four words
+        // before the key term, no actor between them.
+        (ks.saturating_sub(5)..ks).any(|by| {
+            self.is(by, "by")
+                && by > 0
+                && participle(by - 1)
+                && be_before(by - 1)
+                && !self
+                    .m
+                    .actors
+                    .iter()
+                    .any(|x| x.tok.start > by && x.tok.start < ks)
+        })
+    }
+
     /// Rule 3: the speaker mention (the first of its coordination) and the
     /// first token of its reporting verb.
     fn speaker(&self) -> Option<(usize, usize)> {
@@ -1913,7 +2068,10 @@ impl Sentence<'_> {
     /// verb: the sentence has no stance, or a tone term follows the subject
     /// (or its coordination) within [`ACTS_WITHIN`] words, before the verb,
     /// with no form of *be* or undergo verb ("will face") between. A possessive ("Russia's war") does not
-    /// act.
+    /// act. Nor does a subject whose term stands in double quotation marks
+    /// ("Taiwan will “pay a heavy price” …, Beijing said"; "Russia has a
+    /// “true friend” in Pyongyang, Kim said"): the quoted words are the
+    /// speaker's own, so the speaker judges and the subject is the target.
     fn acts(&self, subj: usize, verb: usize, stance: bool) -> bool {
         if self.possessive(subj) {
             return false;
@@ -1932,7 +2090,23 @@ impl Sentence<'_> {
                     let w = self.word(i);
                     !BE_FORMS.contains(&w) && !UNDERGO_VERBS.contains(&w)
                 })
+                && !self.quoted(&t.tok)
         })
+    }
+
+    /// Whether the words of `tok` stand right inside double quotation
+    /// marks (curly and angle quotes fold to `"`): a quote mark right
+    /// before the first word or right after the last.
+    fn quoted(&self, tok: &Range<usize>) -> bool {
+        let text = self.m.norm.text().as_bytes();
+        let (Some(first), Some(last)) = (
+            self.m.tokens.get(tok.start),
+            tok.end.checked_sub(1).and_then(|i| self.m.tokens.get(i)),
+        ) else {
+            return false;
+        };
+        first.start.checked_sub(1).and_then(|i| text.get(i)) == Some(&b'"')
+            || text.get(last.end) == Some(&b'"')
     }
 
     /// Rule 4: mention `a` (perhaps with others joined to it) is followed
@@ -2279,6 +2453,25 @@ mod tests {
             roles("According to Seoul, Pyongyang's drills threaten the region."),
             r(Some("KOR"), &[], &["PRK"])
         );
+        // Words in quotation marks are the speaker's: a subject whose term
+        // is quoted does not act, it is judged.
+        assert_eq!(
+            roles("Russia has a “friend” in Pyongyang, Kim said."),
+            r(Some("PRK"), &[], &["RUS"])
+        );
+        assert_eq!(
+            roles("Taiwan \"fired\" first, China said."),
+            r(Some("CHN"), &[], &["TWN"])
+        );
+        // Unquoted, the same subjects act and the speakers relay.
+        assert_eq!(
+            roles("Russia has a friend in Pyongyang, Kim said."),
+            r(Some("RUS"), &[], &["PRK"])
+        );
+        assert_eq!(
+            roles("Taiwan fired first, China said."),
+            r(Some("TWN"), &[], &["CHN"])
+        );
     }
 
     #[test]
@@ -2387,6 +2580,38 @@ mod tests {
         assert_eq!(
             roles("Pyongyang condemned drills by Washington."),
             r(Some("PRK"), &[], &["USA"])
+        );
+    }
+
+    #[test]
+    fn the_subject_of_a_passive_with_no_agent_is_its_target() {
+        assert_eq!(
+            roles("Pyongyang was condemned over the launch."),
+            r(None, &[], &["PRK"])
+        );
+        // With an adverb after "be", and the participle not the key term.
+        assert_eq!(
+            roles("Seoul was sharply accused of fired shells and sanctions."),
+            r(None, &[], &["KOR"])
+        );
+        // A short noun phrase headed by the actor; "by" and no actor.
+        assert_eq!(
+            roles("Ukrainian banks were hit by sanctions again."),
+            r(None, &[], &["UKR"])
+        );
+        // Active, the same actors act.
+        assert_eq!(
+            roles("Pyongyang condemned the launch."),
+            r(Some("PRK"), &[], &[])
+        );
+        assert_eq!(
+            roles("Ukrainian banks hit Tokyo by sanctions."),
+            r(Some("UKR"), &[], &["JPN"])
+        );
+        // A comma between the actor and "be": no subject of the passive.
+        assert_eq!(
+            roles("Unlike Seoul, the treaty was condemned."),
+            r(Some("KOR"), &[], &[])
         );
     }
 

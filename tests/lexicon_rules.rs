@@ -392,3 +392,39 @@ fn default_rows_for_disasters_common_fights_and_accession_vetoes() {
         "hostile"
     );
 }
+
+#[test]
+fn a_passive_names_its_subject_the_target_unless_it_says_how_the_subject_stands() {
+    let l = lex();
+    let source = |text: &str| {
+        let s = Scorer::new(l).score_sentence(text, None);
+        let id = |i: usize| {
+            l.actors()[l.actors()[s.matches.actors[i].actor].root]
+                .id
+                .clone()
+        };
+        (
+            s.attribution.source.map(id),
+            s.attribution
+                .targets
+                .iter()
+                .map(|&i| id(i))
+                .collect::<Vec<_>>(),
+        )
+    };
+    assert_eq!(
+        source("Israel was condemned over the raid on the camp."),
+        (None, vec!["ISR".to_string()])
+    );
+    assert_eq!(
+        source("Two Estonian diplomats have been expelled, the ministry said."),
+        (None, vec!["EST".to_string()])
+    );
+    // Participles of feeling or stance: the subject holds it.
+    for text in [
+        "Canberra is deeply concerned about the drills near Taiwan.",
+        "Beijing is opposed to any sanctions.",
+    ] {
+        assert!(source(text).0.is_some(), "{text}");
+    }
+}
