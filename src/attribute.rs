@@ -36,7 +36,8 @@
 //!    ("Pyongyang condemned Seoul"); with none, there is no source. Nor is
 //!    there when that actor is the object of a verb of tone right before
 //!    it ("The committee *denounced* Seoul for its war drills"), nor an
-//!    actor glued to "pro-"/"anti-" ("the *pro-U.S.* conservatives"). Then
+//!    actor after "against" ("slogans *against India*"), nor an actor
+//!    glued to "pro-"/"anti-" ("the *pro-U.S.* conservatives"). Then
 //!    the sides named after the key term by "between", none of them the
 //!    speaker, act on each other ("the war *between Iran and Iraq*", see
 //!    `Sentence::parties`); else
@@ -925,8 +926,9 @@ pub(crate) fn attribute_into(
     } else if let Some(k) = key {
         by_rule_4 = true;
         let ks = m.tone[k].tok.start;
-        let actor_before = (0..m.actors.len())
-            .find(|&a| m.actors[a].tok.end <= ks && !s.venue(a) && !s.pro_or_anti(a));
+        let actor_before = (0..m.actors.len()).find(|&a| {
+            m.actors[a].tok.end <= ks && !s.venue(a) && !s.pro_or_anti(a) && !s.against(a)
+        });
         let first_is_object = actor_before.is_some_and(|a| s.object_of_term(a, terms, sum));
         match actor_before.filter(|_| !first_is_object) {
             Some(a) if s.described_by(a, k, speaker_root) => {
@@ -1153,6 +1155,14 @@ fn strongest_term(terms: &[TermScore], sum: f64) -> usize {
     best.hit
 }
 
+/// Whether the folded text between two mentions is a comma and "the":
+/// ", the ".
+fn comma_then_the(gap: &str) -> bool {
+    gap.trim()
+        .strip_prefix(',')
+        .is_some_and(|rest| rest.trim() == "the")
+}
+
 /// A sentence's matches with the lexicons, and the questions the rules ask.
 struct Sentence<'a> {
     lex: &'a Lexicons,
@@ -1189,7 +1199,8 @@ impl Sentence<'_> {
     }
 
     /// How mention `x` is joined to mention `x + 1`: `Some(true)` by "and"
-    /// or "or" (with "the"/"both" allowed), `Some(false)` by a comma only,
+    /// or "or" (with "the"/"both" allowed), `Some(false)` by a comma only
+    /// (perhaps with "the": "Peru, the Dominican Republic and Chile"),
     /// `None` not at all.
     fn link(&self, x: usize) -> Option<bool> {
         let (ex, sy) = (self.m.actors[x].tok.end, self.m.actors[x + 1].tok.start);
@@ -1217,7 +1228,7 @@ impl Sentence<'_> {
         }
         if conjunction && only_list_words {
             Some(true)
-        } else if gap.trim() == "," {
+        } else if gap.trim() == "," || comma_then_the(gap) {
             Some(false)
         } else {
             None
@@ -1351,6 +1362,14 @@ impl Sentence<'_> {
         self.word_before(group.start) == Some(0)
             && end < self.m.tokens.len()
             && self.between(end - 1, end).starts_with(',')
+    }
+
+    /// Whether mention `a` (or the list it is in) follows "against" ("slogans
+    /// *against India*", "the war against the Sudan and Chad"): what is
+    /// done against an actor is never done by it.
+    fn against(&self, a: usize) -> bool {
+        self.word_before(self.coordinated(a).start)
+            .is_some_and(|w| self.is(w, "against"))
     }
 
     /// Whether mention `a` is glued to "pro-" or "anti-" ("the *pro-U.S.*
@@ -1624,8 +1643,8 @@ impl Sentence<'_> {
         (0..n).any(|i| {
             let w = self.word(i);
             let next = |x: &str| i + 1 < n && self.is(i + 1, x);
-            (w == "each" && next("other"))
-                || (w == "one" && next("another"))
+            (w == "each" && (next("other") || next("other's")))
+                || (w == "one" && (next("another") || next("another's")))
                 || (w == "between" && self.between_parties(i))
                 || (w == "tit" && next("for"))
                 || w.starts_with("mutual")
@@ -2584,6 +2603,39 @@ mod tests {
     }
 
     #[test]
+    fn an_actor_after_against_is_not_the_source() {
+        assert_eq!(
+            roles("Rallies against Pyongyang condemned the drills."),
+            r(None, &[], &["PRK"])
+        );
+        assert_eq!(
+            roles("Rallies against Pyongyang and Seoul condemned the drills."),
+            r(None, &[], &["PRK", "KOR"])
+        );
+        assert_eq!(
+            roles("Rallies with Pyongyang condemned the drills."),
+            r(Some("PRK"), &[], &[])
+        );
+    }
+
+    #[test]
+    fn a_list_joins_names_after_a_comma_and_the() {
+        assert_eq!(
+            roles("Pyongyang condemned Seoul, the EU and Tokyo."),
+            r(Some("PRK"), &[], &["KOR", "EU", "JPN"])
+        );
+        assert_eq!(
+            roles("Mali, the EU and Niger condemned Tokyo."),
+            r(Some("MLI"), &["EU", "NER"], &["JPN"])
+        );
+        // A comma and any other word ends the list.
+        assert_eq!(
+            roles("Pyongyang condemned Seoul, then the EU and Tokyo."),
+            r(Some("PRK"), &[], &["KOR"])
+        );
+    }
+
+    #[test]
     fn the_subject_of_a_passive_with_no_agent_is_its_target() {
         assert_eq!(
             roles("Pyongyang was condemned over the launch."),
@@ -2632,11 +2684,8 @@ mod tests {
             r(Some("KOR"), &[], &["JPN"])
         );
         // An actor the subject's act is aimed against is not what is
-        // described.
-        assert_eq!(
-            roles("Action against Pyongyang is commendable."),
-            r(Some("PRK"), &[], &[])
-        );
+        // described, nor the one who acts.
+        assert_eq!(roles("Action against Pyongyang is commendable.").0, None);
         // So is its body "of" it.
         assert_eq!(
             roles("The Seoul regime of South Korea is a thug."),
@@ -2843,6 +2892,8 @@ mod tests {
         for text in [
             "Russia and Ukrainian forces traded accusations of shelling.",
             "Russia and Ukrainian forces accused each other of war crimes.",
+            "Russia and Ukrainian forces condemned each other’s drills.",
+            "Russia and Ukrainian forces condemned one another's drills.",
             "Pyongyang and Washington remain at war, the root of the criticism between them.",
         ] {
             assert_eq!(roles(text).2.len(), 1, "{text}");
