@@ -12,7 +12,8 @@
 //!    passive counts: in "traders were kidnapped by gangs, and Chile is now
 //!    ranked by the World Bank" the World Bank kidnapped no one.
 //! 2. **Reported speech** — an actor right before or after a reporting verb
-//!    ("…, KCNA said", "according to Seoul"; the `speech` words of
+//!    ("…, KCNA said", "according to Seoul", "according to figures
+//!    published by the UN", see `REPORT_WORDS`; the `speech` words of
 //!    `modifiers.csv`; and a verb such as "warned" or "protested" that ends
 //!    the sentence, "…, Pyongyang warned") is the speaker. When the clause
 //!    reported before the verb opens with another actor that *acts*
@@ -511,6 +512,38 @@ const WHEN_WORDS: &[&str] = &["today", "yesterday", "tonight", "again", "earlier
 /// How many words may stand between a reporting verb and a speaker after it
 /// ("said the Foreign Ministry", "according to the South Korean military").
 const SPEAKER_AFTER: usize = 2;
+
+/// Words of a document that stands between a reporting verb and its
+/// source, up to [`REPORT_AFTER`] of them: "according to *figures
+/// published by* the UN refugee agency", "said *a report from* the IMF".
+const REPORT_WORDS: &[&str] = &[
+    "a",
+    "an",
+    "the",
+    "new",
+    "latest",
+    "official",
+    "figures",
+    "data",
+    "estimates",
+    "report",
+    "statement",
+    "survey",
+    "study",
+    "count",
+    "tally",
+    "published",
+    "released",
+    "issued",
+    "compiled",
+    "by",
+    "from",
+    "of",
+];
+
+/// How many [`REPORT_WORDS`] may stand between a reporting verb and a
+/// speaker after it.
+const REPORT_AFTER: usize = 5;
 
 /// Words after a possessive that make it the speaker's own office ("said
 /// Japan's foreign minister", "according to Seoul's Joint Chiefs of
@@ -2009,13 +2042,18 @@ impl Sentence<'_> {
                     return Some((self.coordinated(a).start, v));
                 }
             }
-            // "said X", "according to X"; but "said X's tests were …"
+            // "said X", "according to X", "according to figures published
+            // by X"; but "said X's tests were …"
             // reports a clause about X (see SPEAKER_OFFICES), and so does
             // "said X should …".
-            if let Some(a) =
-                self.m.actors.iter().position(|a| {
-                    a.tok.start >= h.tok.end && a.tok.start - h.tok.end <= SPEAKER_AFTER
-                })
+            let reported_by = |a: &crate::lexicon::ActorHit| {
+                let (from, to) = (h.tok.end, a.tok.start);
+                to >= from
+                    && (to - from <= SPEAKER_AFTER
+                        || (to - from <= REPORT_AFTER
+                            && (from..to).all(|i| REPORT_WORDS.contains(&self.word(i)))))
+            };
+            if let Some(a) = self.m.actors.iter().position(reported_by)
                 && (!self.possessive(a) || self.office_after(a))
                 && !self.is_demand_modal(self.after_subject(a, self.m.tokens.len()))
             {
@@ -2599,6 +2637,23 @@ mod tests {
         assert_eq!(
             roles("Pyongyang condemned drills by Washington."),
             r(Some("PRK"), &[], &["USA"])
+        );
+    }
+
+    #[test]
+    fn a_document_may_stand_between_according_to_and_its_source() {
+        assert_eq!(
+            roles("The drills are a war plan, according to figures published by the EU."),
+            r(Some("EU"), &[], &[])
+        );
+        assert_eq!(
+            roles("The drills are a war plan, according to a new report from the UN."),
+            r(Some("UN"), &[], &[])
+        );
+        // Other words between: no speaker.
+        assert_eq!(
+            roles("The drills are a war plan, according to traders who met the UN.").0,
+            None
         );
     }
 
