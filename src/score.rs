@@ -1234,7 +1234,7 @@ pub const FIGHT_WORDS: [&str; 15] = [
 /// Starts of words naming a problem that states fight together, not an
 /// actor: "poverty", "terrorism", "drug trafficking", "climate change",
 /// "HIV/AIDS". See [`rule_problems`].
-pub const PROBLEM_WORDS: [&str; 40] = [
+pub const PROBLEM_WORDS: [&str; 41] = [
     "terror",
     "poverty",
     "hunger",
@@ -1275,10 +1275,11 @@ pub const PROBLEM_WORDS: [&str; 40] = [
     "pollution",
     "extremis",
     "radicali",
+    "inflation",
 ];
 
 /// [`PROBLEM_WORDS`] as a [`WordStarts`].
-const PROBLEM_STARTS: WordStarts<40> = WordStarts::new(&PROBLEM_WORDS);
+const PROBLEM_STARTS: WordStarts<41> = WordStarts::new(&PROBLEM_WORDS);
 
 /// [`FIGHT_WORDS`] as a [`WordStarts`].
 const FIGHT_STARTS: WordStarts<15> = WordStarts::new(&FIGHT_WORDS);
@@ -1339,9 +1340,10 @@ impl<const N: usize> WordStarts<N> {
 }
 
 /// Words that may stand between a fight and its problem ("fight *against
-/// the* scourge of poverty", "combat *illicit* drugs"), at most
+/// the* scourge of poverty", "combat *illicit* drugs", "fight *people*
+/// smuggling", "fighting *non-communicable* diseases"), at most
 /// [`PROBLEM_WINDOW`] of them.
-pub const PROBLEM_JOINERS: [&str; 19] = [
+pub const PROBLEM_JOINERS: [&str; 35] = [
     "against",
     "on",
     "the",
@@ -1361,6 +1363,22 @@ pub const PROBLEM_JOINERS: [&str; 19] = [
     "growing",
     "transnational",
     "organized",
+    "people",
+    "human",
+    "arms",
+    "non",
+    "communicable",
+    "infectious",
+    "deadly",
+    "violent",
+    "persistent",
+    "cross",
+    "border",
+    "common",
+    "nuclear",
+    "certain",
+    "problems",
+    "other",
 ];
 
 /// How many [`PROBLEM_JOINERS`] words may stand between a fight and its
@@ -2118,6 +2136,11 @@ mod tests {
             ),
             ("Iraq pressed its war on illicit drugs.", &[("war", 0.0)]),
             ("Sri Lanka will combat terrorism.", &[("terrorism", 0.0)]),
+            ("Beijing vowed to fight inflation.", &[("fight", 0.0)]),
+            (
+                "Iraq will fight people smuggling and non-communicable diseases.",
+                &[("fight", 0.0)],
+            ),
             // ... but a fight against an actor, a problem named without a
             // fight, a list, a word merely starting like "war", and "war"
             // right before a problem word keep theirs.
