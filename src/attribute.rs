@@ -1032,6 +1032,7 @@ pub(crate) fn attribute_into(
                     && (!conciliatory || !s.anti(*i))
                     && !s.glued_to(*i, "pro")
                     && !s.subject_pronoun(*i)
+                    && !s.mediator(*i)
             };
             // Each actor tested once (the first 64; any further ones, rare,
             // as asked): the searches below may each ask about every actor,
@@ -1403,6 +1404,16 @@ impl Sentence<'_> {
     fn against(&self, a: usize) -> bool {
         self.word_before(self.coordinated(a).start)
             .is_some_and(|w| self.is(w, "against"))
+    }
+
+    /// Whether mention `a` (or the list it is in) brokered what the
+    /// sentence is about: after "brokered by", "mediated by", "hosted by"
+    /// or "facilitated by" ("a truce *brokered by Qatar, Egypt and the
+    /// United States*"). A go-between is only mentioned, never a target.
+    fn mediator(&self, a: usize) -> bool {
+        const BROKERING: &[&str] = &["brokered", "mediated", "hosted", "facilitated"];
+        self.word_before(self.coordinated(a).start)
+            .is_some_and(|by| by > 0 && self.is(by, "by") && BROKERING.contains(&self.word(by - 1)))
     }
 
     /// Whether mention `a` is glued to "pro-" or "anti-" ("the *pro-U.S.*
@@ -2654,6 +2665,18 @@ mod tests {
         assert_eq!(
             roles("The drills are a war plan, according to traders who met the UN.").0,
             None
+        );
+    }
+
+    #[test]
+    fn a_go_between_is_no_target() {
+        assert_eq!(
+            roles("Seoul and Tokyo agreed to talks brokered by Washington and the EU."),
+            r(Some("KOR"), &["JPN"], &["JPN"])
+        );
+        assert_eq!(
+            roles("Seoul and Tokyo agreed to talks with Washington and the EU."),
+            r(Some("KOR"), &["JPN"], &["USA", "EU"])
         );
     }
 
