@@ -1263,6 +1263,28 @@ fn seed_story_when_shared_corpus_present() {
     assert!(r[targets].split(';').any(|t| t == "PRK"), "{r:?}");
 }
 
+/// The team's own 270 gold sentences (eval/README.md) stay scored at
+/// least this well: a change that loses several of them fails here.
+#[test]
+fn team_gold_set_stays_above_its_floors() {
+    let d = tempfile::tempdir().unwrap();
+    let gold = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("eval/team-gold.jsonl");
+    stance()
+        .args(["eval", "--min-tone-acc", "0.90", "--min-actor-f1", "0.99"])
+        .args([
+            "--min-source-acc",
+            "0.97",
+            "--min-target-f1",
+            "0.95",
+            "--errors",
+        ])
+        .arg(d.path().join("errors.csv"))
+        .arg(&gold)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("270 items from"));
+}
+
 #[test]
 fn eval_reports_metrics_writes_errors_and_gates() {
     let d = tempfile::tempdir().unwrap();
