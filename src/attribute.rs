@@ -1402,7 +1402,7 @@ impl Sentence<'_> {
     /// *against India*", "the war against the Sudan and Chad"): what is
     /// done against an actor is never done by it.
     fn against(&self, a: usize) -> bool {
-        self.word_before(self.coordinated(a).start)
+        self.word_before_list(a)
             .is_some_and(|w| self.is(w, "against"))
     }
 
@@ -1412,8 +1412,15 @@ impl Sentence<'_> {
     /// United States*"). A go-between is only mentioned, never a target.
     fn mediator(&self, a: usize) -> bool {
         const BROKERING: &[&str] = &["brokered", "mediated", "hosted", "facilitated"];
-        self.word_before(self.coordinated(a).start)
+        self.word_before_list(a)
             .is_some_and(|by| by > 0 && self.is(by, "by") && BROKERING.contains(&self.word(by - 1)))
+    }
+
+    /// The token before the list that mention `a` is in (see
+    /// [`Sentence::word_before`]): where the list's preposition would be
+    /// ("against *Chile, Peru and Bolivia*").
+    fn word_before_list(&self, a: usize) -> Option<usize> {
+        self.word_before(self.coordinated(a).start)
     }
 
     /// Whether mention `a` is glued to "pro-" or "anti-" ("the *pro-U.S.*

@@ -331,15 +331,58 @@ fn default_rows_read_demands_damage_and_words_of_no_stance() {
 #[test]
 fn default_rows_for_disasters_common_fights_and_accession_vetoes() {
     let label = |text: &str| label_and_targets(text, None).0;
-    // A quake or a storm that strikes is no assault by anyone.
-    assert_eq!(
-        label("A strong earthquake struck western Nepal before dawn on Sunday."),
-        "neutral"
-    );
-    assert_eq!(
-        label("The typhoon struck the northern Philippines overnight."),
-        "neutral"
-    );
+    let cases = [
+        // A quake or a storm that strikes is no assault by anyone.
+        (
+            "A strong earthquake struck western Nepal before dawn on Sunday.",
+            "neutral",
+        ),
+        (
+            "The typhoon struck the northern Philippines overnight.",
+            "neutral",
+        ),
+        // Prisoners of war name no act of war; freeing them is a concession.
+        (
+            "Kabul and Islamabad exchanged prisoners of war at the Torkham crossing.",
+            "conciliatory",
+        ),
+        (
+            "Ottawa counted the prisoners of war held in the camps.",
+            "neutral",
+        ),
+        // Trade curbs and airspace incursions are hostile acts.
+        ("Beijing imposed curbs on Lithuanian timber.", "hostile"),
+        (
+            "A Turkish drone entered Greek airspace near Rhodes, Athens said.",
+            "hostile",
+        ),
+        // Ending a veto on a state's joining is no hostility.
+        (
+            "The Netherlands will no longer block Bulgaria from joining the euro zone.",
+            "conciliatory",
+        ),
+        // Approving a loan or a bailout for a state, or writing off its
+        // debt, is aid; coast guards firing water cannon are coercion.
+        (
+            "The World Bank approved a $300 million loan for Malawi.",
+            "conciliatory",
+        ),
+        (
+            "Brussels agreed a bailout package for Cyprus.",
+            "conciliatory",
+        ),
+        (
+            "Tokyo will write off the debt Laos owes it.",
+            "conciliatory",
+        ),
+        (
+            "Vietnamese boats said a Chinese ship fired water cannon at them.",
+            "hostile",
+        ),
+    ];
+    for (text, want) in cases {
+        assert_eq!(label(text), want, "{text}");
+    }
     // A fight against a common ill is no hostility ("fight" alone -2.5).
     for text in [
         "Kenya vowed to fight corruption in its ports.",
@@ -348,48 +391,13 @@ fn default_rows_for_disasters_common_fights_and_accession_vetoes() {
     ] {
         assert_ne!(label(text), "hostile", "{text}");
     }
-    // Prisoners of war name no act of war; freeing them is a concession.
-    assert_eq!(
-        label("Kabul and Islamabad exchanged prisoners of war at the Torkham crossing."),
-        "conciliatory"
-    );
-    assert_eq!(
-        label("Ottawa counted the prisoners of war held in the camps."),
-        "neutral"
-    );
-    // Trade curbs and airspace incursions are hostile acts.
-    assert_eq!(
-        label("Beijing imposed curbs on Lithuanian timber."),
-        "hostile"
-    );
-    assert_eq!(
-        label("A Turkish drone entered Greek airspace near Rhodes, Athens said."),
-        "hostile"
-    );
-    // Keeping a state out of a union is hostile; ending the veto is not.
+    // Keeping a state out of a union is hostile toward it.
     assert_eq!(
         label_and_targets(
             "The Netherlands blocked Bulgaria from joining the euro zone.",
             None
         ),
         ("hostile".to_string(), vec!["BGR".to_string()])
-    );
-    assert_eq!(
-        label("The Netherlands will no longer block Bulgaria from joining the euro zone."),
-        "conciliatory"
-    );
-    // Approving a loan or a bailout for a state, or writing off its
-    // debt, is aid; coast guards firing water cannon are coercion.
-    for text in [
-        "The World Bank approved a $300 million loan for Malawi.",
-        "Brussels agreed a bailout package for Cyprus.",
-        "Tokyo will write off the debt Laos owes it.",
-    ] {
-        assert_eq!(label(text), "conciliatory", "{text}");
-    }
-    assert_eq!(
-        label("Vietnamese boats said a Chinese ship fired water cannon at them."),
-        "hostile"
     );
 }
 
