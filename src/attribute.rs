@@ -21,7 +21,7 @@
 //!    Seoul's military said": a tone term follows it within two words, or
 //!    the sentence has no stance), the speaker only relays and that actor is
 //!    the source; the speaker is then a target only if no one else is. A
-//!    term in double quotation marks is the speaker's own words: it is no
+//!    term in quotation marks is the speaker's own words: it is no
 //!    act of the subject's ("Taiwan will “pay a heavy price” …, Beijing
 //!    said" is Beijing's threat).
 //!    Otherwise the speaker evaluates and is the source, and the actor the
@@ -2143,7 +2143,7 @@ impl Sentence<'_> {
     /// verb: the sentence has no stance, or a tone term follows the subject
     /// (or its coordination) within [`ACTS_WITHIN`] words, before the verb,
     /// with no form of *be* or undergo verb ("will face") between. A possessive ("Russia's war") does not
-    /// act. Nor does a subject whose term stands in double quotation marks
+    /// act. Nor does a subject whose term stands in quotation marks
     /// ("Taiwan will “pay a heavy price” …, Beijing said"; "Russia has a
     /// “true friend” in Pyongyang, Kim said"): the quoted words are the
     /// speaker's own, so the speaker judges and the subject is the target.
@@ -2169,19 +2169,16 @@ impl Sentence<'_> {
         })
     }
 
-    /// Whether the words of `tok` stand right inside double quotation
-    /// marks (curly and angle quotes fold to `"`): a quote mark right
-    /// before the first word or right after the last.
+    /// Whether the words of `tok` stand right inside quotation marks, as
+    /// [`rule_quoted`](crate::score::rule_quoted) tells them.
     fn quoted(&self, tok: &Range<usize>) -> bool {
-        let text = self.m.norm.text().as_bytes();
         let (Some(first), Some(last)) = (
             self.m.tokens.get(tok.start),
             tok.end.checked_sub(1).and_then(|i| self.m.tokens.get(i)),
         ) else {
             return false;
         };
-        first.start.checked_sub(1).and_then(|i| text.get(i)) == Some(&b'"')
-            || text.get(last.end) == Some(&b'"')
+        crate::score::next_to_quote(self.m.norm.text(), &(first.start..last.end))
     }
 
     /// Rule 4: mention `a` (perhaps with others joined to it) is followed

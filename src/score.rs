@@ -1468,23 +1468,31 @@ fn no_actor_at(m: &Matches, i: usize) -> bool {
 /// [`QUOTED_HOSTILE_FACTOR`]: news quotes insults and threats verbatim to
 /// attribute them, and the quoted word is the speaker's own.
 pub fn rule_quoted(sentence: &str, m: &Matches, terms: &mut [TermScore]) {
-    const QUOTES: [char; 7] = ['"', '\'', '“', '”', '‘', '’', '«'];
     for t in terms.iter_mut() {
         if t.weight >= 0.0 {
             continue;
         }
-        let span = &m.tone[t.hit].span;
-        let before = sentence[..span.start].chars().next_back();
-        let after = sentence[span.end..].chars().next();
-        let quoted_before = before.is_some_and(|c| QUOTES.contains(&c));
-        let quoted_after = after.is_some_and(|c| QUOTES.contains(&c) || c == '»');
-        if quoted_before || quoted_after {
+        if next_to_quote(sentence, &m.tone[t.hit].span) {
             t.weight *= QUOTED_HOSTILE_FACTOR;
             t.notes.push(Note::Quoted {
                 factor: QUOTED_HOSTILE_FACTOR,
             });
         }
     }
+}
+
+/// Whether the words at `span` of `text` stand right inside quotation
+/// marks: a quote mark (straight, curly or angle; folded text has only
+/// `"` and `'`) right before them or right after. An apostrophe inside a
+/// word ("Seoul's") is no quote mark here, since a term starts and ends at
+/// word boundaries. What [`rule_quoted`] and the attribution of reported
+/// speech call quoted.
+pub(crate) fn next_to_quote(text: &str, span: &Range<usize>) -> bool {
+    const QUOTES: [char; 7] = ['"', '\'', '“', '”', '‘', '’', '«'];
+    let before = text[..span.start].chars().next_back();
+    let after = text[span.end..].chars().next();
+    before.is_some_and(|c| QUOTES.contains(&c))
+        || after.is_some_and(|c| QUOTES.contains(&c) || c == '»')
 }
 
 /// **Contrast.** With a contrast word ("but", "however", "yet") that has
