@@ -85,7 +85,10 @@
 //! a victim, a third country in passing) are only mentioned: among them the
 //! place of a conflict ("the war *in Sudan*") and the victim of an act that
 //! the source only judges ("condemns the aggression *against Ukraine*"; see
-//! `SCENE_NOUNS` and `Sentence::victim`).
+//! `SCENE_NOUNS` and `Sentence::victim`), and a go-between ("a truce
+//! *brokered by Qatar*", `Sentence::mediator`). A venue is the target of a
+//! visit whose visitor has no one else to aim at: "Sisi arrived *in New
+//! Delhi* for a state visit" (`Sentence::is_visit`).
 
 use std::ops::Range;
 
@@ -1093,6 +1096,19 @@ pub(crate) fn attribute_into(
             out.targets.push(t);
         }
     }
+    // A visit's host: when the visitor, a named source, has no one else to
+    // aim at, the capital it visits in ("Sisi arrived in New Delhi for a
+    // state visit"), as the labelling rules ask for visits.
+    if source.is_some()
+        && out.targets.is_empty()
+        && out.also_sources.is_empty()
+        && key.is_some_and(|k| s.is_visit(k))
+        && let Some(host) = (0..m.actors.len())
+            .find(|&i| !taken.contains(root(i)) && !relayed_by.contains(&i) && s.venue(i))
+    {
+        taken.push(root(host));
+        out.targets.push(host);
+    }
     // Co-sources act toward each other when they agree, meet or sign; a
     // hostile act of theirs is joint ("Washington and Seoul staged drills")
     // unless the sentence says it is reciprocal ("exchanged fire",
@@ -1414,6 +1430,16 @@ impl Sentence<'_> {
         const BROKERING: &[&str] = &["brokered", "mediated", "hosted", "facilitated"];
         self.word_before_list(a)
             .is_some_and(|by| by > 0 && self.is(by, "by") && BROKERING.contains(&self.word(by - 1)))
+    }
+
+    /// Whether tone hit `k` is a visit ("visit", "visited", "a state
+    /// visit"): a term of category `consult` whose last word starts with
+    /// "visit".
+    fn is_visit(&self, k: usize) -> bool {
+        let hit = &self.m.tone[k];
+        self.lex.tone()[hit.term].category == "consult"
+            && hit.tok.end > 0
+            && self.word(hit.tok.end - 1).starts_with("visit")
     }
 
     /// The token before the list that mention `a` is in (see

@@ -401,31 +401,29 @@ fn default_rows_for_disasters_common_fights_and_accession_vetoes() {
     );
 }
 
+/// The rolled-up source and targets of `text` with the default lexicons.
+fn roles(text: &str) -> (Option<String>, Vec<String>) {
+    let l = lex();
+    let s = Scorer::new(l).score_sentence(text, None);
+    let id = |i: usize| {
+        l.actors()[l.actors()[s.matches.actors[i].actor].root]
+            .id
+            .clone()
+    };
+    (
+        s.attribution.source.map(id),
+        s.attribution.targets.iter().map(|&i| id(i)).collect(),
+    )
+}
+
 #[test]
 fn a_passive_names_its_subject_the_target_unless_it_says_how_the_subject_stands() {
-    let l = lex();
-    let source = |text: &str| {
-        let s = Scorer::new(l).score_sentence(text, None);
-        let id = |i: usize| {
-            l.actors()[l.actors()[s.matches.actors[i].actor].root]
-                .id
-                .clone()
-        };
-        (
-            s.attribution.source.map(id),
-            s.attribution
-                .targets
-                .iter()
-                .map(|&i| id(i))
-                .collect::<Vec<_>>(),
-        )
-    };
     assert_eq!(
-        source("Israel was condemned over the raid on the camp."),
+        roles("Israel was condemned over the raid on the camp."),
         (None, vec!["ISR".to_string()])
     );
     assert_eq!(
-        source("Two Estonian diplomats have been expelled, the ministry said."),
+        roles("Two Estonian diplomats have been expelled, the ministry said."),
         (None, vec!["EST".to_string()])
     );
     // Participles of feeling or stance: the subject holds it.
@@ -433,6 +431,19 @@ fn a_passive_names_its_subject_the_target_unless_it_says_how_the_subject_stands(
         "Canberra is deeply concerned about the drills near Taiwan.",
         "Beijing is opposed to any sanctions.",
     ] {
-        assert!(source(text).0.is_some(), "{text}");
+        assert!(roles(text).0.is_some(), "{text}");
     }
+}
+
+#[test]
+fn a_visit_with_no_one_else_to_aim_at_is_aimed_at_its_host_capital() {
+    assert_eq!(
+        roles("Kenya's president arrived in Accra on Monday for a state visit."),
+        (Some("KEN".to_string()), vec!["GHA".to_string()])
+    );
+    // A capital that only hosts a meeting is its venue.
+    assert_eq!(
+        roles("Kenya's president arrived in Accra on Monday for a summit."),
+        (Some("KEN".to_string()), vec![])
+    );
 }
