@@ -12,6 +12,7 @@
 //! 3. Each tone term starts at its lexicon weight (−4 … +4) and the rules
 //!    below adjust it, in this order: [`NEGATION`](rule_negation),
 //!    [`DEMANDED`](rule_demanded), [`INTENSITY`](rule_intensity), [`PROBLEMS`](rule_problems),
+//!    [`REJECTED`](rule_rejected),
 //!    [`QUOTED`](rule_quoted),
 //!    [`CONTRAST`](rule_contrast), [`CONCESSION`](rule_concession). Each rule
 //!    that fires records a [`Note`] on the term ([`TermScore::notes`]),
@@ -204,6 +205,9 @@ pub enum Note {
         /// The term is the problem, not the fight.
         fought: bool,
     },
+    /// [`rule_rejected`]: the term is what a rejected offer offers ("what
+    /// is rejected ×0").
+    Rejected,
 }
 
 impl Note {
@@ -217,13 +221,13 @@ impl Note {
             | Note::AfterContrast { factor, .. }
             | Note::BeforeContrast { factor, .. }
             | Note::Conceded { factor, .. } => factor,
-            Note::Problem { .. } => 0.0,
+            Note::Problem { .. } | Note::Rejected => 0.0,
         }
     }
 
     /// The modifier that made the rule fire (an index into
-    /// [`Lexicons::modifiers`]); `None` for [`Note::Quoted`] and
-    /// [`Note::Problem`].
+    /// [`Lexicons::modifiers`]); `None` for [`Note::Quoted`],
+    /// [`Note::Problem`] and [`Note::Rejected`].
     pub fn modifier(&self) -> Option<usize> {
         match *self {
             Note::Negated { modifier, .. }
@@ -232,7 +236,7 @@ impl Note {
             | Note::AfterContrast { modifier, .. }
             | Note::BeforeContrast { modifier, .. }
             | Note::Conceded { modifier, .. } => Some(modifier),
-            Note::Quoted { .. } | Note::Problem { .. } => None,
+            Note::Quoted { .. } | Note::Problem { .. } | Note::Rejected => None,
         }
     }
 
@@ -279,6 +283,7 @@ impl fmt::Display for NoteDisplay<'_> {
             }
             Note::Problem { fought: false } => write!(f, "against a problem ×0"),
             Note::Problem { fought: true } => write!(f, "a problem fought ×0"),
+            Note::Rejected => write!(f, "what is rejected ×0"),
         }
     }
 }
@@ -594,6 +599,7 @@ impl Scorer<'_> {
                 rule_intensity(self.lex, m, clauses, terms);
             }
             rule_problems(self.lex, m, terms);
+            rule_rejected(self.lex, m, terms);
             rule_quoted(sentence, m, terms);
             if contrast {
                 rule_contrast(self.lex, m, terms);
@@ -1481,6 +1487,79 @@ pub fn rule_quoted(sentence: &str, m: &Matches, terms: &mut [TermScore]) {
     }
 }
 
+/// Starts of nouns that name what one side puts to another: what a
+/// rejection is aimed at. See [`rule_rejected`].
+pub const OFFER_WORDS: [&str; 8] = [
+    "offer",
+    "proposal",
+    "invitation",
+    "plan",
+    "bid",
+    "initiative",
+    "overture",
+    "request",
+];
+
+/// Words that may join an offer to what it offers ("offer *to* mediate",
+/// "proposal *for* talks", "invitation *to a* summit"), at most two.
+pub const OFFERED_JOINERS: [&str; 6] = ["to", "of", "for", "on", "a", "the"];
+
+/// **Rejected offers.** "Baku rejected Paris's offer to mediate", "Kabul
+/// turned down Islamabad's proposal for talks": what is offered (the
+/// mediation, the talks) is what the source rejects, not a kindness of
+/// its own, and weighed as written it cancelled the rejection. A
+/// conciliatory term weighs 0 ("what is rejected ×0") when it follows a
+/// hostile term of category `reject` in the same phrase and either that
+/// term ends in an offer (one of [`OFFER_WORDS`]) and at most two
+/// [`OFFERED_JOINERS`] stand between, or it is itself an offer with only
+/// "the", "a" or a possessive ("Islamabad's") between. The terms that
+/// follow a zeroed offer the same way are zeroed too. A negated
+/// rejection ("did not reject the offer of talks") is no rejection here:
+/// [`rule_negation`] has made it conciliatory already.
+pub fn rule_rejected(lex: &Lexicons, m: &Matches, terms: &mut [TermScore]) {
+    let rejects =
+        |t: &TermScore| t.weight < 0.0 && lex.tone()[m.tone[t.hit].term].category == "reject";
+    if !terms.iter().any(rejects) {
+        return;
+    }
+    let text = m.norm.text();
+    let word = |i: usize| &text[m.tokens[i].start..m.tokens[i].end];
+    let is_offer = |i: usize| OFFER_WORDS.iter().any(|w| word(i).starts_with(w));
+    for i in 0..terms.len() {
+        if !rejects(&terms[i]) {
+            continue;
+        }
+        let mut end = m.tone[terms[i].hit].tok.end;
+        let mut ends_in_offer = end > 0 && is_offer(end - 1);
+        for t in terms.iter_mut().skip(i + 1) {
+            let tok = m.tone[t.hit].tok.clone();
+            if t.weight <= 0.0 || tok.start < end || end == 0 || tok.is_empty() {
+                break;
+            }
+            let gap = end..tok.start;
+            let joined = gap.len() <= 2
+                && if ends_in_offer {
+                    gap.clone().all(|g| OFFERED_JOINERS.contains(&word(g)))
+                } else {
+                    is_offer(tok.start)
+                        && gap.clone().all(|g| {
+                            let w = word(g);
+                            w == "the" || w == "a" || w.ends_with("'s")
+                        })
+                };
+            let unbroken = !text[m.tokens[end - 1].end..m.tokens[tok.start].start]
+                .contains([',', ';', ':', '(', ')']);
+            if !(joined && unbroken) {
+                break;
+            }
+            t.weight = 0.0;
+            t.notes.push(Note::Rejected);
+            end = tok.end;
+            ends_in_offer = is_offer(end - 1);
+        }
+    }
+}
+
 /// Whether the words at `span` of `text` stand right inside quotation
 /// marks: a quote mark (straight, curly or angle; folded text has only
 /// `"` and `'`) right before them or right after. An apostrophe inside a
@@ -1839,6 +1918,7 @@ mod tests {
                         Note::BeforeContrast { .. } => "before",
                         Note::Conceded { .. } => "conceded",
                         Note::Problem { .. } => "problem",
+                        Note::Rejected => "rejected",
                     })
                     .collect()
             })
@@ -2108,6 +2188,52 @@ mod tests {
             assert!(is_pronoun(text, at..at + 1), "{text}");
         }
         assert!(is_pronoun("allow me", 6..8));
+    }
+
+    #[test]
+    fn what_a_rejected_offer_offers_is_no_kindness() {
+        let l = Lexicons::from_texts(&LexiconTexts::new(
+            "id,name,kind,parent,alias,case,valid_from,valid_to\n\
+             AZE,Azerbaijan,state,,Baku,,,\nPAK,Pakistan,state,,Islamabad,,,\n",
+            "term,weight,category\nrejected,-2,reject\nturned down,-2,reject\n\
+             offer,1.5,intent_cooperate\nproposal,1,intent_cooperate\ntalks,1,consult\n\
+             mediate,2,consult\n",
+            "word,kind,factor\nnot,negator,-0.8\n",
+            "",
+        ))
+        .unwrap();
+        let sc = Scorer::new(&l);
+        let weights = |text: &str| -> Vec<f64> {
+            sc.score_sentence(text, None)
+                .terms
+                .iter()
+                .map(|t| t.weight)
+                .collect()
+        };
+        // The offer and what it offers weigh nothing after a rejection.
+        assert_eq!(
+            weights("Baku turned down the offer to mediate."),
+            [-2.0, 0.0, 0.0]
+        );
+        assert_eq!(
+            weights("Baku rejected Islamabad's proposal for talks."),
+            [-2.0, 0.0, 0.0]
+        );
+        // A negated rejection, another clause, or more than two words
+        // between: the kindness stays.
+        let negated = weights("Baku has not rejected the offer to mediate.");
+        assert!(
+            negated[0] > 0.0 && negated[1..].iter().all(|&w| w != 0.0),
+            "{negated:?}"
+        );
+        assert_eq!(
+            weights("Baku rejected it, then made an offer of talks."),
+            [-2.0, 1.5, 1.0]
+        );
+        assert_eq!(
+            weights("Baku rejected the offer and then said it wants talks."),
+            [-2.0, 0.0, 1.0]
+        );
     }
 
     #[test]
