@@ -1698,6 +1698,27 @@ impl CsvTable {
     fn err(&self, line: usize, msg: impl Into<String>) -> Error {
         Error::lexicon(&self.file, line, msg)
     }
+
+    /// Notes `raw` (a `what`, "term" or "word") in `seen` by its folded
+    /// form, or names the line it is already on: each term or word is one
+    /// row of its file.
+    fn first_row(
+        &self,
+        seen: &mut HashMap<String, usize>,
+        line: usize,
+        what: &str,
+        raw: &str,
+    ) -> Result<()> {
+        let key = fold(raw);
+        if let Some(prev) = seen.get(&key) {
+            return Err(self.err(
+                line,
+                format!("duplicate {what} '{raw}' (also on line {prev}); keep one row"),
+            ));
+        }
+        seen.insert(key, line);
+        Ok(())
+    }
 }
 
 type ActorTables = (Vec<Actor>, HashMap<String, usize>, Vec<Alias>);
@@ -2004,14 +2025,7 @@ fn parse_tone(src: &str, file: &str) -> Result<Vec<ToneTerm>> {
                 ),
             ));
             }
-            let key = fold(term_raw);
-            if let Some(prev) = seen.get(&key) {
-                return Err(t.err(
-                    line,
-                    format!("duplicate term '{term_raw}' (also on line {prev}); keep one row"),
-                ));
-            }
-            seen.insert(key, line);
+            t.first_row(&mut seen, line, "term", term_raw)?;
             out.push(ToneTerm {
                 term: term_raw.to_string(),
                 weight,
@@ -2090,14 +2104,7 @@ fn parse_modifiers(src: &str, file: &str) -> Result<Vec<Modifier>> {
                     format!("factor {f_s} for a {} must be {want}", kind.as_str()),
                 ));
             }
-            let key = fold(word);
-            if let Some(prev) = seen.get(&key) {
-                return Err(t.err(
-                    line,
-                    format!("duplicate word '{word}' (also on line {prev}); keep one row"),
-                ));
-            }
-            seen.insert(key, line);
+            t.first_row(&mut seen, line, "word", word)?;
             out.push(Modifier {
                 word: word.to_string(),
                 kind,

@@ -2210,29 +2210,32 @@ mod tests {
                 .map(|t| t.weight)
                 .collect()
         };
-        // The offer and what it offers weigh nothing after a rejection.
-        assert_eq!(
-            weights("Baku turned down the offer to mediate."),
-            [-2.0, 0.0, 0.0]
-        );
-        assert_eq!(
-            weights("Baku rejected Islamabad's proposal for talks."),
-            [-2.0, 0.0, 0.0]
-        );
-        // A negated rejection, another clause, or more than two words
-        // between: the kindness stays.
+        let cases: &[(&str, &[f64])] = &[
+            // The offer and what it offers weigh nothing after a rejection.
+            ("Baku turned down the offer to mediate.", &[-2.0, 0.0, 0.0]),
+            (
+                "Baku rejected Islamabad's proposal for talks.",
+                &[-2.0, 0.0, 0.0],
+            ),
+            // Another clause, or more than two words between: the
+            // kindness stays.
+            (
+                "Baku rejected it, then made an offer of talks.",
+                &[-2.0, 1.5, 1.0],
+            ),
+            (
+                "Baku rejected the offer and then said it wants talks.",
+                &[-2.0, 0.0, 1.0],
+            ),
+        ];
+        for &(text, want) in cases {
+            assert_eq!(weights(text), want, "{text}");
+        }
+        // A negated rejection is no rejection.
         let negated = weights("Baku has not rejected the offer to mediate.");
         assert!(
             negated[0] > 0.0 && negated[1..].iter().all(|&w| w != 0.0),
             "{negated:?}"
-        );
-        assert_eq!(
-            weights("Baku rejected it, then made an offer of talks."),
-            [-2.0, 1.5, 1.0]
-        );
-        assert_eq!(
-            weights("Baku rejected the offer and then said it wants talks."),
-            [-2.0, 0.0, 1.0]
         );
     }
 

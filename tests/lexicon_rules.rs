@@ -217,23 +217,29 @@ fn a_capital_named_as_a_venue_is_only_mentioned() {
     }
 }
 
-/// The label of `text` with the default lexicons, and its rolled-up
-/// targets.
-fn label_and_targets(text: &str, speaker: Option<&str>) -> (String, Vec<String>) {
+/// The label, rolled-up source and rolled-up targets of `text` with the
+/// default lexicons, for a document whose speaker is `speaker`.
+fn scored(text: &str, speaker: Option<&str>) -> (String, Option<String>, Vec<String>) {
     let l = lex();
     let sp = speaker.and_then(|id| l.actor_index(id));
     let s = Scorer::new(l).score_sentence_as(text, None, sp);
-    let targets = s
-        .attribution
-        .targets
-        .iter()
-        .map(|&i| {
-            l.actors()[l.actors()[s.matches.actors[i].actor].root]
-                .id
-                .clone()
-        })
-        .collect();
-    (s.label.as_str().to_string(), targets)
+    let id = |i: usize| {
+        l.actors()[l.actors()[s.matches.actors[i].actor].root]
+            .id
+            .clone()
+    };
+    (
+        s.label.as_str().to_string(),
+        s.attribution.source.map(id),
+        s.attribution.targets.iter().map(|&i| id(i)).collect(),
+    )
+}
+
+/// The label of `text` with the default lexicons, and its rolled-up
+/// targets.
+fn label_and_targets(text: &str, speaker: Option<&str>) -> (String, Vec<String>) {
+    let (label, _, targets) = scored(text, speaker);
+    (label, targets)
 }
 
 #[test]
@@ -403,17 +409,8 @@ fn default_rows_for_disasters_common_fights_and_accession_vetoes() {
 
 /// The rolled-up source and targets of `text` with the default lexicons.
 fn roles(text: &str) -> (Option<String>, Vec<String>) {
-    let l = lex();
-    let s = Scorer::new(l).score_sentence(text, None);
-    let id = |i: usize| {
-        l.actors()[l.actors()[s.matches.actors[i].actor].root]
-            .id
-            .clone()
-    };
-    (
-        s.attribution.source.map(id),
-        s.attribution.targets.iter().map(|&i| id(i)).collect(),
-    )
+    let (_, source, targets) = scored(text, None);
+    (source, targets)
 }
 
 #[test]
