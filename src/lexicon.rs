@@ -152,6 +152,13 @@ pub struct Alias {
     /// of government): optional column `place`. "a summit *in* Addis Ababa"
     /// uses it as a venue, and a venue is neither source nor target.
     pub place: bool,
+    /// The alias names an institution that many states have ("Congress",
+    /// "National Security Council"): optional column `generic`. Right
+    /// after another actor's name ("Peru's Congress", "the Turkish National
+    /// Security Council") or before "of" and one ("the Congress of
+    /// Colombia"), it is that actor's own, and no mention of its row's
+    /// actor.
+    pub generic: bool,
     case_form: Vec<char>,
     /// Where `case_form` has an upper-case letter: all that the `cap` rule
     /// looks at.
@@ -1040,6 +1047,7 @@ impl Lexicons {
                 span: norm.orig_range(s..e),
             });
         }
+        self.drop_owned_generics(text, toks, actors);
         *other_c = select_longest(std::mem::take(other_c));
         tone.clear();
         modifiers.clear();
@@ -1083,6 +1091,48 @@ impl Lexicons {
             }
             modifiers.sort_by_key(|h| (h.tok.start, h.tok.end));
         }
+    }
+
+    /// A generic institution's alias (column `generic`: "Congress",
+    /// "National Security Council") next to another actor's name is that
+    /// actor's institution: "Peru's Congress", "the Brazilian Congress",
+    /// "the Congress of Colombia" name Peru, Brazil and Colombia, not the
+    /// U.S. Congress the bare word means. Such a mention is dropped; the
+    /// name beside it stands for both. Next to a name of the same actor
+    /// ("the U.S. Congress") it stays.
+    fn drop_owned_generics(&self, text: &str, toks: &[Token], actors: &mut Vec<ActorHit>) {
+        let generic = |h: &ActorHit| h.alias.is_some_and(|a| self.aliases[a].generic);
+        if !actors.iter().any(generic) {
+            return;
+        }
+        let root = |h: &ActorHit| self.actors[h.actor].root;
+        let owned: Vec<bool> = (0..actors.len())
+            .map(|i| {
+                let h = &actors[i];
+                if !generic(h) {
+                    return false;
+                }
+                // "Peru's Congress", "Brazilian Congress".
+                let before = i
+                    .checked_sub(1)
+                    .map(|j| &actors[j])
+                    .is_some_and(|p| p.tok.end == h.tok.start && root(p) != root(h));
+                // "the Congress of Colombia".
+                let after = actors.get(i + 1).is_some_and(|n| {
+                    n.tok.start == h.tok.end + 1
+                        && toks
+                            .get(h.tok.end)
+                            .is_some_and(|t| &text[t.start..t.end] == "of")
+                        && root(n) != root(h)
+                });
+                before || after
+            })
+            .collect();
+        let mut i = 0;
+        actors.retain(|_| {
+            i += 1;
+            !owned[i - 1]
+        });
     }
 
     /// A phrase with a `...` gap must not swallow a term of the opposite
@@ -1835,6 +1885,17 @@ fn parse_actors(src: &str, file: &str) -> Result<ActorTables> {
                     ));
                 }
             };
+            let generic_s = t.get(row, "generic");
+            let generic = match generic_s.to_ascii_lowercase().as_str() {
+                "" | "no" => false,
+                "yes" => true,
+                _ => {
+                    return Err(t.err(
+                        line,
+                        format!("generic '{generic_s}' is not yes (or empty)"),
+                    ));
+                }
+            };
             let valid_from = date("valid_from")?;
             let valid_to = date("valid_to")?;
             if let (Some(f), Some(to)) = (valid_from, valid_to)
@@ -1864,6 +1925,7 @@ fn parse_actors(src: &str, file: &str) -> Result<ActorTables> {
                 valid_to,
                 line,
                 place,
+                generic,
                 case_form,
                 upper_at,
             });
@@ -2479,6 +2541,31 @@ talks,1,consult\n";
             e.starts_with("60 problems") && e.ends_with("\n  … and 10 more"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn a_generic_alias_next_to_another_actor_is_that_actors() {
+        let a = "id,name,kind,parent,alias,case,valid_from,valid_to,place,generic\n\
+PER,Peru,state,,Peru,,,,,\n\
+PER,Peru,state,,Peruvian,,,,,\n\
+USA,United States,state,,U.S.,,,,,\n\
+USA_CONGRESS,U.S. Congress,organisation,USA,Congress,,,,,yes\n\
+USA_CONGRESS,U.S. Congress,organisation,USA,Capitol Hill,,,,,\n";
+        let l = Lexicons::from_texts(&LexiconTexts::new(a, TONE, MODS, "")).unwrap();
+        let found = |s: &str| ids(&l, &l.find(s, None));
+        assert_eq!(found("Peru's Congress met."), ["PER"]);
+        assert_eq!(found("The Peruvian Congress met."), ["PER"]);
+        assert_eq!(found("The Congress of Peru met."), ["PER"]);
+        assert_eq!(found("The U.S. Congress met."), ["USA", "USA_CONGRESS"]);
+        assert_eq!(found("Congress met Peru."), ["USA_CONGRESS", "PER"]);
+        assert_eq!(found("Congress and Peru met."), ["USA_CONGRESS", "PER"]);
+        // Only aliases marked generic: Capitol Hill is the U.S. Congress's.
+        assert_eq!(found("Peru's Capitol Hill met."), ["PER", "USA_CONGRESS"]);
+        let bad = a.replace(",,yes\n", ",,maybe\n");
+        let e = Lexicons::from_texts(&LexiconTexts::new(&bad, TONE, MODS, ""))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(e, "actors.csv:5: generic 'maybe' is not yes (or empty)");
     }
 
     #[test]

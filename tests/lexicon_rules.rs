@@ -73,6 +73,44 @@ fn korea_alone_is_skipped_and_kcna_spellings_match() {
 }
 
 #[test]
+fn a_generic_institution_belongs_to_the_state_named_with_it() {
+    // "Congress" alone is the U.S. Congress; next to another state's name
+    // it is that state's own.
+    assert_eq!(
+        actors("Peru's Congress voted to remove the president.", None),
+        ["PER"]
+    );
+    assert_eq!(
+        actors("The Brazilian Congress approved the budget.", None),
+        ["BRA"]
+    );
+    assert_eq!(
+        actors(
+            "The Congress of Colombia ratified the deal with Ecuador.",
+            None
+        ),
+        ["COL", "ECU"]
+    );
+    assert_eq!(
+        actors("Turkey's National Security Council warned Greece.", None),
+        ["TUR", "GRC"]
+    );
+    assert_eq!(
+        actors("Congress passed sanctions on Russia.", None),
+        ["USA", "RUS"]
+    );
+    assert_eq!(
+        actors("The U.S. Congress passed sanctions on Iran.", None),
+        ["USA", "IRN"]
+    );
+    // A name further off does not own it.
+    assert_eq!(
+        actors("Peru asked Congress for help.", None),
+        ["PER", "USA"]
+    );
+}
+
+#[test]
 fn places_and_phrases_that_are_no_actor() {
     assert_eq!(
         actors("Israel pumped water from the Jordan River.", None),
