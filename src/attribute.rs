@@ -187,6 +187,64 @@ const TRAILING_SPEECH: &[&str] = &[
     "promised",
 ];
 
+/// Words before "at" that aim at what follows, which is then no forum:
+/// "fired at U.N. peacekeepers", "a swipe at the EU summit".
+const AIM_WORDS: &[&str] = &[
+    "fired", "firing", "fire", "shot", "shots", "shooting", "aimed", "aiming", "directed",
+    "pointed", "hurled", "threw", "thrown", "lashed", "hit", "hitting", "struck", "jab", "jabs",
+    "swipe", "swipes", "dig", "digs", "angry", "anger", "furious", "fury", "outrage", "outraged",
+    "railed", "sneered", "scoffed", "laughed", "glared", "rockets", "missiles", "shells", "stones",
+];
+
+/// Nouns of a meeting after a body's name, which make it the place of the
+/// act after "at": "at the NATO summit", "at the ASEAN talks".
+const MEETING_NOUNS: &[&str] = &[
+    "summit",
+    "summits",
+    "meeting",
+    "meetings",
+    "talks",
+    "session",
+    "conference",
+    "forum",
+    "headquarters",
+    "assembly",
+    "council",
+    "ministerial",
+    "gathering",
+];
+
+/// How many words may stand between two mentions of one name ("U.S.
+/// *President* Donald Trump", "Turkish *President Tayyip* Erdogan").
+const NAME_GAP: usize = 2;
+
+/// Words that show two mentions of the same actor are not one name:
+/// "Russia *and* Russian speakers", "Moscow *said* Russian troops".
+const NOT_IN_NAME: &[&str] = &[
+    "and", "or", "but", "nor", "to", "that", "with", "of", "in", "on", "at", "by", "for", "from",
+    "against", "as", "than", "the", "a", "an", "its", "their", "his", "her", "is", "are", "was",
+    "were", "has", "have", "had", "will", "would", "said", "says", "told", "when", "while",
+    "after", "before", "if", "who", "which",
+];
+
+/// Who a trailing reporting verb may be said to, between it and the end
+/// of the sentence: "…, Ali warned *lawmakers* on Thursday."
+const AUDIENCE_WORDS: &[&str] = &[
+    "lawmakers",
+    "legislators",
+    "parliament",
+    "reporters",
+    "journalists",
+    "supporters",
+    "troops",
+    "diplomats",
+    "delegates",
+    "crowds",
+    "students",
+    "parliamentarians",
+    "senators",
+];
+
 /// Starts of verbs whose subjects act on each other: "exchanged fire",
 /// "traded accusations", "clashed", "fought".
 const RECIPROCAL_VERBS: &[&str] = &["exchang", "trade", "trading", "clash", "fought", "feud"];
@@ -913,8 +971,8 @@ pub(crate) fn attribute_into(
     }
     let mut s = Sentence { lex, m, links: &[] };
     let n_links = m.actors.len() - 1;
-    let mut links_on_stack = [None; LINKS_ON_STACK];
-    let links_on_heap: Vec<Option<bool>>;
+    let mut links_on_stack = [Link::None; LINKS_ON_STACK];
+    let links_on_heap: Vec<Link>;
     s.links = if n_links <= LINKS_ON_STACK {
         for (x, l) in links_on_stack[..n_links].iter_mut().enumerate() {
             *l = s.link(x);
@@ -1156,6 +1214,19 @@ pub(crate) fn attribute_into(
     }
 }
 
+/// How one mention is joined to the next (see [`Sentence::link`]).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Link {
+    /// Not joined.
+    None,
+    /// By "and" or "or": "Chile and Peru".
+    And,
+    /// By a comma only: joined when the list goes on to an "and".
+    Comma,
+    /// One name: "U.S. President Donald Trump".
+    Name,
+}
+
 /// Rolled-up actors already given a role: a short list, on the stack
 /// until it outgrows it.
 #[derive(Default)]
@@ -1219,7 +1290,7 @@ struct Sentence<'a> {
     m: &'a Matches,
     /// `links[x]`: how mention `x` is joined to mention `x + 1` (see
     /// [`Sentence::link`]), computed once.
-    links: &'a [Option<bool>],
+    links: &'a [Link],
 }
 
 impl Sentence<'_> {
@@ -1248,16 +1319,20 @@ impl Sentence<'_> {
         self.m.actors.iter().position(|a| a.tok.start < tok)
     }
 
-    /// How mention `x` is joined to mention `x + 1`: `Some(true)` by "and"
-    /// or "or" (with "the"/"both" allowed), `Some(false)` by a comma only
+    /// How mention `x` is joined to mention `x + 1`: [`Link::And`] by "and"
+    /// or "or" (with "the"/"both" allowed), [`Link::Name`] as one name,
+    /// [`Link::Comma`] by a comma only
     /// (perhaps with "the": "Peru, the Dominican Republic and Chile"),
-    /// `None` not at all.
-    fn link(&self, x: usize) -> Option<bool> {
+    /// [`Link::None`] not at all.
+    fn link(&self, x: usize) -> Link {
         let (ex, sy) = (self.m.actors[x].tok.end, self.m.actors[x + 1].tok.start);
         if ex == 0 || sy < ex {
-            return None;
+            return Link::None;
         }
         let gap = &self.m.norm.text()[self.m.tokens[ex - 1].end..self.m.tokens[sy].start];
+        if self.one_name(x, gap) {
+            return Link::Name;
+        }
         // Joined by "and"/"or" when every word of the gap is one of these
         // four and at least one is "and" or "or"; stop at the first other
         // word (gaps between distant mentions are long).
@@ -1277,12 +1352,34 @@ impl Sentence<'_> {
             }
         }
         if conjunction && only_list_words {
-            Some(true)
+            Link::And
         } else if gap.trim() == "," || comma_then_the(gap) {
-            Some(false)
+            Link::Comma
         } else {
-            None
+            Link::None
         }
+    }
+
+    /// Whether mentions `x` and `x + 1`, with `gap` the text between them,
+    /// name one person or body: the same actor rolled up, at most
+    /// [`NAME_GAP`] words apart, and those words no [`NOT_IN_NAME`] word,
+    /// no tone term or modifier, with nothing but spaces between them (and
+    /// the full stop of an abbreviation):
+    /// "*U.S.* President *Donald Trump*", "*Turkish* President Tayyip
+    /// *Erdogan*". Such a name is one mention in a list: "mediated by
+    /// Turkish President Tayyip Erdogan" is a go-between, Erdogan with it.
+    fn one_name(&self, x: usize, gap: &str) -> bool {
+        let (a, b) = (&self.m.actors[x], &self.m.actors[x + 1]);
+        let actors = self.lex.actors();
+        if actors[a.actor].root != actors[b.actor].root || b.tok.start - a.tok.end > NAME_GAP {
+            return false;
+        }
+        let hit = |r: &Range<usize>| r.start < b.tok.start && a.tok.end < r.end;
+        gap.bytes()
+            .all(|c| c.is_ascii_alphabetic() || c == b' ' || c == b'.')
+            && (a.tok.end..b.tok.start).all(|i| !NOT_IN_NAME.contains(&self.word(i)))
+            && !self.m.tone.iter().any(|t| hit(&t.tok))
+            && !self.m.modifiers.iter().any(|t| hit(&t.tok))
     }
 
     /// The mention and every mention joined to it in a list ("Chile,
@@ -1297,9 +1394,10 @@ impl Sentence<'_> {
             let mut i = x;
             while i < links.len() {
                 match links[i] {
-                    Some(true) => return true,
-                    Some(false) => i += 1,
-                    None => return false,
+                    Link::And => return true,
+                    Link::Name if i == x => return true,
+                    Link::Comma | Link::Name => i += 1,
+                    Link::None => return false,
                 }
             }
             false
@@ -1334,6 +1432,50 @@ impl Sentence<'_> {
             || self.listed_in_scene(a)
             || self.opening_place(a)
             || self.names_a_document(a, place)
+            || self.forum(a)
+    }
+
+    /// Whether mention `a` is a forum where the act takes place: an
+    /// international body's organ ("at the U.N. Security Council", "at the
+    /// European Council") or a body's meeting ("at the NATO summit", "at
+    /// the ASEAN talks") after "at", the "at" of no tone term ("lashed out
+    /// at" aims) nor after a word of aiming ([`AIM_WORDS`]: "fired at U.N.
+    /// peacekeepers"). "Kinshasa and Kigali traded accusations at the U.N.
+    /// Security Council" accuse each other, not the council.
+    fn forum(&self, a: usize) -> bool {
+        let run = self.name_run(a);
+        let Some(p) = self.word_before(run.start) else {
+            return false;
+        };
+        if p == 0 || !self.is(p, "at") || AIM_WORDS.contains(&self.word(p - 1)) {
+            return false;
+        }
+        let last = &self.m.actors[run.end - 1];
+        let actors = self.lex.actors();
+        let named = &actors[last.actor];
+        let organ = named.kind == ActorKind::Organisation
+            && named.parent.is_some()
+            && actors[named.root].kind == ActorKind::Organisation;
+        let meeting = last.tok.end < self.m.tokens.len()
+            && MEETING_NOUNS.contains(&self.word(last.tok.end))
+            && actors[named.root].kind == ActorKind::Organisation;
+        (organ || meeting)
+            && !self.possessive(run.end - 1)
+            && !self.m.tone.iter().any(|t| t.tok.contains(&p))
+    }
+
+    /// The mentions that make one name with mention `a` ([`Link::Name`]):
+    /// "U.N." and "Security Council" in "the U.N. Security Council".
+    fn name_run(&self, a: usize) -> Range<usize> {
+        let mut first = a;
+        while first > 0 && self.links.get(first - 1) == Some(&Link::Name) {
+            first -= 1;
+        }
+        let mut last = a;
+        while self.links.get(last) == Some(&Link::Name) {
+            last += 1;
+        }
+        first..last + 1
     }
 
     /// Whether mention `a` is the scene of a conflict, an event or a
@@ -1613,7 +1755,7 @@ impl Sentence<'_> {
     /// links.
     fn first_joined(&self, a: usize) -> usize {
         let mut first = a;
-        while first > 0 && self.links.get(first - 1).is_some_and(|l| l.is_some()) {
+        while first > 0 && self.links.get(first - 1).is_some_and(|&l| l != Link::None) {
             first -= 1;
         }
         first
@@ -2089,7 +2231,11 @@ impl Sentence<'_> {
             // "said X", "according to X", "according to figures published
             // by X"; but "said X's tests were …"
             // reports a clause about X (see SPEAKER_OFFICES), and so does
-            // "said X should …".
+            // "said X should …". After "told" the actor is the one told
+            // ("Modi told Zelenskiy that …"), never the speaker.
+            if matches!(self.word(v), "told" | "tells") {
+                continue;
+            }
             let reported_by = |a: &crate::lexicon::ActorHit| {
                 let (from, to) = (h.tok.end, a.tok.start);
                 to >= from
@@ -2108,7 +2254,8 @@ impl Sentence<'_> {
     }
 
     /// "…, Pyongyang warned (on Monday).": a [`TRAILING_SPEECH`] verb at
-    /// the end, or before "on" and one word or one of [`WHEN_WORDS`]; right
+    /// the end, or before "on" and one word or one of [`WHEN_WORDS`], perhaps
+    /// with its audience between ([`AUDIENCE_WORDS`]: "warned lawmakers"); right
     /// before it an actor, perhaps with its office ("Seoul's foreign ministry
     /// warned", [`SPEAKER_OFFICES`]); and before that actor only a comma or
     /// a quote, perhaps with "the". So "the people of Pakistan feel
@@ -2122,12 +2269,19 @@ impl Sentence<'_> {
         let verb_at = |i: usize| {
             self.word(i).ends_with(['d', 's']) && TRAILING_SPEECH.contains(&self.word(i))
         };
-        let v = if n >= 1 && verb_at(n - 1) {
-            n - 1
-        } else if n >= 2 && WHEN_WORDS.contains(&self.word(n - 1)) && verb_at(n - 2) {
+        // The end of the sentence, before "on Monday" or "again".
+        let end = if n >= 2 && self.is(n - 2, "on") {
             n - 2
-        } else if n >= 3 && self.is(n - 2, "on") && verb_at(n - 3) {
-            n - 3
+        } else if n >= 1 && WHEN_WORDS.contains(&self.word(n - 1)) {
+            n - 1
+        } else {
+            n
+        };
+        // The verb, perhaps before its audience ("warned lawmakers").
+        let v = if end >= 1 && verb_at(end - 1) {
+            end - 1
+        } else if end >= 2 && AUDIENCE_WORDS.contains(&self.word(end - 1)) && verb_at(end - 2) {
+            end - 2
         } else {
             return None;
         };
@@ -2425,13 +2579,14 @@ mod tests {
                      ECOWAS,ECOWAS,organisation,,ECOWAS,,,\nNGA,Nigeria,state,,Nigeria,,,\n\
                      PRK_KCNA,KCNA,media,PRK,KCNA,,,\nPRK_KIM,Kim Jong Un,person,PRK,Kim,,,\n\
                      USA_BIDEN,Joe Biden,person,USA,Biden,,,\nCAN_PM,Canada PM,person,CAN,Trudeau,,,\n\
-                     CAN,Canada,state,,Canada,,,\n"
+                     CAN,Canada,state,,Canada,,,\nCAN,Canada,state,,Canadian,,,\n\
+                     UN_SC,UN Security Council,organisation,UN,Security Council,,,\n"
                 , "term,weight,category\ncondemn*,-2,disapprove\naccus*,-2,accuse\nthug,-3,insult\n\
                    sanction*,-2.5,sanction\nimprov* ... ties,2.5,cooperate\ndrills,-2,force_posture\n\
                    war,-3.5,fight\ngenocide,-4,assault\nfired,-3,assault\nagreed,2.5,cooperate\n\
                    criticism,-2,disapprove\nwithdraw* from,-2,reduce_relations\ntalks,1,consult\n\
                    commendable,1.5,praise\nfriend,1.5,praise\n"
-                , "word,kind,factor\nsaid,speech,1\naccording to,speech,1\nannounced,speech,1\n\
+                , "word,kind,factor\nsaid,speech,1\naccording to,speech,1\nannounced,speech,1\ntold,speech,1\n\
                    should,demand,-0.6\nmust,demand,-0.6\nhad better,demand,-0.6\n", ""))
         .unwrap()
     }
@@ -2707,6 +2862,65 @@ mod tests {
         assert_eq!(
             roles("Seoul and Tokyo agreed to talks with Washington and the EU."),
             r(Some("KOR"), &["JPN"], &["USA", "EU"])
+        );
+        // Two mentions of one name are one go-between.
+        assert_eq!(
+            roles("Seoul and Tokyo agreed to talks brokered by Canadian Prime Minister Trudeau."),
+            r(Some("KOR"), &["JPN"], &["JPN"])
+        );
+        // Not when other words join them.
+        assert_eq!(
+            roles("Seoul and Tokyo agreed to talks brokered by Canada with Canadian troops."),
+            r(Some("KOR"), &["JPN"], &["CAN"])
+        );
+    }
+
+    #[test]
+    fn the_one_told_is_not_the_speaker() {
+        assert_eq!(
+            roles("Kim told Biden that North Korea was ready for talks."),
+            r(Some("PRK"), &[], &["USA"])
+        );
+        assert_eq!(
+            roles("North Korea was ready for talks, Kim told Biden."),
+            r(Some("PRK"), &[], &["USA"])
+        );
+    }
+
+    #[test]
+    fn a_body_meeting_at_is_a_forum_not_a_target() {
+        assert_eq!(
+            roles("Seoul and Tokyo traded accusations at the UN Security Council."),
+            r(Some("KOR"), &["JPN"], &["JPN"])
+        );
+        assert_eq!(
+            roles("Seoul and Tokyo traded accusations at the ECOWAS summit."),
+            r(Some("KOR"), &["JPN"], &["JPN"])
+        );
+        // Condemned, aimed at or the body's own: a target.
+        assert_eq!(
+            roles("Seoul condemned the UN Security Council."),
+            r(Some("KOR"), &[], &["UN"])
+        );
+        assert_eq!(
+            roles("Seoul fired at the UN Security Council."),
+            r(Some("KOR"), &[], &["UN"])
+        );
+        assert_eq!(
+            roles("Seoul and Tokyo traded accusations at the ECOWAS."),
+            r(Some("KOR"), &["JPN"], &["ECOWAS"])
+        );
+    }
+
+    #[test]
+    fn a_trailing_speaker_may_speak_to_an_audience() {
+        assert_eq!(
+            roles("The drills of Pyongyang are a war plan, Seoul warned lawmakers on Monday."),
+            r(Some("KOR"), &[], &["PRK"])
+        );
+        assert_eq!(
+            roles("The drills of Pyongyang are a war plan, Seoul warned reporters."),
+            r(Some("KOR"), &[], &["PRK"])
         );
     }
 
