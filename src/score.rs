@@ -1489,7 +1489,7 @@ pub fn rule_quoted(sentence: &str, m: &Matches, terms: &mut [TermScore]) {
 
 /// Starts of nouns that name what one side puts to another: what a
 /// rejection is aimed at. See [`rule_rejected`].
-pub const OFFER_WORDS: [&str; 8] = [
+pub const OFFER_WORDS: [&str; 15] = [
     "offer",
     "proposal",
     "invitation",
@@ -1498,27 +1498,44 @@ pub const OFFER_WORDS: [&str; 8] = [
     "initiative",
     "overture",
     "request",
+    "deal",
+    "pact",
+    "agreement",
+    "accord",
+    "treaty",
+    "truce",
+    "ceasefire",
 ];
 
 /// Words that may join an offer to what it offers ("offer *to* mediate",
 /// "proposal *for* talks", "invitation *to a* summit"), at most two.
-pub const OFFERED_JOINERS: [&str; 6] = ["to", "of", "for", "on", "a", "the"];
+pub const OFFERED_JOINERS: [&str; 10] = [
+    "to", "of", "for", "on", "a", "the", "designed", "aimed", "meant", "intended",
+];
 
 /// **Rejected offers.** "Baku rejected Paris's offer to mediate", "Kabul
 /// turned down Islamabad's proposal for talks": what is offered (the
 /// mediation, the talks) is what the source rejects, not a kindness of
 /// its own, and weighed as written it cancelled the rejection. A
 /// conciliatory term weighs 0 ("what is rejected ×0") when it follows a
-/// hostile term of category `reject` in the same phrase and either that
+/// hostile term of category `reject` or `reduce_relations` (scrapping,
+/// withdrawing from: "Pyongyang scrapped the pact designed to ease
+/// tensions") in the same phrase and either that
 /// term ends in an offer (one of [`OFFER_WORDS`]) and at most two
 /// [`OFFERED_JOINERS`] stand between, or it is itself an offer with only
-/// "the", "a" or a possessive ("Islamabad's") between. The terms that
+/// "the", "a", a possessive ("Islamabad's") and at most one other word
+/// ("a *port* deal") between. The terms that
 /// follow a zeroed offer the same way are zeroed too. A negated
 /// rejection ("did not reject the offer of talks") is no rejection here:
 /// [`rule_negation`] has made it conciliatory already.
 pub fn rule_rejected(lex: &Lexicons, m: &Matches, terms: &mut [TermScore]) {
-    let rejects =
-        |t: &TermScore| t.weight < 0.0 && lex.tone()[m.tone[t.hit].term].category == "reject";
+    let rejects = |t: &TermScore| {
+        t.weight < 0.0
+            && matches!(
+                lex.tone()[m.tone[t.hit].term].category.as_str(),
+                "reject" | "reduce_relations"
+            )
+    };
     if !terms.iter().any(rejects) {
         return;
     }
@@ -1542,10 +1559,14 @@ pub fn rule_rejected(lex: &Lexicons, m: &Matches, terms: &mut [TermScore]) {
                     gap.clone().all(|g| OFFERED_JOINERS.contains(&word(g)))
                 } else {
                     is_offer(tok.start)
-                        && gap.clone().all(|g| {
-                            let w = word(g);
-                            w == "the" || w == "a" || w.ends_with("'s")
-                        })
+                        && gap
+                            .clone()
+                            .filter(|&g| {
+                                let w = word(g);
+                                !(w == "the" || w == "a" || w.ends_with("'s"))
+                            })
+                            .count()
+                            <= 1
                 };
             let unbroken = !text[m.tokens[end - 1].end..m.tokens[tok.start].start]
                 .contains([',', ';', ':', '(', ')']);
@@ -2197,7 +2218,8 @@ mod tests {
              AZE,Azerbaijan,state,,Baku,,,\nPAK,Pakistan,state,,Islamabad,,,\n",
             "term,weight,category\nrejected,-2,reject\nturned down,-2,reject\n\
              offer,1.5,intent_cooperate\nproposal,1,intent_cooperate\ntalks,1,consult\n\
-             mediate,2,consult\n",
+             mediate,2,consult\nscrap* ... pact,-2.5,reduce_relations\n\
+             ease ... tension*,2.5,de_escalate\ndeal,1,cooperate\ncondemned,-2,disapprove\n",
             "word,kind,factor\nnot,negator,-0.8\n",
             "",
         ))
@@ -2227,6 +2249,14 @@ mod tests {
                 "Baku rejected the offer and then said it wants talks.",
                 &[-2.0, 0.0, 1.0],
             ),
+            // A deal rejected, and what a pact scrapped was meant to do.
+            ("Baku rejected the deal.", &[-2.0, 0.0]),
+            (
+                "Baku scrapped the pact designed to ease tensions.",
+                &[-2.5, 0.0],
+            ),
+            // Not after a judgement: the deal condemned is still a deal.
+            ("Baku condemned the deal.", &[-2.0, 1.0]),
         ];
         for &(text, want) in cases {
             assert_eq!(weights(text), want, "{text}");

@@ -445,6 +445,52 @@ fn default_rows_for_disasters_common_fights_and_accession_vetoes() {
     );
 }
 
+#[test]
+fn default_rows_for_snubs_hotlines_envoys_and_ended_pacts() {
+    let label = |text: &str| label_and_targets(text, None).0;
+    let cases = [
+        // A deal struck is a deal, not a blow.
+        (
+            "Quito and Lima will honour the deal struck after two days of talks in Brasilia.",
+            "conciliatory",
+        ),
+        ("Rebels overran an army base near Kidal.", "hostile"),
+        (
+            "The Fijian leader snubbed Canberra by skipping the summit.",
+            "hostile",
+        ),
+        (
+            "Pyongyang reconnected the military hotline with Seoul on Monday.",
+            "conciliatory",
+        ),
+        (
+            "Ankara will send its ambassador back to Vienna next week.",
+            "conciliatory",
+        ),
+        (
+            "Abu Dhabi threw a lifeline to Cairo with a $10 billion deposit.",
+            "conciliatory",
+        ),
+        // Ending a pact: what it was meant to do is no kindness.
+        (
+            "Moscow scrapped the pact designed to ease tensions on the border with Oslo.",
+            "hostile",
+        ),
+        (
+            "Caracas rejected a port deal between Bogota and Quito.",
+            "hostile",
+        ),
+        // A lifeline alone is a metaphor, not aid.
+        (
+            "Hanoi called tourism the lifeline of its central provinces.",
+            "neutral",
+        ),
+    ];
+    for (text, want) in cases {
+        assert_eq!(label(text), want, "{text}");
+    }
+}
+
 /// The rolled-up source and targets of `text` with the default lexicons.
 fn roles(text: &str) -> (Option<String>, Vec<String>) {
     let (_, source, targets) = scored(text, None);
