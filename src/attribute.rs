@@ -1397,10 +1397,10 @@ impl Sentence<'_> {
                     Link::And => return true,
                     Link::Name if i == x => return true,
                     Link::Comma | Link::Name => i += 1,
-                    Link::None => return false,
+                    Link::None => return links[x] == Link::Comma && self.and_others(i),
                 }
             }
-            false
+            links[x] == Link::Comma && self.and_others(i)
         };
         let mut first = a;
         while first > 0 && joined(first - 1) {
@@ -1426,13 +1426,39 @@ impl Sentence<'_> {
         };
         let place = self.lex.aliases()[alias].place;
         if place {
-            return matches!(self.word(p), "in" | "at") || self.names_a_document(a, place);
+            return (matches!(self.word(p), "in" | "at") && !self.embassy_host(p))
+                || self.names_a_document(a, place);
         }
         self.scene(a, p)
             || self.listed_in_scene(a)
             || self.opening_place(a)
             || self.names_a_document(a, place)
             || self.forum(a)
+    }
+
+    /// Whether the "in" at token `p` names the host of an embassy that a
+    /// tone term opens, closes or reopens: "the United States reopened its
+    /// embassy *in* Honiara" is aimed at Solomon Islands, not a venue.
+    fn embassy_host(&self, p: usize) -> bool {
+        p > 0
+            && matches!(
+                self.word(p - 1),
+                "embassy" | "embassies" | "consulate" | "consulates"
+            )
+            && self.m.tone.iter().any(|t| t.tok.contains(&(p - 1)))
+    }
+
+    /// Whether mention `a` ends a list with "and" and others that are no
+    /// actor of the lexicons: "Argentina, Chile, Peru *and four other*
+    /// Latin American countries", "Mali, Niger *and others*". The comma
+    /// list before it is then a list too.
+    fn and_others(&self, a: usize) -> bool {
+        let end = self.m.actors[a].tok.end;
+        let n = self.m.tokens.len();
+        end + 1 < n
+            && self.is(end, "and")
+            && !self.between(end - 1, end).contains([',', ';', ':'])
+            && (end + 1..(end + 3).min(n)).any(|i| self.is(i, "other") || self.is(i, "others"))
     }
 
     /// Whether mention `a` is a forum where the act takes place: an

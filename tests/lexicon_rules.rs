@@ -528,3 +528,42 @@ fn a_visit_with_no_one_else_to_aim_at_is_aimed_at_its_host_capital() {
         (Some("KEN".to_string()), vec![])
     );
 }
+
+#[test]
+fn an_embassy_opened_in_a_capital_is_aimed_at_its_state() {
+    assert_eq!(
+        roles("Canberra reopened its embassy in Kyiv on Tuesday."),
+        (Some("AUS".to_string()), vec!["UKR".to_string()])
+    );
+    // A trip is aimed at the state it goes to.
+    assert_eq!(
+        roles("Japan's foreign minister began a two-day trip to Brazil on Sunday."),
+        (Some("JPN".to_string()), vec!["BRA".to_string()])
+    );
+}
+
+#[test]
+fn a_list_that_ends_in_others_is_a_list() {
+    assert_eq!(
+        roles(
+            "Diplomats from Kenya, Uganda, Ghana and three other African states were expelled by Addis Ababa."
+        ),
+        (
+            Some("ETH".to_string()),
+            vec!["KEN".to_string(), "UGA".to_string(), "GHA".to_string()]
+        )
+    );
+}
+
+#[test]
+fn what_comes_after_rather_than_is_what_is_turned_down() {
+    let label = |text: &str| label_and_targets(text, None).0;
+    assert_eq!(
+        label("Hanoi urged Manila to seek dialogue rather than confrontation."),
+        "conciliatory"
+    );
+    assert_eq!(
+        label("Manila chose confrontation instead of dialogue with Hanoi."),
+        "hostile"
+    );
+}
