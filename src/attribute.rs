@@ -1469,13 +1469,18 @@ impl Sentence<'_> {
     /// peacekeepers"). "Kinshasa and Kigali traded accusations at the U.N.
     /// Security Council" accuse each other, not the council.
     fn forum(&self, a: usize) -> bool {
-        let run = self.name_run(a);
-        let Some(p) = self.word_before(run.start) else {
+        // Asked of most mentions: the "at" is looked for first.
+        let mut start = a;
+        while start > 0 && self.links[start - 1] == Link::Name {
+            start -= 1;
+        }
+        let Some(p) = self.word_before(start) else {
             return false;
         };
         if p == 0 || !self.is(p, "at") || AIM_WORDS.contains(&self.word(p - 1)) {
             return false;
         }
+        let run = self.name_run(a);
         let last = &self.m.actors[run.end - 1];
         let actors = self.lex.actors();
         let named = &actors[last.actor];
