@@ -1469,7 +1469,8 @@ impl Sentence<'_> {
     /// peacekeepers"). "Kinshasa and Kigali traded accusations at the U.N.
     /// Security Council" accuse each other, not the council.
     fn forum(&self, a: usize) -> bool {
-        // Asked of most mentions: the "at" is looked for first.
+        // Asked of most mentions: the "at" before the name's first mention
+        // ([`Link::Name`]) is looked for first.
         let mut start = a;
         while start > 0 && self.links[start - 1] == Link::Name {
             start -= 1;
@@ -1480,8 +1481,13 @@ impl Sentence<'_> {
         if p == 0 || !self.is(p, "at") || AIM_WORDS.contains(&self.word(p - 1)) {
             return false;
         }
-        let run = self.name_run(a);
-        let last = &self.m.actors[run.end - 1];
+        // The name's last mention says what it names: "the U.N. *Security
+        // Council*".
+        let mut end = a;
+        while self.links.get(end) == Some(&Link::Name) {
+            end += 1;
+        }
+        let last = &self.m.actors[end];
         let actors = self.lex.actors();
         let named = &actors[last.actor];
         let organ = named.kind == ActorKind::Organisation
@@ -1491,22 +1497,8 @@ impl Sentence<'_> {
             && MEETING_NOUNS.contains(&self.word(last.tok.end))
             && actors[named.root].kind == ActorKind::Organisation;
         (organ || meeting)
-            && !self.possessive(run.end - 1)
+            && !self.possessive(end)
             && !self.m.tone.iter().any(|t| t.tok.contains(&p))
-    }
-
-    /// The mentions that make one name with mention `a` ([`Link::Name`]):
-    /// "U.N." and "Security Council" in "the U.N. Security Council".
-    fn name_run(&self, a: usize) -> Range<usize> {
-        let mut first = a;
-        while first > 0 && self.links.get(first - 1) == Some(&Link::Name) {
-            first -= 1;
-        }
-        let mut last = a;
-        while self.links.get(last) == Some(&Link::Name) {
-            last += 1;
-        }
-        first..last + 1
     }
 
     /// Whether mention `a` is the scene of a conflict, an event or a

@@ -424,9 +424,7 @@ fn default_rows_for_disasters_common_fights_and_accession_vetoes() {
             "hostile",
         ),
     ];
-    for (text, want) in cases {
-        assert_eq!(label(text), want, "{text}");
-    }
+    assert_labels(&cases);
     // A fight against a common ill is no hostility ("fight" alone -2.5).
     for text in [
         "Kenya vowed to fight corruption in its ports.",
@@ -447,7 +445,6 @@ fn default_rows_for_disasters_common_fights_and_accession_vetoes() {
 
 #[test]
 fn default_rows_for_snubs_hotlines_envoys_and_ended_pacts() {
-    let label = |text: &str| label_and_targets(text, None).0;
     let cases = [
         // A deal struck is a deal, not a blow.
         (
@@ -486,8 +483,13 @@ fn default_rows_for_snubs_hotlines_envoys_and_ended_pacts() {
             "neutral",
         ),
     ];
-    for (text, want) in cases {
-        assert_eq!(label(text), want, "{text}");
+    assert_labels(&cases);
+}
+
+/// Asserts the label of each `(text, label)` with the default lexicons.
+fn assert_labels(cases: &[(&str, &str)]) {
+    for &(text, want) in cases {
+        assert_eq!(label_and_targets(text, None).0, want, "{text}");
     }
 }
 
@@ -557,13 +559,14 @@ fn a_list_that_ends_in_others_is_a_list() {
 
 #[test]
 fn what_comes_after_rather_than_is_what_is_turned_down() {
-    let label = |text: &str| label_and_targets(text, None).0;
-    assert_eq!(
-        label("Hanoi urged Manila to seek dialogue rather than confrontation."),
-        "conciliatory"
-    );
-    assert_eq!(
-        label("Manila chose confrontation instead of dialogue with Hanoi."),
-        "hostile"
-    );
+    assert_labels(&[
+        (
+            "Hanoi urged Manila to seek dialogue rather than confrontation.",
+            "conciliatory",
+        ),
+        (
+            "Manila chose confrontation instead of dialogue with Hanoi.",
+            "hostile",
+        ),
+    ]);
 }
