@@ -570,3 +570,19 @@ fn what_comes_after_rather_than_is_what_is_turned_down() {
         ),
     ]);
 }
+
+#[test]
+fn a_background_clause_weighs_half() {
+    assert_labels(&[
+        (
+            "The IMF granted Somalia debt relief on Friday, after decades of conflict.",
+            "conciliatory",
+        ),
+        (
+            "Ankara offered to host talks between Baku and Yerevan, as fears grew of an escalation.",
+            "conciliatory",
+        ),
+        // The act itself is no background.
+        ("Moscow shelled Kharkiv, amid talks in Istanbul.", "hostile"),
+    ]);
+}
