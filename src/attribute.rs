@@ -71,12 +71,14 @@
 //! victim keeps no source.
 //!
 //! Actors joined to the source by "and" or commas ("Chile, Peru and
-//! Bolivia announced …") are **co-sources**. When they have no one else to
+//! Bolivia announced …"), or paired by a hyphen ("the U.S.-South Korean
+//! drills"), are **co-sources**. When they have no one else to
 //! act on ("Armenia and Azerbaijan agreed to a border truce") they act toward
 //! each other: the relation is *mutual* and the other co-sources are the
 //! targets. A hostile act is mutual only when the sentence says it goes
-//! both ways ("exchanged fire", "accused each other"); otherwise it is a
-//! joint act ("Washington and Seoul staged drills") with no target named.
+//! both ways ("exchanged fire", "accused each other") or names a conflict
+//! by its two sides ("the Iran-Iraq war"); otherwise it is a joint act
+//! ("Washington and Seoul staged drills") with no target named.
 //!
 //! **Targets**, unless a rule above set them: the actor whose act is judged
 //! ("condemned *China's* drills", "praised *Trump's* leadership"), else the
@@ -1174,7 +1176,7 @@ pub(crate) fn attribute_into(
     if out.targets.is_empty()
         && !out.also_sources.is_empty()
         && key.is_some()
-        && (label != Label::Hostile || s.reciprocal())
+        && (label != Label::Hostile || s.reciprocal() || key.is_some_and(|k| s.pair_conflict(k)))
     {
         out.mutual = true;
         out.targets.extend_from_slice(&out.also_sources);
@@ -1219,7 +1221,7 @@ pub(crate) fn attribute_into(
 enum Link {
     /// Not joined.
     None,
-    /// By "and" or "or": "Chile and Peru".
+    /// By "and" or "or", or a hyphen: "Chile and Peru", "U.S.-Japan".
     And,
     /// By a comma only: joined when the list goes on to an "and".
     Comma,
@@ -1332,6 +1334,9 @@ impl Sentence<'_> {
         let gap = &self.m.norm.text()[self.m.tokens[ex - 1].end..self.m.tokens[sy].start];
         if self.one_name(x, gap) {
             return Link::Name;
+        }
+        if self.m.actors[x].paired {
+            return Link::And;
         }
         // Joined by "and"/"or" when every word of the gap is one of these
         // four and at least one is "and" or "or"; stop at the first other
@@ -1892,6 +1897,21 @@ impl Sentence<'_> {
                 || w.starts_with("mutual")
                 || RECIPROCAL_VERBS.iter().any(|v| w.starts_with(v))
         })
+    }
+
+    /// Whether the key term `k` comes right after a pair named with a
+    /// hyphen, as its head noun: "the *Iran-Iraq* war", "the
+    /// *Israeli-Palestinian* conflict" are between the two. Drills are not
+    /// ("*U.S.-South Korean* drills" are joint), nor is a term further on
+    /// ("*U.S.-Japan* joint exercises").
+    fn pair_conflict(&self, k: usize) -> bool {
+        let hit = &self.m.tone[k];
+        self.lex.tone()[hit.term].category != "force_posture"
+            && self
+                .m
+                .actors
+                .windows(2)
+                .any(|w| w[0].paired && w[1].tok.end == hit.tok.start)
     }
 
     /// "between" at token `i` names two sides: "between them", "between

@@ -579,6 +579,10 @@ pub struct ActorHit {
     pub tok: Range<usize>,
     /// Byte range in the original sentence.
     pub span: Range<usize>,
+    /// Joined to the next mention by a hyphen, en dash or slash alone, as
+    /// in "*U.S.*-South Korean drills" or "the *Russia*–Ukraine talks": a
+    /// pair, as if joined by "and".
+    pub paired: bool,
 }
 
 /// A found tone term.
@@ -1045,9 +1049,14 @@ impl Lexicons {
                 alias: Some(alias),
                 tok: tok_range(s, e),
                 span: norm.orig_range(s..e),
+                paired: false,
             });
         }
         self.drop_owned_generics(text, toks, actors);
+        for x in 1..actors.len() {
+            let gap = sentence.get(actors[x - 1].span.end..actors[x].span.start);
+            actors[x - 1].paired = matches!(gap, Some("-" | "\u{2013}" | "/"));
+        }
         *other_c = select_longest(std::mem::take(other_c));
         tone.clear();
         modifiers.clear();

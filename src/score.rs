@@ -655,6 +655,7 @@ fn add_self_references(
                 alias: None,
                 tok: h.tok.clone(),
                 span: h.span.clone(),
+                paired: false,
             });
             added = true;
         }

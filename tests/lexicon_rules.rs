@@ -586,3 +586,43 @@ fn a_background_clause_weighs_half() {
         ("Moscow shelled Kharkiv, amid talks in Istanbul.", "hostile"),
     ]);
 }
+
+/// `(source, targets)` as owned strings, for comparing with [`roles`].
+fn st(source: &str, targets: &[&str]) -> (Option<String>, Vec<String>) {
+    (
+        Some(source.to_string()),
+        targets.iter().map(|t| t.to_string()).collect(),
+    )
+}
+
+#[test]
+fn a_hyphenated_pair_is_a_list_and_a_conflict_named_by_it_is_between_them() {
+    // Both sides of "U.S.-South Korean" are aimed at, as with "and".
+    assert_eq!(
+        roles("North Korea condemned the U.S.-South Korean drills as a rehearsal for war."),
+        st("PRK", &["USA", "KOR"])
+    );
+    assert_eq!(
+        roles("Turkey offered to mediate an end to the Russia–Ukraine war."),
+        st("TUR", &["RUS", "UKR"])
+    );
+    assert_eq!(
+        roles("Pyongyang denounced the joint U.S./Japan exercises."),
+        st("PRK", &["USA", "JPN"])
+    );
+    // A conflict named by its two sides is between them; their drills are
+    // joint, aimed at no one named.
+    assert_eq!(
+        roles("The Iran-Iraq war drained both economies."),
+        st("IRN", &["IRQ"])
+    );
+    assert_eq!(
+        roles("U.S.-Japan drills began off Okinawa on Monday."),
+        st("USA", &[])
+    );
+    // A spaced dash is no pair.
+    assert_eq!(
+        roles("Seoul condemned the drills – Pyongyang had fired a missile.").1,
+        ["PRK"]
+    );
+}
