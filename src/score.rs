@@ -944,8 +944,11 @@ pub fn rule_names(lex: &Lexicons, sentence: &str, m: &mut Matches, in_names: &mu
 /// "has no intention of imposing sanctions" likewise; "will not allow"
 /// turns a conciliatory "allow" hostile. Only the first term is negated:
 /// in "will never tolerate the reckless provocations" the provocations stay
-/// hostile. The flip is weaker than the original because a refusal to act
-/// is a weaker signal than the act.
+/// hostile. But a promise or agreement negated ([`PROMISE_CATEGORIES`])
+/// takes the act right after its "to" with it: "would never promise to
+/// renounce the use of force" and "did not agree to lift the sanctions"
+/// are hostile. The flip is weaker than the original because a refusal to
+/// act is a weaker signal than the act.
 ///
 /// A verb of damage (kind `damage`: "disrupted", "endangers", "undermined",
 /// "blocked") does the same to a conciliatory term only: "disrupted the
@@ -984,6 +987,21 @@ pub fn rule_negation(lex: &Lexicons, m: &Matches, clauses: &[usize], terms: &mut
         terms[i].weight *= md.factor;
         terms[i].notes.push(note);
         if md.kind != ModifierKind::Damage {
+            // A promise or agreement negated takes the act it is to with
+            // it: "would never promise to renounce the use of force", "did
+            // not agree to lift the sanctions" are hostile.
+            let end = m.tone[terms[i].hit].tok.end;
+            let promise = PROMISE_CATEGORIES
+                .contains(&lex.tone()[m.tone[terms[i].hit].term].category.as_str());
+            if promise
+                && end < m.tokens.len()
+                && word(end) == "to"
+                && let Some(j) = next_after(terms, end)
+                && m.tone[terms[j].hit].tok.start == end + 1
+            {
+                terms[j].weight *= md.factor;
+                terms[j].notes.push(note);
+            }
             continue;
         }
         // The kindnesses joined to the one damaged.
@@ -1003,6 +1021,11 @@ pub fn rule_negation(lex: &Lexicons, m: &Matches, clauses: &[usize], terms: &mut
         }
     }
 }
+
+/// Tone categories of promises and agreements, whose negation reaches the
+/// act right after their "to" ("never promised *to renounce* force"). See
+/// [`rule_negation`].
+pub const PROMISE_CATEGORIES: [&str; 2] = ["intent_cooperate", "cooperate"];
 
 /// Words that may join a term damaged by a verb of damage to the next
 /// one, which it damages too: "blocked dialogue *and* cooperation",

@@ -626,3 +626,26 @@ fn a_hyphenated_pair_is_a_list_and_a_conflict_named_by_it_is_between_them() {
         ["PRK"]
     );
 }
+
+#[test]
+fn a_promise_or_agreement_negated_takes_what_it_is_to_with_it() {
+    assert_labels(&[
+        (
+            "Beijing would never promise to renounce the use of force over Taiwan.",
+            "hostile",
+        ),
+        (
+            "Seoul did not agree to lift the sanctions on Pyongyang.",
+            "hostile",
+        ),
+        (
+            "Hanoi has no willingness to improve relations with Beijing.",
+            "hostile",
+        ),
+        // Only a promise's "to": a threat negated stays what it was.
+        (
+            "Tehran said Iran poses no threat to peace in the Gulf.",
+            "conciliatory",
+        ),
+    ]);
+}
