@@ -572,6 +572,14 @@ const QUANTITY_WORDS: &[&str] = &[
 /// warned again").
 const WHEN_WORDS: &[&str] = &["today", "yesterday", "tonight", "again", "earlier", "later"];
 
+/// Words that open a closing phrase of where or when a trailing speaker
+/// spoke: "…, Yoon warned *at* an Armed Forces Day ceremony on Tuesday".
+/// See `Sentence::said_where`.
+const SAID_WHERE_PREPOSITIONS: &[&str] = &["at", "in", "during", "on", "from", "via", "before"];
+
+/// How many words such a closing phrase may have.
+const SAID_WHERE_MAX: usize = 10;
+
 /// How many words may stand between a reporting verb and a speaker after it
 /// ("said the Foreign Ministry", "according to the South Korean military").
 const SPEAKER_AFTER: usize = 2;
@@ -2312,7 +2320,8 @@ impl Sentence<'_> {
         let verb_at = |i: usize| {
             self.word(i).ends_with(['d', 's']) && TRAILING_SPEECH.contains(&self.word(i))
         };
-        // The end of the sentence, before "on Monday" or "again".
+        // The end of the sentence, before "on Monday" or "again", or before
+        // where and when it was said ("at a ceremony in Seoul on Tuesday").
         let end = if n >= 2 && self.is(n - 2, "on") {
             n - 2
         } else if n >= 1 && WHEN_WORDS.contains(&self.word(n - 1)) {
@@ -2320,14 +2329,15 @@ impl Sentence<'_> {
         } else {
             n
         };
+        let ends_at = |e: usize| e == end || self.said_where(e);
         // The verb, perhaps before its audience ("warned lawmakers").
-        let v = if end >= 1 && verb_at(end - 1) {
-            end - 1
-        } else if end >= 2 && AUDIENCE_WORDS.contains(&self.word(end - 1)) && verb_at(end - 2) {
-            end - 2
-        } else {
-            return None;
-        };
+        let v = (end.saturating_sub(SAID_WHERE_MAX + 2)..end)
+            .rev()
+            .find(|&v| {
+                verb_at(v)
+                    && (ends_at(v + 1)
+                        || (AUDIENCE_WORDS.contains(&self.word(v + 1)) && ends_at(v + 2)))
+            })?;
         let a = self.m.actors.iter().rposition(|a| a.tok.end <= v)?;
         let first = self.coordinated(a).start;
         let (start, end) = (self.m.actors[first].tok.start, self.m.actors[a].tok.end);
@@ -2340,6 +2350,26 @@ impl Sentence<'_> {
         };
         let opens = lead > 0 && self.between(lead - 1, lead).contains([',', '"', '\'']);
         (office_only && opens).then_some((first, v))
+    }
+
+    /// Whether the words from token `at` to the end say where or when
+    /// something was said, and nothing more: a [`SAID_WHERE_PREPOSITIONS`]
+    /// word, then at most [`SAID_WHERE_MAX`] words with no comma, no tone
+    /// term and no actor but a venue ("at an Armed Forces Day ceremony",
+    /// "in a speech in Tokyo on Tuesday", "during a visit to the border").
+    fn said_where(&self, at: usize) -> bool {
+        let n = self.m.tokens.len();
+        at < n
+            && n - at <= SAID_WHERE_MAX
+            && SAID_WHERE_PREPOSITIONS.contains(&self.word(at))
+            && !self.between(at, n - 1).contains([',', ';', ':'])
+            && !self.m.tone.iter().any(|t| t.tok.end > at)
+            && self
+                .m
+                .actors
+                .iter()
+                .enumerate()
+                .all(|(i, a)| a.tok.start < at || self.venue(i))
     }
 
     /// The actor a reported clause is about: the first mention of another
@@ -2365,7 +2395,8 @@ impl Sentence<'_> {
     /// Whether the subject mention acts in a clause reported before its
     /// verb: the sentence has no stance, or a tone term follows the subject
     /// (or its coordination) within [`ACTS_WITHIN`] words, before the verb,
-    /// with no form of *be* or undergo verb ("will face") between. A possessive ("Russia's war") does not
+    /// with no form of *be* or undergo verb ("will face") between, and not
+    /// itself a threat undergone ("would pay a heavy price"). A possessive ("Russia's war") does not
     /// act. Nor does a subject whose term stands in quotation marks
     /// ("Taiwan will “pay a heavy price” …, Beijing said"; "Russia has a
     /// “true friend” in Pyongyang, Kim said"): the quoted words are the
@@ -2389,7 +2420,17 @@ impl Sentence<'_> {
                     !BE_FORMS.contains(&w) && !UNDERGO_VERBS.contains(&w)
                 })
                 && !self.quoted(&t.tok)
+                && !self.undergone(t)
         })
+    }
+
+    /// Whether a tone hit is something its subject suffers, not does: a
+    /// threat that starts with an undergo verb or "pay" ("would *pay a
+    /// heavy price*", "will *face consequences*").
+    fn undergone(&self, t: &crate::lexicon::ToneHit) -> bool {
+        let first = self.word(t.tok.start);
+        self.lex.tone()[t.term].category == "threaten"
+            && (first.starts_with("pay") || UNDERGO_VERBS.contains(&first))
     }
 
     /// Whether the words of `tok` stand right inside quotation marks, as

@@ -649,3 +649,19 @@ fn a_promise_or_agreement_negated_takes_what_it_is_to_with_it() {
         ),
     ]);
 }
+
+#[test]
+fn a_trailing_warning_may_end_with_where_it_was_given() {
+    assert_eq!(
+        roles(
+            "Any attack on Taiwan would be met with force, Washington warned in a statement on Friday."
+        ),
+        st("USA", &["TWN"])
+    );
+    assert_eq!(
+        roles(
+            "Hanoi would pay a heavy price for any provocation, Beijing warned at a news conference in the capital."
+        ),
+        st("CHN", &["VNM"])
+    );
+}
