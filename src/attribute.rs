@@ -1030,9 +1030,15 @@ pub(crate) fn attribute_into(
     } else if let Some(k) = key {
         by_rule_4 = true;
         let ks = m.tone[k].tok.start;
-        let actor_before = (0..m.actors.len()).find(|&a| {
+        let may_act = |a: usize| {
             m.actors[a].tok.end <= ks && !s.venue(a) && !s.pro_or_anti(a) && !s.against(a)
-        });
+        };
+        // Not one in an opening clause that a concession word sets aside
+        // ("Despite Egyptian mediation, Hamas accused Israel …"), unless
+        // there is no other.
+        let actor_before = (0..m.actors.len())
+            .find(|&a| may_act(a) && !s.conceded(a, ks))
+            .or_else(|| (0..m.actors.len()).find(|&a| may_act(a)));
         let first_is_object = actor_before.is_some_and(|a| s.object_of_term(a, terms, sum));
         match actor_before.filter(|_| !first_is_object) {
             Some(a) if s.described_by(a, k, speaker_root) => {
@@ -1322,6 +1328,28 @@ impl Sentence<'_> {
         let text = self.m.norm.text();
         let (x, y) = (self.m.tokens[a].end, self.m.tokens[b].start);
         if x <= y { &text[x..y] } else { "" }
+    }
+
+    /// Whether mention `a` stands in a clause opened by a concession word
+    /// ("despite", "although", "amid") that a comma closes before token
+    /// `ks`, and the main clause after that comma opens with another actor:
+    /// "*Despite* weeks of Egyptian mediation, Hamas accused …". (After
+    /// "Although Colombia had turned away the flights, it agreed …" the
+    /// main clause's subject is the conceded one.)
+    fn conceded(&self, a: usize, ks: usize) -> bool {
+        let at = &self.m.actors[a].tok;
+        let Some(main) = (at.end..ks).find(|&t| self.between(t - 1, t).contains(',')) else {
+            return false;
+        };
+        let main = if self.is(main, "the") { main + 1 } else { main };
+        self.m.actors.iter().any(|x| x.tok.start == main)
+            && self.m.modifiers.iter().any(|h| {
+                self.lex.modifiers()[h.modifier].kind == ModifierKind::Concession
+                    && h.tok.end <= at.start
+                    && !self
+                        .between(h.tok.start, at.start)
+                        .contains([',', ';', ':'])
+            })
     }
 
     /// The first mention that starts before token `tok`.

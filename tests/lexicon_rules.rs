@@ -665,3 +665,23 @@ fn a_trailing_warning_may_end_with_where_it_was_given() {
         st("CHN", &["VNM"])
     );
 }
+
+#[test]
+fn an_actor_in_an_opening_concession_is_not_the_main_clauses_source() {
+    assert_eq!(
+        roles(
+            "Despite weeks of Egyptian and Qatari mediation, Hamas accused Israel on Sunday of sabotaging the talks."
+        ),
+        st("HAMAS", &["ISR"])
+    );
+    assert_eq!(
+        roles("Notwithstanding the Security Council’s resolutions, Israel launched fresh raids on the camps.").0,
+        Some("ISR".to_string())
+    );
+    // When the main clause goes on with a pronoun, its subject is the
+    // conceded actor.
+    assert_eq!(
+        roles("Although Colombia had turned away two deportation flights, it agreed on Sunday to accept the migrants, ending a standoff with Washington.").0,
+        Some("COL".to_string())
+    );
+}
