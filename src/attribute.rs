@@ -1101,9 +1101,17 @@ pub(crate) fn attribute_into(
             // Nor is anything aimed at one someone is "pro-": "the struggle
             // against the pro-U.S. conservatives" is aimed at them.
             let conciliatory = label == Label::Conciliatory;
+            // Not the relaying speaker; nor, when co-sources may act on
+            // each other, its state named with it ("Israel and Hamas agreed
+            // …, *Qatar*'s foreign ministry spokesman Majed al-Ansari said").
+            let relaying = |i: usize| {
+                relayed_by.contains(&i)
+                    || (!out.also_sources.is_empty()
+                        && relayed_by.clone().any(|j| root(j) == root(i)))
+            };
             let candidate = |i: &usize| {
                 !taken.contains(root(*i))
-                    && !relayed_by.contains(i)
+                    && !relaying(*i)
                     && !s.venue(*i)
                     && source.is_none_or(|src| !s.victim(*i, src))
                     && (!conciliatory || !s.anti(*i))

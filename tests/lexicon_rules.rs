@@ -685,3 +685,18 @@ fn an_actor_in_an_opening_concession_is_not_the_main_clauses_source() {
         Some("COL".to_string())
     );
 }
+
+#[test]
+fn parties_who_agree_act_on_each_other_not_on_the_state_that_relays_it() {
+    assert_eq!(
+        roles(
+            "Israel and Hamas agreed to extend the truce by two days, Qatar’s foreign ministry spokesman Majed al-Ansari said."
+        ),
+        st("ISR", &["HAMAS"])
+    );
+    // With no co-source, the relaying state stays the counterpart.
+    assert_eq!(
+        roles("Erdogan will travel to Moscow on Thursday for talks with Putin, the Kremlin said."),
+        st("TUR", &["RUS"])
+    );
+}
