@@ -696,7 +696,9 @@ fn parties_who_agree_act_on_each_other_not_on_the_state_that_relays_it() {
     );
     // With no co-source, the relaying state stays the counterpart.
     assert_eq!(
-        roles("Erdogan will travel to Moscow on Thursday for talks with Putin, the Kremlin said."),
-        st("TUR", &["RUS"])
+        roles(
+            "Lula will fly to Beijing next week to hold talks with Xi, China’s foreign ministry said."
+        ),
+        st("BRA", &["CHN"])
     );
 }
