@@ -2432,13 +2432,14 @@ impl Sentence<'_> {
     /// verb: the sentence has no stance, or a tone term follows the subject
     /// (or its coordination) within [`ACTS_WITHIN`] words, before the verb,
     /// with no form of *be* or undergo verb ("will face") between, and not
-    /// itself a threat undergone ("would pay a heavy price"). A possessive ("Russia's war") does not
-    /// act. Nor does a subject whose term stands in quotation marks
+    /// itself a threat undergone ("would pay a heavy price"). A possessive
+    /// does not act ("Russia's war"), unless an office follows it
+    /// ("Brazil's president will travel …"). Nor does a subject whose term stands in quotation marks
     /// ("Taiwan will “pay a heavy price” …, Beijing said"; "Russia has a
     /// “true friend” in Pyongyang, Kim said"): the quoted words are the
     /// speaker's own, so the speaker judges and the subject is the target.
     fn acts(&self, subj: usize, verb: usize, stance: bool) -> bool {
-        if self.possessive(subj) {
+        if self.possessive(subj) && !self.office_after(subj) {
             return false;
         }
         if !stance {

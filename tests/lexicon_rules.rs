@@ -697,7 +697,7 @@ fn parties_who_agree_act_on_each_other_not_on_the_state_that_relays_it() {
     // With no co-source, the relaying state stays the counterpart.
     assert_eq!(
         roles(
-            "Lula will fly to Beijing next week to hold talks with Xi, China’s foreign ministry said."
+            "Brazil’s president will fly to Beijing next week to hold talks with Xi, China’s foreign ministry said."
         ),
         st("BRA", &["CHN"])
     );
