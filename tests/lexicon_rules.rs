@@ -702,3 +702,66 @@ fn parties_who_agree_act_on_each_other_not_on_the_state_that_relays_it() {
         st("BRA", &["CHN"])
     );
 }
+
+#[test]
+fn default_rows_for_prevention_pauses_withdrawn_complaints_and_inspections() {
+    assert_labels(&[
+        // "prevent" negates what it prevents; "paused" likewise.
+        (
+            "Hanoi and Manila set up a hotline to prevent accidental clashes at sea.",
+            "conciliatory",
+        ),
+        (
+            "Seoul accused Pyongyang of preventing the resumption of talks.",
+            "hostile",
+        ),
+        (
+            "Canberra and Beijing agreed on Monday to slash the tariffs.",
+            "conciliatory",
+        ),
+        (
+            "Ottawa withdrew its WTO complaint against Canberra.",
+            "conciliatory",
+        ),
+        (
+            "Tehran agreed to let IAEA inspectors back into the plant.",
+            "conciliatory",
+        ),
+        (
+            "Iran removed the IAEA surveillance cameras from the site.",
+            "hostile",
+        ),
+        (
+            "Athens said it wanted to settle its differences with Ankara.",
+            "conciliatory",
+        ),
+        // A saboteur "of peace" damages the peace.
+        (
+            "Beijing branded the Taiwanese leader a saboteur of peace.",
+            "hostile",
+        ),
+        (
+            "Moscow called the Polish troops a legitimate target.",
+            "hostile",
+        ),
+        ("Tehran likened Israel to a rabid dog.", "hostile"),
+        // Words of no stance: a spy agency, a war-risk premium.
+        (
+            "Seoul’s spy agency briefed lawmakers on the party congress.",
+            "neutral",
+        ),
+        (
+            "War-risk premiums for tankers in the Gulf doubled, brokers said.",
+            "neutral",
+        ),
+        // Background: what happened since the war, or after years in jail.
+        (
+            "Kyiv and Moscow swapped 300 prisoners each, the largest exchange since the war began.",
+            "conciliatory",
+        ),
+        (
+            "Tehran freed a French teacher after more than three years in detention.",
+            "conciliatory",
+        ),
+    ]);
+}
