@@ -1205,7 +1205,7 @@ fn assert_stopped_cleanly(
 #[test]
 fn sigint_mid_run_leaves_no_partial_table() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let before = earlier_run(dir.path());
+    let mut before = earlier_run(dir.path());
     let out = dir.path().join("out");
     let mut size = 16 << 20;
     for attempt in 1..=3 {
@@ -1241,8 +1241,10 @@ fn sigint_mid_run_leaves_no_partial_table() {
         if status.success() {
             // It finished before the signal: again with a bigger input.
             assert!(attempt < 3, "stance always finished before SIGINT");
+            // The earlier tables are made again (run.json records when),
+            // and the new ones are what must survive the signal.
             fs::remove_dir_all(&out).expect("clean");
-            earlier_run(dir.path());
+            before = earlier_run(dir.path());
             size *= 4;
             continue;
         }
