@@ -160,8 +160,15 @@ const AGENT_WINDOW: usize = 5;
 const SPEAKER_BEFORE: usize = 3;
 
 /// Words that may not stand between a speaker and its verb: they show the
-/// actor belongs to another phrase ("talks with Washington *and* said").
-const NOT_IN_SPEAKER_PHRASE: &[&str] = &["and", "or", "but", "to", "that", "with", "of"];
+/// actor belongs to another phrase ("talks with Washington *and* said",
+/// "derided Yoon *as* “a simpleton” in a statement").
+const NOT_IN_SPEAKER_PHRASE: &[&str] = &["and", "or", "but", "to", "that", "with", "of", "as"];
+
+/// Tone rows lighter than this are words of no stance, kept only so that
+/// their words are not read as a stronger term ("spy agency", "war
+/// veterans", "earthquake struck"): they do not part a speaker from its
+/// verb.
+const NO_STANCE_WEIGHT: f64 = 0.25;
 
 /// Verbs that report speech when they end a sentence after their speaker,
 /// with the reported words before them: "The drills rehearse an invasion,
@@ -2295,10 +2302,11 @@ impl Sentence<'_> {
             }
             let v = h.tok.start;
             let tone_between = |a: usize, b: usize| {
-                self.m
-                    .tone
-                    .iter()
-                    .any(|t| t.tok.start >= a && t.tok.end <= b)
+                self.m.tone.iter().any(|t| {
+                    t.tok.start >= a
+                        && t.tok.end <= b
+                        && self.lex.tone()[t.term].weight.abs() >= NO_STANCE_WEIGHT
+                })
             };
             // "X said": the last actor ending shortly before the verb, in
             // the same phrase.
@@ -2411,13 +2419,20 @@ impl Sentence<'_> {
     /// The actor a reported clause is about: the first mention of another
     /// actor than the speaker's, standing at the start of the sentence
     /// (within its first three words: "North Korea fired …, Seoul said") or
-    /// right after the verb ("Erdogan said Serbia and Kosovo …"). The flag
+    /// right after the verb ("Erdogan said Serbia and Kosovo …"); none when
+    /// the sentence opens with the speaker's own side. The flag
     /// tells which: `true` when the clause comes before its reporting verb.
     fn reported_subject(&self, speaker: usize, verb: usize) -> Option<(usize, bool)> {
         let root = |i: usize| self.lex.actors()[self.m.actors[i].actor].root;
         let speakers = self.coordinated(speaker);
-        let first =
-            (0..self.m.actors.len()).find(|&i| !speakers.clone().any(|j| root(j) == root(i)))?;
+        let speakers_own = |i: usize| speakers.clone().any(|j| root(j) == root(i));
+        // A clause that opens with the speaker's own side reports its own
+        // act ("Lithuania expelled Russia's ambassador …, Foreign Minister
+        // Gabrielius Landsbergis said"): no other actor is its subject.
+        if self.m.actors[0].tok.start <= 2 && speakers_own(0) && !speakers.contains(&0) {
+            return None;
+        }
+        let first = (0..self.m.actors.len()).find(|&i| !speakers_own(i))?;
         let start = self.m.actors[first].tok.start;
         if start <= 2 && start < verb {
             Some((first, true))

@@ -765,3 +765,30 @@ fn default_rows_for_prevention_pauses_withdrawn_complaints_and_inspections() {
         ),
     ]);
 }
+
+#[test]
+fn a_speaker_reports_its_own_sides_act_and_is_no_object() {
+    // The sentence opens with the speaker's own state: it acts.
+    assert_eq!(
+        roles(
+            "Estonia expelled Russia’s ambassador and recalled its own envoy from Moscow, the Estonian foreign minister said."
+        ),
+        st("EST", &["RUS"])
+    );
+    // An actor derided "as" something is the object, not the one whose
+    // statement it is.
+    assert_eq!(
+        roles(
+            "Pyongyang derided the South Korean president as “a simpleton” in a statement on Friday."
+        ),
+        st("PRK", &["KOR"])
+    );
+    // A word of no stance does not part the speaker from its verb.
+    assert_eq!(
+        roles(
+            "Pyongyang will hold a party congress in January, Seoul’s spy agency told lawmakers."
+        )
+        .0,
+        Some("PRK".to_string())
+    );
+}
