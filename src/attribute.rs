@@ -196,6 +196,19 @@ const TRAILING_SPEECH: &[&str] = &[
     "promised",
 ];
 
+/// Nouns of military exercises: an actor "with" whom they are held is a
+/// partner, not a target (see `Sentence::drill_partner`).
+const DRILL_NOUNS: &[&str] = &[
+    "drill",
+    "drills",
+    "exercise",
+    "exercises",
+    "manoeuvres",
+    "maneuvers",
+    "wargames",
+    "games",
+];
+
 /// Words before "at" that aim at what follows, which is then no forum:
 /// "fired at U.N. peacekeepers", "a swipe at the EU summit".
 const AIM_WORDS: &[&str] = &[
@@ -1125,6 +1138,7 @@ pub(crate) fn attribute_into(
                     && !s.glued_to(*i, "pro")
                     && !s.subject_pronoun(*i)
                     && !s.mediator(*i)
+                    && !s.drill_partner(*i)
             };
             // Each actor tested once (the first 64; any further ones, rare,
             // as asked): the searches below may each ask about every actor,
@@ -1643,7 +1657,18 @@ impl Sentence<'_> {
             .is_some_and(|w| self.is(w, "against"))
     }
 
-    /// Whether mention `a` (or the list it is in) brokered what the
+    /// Whether mention `a` (or its list) is a partner in drills: right
+    /// after "with", within two words of a [`DRILL_NOUNS`] word ("suspended
+    /// the drills *with South Korea* to support diplomacy with Pyongyang").
+    /// A drill partner is only mentioned, never a target.
+    fn drill_partner(&self, a: usize) -> bool {
+        self.word_before_list(a).is_some_and(|with| {
+            self.is(with, "with")
+                && (with.saturating_sub(2)..with).any(|i| DRILL_NOUNS.contains(&self.word(i)))
+        })
+    }
+
+    /// Whether mention `a` (or its list) is the go-between of the act the
     /// sentence is about: after "brokered by", "mediated by", "hosted by"
     /// or "facilitated by" ("a truce *brokered by Qatar, Egypt and the
     /// United States*"). A go-between is only mentioned, never a target.
@@ -2904,7 +2929,7 @@ mod tests {
         );
         // "and said": Washington is not the speaker.
         assert_eq!(
-            roles("Pyongyang condemned drills with Washington and then said more."),
+            roles("Pyongyang accused Washington of drills and then said more."),
             r(Some("PRK"), &[], &["USA"])
         );
         // A possessive after the verb begins the reported clause; with an
@@ -3175,10 +3200,11 @@ mod tests {
             roles("The Pyongyang regime had better stop its accusations."),
             r(None, &[], &["PRK"])
         );
-        // An act, not a demand.
+        // An act, not a demand (Seoul, the drill partner, is only
+        // mentioned).
         assert_eq!(
             roles("Washington will stop the drills with Seoul."),
-            r(Some("USA"), &[], &["KOR"])
+            r(Some("USA"), &[], &[])
         );
         // The modals are the `demand` modifiers: without them, no demand.
         let l = Lexicons::from_texts(&LexiconTexts::new(

@@ -792,3 +792,15 @@ fn a_speaker_reports_its_own_sides_act_and_is_no_object() {
         Some("PRK".to_string())
     );
 }
+
+#[test]
+fn a_drill_partner_is_only_mentioned() {
+    assert_eq!(
+        roles("Washington postponed its drills with Seoul to make room for talks with Pyongyang."),
+        st("USA", &["PRK"])
+    );
+    assert_eq!(
+        roles("Manila staged joint exercises together with Canberra off Luzon.").1,
+        Vec::<String>::new()
+    );
+}
