@@ -2222,6 +2222,12 @@ impl Sentence<'_> {
             if !BE_FORMS.iter().any(|be| self.is(i, be)) {
                 continue;
             }
+            // A progressive is active: "who *is making* the first visit by
+            // a pontiff" ("is being investigated by" is passive).
+            let next = self.word(i + 1);
+            if next.ends_with("ing") && next != "being" {
+                continue;
+            }
             // The be-form, or the "by" before this one.
             let mut from = i;
             for j in i + 1..(i + 1 + PASSIVE_WINDOW).min(self.m.tokens.len()) {
@@ -2964,6 +2970,15 @@ mod tests {
     fn passive_agent_is_source_and_subject_target() {
         assert_eq!(
             roles("Seoul was accused by Pyongyang of spying."),
+            r(Some("PRK"), &[], &["KOR"])
+        );
+        // A progressive is no passive, "being" aside.
+        assert_eq!(
+            roles("Tokyo, which is holding talks by video with Pyongyang, condemned Seoul."),
+            r(Some("JPN"), &[], &["KOR"])
+        );
+        assert_eq!(
+            roles("Seoul is being accused by Pyongyang of spying."),
             r(Some("PRK"), &[], &["KOR"])
         );
         assert_eq!(
