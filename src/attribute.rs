@@ -1367,18 +1367,23 @@ impl Sentence<'_> {
     /// main clause's subject is the conceded one.)
     fn conceded(&self, a: usize, ks: usize) -> bool {
         let at = &self.m.actors[a].tok;
+        // Most sentences have no concession before the mention: ask that
+        // first, and look for the comma only then.
+        let opened = self.m.modifiers.iter().any(|h| {
+            h.tok.end <= at.start
+                && self.lex.modifiers()[h.modifier].kind == ModifierKind::Concession
+                && !self
+                    .between(h.tok.start, at.start)
+                    .contains([',', ';', ':'])
+        });
+        if !opened {
+            return false;
+        }
         let Some(main) = (at.end..ks).find(|&t| self.between(t - 1, t).contains(',')) else {
             return false;
         };
         let main = if self.is(main, "the") { main + 1 } else { main };
         self.m.actors.iter().any(|x| x.tok.start == main)
-            && self.m.modifiers.iter().any(|h| {
-                self.lex.modifiers()[h.modifier].kind == ModifierKind::Concession
-                    && h.tok.end <= at.start
-                    && !self
-                        .between(h.tok.start, at.start)
-                        .contains([',', ';', ':'])
-            })
     }
 
     /// The first mention that starts before token `tok`.
