@@ -753,6 +753,11 @@ fn default_rows_for_prevention_pauses_withdrawn_complaints_and_inspections() {
             "hostile",
         ),
         ("Tehran likened Israel to a rabid dog.", "hostile"),
+        // A visit announced with its purpose is a schedule, not a stance.
+        (
+            "Kenya’s foreign minister will visit Accra next month for talks with his counterpart.",
+            "neutral",
+        ),
         // Words of no stance: a spy agency, a war-risk premium.
         (
             "Seoul’s spy agency briefed lawmakers on the party congress.",
