@@ -88,7 +88,7 @@
 //! place of a conflict ("the war *in Sudan*") and the victim of an act that
 //! the source only judges ("condemns the aggression *against Ukraine*"; see
 //! `SCENE_NOUNS` and `Sentence::victim`), and a go-between ("a truce
-//! *brokered by Qatar*", `Sentence::mediator`). A venue is the target of a
+//! *brokered by Qatar*", `Sentence::beside_the_act`). A venue is the target of a
 //! visit whose visitor has no one else to aim at: "Sisi arrived *in New
 //! Delhi* for a state visit" (`Sentence::is_visit`).
 
@@ -197,7 +197,7 @@ const TRAILING_SPEECH: &[&str] = &[
 ];
 
 /// Nouns of military exercises: an actor "with" whom they are held is a
-/// partner, not a target (see `Sentence::drill_partner`).
+/// partner, not a target (see `Sentence::beside_the_act`).
 const DRILL_NOUNS: &[&str] = &[
     "drill",
     "drills",
@@ -1137,8 +1137,7 @@ pub(crate) fn attribute_into(
                     && (!conciliatory || !s.anti(*i))
                     && !s.glued_to(*i, "pro")
                     && !s.subject_pronoun(*i)
-                    && !s.mediator(*i)
-                    && !s.drill_partner(*i)
+                    && !s.beside_the_act(*i)
             };
             // Each actor tested once (the first 64; any further ones, rare,
             // as asked): the searches below may each ask about every actor,
@@ -1662,25 +1661,20 @@ impl Sentence<'_> {
             .is_some_and(|w| self.is(w, "against"))
     }
 
-    /// Whether mention `a` (or its list) is a partner in drills: right
-    /// after "with", within two words of a [`DRILL_NOUNS`] word ("suspended
-    /// the drills *with South Korea* to support diplomacy with Pyongyang").
-    /// A drill partner is only mentioned, never a target.
-    fn drill_partner(&self, a: usize) -> bool {
-        self.word_before_list(a).is_some_and(|with| {
-            self.is(with, "with")
-                && (with.saturating_sub(2)..with).any(|i| DRILL_NOUNS.contains(&self.word(i)))
-        })
-    }
-
-    /// Whether mention `a` (or its list) is the go-between of the act the
-    /// sentence is about: after "brokered by", "mediated by", "hosted by"
-    /// or "facilitated by" ("a truce *brokered by Qatar, Egypt and the
-    /// United States*"). A go-between is only mentioned, never a target.
-    fn mediator(&self, a: usize) -> bool {
+    /// Whether mention `a` (or its list) stands beside the act, only
+    /// mentioned, never a target: its go-between, after "brokered by",
+    /// "mediated by", "hosted by" or "facilitated by" ("a truce *brokered
+    /// by Qatar, Egypt and the United States*"), or a partner in drills,
+    /// right after "with" within two words of a [`DRILL_NOUNS`] word
+    /// ("suspended the drills *with South Korea* to support diplomacy with
+    /// Pyongyang"). The list's preposition is found once for both.
+    fn beside_the_act(&self, a: usize) -> bool {
         const BROKERING: &[&str] = &["brokered", "mediated", "hosted", "facilitated"];
-        self.word_before_list(a)
-            .is_some_and(|by| by > 0 && self.is(by, "by") && BROKERING.contains(&self.word(by - 1)))
+        self.word_before_list(a).is_some_and(|w| {
+            (w > 0 && self.is(w, "by") && BROKERING.contains(&self.word(w - 1)))
+                || (self.is(w, "with")
+                    && (w.saturating_sub(2)..w).any(|i| DRILL_NOUNS.contains(&self.word(i))))
+        })
     }
 
     /// Whether tone hit `k` is a visit ("visit", "visited", "a state
