@@ -1884,9 +1884,11 @@ fn next_terminator_candidate(scan: Scan<'_>, next: &mut usize) -> Option<usize> 
 
 /// True when sentencex's list-item detector (`detect_list_items`) finds list
 /// items in the line.
-fn has_list_items(scan: Scan<'_>) -> bool {
+/// (`candidates` is a reused buffer: a line whose first word may be a
+/// marker, as "Distinguished" may be a Roman numeral, cost an allocation.)
+fn has_list_items(scan: Scan<'_>, candidates: &mut Vec<list::Candidate>) -> bool {
     // A failed bullet probe leaves the line to sentencex too.
-    list::detect(scan) || BULLET_PROBE_FAILED.load(Ordering::Relaxed)
+    list::detect(scan, candidates) || BULLET_PROBE_FAILED.load(Ordering::Relaxed)
 }
 
 mod list {
@@ -1914,17 +1916,17 @@ mod list {
     }
 
     #[derive(Debug, Clone, Copy)]
-    struct Candidate {
+    pub(super) struct Candidate {
         pos: usize,
         family: Family,
         first_byte: u8,
         line_start: bool,
     }
 
-    pub(super) fn detect(scan: super::Scan<'_>) -> bool {
+    pub(super) fn detect(scan: super::Scan<'_>, candidates: &mut Vec<Candidate>) -> bool {
         let line = scan.text;
         let bytes = line.as_bytes();
-        let mut candidates: Vec<Candidate> = Vec::new();
+        candidates.clear();
         let content_start = first_non_ws(bytes, 0, bytes.len());
         if let Some((family, first_byte)) = classify_line(&line[content_start..]) {
             candidates.push(Candidate {
@@ -2140,7 +2142,7 @@ mod list {
     }
 
     /// `finalise`, answering whether a family wins.
-    fn finalise(mut candidates: Vec<Candidate>) -> bool {
+    fn finalise(candidates: &mut Vec<Candidate>) -> bool {
         candidates.sort_by_key(|c| (c.pos, !c.line_start));
         candidates.dedup_by_key(|c| c.pos);
         if candidates.iter().any(|c| c.family == Family::Roman) {
@@ -2163,7 +2165,7 @@ mod list {
         });
         let mut counts = [0u32; FAMILIES];
         let mut tier1_at_line_start = false;
-        for c in &candidates {
+        for c in candidates.iter() {
             counts[c.family.idx()] += 1;
             if c.family == Family::Tier1 && c.line_start {
                 tier1_at_line_start = true;
@@ -2201,6 +2203,7 @@ struct Paragraph<'a, 'b> {
 /// Buffers reused from line to line.
 #[derive(Debug, Default)]
 pub(crate) struct Buffers {
+    list_candidates: Vec<list::Candidate>,
     ranges: Vec<Span>,
     orphan_positions: Vec<usize>,
     parens: Vec<(usize, usize)>,
@@ -2221,7 +2224,7 @@ impl<'a, 'b> Paragraph<'a, 'b> {
     fn boundaries(&mut self, out: &mut Vec<usize>) -> Res<()> {
         let text = self.scan.text;
         // Backticks (`` `…' ``, `` ``…'' ``) are left to sentencex.
-        if self.scan.has(BACKTICK) || has_list_items(self.scan) {
+        if self.scan.has(BACKTICK) || has_list_items(self.scan, &mut self.buffers.list_candidates) {
             return Err(Unsupported);
         }
         let mut last = 0;
