@@ -817,3 +817,48 @@ fn a_drill_partner_is_only_mentioned() {
         Vec::<String>::new()
     );
 }
+
+#[test]
+fn default_rows_for_briefings_schedules_and_relief_agencies() {
+    assert_labels(&[
+        // Schedules stay neutral.
+        (
+            "The minister will fly to Nairobi on Monday for two days of talks with Kenyan officials.",
+            "neutral",
+        ),
+        (
+            "The two presidents will speak by phone on Friday.",
+            "neutral",
+        ),
+        // Relief agencies are no act of aid.
+        (
+            "Floods have displaced 40,000 people in the delta, relief agencies said.",
+            "neutral",
+        ),
+        (
+            "Seoul switched off its loudspeakers along the border to ease tensions.",
+            "conciliatory",
+        ),
+        (
+            "Troops and tanks were seen massing near the frontier with Armenia.",
+            "hostile",
+        ),
+        (
+            "Baku said it had no territorial claims against Yerevan and no intention of opening a new front.",
+            "conciliatory",
+        ),
+        (
+            "Canberra and Beijing said ties were back on the right track after the talks.",
+            "conciliatory",
+        ),
+        (
+            "Jakarta and Kuala Lumpur signed two treaties fixing their sea boundary.",
+            "conciliatory",
+        ),
+    ]);
+    // "Foreign Office" after a state's name is that state's, not Britain's.
+    assert_eq!(
+        actors("Pakistan's Foreign Office summoned India's envoy.", None),
+        vec!["PAK".to_string(), "IND".to_string()]
+    );
+}
