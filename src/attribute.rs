@@ -597,6 +597,11 @@ const WHEN_WORDS: &[&str] = &["today", "yesterday", "tonight", "again", "earlier
 /// See `Sentence::said_where`.
 const SAID_WHERE_PREPOSITIONS: &[&str] = &["at", "in", "during", "on", "from", "via", "before"];
 
+/// Words that open a closing clause of background after a trailing
+/// speech verb: "…, Seoul warned *as* tensions rose". See
+/// `Sentence::background_to_end`.
+const BACKGROUND_OPENERS: &[&str] = &["as", "amid", "while", "after", "following"];
+
 /// How many words such a closing phrase may have.
 const SAID_WHERE_MAX: usize = 10;
 
@@ -716,6 +721,7 @@ const RULE_DEMANDED: &str = "none: the first actor is told what it should do";
 /// Rule 4 found no source: the first actor is the subject of a passive
 /// with no actor as its agent ("Israel *was condemned*"), and the target.
 const RULE_PASSIVE_SUBJECT: &str = "none: the first actor undergoes a passive";
+const RULE_SUMMONED_TO: &str = "the actor an envoy was summoned to";
 
 /// Participles that do not end in "-ed" but make a passive with *be*
 /// ("were hit", "was struck"): looked up only after a form of *be*.
@@ -799,6 +805,33 @@ const DESCRIBING_CATEGORIES: &[&str] = &["insult", "accuse", "threaten", "praise
 /// and "the policy *of* the United Kingdom Government was racist" do
 /// judge the actor.)
 const NOT_BEFORE_SUBJECT: &[&str] = &["against", "on", "upon", "over"];
+
+/// Prepositions that, first in a sentence, open a phrase of circumstance
+/// whose actors are passed over for the source when the main clause after
+/// its comma opens with another actor (see `Sentence::conceded`). Not
+/// "for", which gives a point of view ("For Japan, the drills are a
+/// threat").
+const OPENING_PREPOSITIONS: &[&str] = &[
+    "in",
+    "on",
+    "at",
+    "after",
+    "before",
+    "during",
+    "following",
+    "with",
+    "without",
+    "regarding",
+    "concerning",
+    "as",
+    "over",
+    "under",
+    "since",
+    "upon",
+    "ahead",
+    "like",
+    "unlike",
+];
 
 /// Prepositions: an actor right after one is no subject ("the conflict
 /// *between* Israel and Palestine must end").
@@ -1071,7 +1104,10 @@ pub(crate) fn attribute_into(
             }
             Some(a) if s.passive_subject(a, ks) => {
                 preset_targets = Some(s.coordinated(a));
-                (None, Some(RULE_PASSIVE_SUBJECT))
+                match s.summoned_to(ks) {
+                    Some(host) => (Some(host), Some(RULE_SUMMONED_TO)),
+                    None => (None, Some(RULE_PASSIVE_SUBJECT)),
+                }
             }
             Some(a) => (Some(a), Some("first actor before the tone term")),
             None => {
@@ -1364,17 +1400,23 @@ impl Sentence<'_> {
     /// "*Despite* weeks of Egyptian mediation, Hamas accused …". (After
     /// "Although Colombia had turned away the flights, it agreed …" the
     /// main clause's subject is the conceded one.)
+    ///
+    /// An opening phrase of circumstance works the same way: "*In* the
+    /// DPRK-Japan relations, Japan must …", "*Under* pressure from
+    /// Washington, Seoul agreed …" (one of [`OPENING_PREPOSITIONS`] as the
+    /// sentence's first word).
     fn conceded(&self, a: usize, ks: usize) -> bool {
         let at = &self.m.actors[a].tok;
+        let no_break_before = |t: usize| !self.between(t, at.start).contains([',', ';', ':']);
         // Most sentences have no concession before the mention: ask that
         // first, and look for the comma only then.
-        let opened = self.m.modifiers.iter().any(|h| {
-            h.tok.end <= at.start
-                && self.lex.modifiers()[h.modifier].kind == ModifierKind::Concession
-                && !self
-                    .between(h.tok.start, at.start)
-                    .contains([',', ';', ':'])
-        });
+        let opened =
+            (at.start > 0 && OPENING_PREPOSITIONS.contains(&self.word(0)) && no_break_before(0))
+                || self.m.modifiers.iter().any(|h| {
+                    h.tok.end <= at.start
+                        && self.lex.modifiers()[h.modifier].kind == ModifierKind::Concession
+                        && no_break_before(h.tok.start)
+                });
         if !opened {
             return false;
         }
@@ -1382,7 +1424,16 @@ impl Sentence<'_> {
             return false;
         };
         let main = if self.is(main, "the") { main + 1 } else { main };
-        self.m.actors.iter().any(|x| x.tok.start == main)
+        // Not a list the comma goes on with ("In the first year China,
+        // Russia, Nepal and other countries published …", "… set up bases
+        // in Hungary, Albania and Macedonia").
+        self.m.actors.iter().enumerate().any(|(i, x)| {
+            x.tok.start == main
+                && self.coordinated(i).start == i
+                && !matches!(self.links.get(i), Some(Link::Comma | Link::And))
+                && (x.tok.end >= self.m.tokens.len()
+                    || !self.between(x.tok.end - 1, x.tok.end).contains(','))
+        })
     }
 
     /// The first mention that starts before token `tok`.
@@ -1412,10 +1463,17 @@ impl Sentence<'_> {
         // word (gaps between distant mentions are long).
         let mut conjunction = false;
         let mut only_list_words = true;
-        for w in gap
+        let mut words = gap
             .split(|c: char| !c.is_alphanumeric())
             .filter(|w| !w.is_empty())
-        {
+            .peekable();
+        // The first name's office after its possessive belongs to it:
+        // "between *Ethiopia's government* and the TPLF".
+        if self.possessive(x) {
+            words.next_if_eq(&"s");
+            while words.next_if(|w| is_office_word(w)).is_some() {}
+        }
+        for w in words {
             match w {
                 "and" | "or" => conjunction = true,
                 "the" | "both" => {}
@@ -2128,6 +2186,18 @@ impl Sentence<'_> {
         })
     }
 
+    /// The one who summons an envoy in a passive: the first mention within
+    /// [`AGENT_WINDOW`] words after "summoned to", when the key term at
+    /// token `ks` is "summoned": "Japan's deputy ambassador was summoned
+    /// *to South Korea's Foreign Ministry*", "… summoned to the foreign
+    /// ministry *in Beijing*" (the capital is the host's).
+    fn summoned_to(&self, ks: usize) -> Option<usize> {
+        if !(self.is(ks, "summoned") && ks + 1 < self.m.tokens.len() && self.is(ks + 1, "to")) {
+            return None;
+        }
+        self.mention_after(ks + 1, AGENT_WINDOW, &[',', ';'])
+    }
+
     /// The first mention within [`AGENT_WINDOW`] words after one of `preps`
     /// that follows token `after`.
     fn agent_after(&self, after: usize, preps: &[&str]) -> Option<usize> {
@@ -2410,7 +2480,15 @@ impl Sentence<'_> {
         } else {
             n
         };
-        let ends_at = |e: usize| e == end || self.said_where(e);
+        // Or before a closing clause of background, perhaps after "on
+        // Sunday" ("…, Thailand's army chief warned on Sunday *as fighting
+        // raged across the border*").
+        let ends_at = |e: usize| {
+            e == end
+                || self.said_where(e)
+                || self.background_to_end(e)
+                || (self.is(e, "on") && self.background_to_end(e + 2))
+        };
         // The verb, perhaps before its audience ("warned lawmakers").
         let v = (end.saturating_sub(SAID_WHERE_MAX + 2)..end)
             .rev()
@@ -2445,6 +2523,26 @@ impl Sentence<'_> {
             && SAID_WHERE_PREPOSITIONS.contains(&self.word(at))
             && !self.between(at, n - 1).contains([',', ';', ':'])
             && !self.m.tone.iter().any(|t| t.tok.end > at)
+            && self
+                .m
+                .actors
+                .iter()
+                .enumerate()
+                .all(|(i, a)| a.tok.start < at || self.venue(i))
+    }
+
+    /// Whether the words from token `at` to the end are a clause of
+    /// background after a trailing speech verb: one of
+    /// [`BACKGROUND_OPENERS`], then at most [`SAID_WHERE_MAX`] words with
+    /// no comma and no actor but a venue. It may hold tone ("as fighting
+    /// raged"): the stance is the speaker's, the background only its
+    /// occasion.
+    fn background_to_end(&self, at: usize) -> bool {
+        let n = self.m.tokens.len();
+        at < n
+            && n - at <= SAID_WHERE_MAX
+            && BACKGROUND_OPENERS.contains(&self.word(at))
+            && !self.between(at, n - 1).contains([',', ';', ':'])
             && self
                 .m
                 .actors
@@ -2523,7 +2621,10 @@ impl Sentence<'_> {
     }
 
     /// Whether the words of `tok` stand right inside quotation marks, as
-    /// [`rule_quoted`](crate::score::rule_quoted) tells them.
+    /// [`rule_quoted`](crate::score::rule_quoted) tells them, and the
+    /// quotation does not open inside them: in "Beijing *lodged “solemn
+    /// representations”* with Tokyo" the verb is the subject's own and
+    /// only the words of its protest are quoted.
     fn quoted(&self, tok: &Range<usize>) -> bool {
         let (Some(first), Some(last)) = (
             self.m.tokens.get(tok.start),
@@ -2531,7 +2632,9 @@ impl Sentence<'_> {
         ) else {
             return false;
         };
-        crate::score::next_to_quote(self.m.norm.text(), &(first.start..last.end))
+        let text = self.m.norm.text();
+        let span = first.start..last.end;
+        crate::score::next_to_quote(text, &span) && !text[span].contains(['"', '\''])
     }
 
     /// Rule 4: mention `a` (perhaps with others joined to it) is followed

@@ -819,6 +819,123 @@ fn a_drill_partner_is_only_mentioned() {
 }
 
 #[test]
+fn an_actor_in_an_opening_phrase_of_circumstance_is_not_the_main_clauses_source() {
+    assert_roles(&[
+        (
+            "Under pressure from Washington, Seoul agreed to resume talks with Tokyo.",
+            "KOR",
+            &["JPN"],
+        ),
+        (
+            "Unlike Japan, South Korea welcomed the nuclear deal with Iran.",
+            "KOR",
+            &["IRN"],
+        ),
+        (
+            "After talks with Putin, Xi praised the friendship between China and Russia.",
+            "CHN",
+            &["RUS"],
+        ),
+        // "For" gives a point of view, and the one whose view it is judges.
+        (
+            "For Japan, China's drills are a grave threat.",
+            "JPN",
+            &["CHN"],
+        ),
+        // A list the comma goes on with is no opening phrase.
+        (
+            "In the first year China, Russia and Nepal signed a treaty of friendship.",
+            "CHN",
+            &["RUS", "NPL"],
+        ),
+    ]);
+    // A pair inside the phrase is passed over too: the demand is aimed at
+    // the main clause's subject, and no actor makes it (the document's
+    // speaker does, in the tables).
+    assert_eq!(
+        scored(
+            "In the DPRK-Japan relations, Japan must stop its hostile policy toward the DPRK.",
+            Some("PRK")
+        ),
+        ("hostile".to_string(), None, vec!["JPN".to_string()])
+    );
+}
+
+#[test]
+fn an_envoy_summoned_to_a_ministry_is_summoned_by_its_state() {
+    assert_roles(&[
+        (
+            "Japan's deputy ambassador was summoned to South Korea's Foreign Ministry on Friday over the islets.",
+            "KOR",
+            &["JPN"],
+        ),
+        (
+            "China's ambassador was summoned to the foreign ministry in Tokyo on Monday.",
+            "JPN",
+            &["CHN"],
+        ),
+    ]);
+    // With no one named, the passive names no source.
+    for text in [
+        "Russia's ambassador was summoned on Monday.",
+        "Two Russian diplomats were declared persona non grata over alleged spying.",
+    ] {
+        assert_eq!(roles(text), (None, vec!["RUS".to_string()]), "{text}");
+    }
+}
+
+#[test]
+fn a_protest_whose_words_are_quoted_is_still_its_subjects_act() {
+    // Only the words of the protest are quoted: Beijing acts, Tokyo relays.
+    assert_roles(&[(
+        "Beijing lodged “solemn representations” with Tokyo over the shrine offering, Japan's top government spokesman said.",
+        "CHN",
+        &["JPN"],
+    )]);
+    // A quoted term is the speaker's judgement, as before.
+    assert_roles(&[(
+        "Russia has a “friend” in Pyongyang, Kim said.",
+        "PRK",
+        &["RUS"],
+    )]);
+}
+
+#[test]
+fn a_possessive_with_its_office_joins_a_list() {
+    assert_roles(&[(
+        "The envoy hailed the truce reached between Sudan's army and the Rapid Support Forces as a step toward peace.",
+        "SDN",
+        &["RSF"],
+    )]);
+    assert_eq!(
+        label_and_targets(
+            "The AU praised the accord between Ethiopia's government and the Tigray People's Liberation Front.",
+            None
+        )
+        .1,
+        vec!["ETH".to_string(), "TPLF".to_string()]
+    );
+}
+
+#[test]
+fn a_trailing_warning_may_end_with_a_clause_of_background() {
+    assert_roles(&[
+        (
+            "Pyongyang will pay dearly for its provocations, Seoul warned on Monday as tensions rose along the border.",
+            "KOR",
+            &["PRK"],
+        ),
+        // A background clause that names another actor is no closing
+        // phrase: the first clause's subject acts.
+        (
+            "Pyongyang will pay dearly for its provocations, Seoul warned as Japan sent ships.",
+            "PRK",
+            &["KOR"],
+        ),
+    ]);
+}
+
+#[test]
 fn default_rows_for_briefings_schedules_and_relief_agencies() {
     assert_labels(&[
         // Schedules stay neutral.
