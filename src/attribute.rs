@@ -2517,18 +2517,8 @@ impl Sentence<'_> {
     /// term and no actor but a venue ("at an Armed Forces Day ceremony",
     /// "in a speech in Tokyo on Tuesday", "during a visit to the border").
     fn said_where(&self, at: usize) -> bool {
-        let n = self.m.tokens.len();
-        at < n
-            && n - at <= SAID_WHERE_MAX
-            && SAID_WHERE_PREPOSITIONS.contains(&self.word(at))
-            && !self.between(at, n - 1).contains([',', ';', ':'])
+        self.closing_phrase(at, SAID_WHERE_PREPOSITIONS)
             && !self.m.tone.iter().any(|t| t.tok.end > at)
-            && self
-                .m
-                .actors
-                .iter()
-                .enumerate()
-                .all(|(i, a)| a.tok.start < at || self.venue(i))
     }
 
     /// Whether the words from token `at` to the end are a clause of
@@ -2538,10 +2528,17 @@ impl Sentence<'_> {
     /// raged"): the stance is the speaker's, the background only its
     /// occasion.
     fn background_to_end(&self, at: usize) -> bool {
+        self.closing_phrase(at, BACKGROUND_OPENERS)
+    }
+
+    /// Whether the words from token `at` to the end are one of `openers`
+    /// and at most [`SAID_WHERE_MAX`] words in all, with no comma and no
+    /// actor but a venue.
+    fn closing_phrase(&self, at: usize, openers: &[&str]) -> bool {
         let n = self.m.tokens.len();
         at < n
             && n - at <= SAID_WHERE_MAX
-            && BACKGROUND_OPENERS.contains(&self.word(at))
+            && openers.contains(&self.word(at))
             && !self.between(at, n - 1).contains([',', ';', ':'])
             && self
                 .m
