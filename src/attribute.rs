@@ -1426,11 +1426,13 @@ impl Sentence<'_> {
         let main = if self.is(main, "the") { main + 1 } else { main };
         // Not a list the comma goes on with ("In the first year China,
         // Russia, Nepal and other countries published …", "… set up bases
-        // in Hungary, Albania and Macedonia").
+        // in Hungary, Albania and Macedonia"): the mention starts no list,
+        // and neither a comma (which every `Link::Comma` has) nor "and"
+        // follows it.
         self.m.actors.iter().enumerate().any(|(i, x)| {
             x.tok.start == main
                 && self.coordinated(i).start == i
-                && !matches!(self.links.get(i), Some(Link::Comma | Link::And))
+                && self.links.get(i) != Some(&Link::And)
                 && (x.tok.end >= self.m.tokens.len()
                     || !self.between(x.tok.end - 1, x.tok.end).contains(','))
         })
