@@ -121,6 +121,9 @@ const UNDERGO_VERBS: &[&str] = &[
     "suffers",
     "attracted",
     "attracts",
+    "reeling",
+    "endured",
+    "endures",
 ];
 
 /// Verbs whose subject is given what the conciliatory term after them
@@ -891,6 +894,13 @@ const DESCRIBED_GAP_WORDS: &[&str] = &[
     "our",
 ];
 
+/// Rule 3's source when no actor after "from" or "by" does the act the
+/// subject undergoes: the actor whose act it is, named right before it
+/// ("suffered from *Chinese* retaliation"). See
+/// `Sentence::attributive_agent`.
+const RULE_ATTRIBUTIVE_AGENT: &str =
+    "target-only construction, the act's own actor ('Russian attacks')";
+
 /// Rule 4's sources when no actor stands before the key term: the two
 /// sides of a relation named after it ("the military agreement *between
 /// Japan and south Korea*").
@@ -957,6 +967,13 @@ const NOT_IN_AGENT_PHRASE: &[&str] = &[
     "against", "on", "in", "for", "to", "with", "from", "at", "into", "over", "toward", "towards",
     "upon", "and", "or", "than",
 ];
+
+/// Prepositions that aim an act at what follows them: an actor after one
+/// in the phrase after a passive's "by" is the act's object, not its agent
+/// ("battered by Western sanctions *against* Russia", "staged by them
+/// *against* the DPRK"). Not "in", "from" or "at", which more often place
+/// the agent ("by a publishing house *in* Peru").
+const AIMED_AT: &[&str] = &["against", "on", "upon", "over", "toward", "towards", "into"];
 
 /// How many words may stand between the key term and the "by" of its agent
 /// ("the occupation *of Kuwait* by Iraq").
@@ -1072,13 +1089,26 @@ pub(crate) fn attribute_into(
             None => (Some(speaker), Some("speaker of reported speech")),
         }
     } else if let Some((verb, ts, giver)) = s.undergo_verb() {
-        preset_targets = s.first_before(verb).map(|a| s.coordinated(a));
+        let subject = s.first_before(verb);
+        preset_targets = subject.map(|a| s.coordinated(a));
+        let root = |a: usize| lex.actors()[m.actors[a].actor].root;
         match giver {
             Some(g) => (Some(g), Some("recipient construction ('received … from')")),
-            None => {
-                let agent = s.agent_after(ts, &["from", "by"]);
-                (agent, Some("target-only construction ('faced', 'drew')"))
-            }
+            None => match s.agent_after(ts, &["from", "by"]) {
+                Some(agent) => (
+                    Some(agent),
+                    Some("target-only construction ('faced', 'drew')"),
+                ),
+                // Not the subject's own actor: "Israel must lift the
+                // blockade … of the people under Israeli occupation" is
+                // aimed at Israel.
+                None => match s.attributive_agent(ts).filter(|&g| {
+                    subject.is_none_or(|a| s.coordinated(a).all(|a| root(a) != root(g)))
+                }) {
+                    Some(agent) => (Some(agent), Some(RULE_ATTRIBUTIVE_AGENT)),
+                    None => (None, Some("target-only construction ('faced', 'drew')")),
+                },
+            },
         }
     } else if let Some(k) = key {
         by_rule_4 = true;
@@ -2136,8 +2166,13 @@ impl Sentence<'_> {
                 }
                 continue;
             }
-            let from = ts.saturating_sub(3);
-            if let Some(v) = (from..ts)
+            // Counted from the act's own actor, if named before it ("has
+            // endured years of *U.S.-led* sanctions").
+            let at = self
+                .attributive_agent(ts)
+                .map_or(ts, |a| self.m.actors[a].tok.start);
+            let from = at.saturating_sub(3);
+            if let Some(v) = (from..at)
                 .rev()
                 .find(|&i| UNDERGO_VERBS.contains(&self.word(i)) && self.first_before(i).is_some())
             {
@@ -2202,6 +2237,29 @@ impl Sentence<'_> {
 
     /// The first mention within [`AGENT_WINDOW`] words after one of `preps`
     /// that follows token `after`.
+    /// The actor named right before the hostile act that starts at token
+    /// `ts`, as the word that says whose act it is: "suffered from *Chinese*
+    /// retaliation", "struggling under relentless *Russian* attacks", "is
+    /// reeling from *U.S.-led* sanctions", "under *Israel's* occupation".
+    /// The act is a term of [`ACT_CATEGORIES`]; the mention ends where it
+    /// starts, or one "led" or "backed" word before it ("U.S.-led").
+    fn attributive_agent(&self, ts: usize) -> Option<usize> {
+        let act = self.m.tone.iter().any(|t| {
+            t.tok.start == ts && ACT_CATEGORIES.contains(&self.lex.tone()[t.term].category.as_str())
+        });
+        if !act {
+            return None;
+        }
+        let ts = if ts > 0 && matches!(self.word(ts - 1), "led" | "backed") {
+            ts - 1
+        } else {
+            ts
+        };
+        self.m.actors.iter().position(|a| {
+            a.tok.end == ts && ts > 0 && !self.between(ts - 1, ts).contains([',', ';', ':', '('])
+        })
+    }
+
     fn agent_after(&self, after: usize, preps: &[&str]) -> Option<usize> {
         for j in after..self.m.tokens.len() {
             if !preps.iter().any(|p| self.is(j, p)) {
@@ -2308,9 +2366,15 @@ impl Sentence<'_> {
                 if self.between(i, j).contains([',', ';']) {
                     break;
                 }
+                // Not an actor past the agent's own phrase: "battered by
+                // Western sanctions *against* Russia" names no agent.
                 let agent = self
                     .mention_after(j, AGENT_WINDOW, &[',', ';'])
-                    .filter(|&a| !self.in_scene(a));
+                    .filter(|&a| !self.in_scene(a))
+                    .filter(|&a| {
+                        (j + 1..self.m.actors[a].tok.start)
+                            .all(|i| !AIMED_AT.contains(&self.word(i)))
+                    });
                 if self
                     .m
                     .tone

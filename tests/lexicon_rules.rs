@@ -979,3 +979,55 @@ fn default_rows_for_briefings_schedules_and_relief_agencies() {
         vec!["PAK".to_string(), "IND".to_string()]
     );
 }
+
+#[test]
+fn an_undergone_act_named_with_its_actor_has_that_actor_for_source() {
+    assert_roles(&[
+        (
+            "Kyiv's power plants are struggling under relentless Russian attacks.",
+            "RUS",
+            &["UKR"],
+        ),
+        (
+            "Havana's economy is reeling from U.S. sanctions, officials admit.",
+            "USA",
+            &["CUB"],
+        ),
+        (
+            "Pyongyang has endured years of U.S.-led sanctions.",
+            "USA",
+            &["PRK"],
+        ),
+        (
+            "Seoul's carmakers suffered from Chinese retaliation over the radar deployment.",
+            "CHN",
+            &["KOR"],
+        ),
+    ]);
+    // The subject's own actor is no agent of what it undergoes: "Israeli"
+    // names the occupation Israel is told to end.
+    assert_eq!(
+        roles("Israel must end the suffering of the villages under Israeli occupation."),
+        (None, vec!["ISR".to_string()])
+    );
+    // A word of no act ("rival") names no agent.
+    assert_eq!(
+        roles("Laos faced Thai rivals in the semi-final on Sunday."),
+        (None, vec!["LAO".to_string()])
+    );
+}
+
+#[test]
+fn an_actor_past_the_act_in_a_passives_agent_phrase_is_its_object() {
+    // "by Western sanctions against Russia": Russia is no agent.
+    assert_eq!(
+        roles("The rouble has been battered by Western sanctions against Russia."),
+        (None, vec!["RUS".to_string()])
+    );
+    // The agent itself, as before.
+    assert_roles(&[(
+        "The talks were suspended by Washington over the missile launch.",
+        "USA",
+        &[],
+    )]);
+}
