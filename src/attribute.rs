@@ -1459,8 +1459,10 @@ impl Sentence<'_> {
         // in Hungary, Albania and Macedonia"): the mention starts no list,
         // and neither a comma (which every `Link::Comma` has) nor "and"
         // follows it.
+        // The actor may come with its title ("…, President Luiz Inácio Lula
+        // da Silva thanked Beijing").
         self.m.actors.iter().enumerate().any(|(i, x)| {
-            x.tok.start == main
+            (x.tok.start == main || (x.tok.start > main && self.titled_from(x.tok.start) == main))
                 && self.coordinated(i).start == i
                 && self.links.get(i) != Some(&Link::And)
                 && (x.tok.end >= self.m.tokens.len()
@@ -2497,6 +2499,11 @@ impl Sentence<'_> {
             if matches!(self.word(v), "told" | "tells") {
                 continue;
             }
+            // Nor after "said of" or "said about": "…,” the committee said
+            // *of* South Korea's president.
+            if h.tok.end < self.m.tokens.len() && matches!(self.word(h.tok.end), "of" | "about") {
+                continue;
+            }
             let reported_by = |a: &crate::lexicon::ActorHit| {
                 let (from, to) = (h.tok.end, a.tok.start);
                 to >= from
@@ -2568,13 +2575,40 @@ impl Sentence<'_> {
         let (start, end) = (self.m.actors[first].tok.start, self.m.actors[a].tok.end);
         let office_only = (end..v).all(|i| SPEAKER_OFFICES.contains(&self.word(i)))
             && !self.between(end - 1, v).contains([',', ';', ':']);
-        let lead = if start > 0 && self.is(start - 1, "the") {
-            start - 1
+        let lead = self.titled_from(start);
+        let lead = if lead > 0 && self.is(lead - 1, "the") {
+            lead - 1
         } else {
-            start
+            lead
         };
         let opens = lead > 0 && self.between(lead - 1, lead).contains([',', '"', '\'']);
         (office_only && opens).then_some((first, v))
+    }
+
+    /// Where a person's title and given names before mention start `start`
+    /// begin ("*Prime Minister Narendra* Modi", "*Foreign Minister* Wang
+    /// Yi"): back over at most two words joined by spaces, then over one or
+    /// more of [`SPEAKER_OFFICES`]; `start` itself when no title stands
+    /// there.
+    fn titled_from(&self, start: usize) -> usize {
+        let joined = |i: usize| self.between(i - 1, i).trim().is_empty();
+        let mut names = start;
+        while names > 0
+            && start - names < 2
+            && joined(names)
+            && !SPEAKER_OFFICES.contains(&self.word(names - 1))
+            && !matches!(
+                self.word(names - 1),
+                "and" | "or" | "the" | "of" | "that" | "who"
+            )
+        {
+            names -= 1;
+        }
+        let mut title = names;
+        while title > 0 && joined(title) && SPEAKER_OFFICES.contains(&self.word(title - 1)) {
+            title -= 1;
+        }
+        if title < names { title } else { start }
     }
 
     /// Whether the words from token `at` to the end say where or when

@@ -1031,3 +1031,109 @@ fn an_actor_past_the_act_in_a_passives_agent_phrase_is_its_object() {
         &[],
     )]);
 }
+
+#[test]
+fn a_trailing_speaker_may_come_with_a_title_and_given_names() {
+    assert_roles(&[(
+        "Islamabad will pay a heavy price for any new attack, Prime Minister Narendra Modi warned in a televised address on Monday.",
+        "IND",
+        &["PAK"],
+    )]);
+    // After an opening phrase a concession sets aside, the titled subject
+    // of the main clause acts (Lula is Brazil's during his terms).
+    let l = lex();
+    let s = Scorer::new(l).score_sentence(
+        "While accusing Washington of “tariff blackmail”, President Luiz Inácio Lula da Silva thanked Beijing for opening its market and called China a “reliable partner”.",
+        DocDate::parse("2025-07-30"),
+    );
+    let root = |i: usize| {
+        l.actors()[l.actors()[s.matches.actors[i].actor].root]
+            .id
+            .as_str()
+    };
+    assert_eq!(s.attribution.source.map(root), Some("BRA"));
+    assert_eq!(
+        s.attribution
+            .targets
+            .iter()
+            .map(|&i| root(i))
+            .collect::<Vec<_>>(),
+        ["CHN"]
+    );
+    // Words that are no title do not make a speaker of an earlier mention.
+    assert_ne!(
+        roles("Seoul will pay dearly for this, the crowd outside the Modi rally warned.").0,
+        Some("IND".to_string())
+    );
+}
+
+#[test]
+fn the_actor_a_speaker_talks_of_is_not_the_speaker() {
+    assert_roles(&[(
+        "“He is a shameless liar,” North Korea’s Committee for the Peaceful Reunification of the Country said of South Korean President Moon Jae-in on Friday.",
+        "PRK",
+        &["KOR"],
+    )]);
+}
+
+#[test]
+fn rows_for_normalising_ties_pressure_and_regional_governments() {
+    assert_labels(&[
+        (
+            "Cairo and Ankara pledged to open “a new page” in relations after a decade of estrangement.",
+            "conciliatory",
+        ),
+        (
+            "Libya was readmitted to the African Union on Friday.",
+            "conciliatory",
+        ),
+        (
+            "Hungary reopened its border crossings with Serbia on Monday, ending a week-long closure imposed during the floods.",
+            "conciliatory",
+        ),
+        (
+            "Beijing appeared to ease its pressure on Taipei, announcing it would resume imports of Taiwanese fruit.",
+            "conciliatory",
+        ),
+        (
+            "Ottawa and Washington will each cut their levies on steel for six months.",
+            "conciliatory",
+        ),
+        (
+            "“Is this how a friend treats its neighbour?” the Philippine president asked after China's coast guard fired water cannon at a supply boat.",
+            "hostile",
+        ),
+        (
+            "The Kremlin warned that seizing its frozen reserves would be outright theft and promised a painful response.",
+            "hostile",
+        ),
+        (
+            "The Group of 20 voted to make the African Union a permanent member on Saturday.",
+            "conciliatory",
+        ),
+        // A life back to normal is no relation between actors.
+        (
+            "Life in Kyiv has returned to normal after the storm, the mayor said.",
+            "neutral",
+        ),
+    ]);
+    assert_eq!(
+        actors(
+            "Baghdad thanked the Kurdistan Regional Government for resuming oil exports.",
+            None
+        ),
+        ["IRQ", "KRG"]
+    );
+    // The Juba of Somalia's rivers is no South Sudan.
+    assert!(
+        actors(
+            "Floods displaced thousands along the Juba and Shabelle rivers.",
+            None
+        )
+        .is_empty()
+    );
+    assert_eq!(
+        actors("Juba accused Khartoum of backing rebels.", None),
+        ["SSD", "SDN"]
+    );
+}
