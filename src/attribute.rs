@@ -710,6 +710,19 @@ static OFFICE_WORDS: std::sync::LazyLock<rustc_hash::FxHashSet<&'static str>> =
 /// acting ("North Korea *has fired*"): at most this many words between.
 const ACTS_WITHIN: usize = 2;
 
+/// How many words of a noun phrase headed by a mention may stand between
+/// it and its act in a reported clause ("*Three Russian MiG-31 fighter
+/// jets* entered Estonian airspace …, Tallinn said"). See
+/// `Sentence::head_noun_phrase`.
+const HEAD_PHRASE_WITHIN: usize = 4;
+
+/// Words that open a clause or join two, and so end a noun phrase.
+const CLAUSE_WORDS: &[&str] = &[
+    "that", "which", "who", "whom", "whose", "and", "or", "but", "as", "if", "while", "when",
+    "said", "says", "say", "will", "would", "could", "can", "may", "might", "must", "should",
+    "has", "have", "had", "not", "also", "again", "is", "are", "was", "were", "the", "a", "an",
+];
+
 /// Rule 4 found no source: no actor stands before the key term.
 const RULE_NONE_BEFORE: &str = "none: no actor before the tone term";
 
@@ -2664,15 +2677,38 @@ impl Sentence<'_> {
         if self.m.actors[0].tok.start <= 2 && speakers_own(0) && !speakers.contains(&0) {
             return None;
         }
-        let first = (0..self.m.actors.len()).find(|&i| !speakers_own(i))?;
+        // The clause may open after a phrase of circumstance or concession
+        // ("Despite a deal reached in July, *Chinese* coast guard ships
+        // fired …, Manila said"): counted from its comma, and only its own
+        // actors.
+        let opens = self.opening_phrase_end().filter(|&o| o < verb).unwrap_or(0);
+        let first = (0..self.m.actors.len())
+            .find(|&i| !speakers_own(i) && self.m.actors[i].tok.start >= opens)?;
         let start = self.m.actors[first].tok.start;
-        if start <= 2 && start < verb {
+        if start - opens <= 2 && start < verb {
             Some((first, true))
         } else if start > verb && start <= verb + 3 {
             Some((first, false))
         } else {
             None
         }
+    }
+
+    /// The token after the comma that ends a sentence's opening phrase of
+    /// circumstance or concession (its first word one of
+    /// [`OPENING_PREPOSITIONS`] or a concession: "In July, …", "Despite
+    /// the deal, …"), if it opens with one.
+    fn opening_phrase_end(&self) -> Option<usize> {
+        let opening = !self.m.tokens.is_empty()
+            && (OPENING_PREPOSITIONS.contains(&self.word(0))
+                || self.m.modifiers.iter().any(|h| {
+                    h.tok.start == 0
+                        && self.lex.modifiers()[h.modifier].kind == ModifierKind::Concession
+                }));
+        if !opening {
+            return None;
+        }
+        (1..self.m.tokens.len()).find(|&t| self.between(t - 1, t).contains(','))
     }
 
     /// Whether the subject mention acts in a clause reported before its
@@ -2698,7 +2734,7 @@ impl Sentence<'_> {
             let ts = t.tok.start;
             ts >= end
                 && ts < verb
-                && ts - end <= ACTS_WITHIN
+                && (ts - end <= ACTS_WITHIN || self.head_noun_phrase(end, ts))
                 && (end..ts).all(|i| {
                     let w = self.word(i);
                     !BE_FORMS.contains(&w) && !UNDERGO_VERBS.contains(&w)
@@ -2706,6 +2742,28 @@ impl Sentence<'_> {
                 && !self.quoted(&t.tok)
                 && !self.undergone(t)
         })
+    }
+
+    /// Whether tokens `from..to`, at most [`HEAD_PHRASE_WITHIN`] words
+    /// right after a mention, can be the rest of the noun phrase it opens:
+    /// no punctuation but hyphens between them, none of them a preposition,
+    /// an article, a word that opens a clause, a past form ("-ed") or a
+    /// possessive ("Three *Russian MiG-31 fighter jets* entered", "*Chinese
+    /// coast guard ships* fired"; not "Russian claims *that* Kyiv shelled",
+    /// "the U.S. imperialists *kicked off the* Korean War", "the south
+    /// Korean *group's* provocations").
+    fn head_noun_phrase(&self, from: usize, to: usize) -> bool {
+        from > 0
+            && to - from <= HEAD_PHRASE_WITHIN
+            && (from..to).all(|i| {
+                let w = self.word(i);
+                !PREPOSITIONS.contains(&w)
+                    && !CLAUSE_WORDS.contains(&w)
+                    && !w.ends_with("ed")
+                    && !w.ends_with("'s")
+                    && self.between(i - 1, i).chars().all(|c| c == ' ' || c == '-')
+            })
+            && self.between(to - 1, to).chars().all(|c| c == ' ')
     }
 
     /// Whether a tone hit is something its subject suffers, not does: a

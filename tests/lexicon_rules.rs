@@ -1137,3 +1137,34 @@ fn rows_for_normalising_ties_pressure_and_regional_governments() {
         ["SSD", "SDN"]
     );
 }
+
+#[test]
+fn a_reported_act_may_be_done_by_a_noun_phrase_an_actor_heads() {
+    assert_roles(&[
+        (
+            "Two Russian Su-27 fighter jets violated Finnish airspace for three minutes on Friday, Helsinki said.",
+            "RUS",
+            &["FIN"],
+        ),
+        // After an opening phrase, the main clause's actor acts.
+        (
+            "Despite a truce agreed in May, Chinese coast guard vessels fired water cannon at a Philippine supply boat on Sunday, Manila said.",
+            "CHN",
+            &["PHL"],
+        ),
+    ]);
+    // A clause or a possessive inside the phrase ends it: the speaker
+    // judges what the actor's phrase names.
+    assert_roles(&[(
+        "The south Korean conservative group's latest provocations against the DPRK are doomed to fail, Rodong Sinmun said.",
+        "PRK",
+        &["KOR"],
+    )]);
+    assert_eq!(
+        actors(
+            "In a letter, the Islamic State of Afghanistan accused the Taliban.",
+            None
+        ),
+        ["AFG", "TALIBAN"]
+    );
+}
