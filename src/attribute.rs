@@ -162,16 +162,14 @@ const AGENT_WINDOW: usize = 5;
 /// ("KCNA said", "Seoul's Unification Ministry said").
 const SPEAKER_BEFORE: usize = 3;
 
+/// How many words of a person's name may follow an office between a
+/// speaker and its verb (see `Sentence::office_and_name`).
+const NAME_WORDS: usize = 4;
+
 /// Words that may not stand between a speaker and its verb: they show the
 /// actor belongs to another phrase ("talks with Washington *and* said",
 /// "derided Yoon *as* “a simpleton” in a statement").
 const NOT_IN_SPEAKER_PHRASE: &[&str] = &["and", "or", "but", "to", "that", "with", "of", "as"];
-
-/// Tone rows lighter than this are words of no stance, kept only so that
-/// their words are not read as a stronger term ("spy agency", "war
-/// veterans", "earthquake struck"): they do not part a speaker from its
-/// verb.
-const NO_STANCE_WEIGHT: f64 = 0.25;
 
 /// Verbs that report speech when they end a sentence after their speaker,
 /// with the reported words before them: "The drills rehearse an invasion,
@@ -689,6 +687,17 @@ const SPEAKER_OFFICES: &[&str] = &[
     "news",
     "agency",
     "office",
+    "secretary",
+    "general",
+    "commission",
+    "commissioner",
+    "chairperson",
+    "chairman",
+    "chairwoman",
+    "adviser",
+    "advisor",
+    "negotiator",
+    "commander",
 ];
 
 /// Whether `word` names an actor's office, body or force, which may stand
@@ -2181,16 +2190,17 @@ impl Sentence<'_> {
                 }
                 continue;
             }
-            // Counted from the act's own actor, if named before it ("has
+            let undergo_before = |at: usize| {
+                (at.saturating_sub(3)..at).rev().find(|&i| {
+                    UNDERGO_VERBS.contains(&self.word(i)) && self.first_before(i).is_some()
+                })
+            };
+            // Or counted from the act's own actor, if named before it ("has
             // endured years of *U.S.-led* sanctions").
-            let at = self
-                .attributive_agent(ts)
-                .map_or(ts, |a| self.m.actors[a].tok.start);
-            let from = at.saturating_sub(3);
-            if let Some(v) = (from..at)
-                .rev()
-                .find(|&i| UNDERGO_VERBS.contains(&self.word(i)) && self.first_before(i).is_some())
-            {
+            if let Some(v) = undergo_before(ts).or_else(|| {
+                self.attributive_agent(ts)
+                    .and_then(|a| undergo_before(self.m.actors[a].tok.start))
+            }) {
                 return Some((v, ts, None));
             }
         }
@@ -2259,20 +2269,20 @@ impl Sentence<'_> {
     /// The act is a term of [`ACT_CATEGORIES`]; the mention ends where it
     /// starts, or one "led" or "backed" word before it ("U.S.-led").
     fn attributive_agent(&self, ts: usize) -> Option<usize> {
-        let act = self.m.tone.iter().any(|t| {
-            t.tok.start == ts && ACT_CATEGORIES.contains(&self.lex.tone()[t.term].category.as_str())
-        });
-        if !act {
-            return None;
-        }
-        let ts = if ts > 0 && matches!(self.word(ts - 1), "led" | "backed") {
+        let end = if ts > 0 && matches!(self.word(ts - 1), "led" | "backed") {
             ts - 1
         } else {
             ts
         };
-        self.m.actors.iter().position(|a| {
-            a.tok.end == ts && ts > 0 && !self.between(ts - 1, ts).contains([',', ';', ':', '('])
-        })
+        let a = self
+            .m
+            .actors
+            .iter()
+            .position(|a| a.tok.end == end && end > 0)?;
+        let act = self.m.tone.iter().any(|t| {
+            t.tok.start == ts && ACT_CATEGORIES.contains(&self.lex.tone()[t.term].category.as_str())
+        });
+        (act && !self.between(end - 1, end).contains([',', ';', ':', '('])).then_some(a)
     }
 
     fn agent_after(&self, after: usize, preps: &[&str]) -> Option<usize> {
@@ -2356,6 +2366,9 @@ impl Sentence<'_> {
         // look there only (and nowhere without one).
         let last_mention = self.m.actors.iter().map(|a| a.tok.start).max()?;
         let first_by = (0..last_mention).find(|&j| self.is(j, "by"))?;
+        if let Some(found) = self.headline_passive() {
+            return Some(found);
+        }
         let last_by = (first_by..last_mention)
             .rev()
             .find(|&j| self.is(j, "by"))
@@ -2407,6 +2420,38 @@ impl Sentence<'_> {
             }
         }
         if rated { None } else { unrated }
+    }
+
+    /// A passive with no form of *be*, as headlines write it and as a
+    /// reduced clause reads: the first mention, perhaps with one word of
+    /// its own ("Myanmar *Junta*"), then a participle that is the
+    /// sentence's first tone term, then "by" and the agent ("Kenya *Praised
+    /// By* U.N. Chief …", "Myanmar Junta *Condemned By* ASEAN Over …"). The
+    /// agent mention and the participle's token.
+    fn headline_passive(&self) -> Option<(usize, usize)> {
+        let first = self.m.actors.first()?;
+        let t = self.m.tone.first()?;
+        let (ts, te) = (t.tok.start, t.tok.end);
+        let by = te;
+        let participle = te > ts && self.word(te - 1).ends_with("ed");
+        if !participle
+            || ts < first.tok.end
+            || ts - first.tok.end > 1
+            || by >= self.m.tokens.len()
+            || !self.is(by, "by")
+            || self
+                .between(first.tok.end - 1, by)
+                .contains([',', ';', ':'])
+        {
+            return None;
+        }
+        let agent = self
+            .mention_after(by, AGENT_WINDOW, &[',', ';'])
+            .filter(|&a| !self.in_scene(a))
+            .filter(|&a| {
+                (by + 1..self.m.actors[a].tok.start).all(|i| !AIMED_AT.contains(&self.word(i)))
+            })?;
+        Some((agent, ts))
     }
 
     /// Rule 4: mention `a` (perhaps with others joined to it, perhaps
@@ -2486,17 +2531,18 @@ impl Sentence<'_> {
                 self.m.tone.iter().any(|t| {
                     t.tok.start >= a
                         && t.tok.end <= b
-                        && self.lex.tone()[t.term].weight.abs() >= NO_STANCE_WEIGHT
+                        && self.lex.tone()[t.term].weight.abs() >= crate::score::NO_STANCE_WEIGHT
                 })
             };
             // "X said": the last actor ending shortly before the verb, in
             // the same phrase.
-            if let Some(a) = self
-                .m
-                .actors
-                .iter()
-                .rposition(|a| a.tok.end <= v && v - a.tok.end <= SPEAKER_BEFORE)
-            {
+            // Or with an office and a name between ("Hamas *official Sami
+            // Abu Zuhri* told", "Indian *Foreign Ministry spokesman Arindam
+            // Bagchi* said").
+            if let Some(a) = self.m.actors.iter().rposition(|a| {
+                a.tok.end <= v
+                    && (v - a.tok.end <= SPEAKER_BEFORE || self.office_and_name(a.tok.end, v))
+            }) {
                 let end = self.m.actors[a].tok.end;
                 let phrase_ok = !self.between(end - 1, v).contains([',', ';', ':'])
                     && (end..v).all(|i| !NOT_IN_SPEAKER_PHRASE.contains(&self.word(i)));
@@ -2596,6 +2642,24 @@ impl Sentence<'_> {
         };
         let opens = lead > 0 && self.between(lead - 1, lead).contains([',', '"', '\'']);
         (office_only && opens).then_some((first, v))
+    }
+
+    /// Whether tokens `from..to` are an office and a person's name, joined
+    /// by spaces: one or more of [`SPEAKER_OFFICES`], then one to
+    /// [`NAME_WORDS`] other words ("*official Sami Abu Zuhri*", "*Foreign
+    /// Ministry spokesman Arindam Bagchi*").
+    fn office_and_name(&self, from: usize, to: usize) -> bool {
+        if from == 0 || from >= to || to > self.m.tokens.len() {
+            return false;
+        }
+        let offices = (from..to)
+            .take_while(|&i| SPEAKER_OFFICES.contains(&self.word(i)))
+            .count();
+        let names = to - from - offices;
+        offices > 0
+            && (1..=NAME_WORDS).contains(&names)
+            && (from + offices..to).all(|i| !NOT_IN_SPEAKER_PHRASE.contains(&self.word(i)))
+            && (from + 1..to).all(|i| self.between(i - 1, i).chars().all(|c| c == ' ' || c == '-'))
     }
 
     /// Where a person's title and given names before mention start `start`
@@ -2717,12 +2781,18 @@ impl Sentence<'_> {
     /// with no form of *be* or undergo verb ("will face") between, and not
     /// itself a threat undergone ("would pay a heavy price"). A possessive
     /// does not act ("Russia's war"), unless an office follows it
-    /// ("Brazil's president will travel …"). Nor does a subject whose term stands in quotation marks
+    /// ("Brazil's president will travel …"), nor one a demand modal follows
+    /// ("Rwanda must withdraw …"). Nor does a subject whose term stands in quotation marks
     /// ("Taiwan will “pay a heavy price” …, Beijing said"; "Russia has a
     /// “true friend” in Pyongyang, Kim said"): the quoted words are the
     /// speaker's own, so the speaker judges and the subject is the target.
     fn acts(&self, subj: usize, verb: usize, stance: bool) -> bool {
         if self.possessive(subj) && !self.office_after(subj) {
+            return false;
+        }
+        // Told what it must do, it does nothing yet: the speaker demands
+        // ("“Rwanda *must* withdraw its troops,” Kinshasa said").
+        if self.is_demand_modal(self.after_subject(subj, verb)) {
             return false;
         }
         if !stance {

@@ -57,6 +57,13 @@ pub const ALPHA: f64 = 15.0;
 /// not make a stance, as the labelling rules ask.
 pub const LABEL_THRESHOLD: f64 = 0.25;
 
+/// Tone rows lighter than this are words of no stance, kept only so that
+/// their words are not read as a stronger term ("relief agencies" is no
+/// act of aid, "floods kill" no attack, "earthquake struck" no strike): they
+/// weigh nothing in a sentence's sum, so they cannot push it over
+/// [`LABEL_THRESHOLD`] or back under it.
+pub const NO_STANCE_WEIGHT: f64 = 0.25;
+
 /// How many words a negator may stand before the term it negates ("did not
 /// publicly condemn": 2).
 pub const NEGATION_WINDOW: usize = 3;
@@ -536,7 +543,12 @@ impl<'a> Scorer<'a> {
         if !out.terms.is_empty() {
             self.apply_rules(sentence, matches, speaker, &mut out.terms);
         }
-        let sum: f64 = out.terms.iter().map(|t| t.weight).sum();
+        let sum: f64 = out
+            .terms
+            .iter()
+            .filter(|t| t.base.abs() >= NO_STANCE_WEIGHT)
+            .map(|t| t.weight)
+            .sum();
         out.sum = sum;
         out.tone = normalise(sum);
         out.label = Label::of(out.tone);
