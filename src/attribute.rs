@@ -2269,16 +2269,16 @@ impl Sentence<'_> {
     /// The act is a term of [`ACT_CATEGORIES`]; the mention ends where it
     /// starts, or one "led" or "backed" word before it ("U.S.-led").
     fn attributive_agent(&self, ts: usize) -> Option<usize> {
-        let end = if ts > 0 && matches!(self.word(ts - 1), "led" | "backed") {
-            ts - 1
-        } else {
-            ts
-        };
-        let a = self
-            .m
-            .actors
-            .iter()
-            .position(|a| a.tok.end == end && end > 0)?;
+        // Most acts have no actor right before them: the word before is
+        // read only when one ends there.
+        let a = self.m.actors.iter().position(|a| {
+            a.tok.end == ts
+                || (a.tok.end + 1 == ts && matches!(self.word(ts - 1), "led" | "backed"))
+        })?;
+        let end = self.m.actors[a].tok.end;
+        if end == 0 {
+            return None;
+        }
         let act = self.m.tone.iter().any(|t| {
             t.tok.start == ts && ACT_CATEGORIES.contains(&self.lex.tone()[t.term].category.as_str())
         });
@@ -2649,7 +2649,7 @@ impl Sentence<'_> {
     /// [`NAME_WORDS`] other words ("*official Sami Abu Zuhri*", "*Foreign
     /// Ministry spokesman Arindam Bagchi*").
     fn office_and_name(&self, from: usize, to: usize) -> bool {
-        if from == 0 || from >= to || to > self.m.tokens.len() {
+        if from == 0 || from >= to || to - from > NAME_WORDS + 4 || to > self.m.tokens.len() {
             return false;
         }
         let offices = (from..to)
