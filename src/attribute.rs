@@ -1094,6 +1094,7 @@ pub(crate) fn attribute_into(
     // Rule 4 decided the source (or that there is none).
     let mut by_rule_4 = false;
     let label = Label::of(normalise(sum));
+    let root = |i: usize| lex.actors()[m.actors[i].actor].root;
     let stance = label != Label::Neutral;
     let (source, rule) = if let Some((agent, be)) = s.passive_agent() {
         preset_targets = s.first_before(be).map(|a| s.coordinated(a));
@@ -1113,7 +1114,6 @@ pub(crate) fn attribute_into(
     } else if let Some((verb, ts, giver)) = s.undergo_verb() {
         let subject = s.first_before(verb);
         preset_targets = subject.map(|a| s.coordinated(a));
-        let root = |a: usize| lex.actors()[m.actors[a].actor].root;
         match giver {
             Some(g) => (Some(g), Some("recipient construction ('received … from')")),
             None => match s.agent_after(ts, &["from", "by"]) {
@@ -1185,7 +1185,6 @@ pub(crate) fn attribute_into(
         }
     };
 
-    let root = |i: usize| lex.actors()[m.actors[i].actor].root;
     out.source = source;
     out.rule = rule;
     let mut taken = Roots::default(); // roots already given a role
@@ -2260,8 +2259,6 @@ impl Sentence<'_> {
         self.mention_after(ks + 1, AGENT_WINDOW, &[',', ';'])
     }
 
-    /// The first mention within [`AGENT_WINDOW`] words after one of `preps`
-    /// that follows token `after`.
     /// The actor named right before the hostile act that starts at token
     /// `ts`, as the word that says whose act it is: "suffered from *Chinese*
     /// retaliation", "struggling under relentless *Russian* attacks", "is
@@ -2285,6 +2282,8 @@ impl Sentence<'_> {
         (act && !self.between(end - 1, end).contains([',', ';', ':', '('])).then_some(a)
     }
 
+    /// The first mention within [`AGENT_WINDOW`] words after one of `preps`
+    /// that follows token `after`.
     fn agent_after(&self, after: usize, preps: &[&str]) -> Option<usize> {
         for j in after..self.m.tokens.len() {
             if !preps.iter().any(|p| self.is(j, p)) {
@@ -2394,15 +2393,7 @@ impl Sentence<'_> {
                 if self.between(i, j).contains([',', ';']) {
                     break;
                 }
-                // Not an actor past the agent's own phrase: "battered by
-                // Western sanctions *against* Russia" names no agent.
-                let agent = self
-                    .mention_after(j, AGENT_WINDOW, &[',', ';'])
-                    .filter(|&a| !self.in_scene(a))
-                    .filter(|&a| {
-                        (j + 1..self.m.actors[a].tok.start)
-                            .all(|i| !AIMED_AT.contains(&self.word(i)))
-                    });
+                let agent = self.agent_of_by(j);
                 if self
                     .m
                     .tone
@@ -2445,13 +2436,20 @@ impl Sentence<'_> {
         {
             return None;
         }
-        let agent = self
-            .mention_after(by, AGENT_WINDOW, &[',', ';'])
+        Some((self.agent_of_by(by)?, ts))
+    }
+
+    /// The agent a passive's "by" at token `by` names: the first mention
+    /// within [`AGENT_WINDOW`] words after it, in the same clause, not in a
+    /// scene, and not past a word that aims the agent's act at what
+    /// follows ("battered by Western sanctions *against* Russia" names no
+    /// agent; see [`AIMED_AT`]).
+    fn agent_of_by(&self, by: usize) -> Option<usize> {
+        self.mention_after(by, AGENT_WINDOW, &[',', ';'])
             .filter(|&a| !self.in_scene(a))
             .filter(|&a| {
                 (by + 1..self.m.actors[a].tok.start).all(|i| !AIMED_AT.contains(&self.word(i)))
-            })?;
-        Some((agent, ts))
+            })
     }
 
     /// Rule 4: mention `a` (perhaps with others joined to it, perhaps

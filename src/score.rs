@@ -17,7 +17,8 @@
 //!    [`CONTRAST`](rule_contrast), [`CONCESSION`](rule_concession). Each rule
 //!    that fires records a [`Note`] on the term ([`TermScore::notes`]),
 //!    which the evidence column and `stance explain` render as text.
-//! 4. The adjusted weights are summed and squashed into [−1, 1] with
+//! 4. The adjusted weights are summed, but for words of no stance (rows
+//!    lighter than [`NO_STANCE_WEIGHT`]), and squashed into [−1, 1] with
 //!    `sum / sqrt(sum² + ALPHA)` (VADER's "compound" normalisation, so a
 //!    single strong term gives about ±0.6 and several push toward ±1).
 //! 5. The label is `conciliatory` above [`LABEL_THRESHOLD`], `hostile`
@@ -61,7 +62,8 @@ pub const LABEL_THRESHOLD: f64 = 0.25;
 /// their words are not read as a stronger term ("relief agencies" is no
 /// act of aid, "floods kill" no attack, "earthquake struck" no strike): they
 /// weigh nothing in a sentence's sum, so they cannot push it over
-/// [`LABEL_THRESHOLD`] or back under it.
+/// [`LABEL_THRESHOLD`] or back under it; nor do they part a speaker from
+/// its verb ("war veterans said").
 pub const NO_STANCE_WEIGHT: f64 = 0.25;
 
 /// How many words a negator may stand before the term it negates ("did not
