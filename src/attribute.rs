@@ -2574,8 +2574,48 @@ impl Sentence<'_> {
             {
                 return Some((a, v));
             }
+            if let Some(a) = self.named_then_titled(h.tok.end) {
+                return Some((a, v));
+            }
         }
         self.trailing_speech()
+    }
+
+    /// "said *Zhu Fenglian, a spokeswoman for Beijing's* Taiwan Affairs
+    /// Office": after a reporting verb ending at token `at`, a person's name
+    /// (one to [`NAME_WORDS`] words), a comma, "a", "an" or "the", one to
+    /// three of [`SPEAKER_OFFICES`] (and "spokeswoman" and the like), "for",
+    /// "of" or "at", perhaps "the", and the mention whose office it is.
+    fn named_then_titled(&self, at: usize) -> Option<usize> {
+        let n = self.m.tokens.len();
+        let joined = |i: usize| self.between(i - 1, i).chars().all(|c| c == ' ' || c == '-');
+        // The name: words joined by spaces up to the comma.
+        let comma = (at + 1..n.min(at + NAME_WORDS + 1)).find(|&i| !joined(i))?;
+        if !self.between(comma - 1, comma).trim().starts_with(',')
+            || self
+                .m
+                .actors
+                .iter()
+                .any(|a| a.tok.start < comma && a.tok.end > at)
+        {
+            return None;
+        }
+        let mut i = comma;
+        if i < n && matches!(self.word(i), "a" | "an" | "the") {
+            i += 1;
+        }
+        let offices = (i..n.min(i + 3))
+            .take_while(|&k| SPEAKER_OFFICES.contains(&self.word(k)) && (k == i || joined(k)))
+            .count();
+        i += offices;
+        if offices == 0 || i >= n || !matches!(self.word(i), "for" | "of" | "at") {
+            return None;
+        }
+        i += 1;
+        if i < n && self.is(i, "the") {
+            i += 1;
+        }
+        self.m.actors.iter().position(|a| a.tok.start == i)
     }
 
     /// "…, Pyongyang warned (on Monday).": a [`TRAILING_SPEECH`] verb at

@@ -1263,3 +1263,22 @@ fn words_of_no_stance_weigh_nothing_in_the_sum() {
     let evidence = s.evidence(lex(), text);
     assert!(evidence.contains("relief agencies[aid +0.1]"), "{evidence}");
 }
+
+#[test]
+fn a_speaker_may_be_named_by_the_office_after_a_persons_name() {
+    assert_roles(&[(
+        "Tokyo's new drills are a grave provocation, said Lin Jian, a spokesman for the Chinese Foreign Ministry.",
+        "CHN",
+        &["JPN"],
+    )]);
+    // Not by a word that is no office: a critic of the Kremlin does not
+    // speak for Russia.
+    assert_ne!(
+        roles("Beijing's drills are reckless, said Olga Petrova, a critic of the Kremlin.").0,
+        Some("RUS".to_string())
+    );
+    assert_eq!(
+        roles("Beijing's drills are reckless, said Olga Petrova, a spokeswoman for the Kremlin."),
+        st("RUS", &["CHN"])
+    );
+}
