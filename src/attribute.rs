@@ -1445,6 +1445,13 @@ impl Sentence<'_> {
         if x <= y { &text[x..y] } else { "" }
     }
 
+    /// Whether token `i` follows token `i - 1` with only spaces or hyphens
+    /// between them, as the words of one name or phrase do ("Abu Zuhri",
+    /// "MiG-31 fighter").
+    fn joined(&self, i: usize) -> bool {
+        self.between(i - 1, i).chars().all(|c| c == ' ' || c == '-')
+    }
+
     /// Whether mention `a` stands in a clause opened by a concession word
     /// ("despite", "although", "amid") that a comma closes before token
     /// `ks`, and the main clause after that comma opens with another actor:
@@ -2584,13 +2591,13 @@ impl Sentence<'_> {
     /// "said *Zhu Fenglian, a spokeswoman for Beijing's* Taiwan Affairs
     /// Office": after a reporting verb ending at token `at`, a person's name
     /// (one to [`NAME_WORDS`] words), a comma, "a", "an" or "the", one to
-    /// three of [`SPEAKER_OFFICES`] (and "spokeswoman" and the like), "for",
-    /// "of" or "at", perhaps "the", and the mention whose office it is.
+    /// three of [`SPEAKER_OFFICES`] ("spokeswoman", "foreign minister"),
+    /// "for", "of" or "at", perhaps "the", and the mention whose office it
+    /// is.
     fn named_then_titled(&self, at: usize) -> Option<usize> {
         let n = self.m.tokens.len();
-        let joined = |i: usize| self.between(i - 1, i).chars().all(|c| c == ' ' || c == '-');
         // The name: words joined by spaces up to the comma.
-        let comma = (at + 1..n.min(at + NAME_WORDS + 1)).find(|&i| !joined(i))?;
+        let comma = (at + 1..n.min(at + NAME_WORDS + 1)).find(|&i| !self.joined(i))?;
         if !self.between(comma - 1, comma).trim().starts_with(',')
             || self
                 .m
@@ -2605,7 +2612,7 @@ impl Sentence<'_> {
             i += 1;
         }
         let offices = (i..n.min(i + 3))
-            .take_while(|&k| SPEAKER_OFFICES.contains(&self.word(k)) && (k == i || joined(k)))
+            .take_while(|&k| SPEAKER_OFFICES.contains(&self.word(k)) && (k == i || self.joined(k)))
             .count();
         i += offices;
         if offices == 0 || i >= n || !matches!(self.word(i), "for" | "of" | "at") {
@@ -2697,7 +2704,7 @@ impl Sentence<'_> {
         offices > 0
             && (1..=NAME_WORDS).contains(&names)
             && (from + offices..to).all(|i| !NOT_IN_SPEAKER_PHRASE.contains(&self.word(i)))
-            && (from + 1..to).all(|i| self.between(i - 1, i).chars().all(|c| c == ' ' || c == '-'))
+            && (from + 1..to).all(|i| self.joined(i))
     }
 
     /// Where a person's title and given names before mention start `start`
@@ -2869,7 +2876,7 @@ impl Sentence<'_> {
                     && !CLAUSE_WORDS.contains(&w)
                     && !w.ends_with("ed")
                     && !w.ends_with("'s")
-                    && self.between(i - 1, i).chars().all(|c| c == ' ' || c == '-')
+                    && self.joined(i)
             })
             && self.between(to - 1, to).chars().all(|c| c == ' ')
     }

@@ -256,11 +256,20 @@ fn a_capital_named_as_a_venue_is_only_mentioned() {
 }
 
 /// The label, rolled-up source and rolled-up targets of `text` with the
-/// default lexicons, for a document whose speaker is `speaker`.
+/// default lexicons, for an undated document whose speaker is `speaker`.
 fn scored(text: &str, speaker: Option<&str>) -> (String, Option<String>, Vec<String>) {
+    scored_on(text, None, speaker)
+}
+
+/// [`scored`] for a document of `date`.
+fn scored_on(
+    text: &str,
+    date: Option<&str>,
+    speaker: Option<&str>,
+) -> (String, Option<String>, Vec<String>) {
     let l = lex();
     let sp = speaker.and_then(|id| l.actor_index(id));
-    let s = Scorer::new(l).score_sentence_as(text, None, sp);
+    let s = Scorer::new(l).score_sentence_as(text, date.and_then(DocDate::parse), sp);
     let id = |i: usize| {
         l.actors()[l.actors()[s.matches.actors[i].actor].root]
             .id
@@ -1041,25 +1050,12 @@ fn a_trailing_speaker_may_come_with_a_title_and_given_names() {
     )]);
     // After an opening phrase a concession sets aside, the titled subject
     // of the main clause acts (Lula is Brazil's during his terms).
-    let l = lex();
-    let s = Scorer::new(l).score_sentence(
+    let (_, source, targets) = scored_on(
         "While accusing Washington of “tariff blackmail”, President Luiz Inácio Lula da Silva thanked Beijing for opening its market and called China a “reliable partner”.",
-        DocDate::parse("2025-07-30"),
+        Some("2025-07-30"),
+        None,
     );
-    let root = |i: usize| {
-        l.actors()[l.actors()[s.matches.actors[i].actor].root]
-            .id
-            .as_str()
-    };
-    assert_eq!(s.attribution.source.map(root), Some("BRA"));
-    assert_eq!(
-        s.attribution
-            .targets
-            .iter()
-            .map(|&i| root(i))
-            .collect::<Vec<_>>(),
-        ["CHN"]
-    );
+    assert_eq!((source, targets), st("BRA", &["CHN"]));
     // Words that are no title do not make a speaker of an earlier mention.
     assert_ne!(
         roles("Seoul will pay dearly for this, the crowd outside the Modi rally warned.").0,
