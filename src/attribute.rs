@@ -719,6 +719,25 @@ static OFFICE_WORDS: std::sync::LazyLock<rustc_hash::FxHashSet<&'static str>> =
 /// acting ("North Korea *has fired*"): at most this many words between.
 const ACTS_WITHIN: usize = 2;
 
+/// How many words may stand between a subject's past-tense verb and the
+/// tone term of its object for the subject to act ("*launched hundreds of*
+/// balloons carrying trash": 2). See `Sentence::verb_then_object`.
+const VERB_OBJECT_WITHIN: usize = 4;
+
+/// Irregular past tenses of verbs of deeds that take an object ("North
+/// Korea *sent* hundreds of balloons …"). See `Sentence::verb_then_object`.
+const IRREGULAR_PASTS: &[&str] = &[
+    "sent", "flew", "shot", "threw", "struck", "hit", "fought", "blew", "tore", "broke", "sank",
+    "stole", "brought", "built",
+];
+
+/// Words that end an object phrase: a new clause, a speech verb or a
+/// negation ("North Korea fired *and* …", "Japan warned *that* …").
+const OBJECT_STOPS: &[&str] = &[
+    "that", "which", "who", "whom", "whose", "and", "or", "but", "as", "if", "while", "when",
+    "said", "says", "say", "not",
+];
+
 /// How many words of a noun phrase headed by a mention may stand between
 /// it and its act in a reported clause ("*Three Russian MiG-31 fighter
 /// jets* entered Estonian airspace …, Tallinn said"). See
@@ -2849,7 +2868,9 @@ impl Sentence<'_> {
             let ts = t.tok.start;
             ts >= end
                 && ts < verb
-                && (ts - end <= ACTS_WITHIN || self.head_noun_phrase(end, ts))
+                && (ts - end <= ACTS_WITHIN
+                    || self.head_noun_phrase(end, ts)
+                    || self.verb_then_object(end, ts))
                 && (end..ts).all(|i| {
                     let w = self.word(i);
                     !BE_FORMS.contains(&w) && !UNDERGO_VERBS.contains(&w)
@@ -2879,6 +2900,25 @@ impl Sentence<'_> {
                     && self.joined(i)
             })
             && self.between(to - 1, to).chars().all(|c| c == ' ')
+    }
+
+    /// Whether token `verb`, right after a subject mention, is a past-tense
+    /// verb ("-ed", or one of [`IRREGULAR_PASTS`]) whose object phrase runs to the tone term at `ts`:
+    /// at most [`VERB_OBJECT_WITHIN`] words between, joined by spaces or
+    /// hyphens, none of them one of [`OBJECT_STOPS`] or an actor ("North
+    /// Korea *launched hundreds of* balloons carrying trash …, Seoul's
+    /// military said": the balloons are the North's act, not words of the
+    /// South's).
+    fn verb_then_object(&self, verb: usize, ts: usize) -> bool {
+        ts > verb + 1
+            && ts - verb - 1 <= VERB_OBJECT_WITHIN
+            && (self.word(verb).ends_with("ed") || IRREGULAR_PASTS.contains(&self.word(verb)))
+            && (verb + 1..=ts).all(|i| self.joined(i) && !OBJECT_STOPS.contains(&self.word(i)))
+            && !self
+                .m
+                .actors
+                .iter()
+                .any(|a| a.tok.start > verb && a.tok.start < ts)
     }
 
     /// Whether a tone hit is something its subject suffers, not does: a
@@ -3326,6 +3366,25 @@ mod tests {
         assert_eq!(
             roles("The drills must stop, said Russia's foreign minister."),
             r(Some("RUS"), &[], &[])
+        );
+    }
+
+    #[test]
+    fn a_reported_subject_acts_through_a_past_verb_and_its_object() {
+        // The drills are the North's, a few words after its verb.
+        assert_eq!(
+            roles("North Korea staged two large drills overnight, Tokyo said.").0,
+            Some("PRK".to_string())
+        );
+        // A new clause, or an object phrase too long, and the words are
+        // the speaker's.
+        assert_eq!(
+            roles("North Korea watched as the drills began, Tokyo said.").0,
+            Some("JPN".to_string())
+        );
+        assert_eq!(
+            roles("North Korea staged one of its very largest and longest drills, Tokyo said.").0,
+            Some("JPN".to_string())
         );
     }
 

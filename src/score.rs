@@ -217,6 +217,13 @@ pub enum Note {
     /// [`rule_rejected`]: the term is what a rejected offer offers ("what
     /// is rejected ×0").
     Rejected,
+    /// [`rule_negation`]: the negator stands in a "why … not" question
+    /// that proposes the act ([`rhetorical_why`]), so it does not negate
+    /// it ("'not' in a 'why … not' question ×1").
+    Rhetorical {
+        /// Index into [`Lexicons::modifiers`] of the negator.
+        modifier: usize,
+    },
 }
 
 impl Note {
@@ -231,6 +238,7 @@ impl Note {
             | Note::BeforeContrast { factor, .. }
             | Note::Conceded { factor, .. } => factor,
             Note::Problem { .. } | Note::Rejected => 0.0,
+            Note::Rhetorical { .. } => 1.0,
         }
     }
 
@@ -244,7 +252,8 @@ impl Note {
             | Note::Intensity { modifier, .. }
             | Note::AfterContrast { modifier, .. }
             | Note::BeforeContrast { modifier, .. }
-            | Note::Conceded { modifier, .. } => Some(modifier),
+            | Note::Conceded { modifier, .. }
+            | Note::Rhetorical { modifier } => Some(modifier),
             Note::Quoted { .. } | Note::Problem { .. } | Note::Rejected => None,
         }
     }
@@ -293,6 +302,9 @@ impl fmt::Display for NoteDisplay<'_> {
             Note::Problem { fought: false } => write!(f, "against a problem ×0"),
             Note::Problem { fought: true } => write!(f, "a problem fought ×0"),
             Note::Rejected => write!(f, "what is rejected ×0"),
+            Note::Rhetorical { modifier } => {
+                write!(f, "'{}' in a 'why … not' question ×1", word(modifier))
+            }
         }
     }
 }
@@ -962,7 +974,10 @@ pub fn rule_names(lex: &Lexicons, sentence: &str, m: &mut Matches, in_names: &mu
 /// takes the act right after its "to" with it: "would never promise to
 /// renounce the use of force" and "did not agree to lift the sanctions"
 /// are hostile. The flip is weaker than the original because a refusal to
-/// act is a weaker signal than the act.
+/// act is a weaker signal than the act. A negator in a "why … not"
+/// question that proposes the act ([`rhetorical_why`]: "Why should we not
+/// sit down with them?") negates nothing; the term gets a
+/// [`Note::Rhetorical`] instead.
 ///
 /// A verb of damage (kind `damage`: "disrupted", "endangers", "undermined",
 /// "blocked") does the same to a conciliatory term only: "disrupted the
@@ -992,6 +1007,12 @@ pub fn rule_negation(lex: &Lexicons, m: &Matches, clauses: &[usize], terms: &mut
             && start - h.tok.end < NEGATION_WINDOW
             && same_clause(clauses, h.tok.start, start);
         if !negated {
+            continue;
+        }
+        if md.kind == ModifierKind::Negator && rhetorical_why(m, h.tok.start) {
+            terms[i].notes.push(Note::Rhetorical {
+                modifier: h.modifier,
+            });
             continue;
         }
         let note = Note::Negated {
@@ -1034,6 +1055,62 @@ pub fn rule_negation(lex: &Lexicons, m: &Matches, clauses: &[usize], terms: &mut
             end = tok.end;
         }
     }
+}
+
+/// Words right after "why" that make a "why … not" question a proposal:
+/// modals and "do" ("Why *should* we not sit down with them?", "Why
+/// *don't* we meet?", "Why *can't* the two be partners?"). After "have",
+/// "did" or "was" the question asks about a fact ("Why have the talks not
+/// resumed?") and its negation stands. See [`rhetorical_why`].
+pub const RHETORICAL_AUXILIARIES: [&str; 17] = [
+    "should",
+    "would",
+    "could",
+    "can",
+    "do",
+    "does",
+    "shall",
+    "must",
+    "shouldn't",
+    "wouldn't",
+    "couldn't",
+    "can't",
+    "cannot",
+    "don't",
+    "doesn't",
+    "mustn't",
+    "not",
+];
+
+/// How many words "why" may stand before the negator of its question
+/// ("Why should Indonesia and Australia not": 5).
+pub const RHETORICAL_WINDOW: usize = 8;
+
+/// **Rhetorical "why … not".** Whether the negator at word `neg` stands in
+/// a question that proposes the act it seems to deny: the question opens
+/// with "why", then "not" or one of [`RHETORICAL_AUXILIARIES`], the
+/// negator follows within [`RHETORICAL_WINDOW`] words, and a question mark
+/// ends it. "Why should we not sit down with our neighbours?" and "Why not
+/// lift the sanctions?" ask for the talks and the lifting, so
+/// [`rule_negation`] leaves the act's weight as it is (and notes why).
+/// "Why have they not withdrawn?" asks about a fact and is negated as
+/// usual.
+pub fn rhetorical_why(m: &Matches, neg: usize) -> bool {
+    let text = m.norm.text();
+    let word = |i: usize| &text[m.tokens[i].start..m.tokens[i].end];
+    let Some(why) = (neg.saturating_sub(RHETORICAL_WINDOW)..neg)
+        .rev()
+        .find(|&k| word(k) == "why")
+    else {
+        return false;
+    };
+    let between = &text[m.tokens[why].end..m.tokens[neg].start];
+    let after = &text[m.tokens[neg].end..];
+    !between.contains(['?', '!'])
+        && after
+            .find(['?', '!'])
+            .is_some_and(|i| after.as_bytes()[i] == b'?')
+        && RHETORICAL_AUXILIARIES.contains(&word(why + 1))
 }
 
 /// Tone categories of promises and agreements, whose negation reaches the
@@ -1778,6 +1855,50 @@ mod tests {
     }
 
     #[test]
+    fn a_why_not_question_proposes_the_act_it_seems_to_deny() {
+        // "Why should … not" and "why not" ask for the talks: no flip, and
+        // the evidence says why.
+        for text in [
+            "“Why should Seoul not offer Pyongyang talks?” the minister asked.",
+            "Why not offer Pyongyang new talks?",
+            "Why can we not welcome Seoul's offer?",
+        ] {
+            let s = score(text);
+            assert_eq!(s.label, Label::Conciliatory, "{text}");
+            let notes = &s.terms[0].notes;
+            assert!(
+                matches!(notes[..], [Note::Rhetorical { .. }]),
+                "{text}: {notes:?}"
+            );
+            let l = lex();
+            assert_eq!(
+                notes[0].display(&l).to_string(),
+                format!(
+                    "'{}' in a 'why … not' question ×1",
+                    l.modifiers()[notes[0].modifier().unwrap()].word
+                )
+            );
+        }
+        // A question about a fact keeps its negation: the talks did not
+        // happen. So does a "why" that ends in no question mark, and a
+        // question that ended before the negator.
+        for text in [
+            "Why has Seoul not welcomed the talks?",
+            "That is why Seoul did not welcome the talks.",
+            "Why now? Seoul did not welcome the talks?",
+        ] {
+            let s = score(text);
+            assert!(
+                s.terms
+                    .iter()
+                    .any(|t| matches!(t.notes[..], [Note::Negated { .. }])),
+                "{text}: {:?}",
+                s.terms
+            );
+        }
+    }
+
+    #[test]
     fn negation_reaches_only_the_first_term() {
         // "not condemn" flips; the later "sanctions" stays hostile.
         let s = score("Pyongyang did not condemn the sanctions.");
@@ -1978,6 +2099,7 @@ mod tests {
                         Note::Conceded { .. } => "conceded",
                         Note::Problem { .. } => "problem",
                         Note::Rejected => "rejected",
+                        Note::Rhetorical { .. } => "rhetorical",
                     })
                     .collect()
             })

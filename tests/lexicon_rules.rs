@@ -1278,3 +1278,43 @@ fn a_speaker_may_be_named_by_the_office_after_a_persons_name() {
         st("RUS", &["CHN"])
     );
 }
+
+#[test]
+fn rows_for_the_korean_border_and_the_general_debate() {
+    assert_labels(&[
+        // The North's name for a takeover by the South.
+        (
+            "Pyongyang said Seoul still dreams of unification through absorption.",
+            "hostile",
+        ),
+        // A decision to withdraw, put on hold, keeps the pact.
+        (
+            "Seoul put on hold its decision to withdraw from the intelligence pact with Tokyo.",
+            "conciliatory",
+        ),
+        (
+            "Athens has no quarrel with Ankara and will keep talking with Turkey, the minister said.",
+            "conciliatory",
+        ),
+        (
+            "Beijing and Tokyo traded protests after the radar incident.",
+            "hostile",
+        ),
+        // Rising seas threaten no one on purpose; the thanks decide.
+        (
+            "Fiji's premier thanked New Zealand for its help as rising seas threaten the islands.",
+            "conciliatory",
+        ),
+        // A kind word in general is no stance toward anyone.
+        (
+            "The Canadian people are generous and open-hearted.",
+            "neutral",
+        ),
+    ]);
+    // Balloons of refuse are the North's act, not words of the South.
+    assert_roles(&[(
+        "North Korea sent hundreds of balloons carrying trash into South Korea, Seoul's military said.",
+        "PRK",
+        &["KOR"],
+    )]);
+}
