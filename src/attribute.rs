@@ -724,6 +724,19 @@ const ACTS_WITHIN: usize = 2;
 /// balloons carrying trash": 2). See `Sentence::verb_then_object`.
 const VERB_OBJECT_WITHIN: usize = 4;
 
+/// Nouns of rule after which "in" and a capital name the state, not a
+/// venue: "dismissed the *government in* Kyiv as a regime", "the puppet
+/// *regime in* Seoul". See `Sentence::venue`.
+const RULER_NOUNS: &[&str] = &[
+    "government",
+    "regime",
+    "authorities",
+    "leadership",
+    "rulers",
+    "junta",
+    "administration",
+];
+
 /// Irregular past tenses of verbs of deeds that take an object ("North
 /// Korea *sent* hundreds of balloons …"). See `Sentence::verb_then_object`.
 const IRREGULAR_PASTS: &[&str] = &[
@@ -1628,7 +1641,9 @@ impl Sentence<'_> {
 
     /// Whether the mention is a venue: a place alias (a capital, a seat of
     /// government) right after "in" or "at" ("a summit in Addis Ababa",
-    /// "talks at the Kremlin").
+    /// "talks at the Kremlin"), but for a ruler's seat ([`RULER_NOUNS`]:
+    /// "the government *in Kyiv*", "the puppet regime *in Seoul*" are the
+    /// state).
     fn venue(&self, a: usize) -> bool {
         let h = &self.m.actors[a];
         let Some(alias) = h.alias else {
@@ -1639,7 +1654,9 @@ impl Sentence<'_> {
         };
         let place = self.lex.aliases()[alias].place;
         if place {
-            return (matches!(self.word(p), "in" | "at") && !self.embassy_host(p))
+            return (matches!(self.word(p), "in" | "at")
+                && !self.embassy_host(p)
+                && !self.seat_of_rule(p))
                 || self.names_a_document(a, place);
         }
         self.scene(a, p)
@@ -1647,6 +1664,13 @@ impl Sentence<'_> {
             || self.opening_place(a)
             || self.names_a_document(a, place)
             || self.forum(a)
+    }
+
+    /// Whether the "in" or "at" at token `p` follows one of [`RULER_NOUNS`]
+    /// ("the regime *in* Pretoria"), and not a summit's "Heads of State and
+    /// Government *in* Copenhagen".
+    fn seat_of_rule(&self, p: usize) -> bool {
+        p > 0 && RULER_NOUNS.contains(&self.word(p - 1)) && !(p > 1 && self.is(p - 2, "and"))
     }
 
     /// Whether the "in" at token `p` names the host of an embassy that a

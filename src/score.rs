@@ -1622,6 +1622,11 @@ pub const OFFER_WORDS: [&str; 15] = [
     "ceasefire",
 ];
 
+/// Tone categories of accepting and agreeing: negated ("would never
+/// *accept* a peace deal", "did not *agree to* the truce") they reject what
+/// follows. See [`rule_rejected`].
+pub const ACCEPTING_CATEGORIES: [&str; 2] = ["yield", "cooperate"];
+
 /// Words that may join an offer to what it offers ("offer *to* mediate",
 /// "proposal *for* talks", "invitation *to a* summit"), at most two.
 pub const OFFERED_JOINERS: [&str; 10] = [
@@ -1640,16 +1645,20 @@ pub const OFFERED_JOINERS: [&str; 10] = [
 /// [`OFFERED_JOINERS`] stand between, or it is itself an offer with only
 /// "the", "a", a possessive ("Islamabad's") and at most one other word
 /// ("a *port* deal") between. The terms that
-/// follow a zeroed offer the same way are zeroed too. A negated
+/// follow a zeroed offer the same way are zeroed too. An acceptance
+/// negated ([`ACCEPTING_CATEGORIES`]: "would never accept a peace deal")
+/// rejects as well, and an offer may be named by the last word of its
+/// term ("a peace *deal*"). A negated
 /// rejection ("did not reject the offer of talks") is no rejection here:
 /// [`rule_negation`] has made it conciliatory already.
 pub fn rule_rejected(lex: &Lexicons, m: &Matches, terms: &mut [TermScore]) {
     let rejects = |t: &TermScore| {
+        let category = lex.tone()[m.tone[t.hit].term].category.as_str();
         t.weight < 0.0
-            && matches!(
-                lex.tone()[m.tone[t.hit].term].category.as_str(),
-                "reject" | "reduce_relations"
-            )
+            && (matches!(category, "reject" | "reduce_relations")
+                || (t.base > 0.0
+                    && ACCEPTING_CATEGORIES.contains(&category)
+                    && t.notes.iter().any(|n| matches!(n, Note::Negated { .. }))))
     };
     if !terms.iter().any(rejects) {
         return;
@@ -1673,7 +1682,7 @@ pub fn rule_rejected(lex: &Lexicons, m: &Matches, terms: &mut [TermScore]) {
                 && if ends_in_offer {
                     gap.clone().all(|g| OFFERED_JOINERS.contains(&word(g)))
                 } else {
-                    is_offer(tok.start)
+                    (is_offer(tok.start) || is_offer(tok.end - 1))
                         && gap
                             .clone()
                             .filter(|&g| {
@@ -1684,7 +1693,8 @@ pub fn rule_rejected(lex: &Lexicons, m: &Matches, terms: &mut [TermScore]) {
                             <= 1
                 };
             let unbroken = !text[m.tokens[end - 1].end..m.tokens[tok.start].start]
-                .contains([',', ';', ':', '(', ')']);
+                .contains([',', ';', ':', '(', ')'])
+                && !gap.clone().any(|g| matches!(word(g), "and" | "or" | "but"));
             if !(joined && unbroken) {
                 break;
             }

@@ -1318,3 +1318,53 @@ fn rows_for_the_korean_border_and_the_general_debate() {
         &["KOR"],
     )]);
 }
+
+#[test]
+fn a_capital_after_a_noun_of_rule_is_the_state_not_a_venue() {
+    assert_roles(&[
+        (
+            "Moscow's envoy condemned the government in Kyiv as a criminal regime.",
+            "RUS",
+            &["UKR"],
+        ),
+        (
+            "Lusaka strongly condemned the racist regime in Pretoria.",
+            "ZMB",
+            &["ZAF"],
+        ),
+    ]);
+    // A summit of heads of state and government meets there: a venue.
+    assert_eq!(
+        roles("Heads of State and Government in Nairobi condemned the coup in Niamey."),
+        (None, vec![])
+    );
+}
+
+#[test]
+fn refusals_reject_what_they_refuse_and_a_resolve_is_no_negation() {
+    assert_labels(&[
+        // What is refused is no kindness of the refuser's.
+        (
+            "Kyiv will never accept a peace deal that leaves its land in Russian hands.",
+            "hostile",
+        ),
+        (
+            "Caracas does not agree with the proposal for new elections, the minister said.",
+            "hostile",
+        ),
+        // "not hesitate", "spare no effort" negate nothing.
+        (
+            "Pyongyang will not hesitate to use force against Seoul.",
+            "hostile",
+        ),
+        (
+            "Tokyo will spare no effort in cooperating with Seoul.",
+            "conciliatory",
+        ),
+        // Differences overcome are no rejection of the accord reached.
+        (
+            "Hanoi and Manila overcame their differences and reached a fisheries agreement.",
+            "conciliatory",
+        ),
+    ]);
+}
