@@ -973,7 +973,9 @@ pub fn rule_names(lex: &Lexicons, sentence: &str, m: &mut Matches, in_names: &mu
 /// hostile. But a promise or agreement negated ([`PROMISE_CATEGORIES`])
 /// takes the act right after its "to" with it: "would never promise to
 /// renounce the use of force" and "did not agree to lift the sanctions"
-/// are hostile. The flip is weaker than the original because a refusal to
+/// are hostile; and the terms joined to the negated one by "or"
+/// ([`OR_JOINERS`] only between) are negated too: "will not pursue
+/// absorption or any hostile act" is conciliatory. The flip is weaker than the original because a refusal to
 /// act is a weaker signal than the act. A negator in a "why … not"
 /// question that proposes the act ([`rhetorical_why`]: "Why should we not
 /// sit down with them?") negates nothing; the term gets a
@@ -1036,6 +1038,22 @@ pub fn rule_negation(lex: &Lexicons, m: &Matches, clauses: &[usize], terms: &mut
             {
                 terms[j].weight *= md.factor;
                 terms[j].notes.push(note);
+            }
+            // "Not A or B" is neither: the terms joined to the negated one
+            // by "or" are negated too. ("Neither A nor B" needs no help:
+            // "nor" is a negator of its own.)
+            let mut end = m.tone[terms[i].hit].tok.end;
+            while let Some(j) = next_after(terms, end) {
+                let tok = m.tone[terms[j].hit].tok.clone();
+                let joined = (end..tok.start).any(|k| word(k) == "or")
+                    && (end..tok.start).all(|k| OR_JOINERS.contains(&word(k)))
+                    && same_clause(clauses, h.tok.start, tok.start);
+                if !joined {
+                    break;
+                }
+                terms[j].weight *= md.factor;
+                terms[j].notes.push(note);
+                end = tok.end;
             }
             continue;
         }
@@ -1122,6 +1140,11 @@ pub const PROMISE_CATEGORIES: [&str; 2] = ["intent_cooperate", "cooperate"];
 /// one, which it damages too: "blocked dialogue *and* cooperation",
 /// "undermined *the* talks *and their* results". See [`rule_negation`].
 pub const DAMAGE_JOINERS: [&str; 8] = ["and", "or", "the", "its", "their", "his", "her", "all"];
+
+/// Words that may join a negated term to the next one, which is negated
+/// too, when "or" is among them: "will not pursue absorption *or any*
+/// hostile act". See [`rule_negation`].
+pub const OR_JOINERS: [&str; 8] = ["or", "any", "the", "its", "their", "his", "her", "other"];
 
 /// Tone categories of concessions: what an actor gives up or stops doing
 /// ("withdraw its troops", "release the detainees", "lift the sanctions",
@@ -1862,6 +1885,18 @@ mod tests {
             score("Not surprisingly, Pyongyang condemned Seoul.").sum,
             -2.0
         );
+    }
+
+    #[test]
+    fn negation_reaches_the_terms_joined_by_or() {
+        // "Not A or B" is neither: both flip.
+        let s = score("Pyongyang will not condemn or sanction Seoul.");
+        assert!((s.sum - (1.6 + 2.0)).abs() < 1e-9, "{}", s.sum);
+        let s = score("Pyongyang will not condemn or any other sanction on Seoul.");
+        assert!((s.sum - (1.6 + 2.0)).abs() < 1e-9, "{}", s.sum);
+        // "and" joins a second act, which stands.
+        let s = score("Pyongyang did not condemn Seoul and sanctioned Tokyo.");
+        assert!((s.sum - (1.6 - 2.5)).abs() < 1e-9, "{}", s.sum);
     }
 
     #[test]
