@@ -1287,6 +1287,11 @@ fn rows_for_the_korean_border_and_the_general_debate() {
             "Pyongyang said Seoul still dreams of unification through absorption.",
             "hostile",
         ),
+        // A pact torn up is no kindness, nor what it was meant to do.
+        (
+            "Pyongyang tore up the 2018 military accord meant to ease tensions with Seoul.",
+            "hostile",
+        ),
         // A decision to withdraw, put on hold, keeps the pact.
         (
             "Seoul put on hold its decision to withdraw from the intelligence pact with Tokyo.",
