@@ -1357,7 +1357,7 @@ fn refusals_reject_what_they_refuse_and_a_resolve_is_no_negation() {
             "Caracas does not agree with the proposal for new elections, the minister said.",
             "hostile",
         ),
-        // "not hesitate", "spare no effort" negate nothing.
+        // A hesitation negated, or "spare no effort", turns nothing else.
         (
             "Pyongyang will not hesitate to use force against Seoul.",
             "hostile",
