@@ -2233,9 +2233,20 @@ impl Sentence<'_> {
                 if let Some(v) = (from..ts)
                     .rev()
                     .find(|&i| receives(i) && self.first_before(i).is_some())
-                    && let Some(giver) = self.giver_after(ts)
                 {
-                    return Some((v, ts, Some(giver)));
+                    if let Some(giver) = self.giver_after(ts) {
+                        return Some((v, ts, Some(giver)));
+                    }
+                    // Given by no one named ("drew praise *from* speaker
+                    // after speaker", no actor after it): the subject
+                    // still only receives.
+                    let end = t.tok.end;
+                    if end < self.m.tokens.len()
+                        && self.is(end, "from")
+                        && !self.m.actors.iter().any(|a| a.tok.start > end)
+                    {
+                        return Some((v, ts, None));
+                    }
                 }
                 continue;
             }

@@ -1373,3 +1373,21 @@ fn refusals_reject_what_they_refuse_and_a_resolve_is_no_negation() {
         ),
     ]);
 }
+
+#[test]
+fn a_recipient_given_by_no_named_actor_is_the_target_with_no_source() {
+    // The subject only receives: it is no source of its own praise.
+    assert_eq!(
+        roles("Bangladesh drew praise from speaker after speaker for sheltering refugees."),
+        (None, vec!["BGD".to_string()])
+    );
+    assert_eq!(
+        roles("Kim Jong Un received a message of condolences from Kenichi Ogami."),
+        (None, vec!["PRK".to_string()])
+    );
+    // A named giver is the source, as before.
+    assert_eq!(
+        roles("Kim Jong Un received a message of condolences from the Russian president."),
+        st("RUS", &["PRK"])
+    );
+}
