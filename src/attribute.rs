@@ -964,6 +964,11 @@ const RULE_PARTIES: &str = "the parties 'between' whom the tone term is";
 /// named after the act ("the occupation of Kuwait *by Iraq*").
 const RULE_ACT_AGENT: &str = "agent of the act ('… by X')";
 
+/// Rule 4's source when the key term stands in an opening participial
+/// phrase: the main clause's subject ("*Angered* that Tokyo's white paper
+/// claimed the islets, *Seoul* summoned a Japanese diplomat").
+const RULE_PARTICIPLE: &str = "subject of the clause after an opening participle";
+
 /// Prepositions that may join an act to its object before the "by" of its
 /// agent: "the occupation *of* Kuwait by", "the attacks *on* civilians by".
 const ACT_AGENT_PREPS: &[&str] = &[
@@ -1202,6 +1207,9 @@ pub(crate) fn attribute_into(
                 } else {
                     match s.act_agent(k) {
                         Some(agent) => (Some(agent), Some(RULE_ACT_AGENT)),
+                        None if let Some(subj) = s.participle_subject(ks) => {
+                            (Some(subj), Some(RULE_PARTICIPLE))
+                        }
                         None if first_is_object => (None, Some(RULE_OBJECT_FIRST)),
                         None => (None, Some(RULE_NONE_BEFORE)),
                     }
@@ -2855,6 +2863,29 @@ impl Sentence<'_> {
         } else {
             None
         }
+    }
+
+    /// The main clause's subject when the sentence opens with a participle
+    /// ("-ed": "Angered", "Encouraged", "Alarmed") whose phrase, ended by
+    /// its first comma, holds the key term at `ks`: the first actor after
+    /// that comma, at most two words on ("Angered that …, *Seoul* hauled
+    /// in …", "Encouraged by the talks, the *Chinese* side …"). The
+    /// participle is that subject's own feeling or act. Not when a form of
+    /// *be* stands before the comma: "Invited to the reception were …" is
+    /// an inversion, its subject after the verb.
+    fn participle_subject(&self, ks: usize) -> Option<usize> {
+        let n = self.m.tokens.len();
+        if n == 0 || !self.word(0).ends_with("ed") {
+            return None;
+        }
+        let comma = (1..n).find(|&t| self.between(t - 1, t).contains(','))?;
+        // Not an inversion ("Invited to the reception *were* …").
+        if ks >= comma || (1..comma).any(|t| BE_FORMS.contains(&self.word(t))) {
+            return None;
+        }
+        let a = (0..self.m.actors.len()).find(|&a| self.m.actors[a].tok.start >= comma)?;
+        (self.m.actors[a].tok.start - comma <= 2 && (!self.possessive(a) || self.office_after(a)))
+            .then_some(a)
     }
 
     /// The token after the comma that ends a sentence's opening phrase of

@@ -1391,3 +1391,22 @@ fn a_recipient_given_by_no_named_actor_is_the_target_with_no_source() {
         st("RUS", &["PRK"])
     );
 }
+
+#[test]
+fn an_opening_participle_is_the_main_clauses_subjects() {
+    assert_eq!(
+        roles(
+            "Angered that the white paper claimed the islets again, Seoul hauled in a senior Japanese diplomat."
+        ),
+        st("KOR", &["JPN"])
+    );
+    assert_eq!(
+        roles("Alarmed by the reckless provocations, Hanoi closed the border crossing with China."),
+        st("VNM", &["CHN"])
+    );
+    // An inversion puts its subject after the verb: no main clause.
+    assert_ne!(
+        roles("Invited to the talks were envoys of Seoul and Tokyo.").0,
+        Some("KOR".to_string())
+    );
+}
