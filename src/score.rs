@@ -1039,31 +1039,23 @@ pub fn rule_negation(lex: &Lexicons, m: &Matches, clauses: &[usize], terms: &mut
                 terms[j].weight *= md.factor;
                 terms[j].notes.push(note);
             }
-            // "Not A or B" is neither: the terms joined to the negated one
-            // by "or" are negated too. ("Neither A nor B" needs no help:
-            // "nor" is a negator of its own.)
-            let mut end = m.tone[terms[i].hit].tok.end;
-            while let Some(j) = next_after(terms, end) {
-                let tok = m.tone[terms[j].hit].tok.clone();
-                let joined = (end..tok.start).any(|k| word(k) == "or")
-                    && (end..tok.start).all(|k| OR_JOINERS.contains(&word(k)))
-                    && same_clause(clauses, h.tok.start, tok.start);
-                if !joined {
-                    break;
-                }
-                terms[j].weight *= md.factor;
-                terms[j].notes.push(note);
-                end = tok.end;
-            }
-            continue;
         }
-        // The kindnesses joined to the one damaged.
+        // The terms joined to the one turned are turned too: after a
+        // negator those joined by "or" ("not A or B" is neither; "neither
+        // A nor B" needs no help, "nor" being a negator of its own), after
+        // a verb of damage the kindnesses joined by "and" or "or".
+        let damage = md.kind == ModifierKind::Damage;
+        let (conjunctions, joiners): (&[&str], &[&str]) = if damage {
+            (&["and", "or"], &DAMAGE_JOINERS)
+        } else {
+            (&["or"], &OR_JOINERS)
+        };
         let mut end = m.tone[terms[i].hit].tok.end;
         while let Some(j) = next_after(terms, end) {
             let tok = m.tone[terms[j].hit].tok.clone();
-            let joined = terms[j].weight > 0.0
-                && (end..tok.start).any(|k| matches!(word(k), "and" | "or"))
-                && (end..tok.start).all(|k| DAMAGE_JOINERS.contains(&word(k)))
+            let joined = (!damage || terms[j].weight > 0.0)
+                && (end..tok.start).any(|k| conjunctions.contains(&word(k)))
+                && (end..tok.start).all(|k| joiners.contains(&word(k)))
                 && same_clause(clauses, h.tok.start, tok.start);
             if !joined {
                 break;
