@@ -1292,6 +1292,11 @@ fn rows_for_the_korean_border_and_the_general_debate() {
             "Pyongyang tore up the 2018 military accord meant to ease tensions with Seoul.",
             "hostile",
         ),
+        // Promising a government's end is a threat to it.
+        (
+            "Any use of nuclear weapons would mean the end of the Kim regime, Seoul said.",
+            "hostile",
+        ),
         // A decision to withdraw, put on hold, keeps the pact.
         (
             "Seoul put on hold its decision to withdraw from the intelligence pact with Tokyo.",
