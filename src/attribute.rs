@@ -1518,7 +1518,7 @@ impl Sentence<'_> {
         if !opened {
             return false;
         }
-        let Some(main) = (at.end..ks).find(|&t| self.between(t - 1, t).contains(',')) else {
+        let Some(main) = self.after_comma(at.end..ks) else {
             return false;
         };
         let main = if self.is(main, "the") { main + 1 } else { main };
@@ -2878,7 +2878,7 @@ impl Sentence<'_> {
         if n == 0 || !self.word(0).ends_with("ed") {
             return None;
         }
-        let comma = (1..n).find(|&t| self.between(t - 1, t).contains(','))?;
+        let comma = self.after_comma(1..n)?;
         // Not an inversion ("Invited to the reception *were* …").
         if ks >= comma || (1..comma).any(|t| BE_FORMS.contains(&self.word(t))) {
             return None;
@@ -2902,7 +2902,13 @@ impl Sentence<'_> {
         if !opening {
             return None;
         }
-        (1..self.m.tokens.len()).find(|&t| self.between(t - 1, t).contains(','))
+        self.after_comma(1..self.m.tokens.len())
+    }
+
+    /// The first token in `range` (which must start after token 0) that a
+    /// comma stands right before: where an opening phrase ends.
+    fn after_comma(&self, mut range: Range<usize>) -> Option<usize> {
+        range.find(|&t| self.between(t - 1, t).contains(','))
     }
 
     /// Whether the subject mention acts in a clause reported before its
