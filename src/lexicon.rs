@@ -159,6 +159,13 @@ pub struct Alias {
     /// Colombia"), it is that actor's own, and no mention of its row's
     /// actor.
     pub generic: bool,
+    /// Actors (their roots: indices into [`Lexicons::actors`]) of which
+    /// one must be named nearby for the alias to count: optional column
+    /// `context`. "the North" is North Korea only where a Korea is named in
+    /// the sentence, in one of the three before it in the document, or is
+    /// the document's speaker; elsewhere it is no actor (the North of the
+    /// world's economy). Empty: the alias always counts.
+    pub context: Vec<usize>,
     case_form: Vec<char>,
     /// Where `case_form` has an upper-case letter: all that the `cap` rule
     /// looks at.
@@ -651,6 +658,9 @@ pub struct Lexicons {
     /// Lower-cased actor name → the one actor of that name (`None` for a
     /// name that several actors share: a person in two offices).
     by_name: HashMap<String, Option<usize>>,
+    /// Every actor named in some alias's `context` (roots, sorted): the
+    /// only names [`Recent`](crate::Recent) keeps.
+    context_roots: Vec<usize>,
     aliases: Vec<Alias>,
     tone: Vec<ToneTerm>,
     modifiers: Vec<Modifier>,
@@ -766,10 +776,17 @@ impl Lexicons {
                 .and_modify(|one| *one = None)
                 .or_insert(Some(i));
         }
+        let mut context_roots: Vec<usize> = aliases
+            .iter()
+            .flat_map(|a| a.context.iter().copied())
+            .collect();
+        context_roots.sort_unstable();
+        context_roots.dedup();
         Ok(Lexicons {
             actors,
             by_id,
             by_name,
+            context_roots,
             aliases,
             tone,
             modifiers,
@@ -780,6 +797,11 @@ impl Lexicons {
             ref_start,
             screen,
         })
+    }
+
+    /// Whether an alias's `context` names the actor whose root is `root`.
+    pub(crate) fn is_context_root(&self, root: usize) -> bool {
+        self.context_roots.binary_search(&root).is_ok()
     }
 
     /// All actors, in file order.
@@ -869,10 +891,25 @@ impl Lexicons {
     /// [`Lexicons::find`] into `out`, in place of what it held, reusing its
     /// buffers: a loop over many sentences then allocates next to nothing.
     pub(crate) fn find_into(&self, sentence: &str, date: Option<DocDate>, out: &mut Matches) {
+        self.find_near(sentence, date, None, &[], out);
+    }
+
+    /// [`Lexicons::find_into`] for a sentence of a document whose speaker
+    /// is the actor at index `speaker`, and whose sentences just before
+    /// named the actors whose roots are `near`: the speaker and those let
+    /// an alias with a `context` count ([`Alias::context`]).
+    pub(crate) fn find_near(
+        &self,
+        sentence: &str,
+        date: Option<DocDate>,
+        speaker: Option<usize>,
+        near: &[usize],
+        out: &mut Matches,
+    ) {
         // Candidate lists come from this thread's scratch buffers: no
         // allocation for them per sentence.
         crate::with_thread_buffers(&SCRATCH, Scratch::new, |scratch| {
-            self.find_with(sentence, date, out, scratch)
+            self.find_with(sentence, date, (speaker, near), out, scratch)
         });
     }
 
@@ -881,6 +918,7 @@ impl Lexicons {
         &self,
         sentence: &str,
         date: Option<DocDate>,
+        near: (Option<usize>, &[usize]),
         out: &mut Matches,
         scratch: &mut Scratch,
     ) {
@@ -1053,6 +1091,7 @@ impl Lexicons {
             });
         }
         self.drop_owned_generics(text, toks, actors);
+        self.drop_out_of_context(sentence, actors, near);
         for x in 1..actors.len() {
             let gap = sentence.get(actors[x - 1].span.end..actors[x].span.start);
             actors[x - 1].paired = matches!(gap, Some("-" | "\u{2013}" | "/"));
@@ -1100,6 +1139,47 @@ impl Lexicons {
             }
             modifiers.sort_by_key(|h| (h.tok.start, h.tok.end));
         }
+    }
+
+    /// An alias with a `context` ("the North", "the South": column
+    /// `context`) names its actor only where one of its context actors is
+    /// named too: by another alias of the sentence, or `near` it (the
+    /// document's speaker; the roots named in the sentences just before). A Korea named nearby makes "the North" North Korea; the
+    /// North of "dialogue between the North and the South" in a speech on
+    /// trade is no one, and the mention is dropped. Mentions by context
+    /// aliases do not count for one another: "the North and the South"
+    /// alone name no one. Nor does a context alias count as the start of a
+    /// longer name or compound ([`in_longer_name`]).
+    fn drop_out_of_context(
+        &self,
+        sentence: &str,
+        actors: &mut Vec<ActorHit>,
+        (speaker, near): (Option<usize>, &[usize]),
+    ) {
+        let context = |h: &ActorHit| h.alias.map_or(&[][..], |a| &self.aliases[a].context[..]);
+        if actors.iter().all(|h| context(h).is_empty()) {
+            return;
+        }
+        let speaker = speaker.map(|s| self.actors[s].root);
+        let named = |root: usize| {
+            speaker == Some(root)
+                || near.contains(&root)
+                || actors
+                    .iter()
+                    .any(|h| context(h).is_empty() && self.actors[h.actor].root == root)
+        };
+        let keep: Vec<bool> = actors
+            .iter()
+            .map(|h| {
+                let c = context(h);
+                c.is_empty() || (!in_longer_name(sentence, h) && c.iter().any(|&r| named(r)))
+            })
+            .collect();
+        let mut i = 0;
+        actors.retain(|_| {
+            i += 1;
+            keep[i - 1]
+        });
     }
 
     /// A generic institution's alias (column `generic`: "Congress",
@@ -1780,6 +1860,18 @@ impl CsvTable {
     }
 }
 
+/// Whether the mention `h` of `sentence` is glued by a hyphen to the
+/// word after it or followed by a capitalised word: then it is the start
+/// of a longer name or compound ("the South Phyongan Province", "the
+/// North Atlantic", "the North-South dialogue", "the north-east Asian
+/// region"), and a context alias there names no one.
+fn in_longer_name(sentence: &str, h: &ActorHit) -> bool {
+    let rest = sentence.get(h.span.end..).unwrap_or("");
+    let next_word = rest.strip_prefix(' ').and_then(|r| r.chars().next());
+    rest.starts_with(['-', '\u{2010}', '\u{2011}', '\u{2013}'])
+        || next_word.is_some_and(char::is_uppercase)
+}
+
 type ActorTables = (Vec<Actor>, HashMap<String, usize>, Vec<Alias>);
 
 fn parse_actors(src: &str, file: &str) -> Result<ActorTables> {
@@ -1787,6 +1879,7 @@ fn parse_actors(src: &str, file: &str) -> Result<ActorTables> {
     let mut actors: Vec<Actor> = Vec::new();
     let mut by_id: HashMap<String, usize> = HashMap::default();
     let mut parent_names: Vec<(String, usize)> = Vec::new(); // per actor: parent id, line
+    let mut context_names: Vec<(String, usize)> = Vec::new(); // per alias: context ids, line
     let mut aliases: Vec<Alias> = Vec::new();
     type RowKey = (usize, String, Option<DocDate>, Option<DocDate>);
     let mut seen: HashMap<RowKey, usize> = HashMap::default();
@@ -1926,6 +2019,7 @@ fn parse_actors(src: &str, file: &str) -> Result<ActorTables> {
             let upper_at = (0..case_form.len())
                 .filter(|&i| case_form[i].is_uppercase())
                 .collect();
+            context_names.push((t.get(row, "context").to_string(), line));
             aliases.push(Alias {
                 actor: idx,
                 surface: surface.to_string(),
@@ -1935,6 +2029,7 @@ fn parse_actors(src: &str, file: &str) -> Result<ActorTables> {
                 line,
                 place,
                 generic,
+                context: Vec::new(),
                 case_form,
                 upper_at,
             });
@@ -1969,6 +2064,29 @@ fn parse_actors(src: &str, file: &str) -> Result<ActorTables> {
             }
         }
         actors[i].root = cur;
+    }
+    // Resolve each alias's context ids to the roots they roll up to.
+    for (alias, (names, line)) in aliases.iter_mut().zip(&context_names) {
+        for name in names.split_whitespace() {
+            match by_id.get(name) {
+                Some(&i) if actors[i].kind == ActorKind::Ignore => {
+                    return Err(t.err(
+                        *line,
+                        format!("context '{name}' is a phrase to ignore, not an actor"),
+                    ));
+                }
+                Some(&i) => alias.context.push(actors[i].root),
+                None => {
+                    return Err(t.err(
+                        *line,
+                        format!(
+                            "context '{name}' of alias '{}' is not an id in this file; write actor ids separated by spaces (PRK KOR)",
+                            alias.surface
+                        ),
+                    ));
+                }
+            }
+        }
     }
     Ok((actors, by_id, aliases))
 }
@@ -2575,6 +2693,64 @@ USA_CONGRESS,U.S. Congress,organisation,USA,Capitol Hill,,,,,\n";
             .unwrap_err()
             .to_string();
         assert_eq!(e, "actors.csv:5: generic 'maybe' is not yes (or empty)");
+    }
+
+    #[test]
+    fn a_context_alias_counts_only_near_its_context() {
+        let a = "id,name,kind,parent,alias,case,valid_from,valid_to,place,generic,context\n\
+PRK,North Korea,state,,North Korea,,,,,,\n\
+PRK,North Korea,state,,the north,,,,,,PRK KOR\n\
+KOR,South Korea,state,,Seoul,,,,,,\n\
+KOR,South Korea,state,,the south,,,,,,PRK KOR\n\
+KOR_MOU,Unification Ministry,organisation,KOR,Unification Ministry,,,,,,\n\
+JPN,Japan,state,,Japan,,,,,,\n";
+        let l = Lexicons::from_texts(&LexiconTexts::new(a, TONE, MODS, "")).unwrap();
+        let near = |s: &str, speaker: Option<&str>, recent: &[&str]| {
+            let speaker = speaker.and_then(|id| l.actor_index(id));
+            let recent: Vec<usize> = recent.iter().filter_map(|id| l.actor_index(id)).collect();
+            let mut m = Matches::default();
+            l.find_near(s, None, speaker, &recent, &mut m);
+            ids(&l, &m)
+        };
+        // Alone, or with each other only: no one.
+        assert!(near("The North fired a missile.", None, &[]).is_empty());
+        assert!(near("Talks between the north and the south resumed.", None, &[]).is_empty());
+        assert!(near("The North fired a missile.", None, &["JPN"]).is_empty());
+        // A Korea in the sentence, under a Korea, before it, or speaking.
+        assert_eq!(
+            near("Seoul said the North fired.", None, &[]),
+            ["KOR", "PRK"]
+        );
+        assert_eq!(
+            near("The Unification Ministry blamed the North.", None, &[]),
+            ["KOR_MOU", "PRK"]
+        );
+        assert_eq!(near("The North fired a missile.", None, &["KOR"]), ["PRK"]);
+        assert_eq!(
+            near("Ties with the south froze.", Some("PRK"), &[]),
+            ["KOR"]
+        );
+        // The start of a longer name or a compound: no one.
+        for s in [
+            "Seoul warned the North Atlantic allies.",
+            "Seoul funds the South Phyongan hospital.",
+            "Seoul backs the North-South dialogue.",
+            "Seoul eyes the north-east Asian region.",
+        ] {
+            assert_eq!(near(s, None, &[]), ["KOR"], "{s}");
+        }
+        // A possessive or a comma is no longer name.
+        assert_eq!(
+            near("Seoul doubts the north's claim.", None, &[]),
+            ["KOR", "PRK"]
+        );
+        // The column is optional; a context must name actors.
+        let bad = a.replace(",PRK KOR\n", ",PRK KOREA\n");
+        let e = err(&bad, TONE, MODS);
+        assert_eq!(
+            e,
+            "actors.csv:3: context 'KOREA' of alias 'the north' is not an id in this file; write actor ids separated by spaces (PRK KOR)"
+        );
     }
 
     #[test]

@@ -46,7 +46,7 @@ pub use corpus::{Corpus, DocDate, Document, ReadOptions, Reject};
 pub use error::{Error, Result};
 pub use lexicon::Lexicons;
 pub use pipeline::{Pipeline, PipelineOptions};
-pub use score::{Scored, Scorer};
+pub use score::{Recent, Scored, Scorer};
 
 /// Runs `f` with this thread's buffers in `key`, borrowed in place, so that
 /// a loop over sentences or documents reuses them instead of allocating

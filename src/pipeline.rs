@@ -44,7 +44,7 @@ use crate::corpus::{Document, Reject};
 use crate::error::{Error, Result};
 use crate::lexicon::Lexicons;
 use crate::output::{CellPolicy, SentenceCells, SentenceCsv, join_into};
-use crate::score::{Label, Scored, Scorer};
+use crate::score::{Label, Recent, Scored, Scorer};
 use crate::text::clean::{CleanBuffers, clean_into};
 use crate::text::{NewsSplitter, strip_markup};
 
@@ -347,6 +347,8 @@ impl RunTotals {
 #[derive(Debug, Default)]
 struct DocBuffers {
     scored: Scored,
+    /// The actors of the document's last sentences.
+    recent: Recent,
     /// The sentences' spans, any over [`MAX_SENTENCE_BYTES`] cut.
     spans: Vec<std::ops::Range<usize>>,
     mentioned: Vec<u32>,
@@ -503,6 +505,7 @@ impl Pipeline {
         let scorer = Scorer::new(&self.lex).first_person(self.options.first_person);
         let DocBuffers {
             scored,
+            recent,
             spans,
             mentioned,
             targets,
@@ -517,6 +520,7 @@ impl Pipeline {
             _ => None,
         };
         spans.clear();
+        recent.clear();
         self.splitter.spans_into(text, spans);
         if spans.iter().any(|span| span.len() > MAX_SENTENCE_BYTES) {
             for span in std::mem::take(spans) {
@@ -536,7 +540,7 @@ impl Pipeline {
             if !self.options.sentences && !self.lex.may_name_actor(sentence, speaker.is_some()) {
                 continue;
             }
-            scorer.score_sentence_into(sentence, doc.date, speaker, scored);
+            scorer.score_sentence_after(sentence, doc.date, speaker, n, recent, scored);
             let s = &*scored;
             let mention = |i: usize| self.reported(s.matches.actors[i].actor);
             let a = &s.attribution;
@@ -1401,6 +1405,59 @@ mod tests {
             assert_eq!(c.conciliatory + c.neutral + c.hostile, named);
             assert!(c.hostile >= 2 && c.conciliatory >= 2, "{c:?}");
         }
+    }
+
+    #[test]
+    fn the_north_names_north_korea_within_three_sentences_of_a_korea() {
+        let text = "Seoul put its troops on alert. The North fired two missiles. \
+                    Markets were calm. The North fired again. Rain fell. \
+                    Schools closed. The North fired a third time.";
+        let lex = Lexicons::defaults().unwrap();
+        let with = |sentences: bool| {
+            Pipeline::new(
+                Lexicons::defaults().unwrap(),
+                PipelineOptions {
+                    sentences,
+                    threads: Some(1),
+                    ..PipelineOptions::default()
+                },
+            )
+        };
+        let p = with(true);
+        let actors = |d: &Document| -> Vec<String> {
+            let out = p.process(d);
+            out.rows.iter().map(|r| r.actors.join(";")).collect()
+        };
+        // Seoul is named in sentence 0: "the North" counts in 1 and 3 (up
+        // to 3 sentences on; its own mentions extend nothing), not in 6.
+        let a = doc("a", "2024-01-01", text);
+        assert_eq!(actors(&a), ["KOR", "PRK", "", "PRK", "", "", ""]);
+        // A new document starts with no one named.
+        let b = doc("b", "2024-01-02", "The North fired two missiles.");
+        assert_eq!(actors(&b), [""]);
+        // The document's speaker is named throughout.
+        let p = Pipeline::new(
+            Lexicons::defaults().unwrap(),
+            PipelineOptions {
+                sentences: true,
+                speaker: lex.actor_index("KOR"),
+                ..PipelineOptions::default()
+            },
+        );
+        let out = p.process(&b);
+        assert_eq!(out.rows[0].actors, ["PRK"]);
+        // Sentences skipped for naming no one keep their place in the count.
+        let tallies = |sentences: bool| {
+            let totals = with(sentences)
+                .run(vec![Ok(a.clone()), Ok(b.clone())].into_iter(), &mut |_| {
+                    Ok(())
+                })
+                .unwrap();
+            sorted_tallies(&totals.aggregates)
+        };
+        let (skipping, scoring) = (tallies(false), tallies(true));
+        assert_eq!(skipping, scoring);
+        assert_eq!(skipping.2.sentences_with_actors, 3);
     }
 
     #[test]

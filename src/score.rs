@@ -423,6 +423,34 @@ impl Scored {
     }
 }
 
+/// The actors a document named in its last few sentences, for
+/// [`Scorer::score_sentence_after`]: where an alias with a `context`
+/// ("the North") finds the actor it needs ("Seoul" a sentence before).
+/// Only aliases without a context count, so "the North and the South"
+/// alone name no one.
+#[derive(Debug, Clone, Default)]
+pub struct Recent {
+    /// (sentence number, root actor) of each mention of an actor that
+    /// some alias's `context` names (the others cannot matter).
+    named: Vec<(usize, usize)>,
+    /// The roots of `named` for the sentence being scored.
+    roots: Vec<usize>,
+}
+
+impl Recent {
+    /// How many sentences back a name counts: three, enough for a story's
+    /// next paragraph to say "the North" after one names North or South
+    /// Korea, and short enough that a speech moving from Korea to the
+    /// world's economy a paragraph later does not make its "dialogue
+    /// between the North and the South" the Koreas'.
+    pub const WINDOW: usize = 3;
+
+    /// Forgets every name: call at the start of each document.
+    pub fn clear(&mut self) {
+        self.named.clear();
+    }
+}
+
 /// Scores sentences with a set of lexicons.
 #[derive(Debug, Clone, Copy)]
 pub struct Scorer<'a> {
@@ -528,7 +556,68 @@ impl<'a> Scorer<'a> {
         speaker: Option<usize>,
         out: &mut Scored,
     ) {
-        self.lex.find_into(sentence, date, &mut out.matches);
+        self.lex
+            .find_near(sentence, date, speaker, &[], &mut out.matches);
+        self.score_found(sentence, speaker, out);
+    }
+
+    /// Like [`Scorer::score_sentence_into`], for sentence `n` (0-based) of
+    /// a document, after its sentences before `n` went through this with
+    /// the same `recent` (start each document with [`Recent::default`] or
+    /// [`Recent::clear`]). An alias with a `context` (`actors.csv`: "the
+    /// North", "the South") counts where one of its context actors is
+    /// named in the sentence, in one of the [`Recent::WINDOW`] sentences
+    /// before it, or is the document's speaker. The pipeline scores this
+    /// way; sentences it skips need not be passed.
+    ///
+    /// ```
+    /// use stancemeter::{Lexicons, Recent, Scored, Scorer};
+    /// let lex = Lexicons::defaults()?;
+    /// let scorer = Scorer::new(&lex);
+    /// let (mut s, mut recent) = (Scored::default(), Recent::default());
+    /// let doc = ["Seoul put its troops on alert.", "The North fired two missiles."];
+    /// scorer.score_sentence_after(doc[1], None, None, 1, &mut recent, &mut s);
+    /// assert!(s.matches.actors.is_empty()); // no Korea named: no one
+    /// recent.clear();
+    /// for (n, sentence) in doc.iter().enumerate() {
+    ///     scorer.score_sentence_after(sentence, None, None, n, &mut recent, &mut s);
+    /// }
+    /// // After a sentence naming South Korea, "the North" is North Korea.
+    /// assert_eq!(lex.actors()[s.matches.actors[0].actor].id, "PRK");
+    /// # Ok::<(), stancemeter::Error>(())
+    /// ```
+    #[allow(clippy::too_many_arguments)]
+    pub fn score_sentence_after(
+        &self,
+        sentence: &str,
+        date: Option<DocDate>,
+        speaker: Option<usize>,
+        n: usize,
+        recent: &mut Recent,
+        out: &mut Scored,
+    ) {
+        recent.roots.clear();
+        if !recent.named.is_empty() {
+            recent.named.retain(|&(m, _)| m + Recent::WINDOW >= n);
+            recent.roots.extend(recent.named.iter().map(|&(_, r)| r));
+        }
+        self.lex
+            .find_near(sentence, date, speaker, &recent.roots, &mut out.matches);
+        for h in &out.matches.actors {
+            let root = self.lex.actors()[h.actor].root;
+            if self.lex.is_context_root(root)
+                && h.alias
+                    .is_some_and(|a| self.lex.aliases()[a].context.is_empty())
+            {
+                recent.named.push((n, root));
+            }
+        }
+        self.score_found(sentence, speaker, out);
+    }
+
+    /// Scores the sentence whose actors, tone terms and modifiers are in
+    /// `out.matches`.
+    fn score_found(&self, sentence: &str, speaker: Option<usize>, out: &mut Scored) {
         if let Some(sp) = speaker {
             add_self_references(self.lex, sentence, &mut out.matches, sp, self.first_person);
         }

@@ -988,6 +988,29 @@ fn explain_shows_terms_rules_and_roles() {
                 "co-sources: PAK   [mutual: each acts toward the others]",
             )),
         );
+    // Sentences are explained in turn, as a document: "the North" is North
+    // Korea after a sentence naming Seoul, and no one on its own.
+    stance()
+        .args([
+            "explain",
+            "Seoul put its troops on alert. The North denounced the drills.",
+        ])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("source:   PRK")
+                .and(predicate::str::contains(
+                    "\"The North\" → PRK (North Korea, state)   [actors.csv line",
+                ))
+                .and(predicate::str::contains(
+                    "as one of PRK, KOR is named nearby]",
+                )),
+        );
+    stance()
+        .args(["explain", "The North denounced the drills."])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("actors:   (none)"));
     // A word of a name is listed, with its lexicon line, as not scored.
     stance()
         .args(["explain", "Kenya defied the International Criminal Court."])

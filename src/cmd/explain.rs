@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use stancemeter::corpus::DocDate;
 use stancemeter::lexicon::ToneTerm;
 use stancemeter::text::{NewsSplitter, SentenceSplitter, strip_markup};
-use stancemeter::{Lexicons, Scorer};
+use stancemeter::{Lexicons, Recent, Scored, Scorer};
 
 const AFTER_HELP: &str = "\
 For each sentence: the tone in [-1, 1] and its label, the source and targets with the rule
@@ -68,11 +68,17 @@ pub fn run(a: Args) -> anyhow::Result<()> {
     if spans.is_empty() {
         anyhow::bail!(stancemeter::Error::Usage("no text to explain".into()));
     }
+    // Sentences are scored in turn, as `stance score` scores a document:
+    // an actor named in one lets "the North" of the next count.
+    let scorer = Scorer::new(&lex).first_person(a.first_person);
+    let (mut s, mut recent) = (Scored::default(), Recent::default());
     for (n, span) in spans.into_iter().enumerate() {
         if n > 0 {
             writeln!(out)?;
         }
-        explain(&mut out, &lex, &text[span], a.date, speaker, a.first_person)?;
+        let sentence = &text[span];
+        scorer.score_sentence_after(sentence, a.date, speaker, n, &mut recent, &mut s);
+        explain(&mut out, &lex, sentence, speaker, &s)?;
     }
     Ok(())
 }
@@ -81,13 +87,9 @@ fn explain(
     out: &mut impl Write,
     lex: &Lexicons,
     sentence: &str,
-    date: Option<DocDate>,
     speaker: Option<usize>,
-    first_person: bool,
+    s: &Scored,
 ) -> std::io::Result<()> {
-    let s = Scorer::new(lex)
-        .first_person(first_person)
-        .score_sentence_as(sentence, date, speaker);
     let actor = |i: usize| {
         let a = &lex.actors()[s.matches.actors[i].actor];
         let root = &lex.actors()[a.root];
@@ -137,6 +139,18 @@ fn explain(
     for (i, h) in s.matches.actors.iter().enumerate() {
         let a = &lex.actors()[h.actor];
         let line = match h.alias {
+            Some(i) if !lex.aliases()[i].context.is_empty() => {
+                let ids: Vec<&str> = lex.aliases()[i]
+                    .context
+                    .iter()
+                    .map(|&c| lex.actors()[c].id.as_str())
+                    .collect();
+                format!(
+                    "actors.csv line {}, as one of {} is named nearby",
+                    lex.aliases()[i].line,
+                    ids.join(", ")
+                )
+            }
             Some(i) => format!("actors.csv line {}", lex.aliases()[i].line),
             None => "first-person reference to the speaker".to_string(),
         };
