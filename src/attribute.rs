@@ -1030,9 +1030,13 @@ const NOT_IN_AGENT_PHRASE: &[&str] = &[
 /// Prepositions that aim an act at what follows them: an actor after one
 /// in the phrase after a passive's "by" is the act's object, not its agent
 /// ("battered by Western sanctions *against* Russia", "staged by them
-/// *against* the DPRK"). Not "in", "from" or "at", which more often place
-/// the agent ("by a publishing house *in* Peru").
-const AIMED_AT: &[&str] = &["against", "on", "upon", "over", "toward", "towards", "into"];
+/// *against* the DPRK"). "Between" names the parties of an event, not its
+/// agent ("encouraged by the dialogue *between* North and South Korea").
+/// Not "in", "from" or "at", which more often place the agent ("by a
+/// publishing house *in* Peru").
+const AIMED_AT: &[&str] = &[
+    "against", "on", "upon", "over", "toward", "towards", "into", "between",
+];
 
 /// How many words may stand between the key term and the "by" of its agent
 /// ("the occupation *of Kuwait* by Iraq").
@@ -1551,7 +1555,12 @@ impl Sentence<'_> {
     fn link(&self, x: usize) -> Link {
         let (ex, sy) = (self.m.actors[x].tok.end, self.m.actors[x + 1].tok.start);
         if ex == 0 || sy < ex {
-            return Link::None;
+            // The two actors of the same words ("the two Koreas") are a pair.
+            return if self.m.actors[x].paired {
+                Link::And
+            } else {
+                Link::None
+            };
         }
         let gap = &self.m.norm.text()[self.m.tokens[ex - 1].end..self.m.tokens[sy].start];
         if self.one_name(x, gap) {

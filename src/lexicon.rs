@@ -166,6 +166,11 @@ pub struct Alias {
     /// the document's speaker; elsewhere it is no actor (the North of the
     /// world's economy). Empty: the alias always counts.
     pub context: Vec<usize>,
+    /// A second actor the same words name (index into
+    /// [`Lexicons::actors`]): optional column `also`. "the two Koreas" is
+    /// North Korea and, as its pair, South Korea: two mentions of the same
+    /// words, joined like "U.S.-China" (each acts toward the other).
+    pub also: Option<usize>,
     case_form: Vec<char>,
     /// Where `case_form` has an upper-case letter: all that the `cap` rule
     /// looks at.
@@ -588,7 +593,8 @@ pub struct ActorHit {
     pub span: Range<usize>,
     /// Joined to the next mention by a hyphen, en dash or slash alone, as
     /// in "*U.S.*-South Korean drills" or "the *Russia*–Ukraine talks": a
-    /// pair, as if joined by "and".
+    /// pair, as if joined by "and". Also the first of the two mentions
+    /// that the words of a pair make ("the two Koreas": [`Alias::also`]).
     pub paired: bool,
 }
 
@@ -661,6 +667,10 @@ pub struct Lexicons {
     /// Every actor named in some alias's `context` (roots, sorted): the
     /// only names [`Recent`](crate::Recent) keeps.
     context_roots: Vec<usize>,
+    /// Aliases of two or more words by their folded text.
+    multiword: HashMap<String, Vec<usize>>,
+    /// Per alias, the [`AliasFlags`] of its optional columns.
+    alias_flags: Vec<u8>,
     aliases: Vec<Alias>,
     tone: Vec<ToneTerm>,
     modifiers: Vec<Modifier>,
@@ -776,6 +786,34 @@ impl Lexicons {
                 .and_modify(|one| *one = None)
                 .or_insert(Some(i));
         }
+        // Aliases of two or more words, by folded text, for the elliptical
+        // "North and South Korea" ([`Lexicons::add_elided`]).
+        let mut multiword: HashMap<String, Vec<usize>> = HashMap::default();
+        for (i, a) in aliases.iter().enumerate() {
+            let folded = fold(&a.surface);
+            if folded.contains(' ') && actors[a.actor].kind != ActorKind::Ignore {
+                multiword.entry(folded).or_default().push(i);
+            }
+        }
+        let alias_flags = aliases
+            .iter()
+            .map(|a| {
+                let mut f = 0;
+                if a.generic {
+                    f |= AliasFlags::GENERIC;
+                }
+                if !a.context.is_empty() {
+                    f |= AliasFlags::CONTEXT;
+                }
+                if a.also.is_some() {
+                    f |= AliasFlags::ALSO;
+                }
+                if a.surface.trim().contains(char::is_whitespace) {
+                    f |= AliasFlags::WORDS;
+                }
+                f
+            })
+            .collect();
         let mut context_roots: Vec<usize> = aliases
             .iter()
             .flat_map(|a| a.context.iter().copied())
@@ -787,6 +825,8 @@ impl Lexicons {
             by_id,
             by_name,
             context_roots,
+            multiword,
+            alias_flags,
             aliases,
             tone,
             modifiers,
@@ -1090,11 +1130,29 @@ impl Lexicons {
                 paired: false,
             });
         }
-        self.drop_owned_generics(text, toks, actors);
-        self.drop_out_of_context(sentence, actors, near);
+        // What the sentence's aliases ask for, from one compact lookup
+        // each: most sentences need none of the four passes below.
+        let flags = actors
+            .iter()
+            .filter_map(|h| h.alias)
+            .fold(0, |f, a| f | self.alias_flags[a]);
+        if flags & AliasFlags::GENERIC != 0 {
+            self.drop_owned_generics(text, toks, actors);
+        }
+        if flags & AliasFlags::CONTEXT != 0 {
+            self.drop_out_of_context(sentence, actors, near);
+        }
+        if flags & AliasFlags::ALSO != 0 {
+            self.add_pairs(actors);
+        }
+        if flags & AliasFlags::WORDS != 0 {
+            self.add_elided(sentence, norm, toks, date, actors);
+        }
         for x in 1..actors.len() {
             let gap = sentence.get(actors[x - 1].span.end..actors[x].span.start);
-            actors[x - 1].paired = matches!(gap, Some("-" | "\u{2013}" | "/"));
+            actors[x - 1].paired = matches!(gap, Some("-" | "\u{2013}" | "/"))
+                // The two mentions of the words of a pair ([`Alias::also`]).
+                || actors[x - 1].span == actors[x].span;
         }
         *other_c = select_longest(std::mem::take(other_c));
         tone.clear();
@@ -1180,6 +1238,90 @@ impl Lexicons {
             i += 1;
             keep[i - 1]
         });
+    }
+
+    /// Adds the actor that a word before "and" names by sharing the rest
+    /// of the next mention's words: "*North* and South Korea", "South and
+    /// North Korean leaders", "East and West Germany". The word, the
+    /// mention's words after its first, make an alias of another actor
+    /// ("North" + "Korea"), and the word is no one's yet. The new mention
+    /// is joined to the next by "and", as a list.
+    fn add_elided(
+        &self,
+        sentence: &str,
+        norm: &Normalized,
+        toks: &[Token],
+        date: Option<DocDate>,
+        actors: &mut Vec<ActorHit>,
+    ) {
+        let text = norm.text();
+        let mut x = 0;
+        while x < actors.len() {
+            let h = &actors[x];
+            let (t, end) = (h.tok.start, h.tok.end);
+            let free = |k: usize| !actors.iter().any(|a| a.tok.contains(&k));
+            let elided = (t >= 2 && end - t >= 2)
+                .then(|| (&toks[t - 2], &toks[t - 1]))
+                .filter(|(w, and)| {
+                    &text[and.start..and.end] == "and"
+                        && &text[w.end..and.start] == " "
+                        && &text[and.end..toks[t].start] == " "
+                        && free(t - 2)
+                })
+                .and_then(|(w, _)| {
+                    let rest = toks[t].end..toks[end - 1].end;
+                    let key = [&text[w.start..w.end], &text[rest.clone()]].concat();
+                    let orig = [
+                        &sentence[norm.orig_range(w.start..w.end)],
+                        &sentence[norm.orig_range(rest)],
+                    ]
+                    .concat();
+                    let root = |a: usize| self.actors[a].root;
+                    self.multiword.get(&key)?.iter().copied().find(|&i| {
+                        let a = &self.aliases[i];
+                        a.valid_on(date)
+                            && a.case_ok(&orig)
+                            && a.context.is_empty()
+                            && root(a.actor) != root(h.actor)
+                    })
+                });
+            if let Some(i) = elided {
+                let w = &toks[t - 2];
+                actors.insert(
+                    x,
+                    ActorHit {
+                        actor: self.aliases[i].actor,
+                        alias: Some(i),
+                        tok: t - 2..t - 1,
+                        span: norm.orig_range(w.start..w.end),
+                        paired: false,
+                    },
+                );
+                x += 1;
+            }
+            x += 1;
+        }
+    }
+
+    /// Adds, right after each mention by an alias with an `also` actor
+    /// ("the two Koreas"), a mention of that actor by the same words.
+    fn add_pairs(&self, actors: &mut Vec<ActorHit>) {
+        let also = |h: &ActorHit| h.alias.and_then(|a| self.aliases[a].also);
+        if actors.iter().all(|h| also(h).is_none()) {
+            return;
+        }
+        let mut i = 0;
+        while i < actors.len() {
+            if let Some(second) = also(&actors[i]) {
+                let twin = ActorHit {
+                    actor: second,
+                    ..actors[i].clone()
+                };
+                actors.insert(i + 1, twin);
+                i += 1;
+            }
+            i += 1;
+        }
     }
 
     /// A generic institution's alias (column `generic`: "Congress",
@@ -1872,6 +2014,21 @@ fn in_longer_name(sentence: &str, h: &ActorHit) -> bool {
         || next_word.is_some_and(char::is_uppercase)
 }
 
+/// Bits of [`Lexicons::alias_flags`]: which passes over a sentence's
+/// mentions an alias asks for.
+struct AliasFlags;
+
+impl AliasFlags {
+    /// Column `generic`: [`Lexicons::drop_owned_generics`].
+    const GENERIC: u8 = 1;
+    /// Column `context`: [`Lexicons::drop_out_of_context`].
+    const CONTEXT: u8 = 2;
+    /// Column `also`: [`Lexicons::add_pairs`].
+    const ALSO: u8 = 4;
+    /// Two words or more: [`Lexicons::add_elided`].
+    const WORDS: u8 = 8;
+}
+
 type ActorTables = (Vec<Actor>, HashMap<String, usize>, Vec<Alias>);
 
 fn parse_actors(src: &str, file: &str) -> Result<ActorTables> {
@@ -1880,6 +2037,7 @@ fn parse_actors(src: &str, file: &str) -> Result<ActorTables> {
     let mut by_id: HashMap<String, usize> = HashMap::default();
     let mut parent_names: Vec<(String, usize)> = Vec::new(); // per actor: parent id, line
     let mut context_names: Vec<(String, usize)> = Vec::new(); // per alias: context ids, line
+    let mut also_names: Vec<(String, usize)> = Vec::new(); // per alias: `also` id, line
     let mut aliases: Vec<Alias> = Vec::new();
     type RowKey = (usize, String, Option<DocDate>, Option<DocDate>);
     let mut seen: HashMap<RowKey, usize> = HashMap::default();
@@ -2020,6 +2178,7 @@ fn parse_actors(src: &str, file: &str) -> Result<ActorTables> {
                 .filter(|&i| case_form[i].is_uppercase())
                 .collect();
             context_names.push((t.get(row, "context").to_string(), line));
+            also_names.push((t.get(row, "also").trim().to_string(), line));
             aliases.push(Alias {
                 actor: idx,
                 surface: surface.to_string(),
@@ -2030,6 +2189,7 @@ fn parse_actors(src: &str, file: &str) -> Result<ActorTables> {
                 place,
                 generic,
                 context: Vec::new(),
+                also: None,
                 case_form,
                 upper_at,
             });
@@ -2085,6 +2245,38 @@ fn parse_actors(src: &str, file: &str) -> Result<ActorTables> {
                         ),
                     ));
                 }
+            }
+        }
+    }
+    // Resolve each alias's second actor.
+    for (alias, (name, line)) in aliases.iter_mut().zip(&also_names) {
+        if name.is_empty() {
+            continue;
+        }
+        match by_id.get(name.as_str()) {
+            Some(&i) if actors[i].kind == ActorKind::Ignore => {
+                return Err(t.err(
+                    *line,
+                    format!("also '{name}' is a phrase to ignore, not an actor"),
+                ));
+            }
+            Some(&i) if i == alias.actor => {
+                return Err(t.err(
+                    *line,
+                    format!(
+                        "also '{name}' is the row's own id; name a second actor or leave it empty"
+                    ),
+                ));
+            }
+            Some(&i) => alias.also = Some(i),
+            None => {
+                return Err(t.err(
+                    *line,
+                    format!(
+                        "also '{name}' of alias '{}' is not an id in this file; write one actor id (KOR)",
+                        alias.surface
+                    ),
+                ));
             }
         }
     }
@@ -2751,6 +2943,76 @@ JPN,Japan,state,,Japan,,,,,,\n";
             e,
             "actors.csv:3: context 'KOREA' of alias 'the north' is not an id in this file; write actor ids separated by spaces (PRK KOR)"
         );
+    }
+
+    #[test]
+    fn an_alias_with_also_names_a_pair_and_an_elided_word_its_actor() {
+        let a = "id,name,kind,parent,alias,case,valid_from,valid_to,place,generic,context,also\n\
+PRK,North Korea,state,,North Korea,,,,,,,\n\
+PRK,North Korea,state,,North Korean,,,,,,,\n\
+PRK,North Korea,state,,two Koreas,,,,,,,KOR\n\
+KOR,South Korea,state,,South Korea,,,,,,,\n\
+KOR,South Korea,state,,South Korean,,,,,,,\n\
+SDN,Sudan,state,,Sudan,,,,,,,\n\
+SSD,South Sudan,state,,South Sudan,,,,,,,\n\
+GEO,Georgia,state,,South Ossetia,,,,,,,\n\
+IGNORE,no actor,ignore,,South America,,,,,,,\n";
+        let l = Lexicons::from_texts(&LexiconTexts::new(a, TONE, MODS, "")).unwrap();
+        let found = |s: &str| {
+            let m = l.find(s, None);
+            let spans: Vec<String> = m
+                .actors
+                .iter()
+                .map(|h| s[h.span.clone()].to_string())
+                .collect();
+            let paired: Vec<bool> = m.actors.iter().map(|h| h.paired).collect();
+            (ids(&l, &m), spans, paired)
+        };
+        // One mention per actor of the pair, the first paired to the second.
+        let (ids_, spans, paired) = found("The two Koreas met.");
+        assert_eq!(ids_, ["PRK", "KOR"]);
+        assert_eq!(spans, ["two Koreas", "two Koreas"]);
+        assert_eq!(paired, [true, false]);
+        // "North" before "and South Korea" is North Korea.
+        let (ids_, spans, _) = found("Talks between North and South Korea resumed.");
+        assert_eq!(ids_, ["PRK", "KOR"]);
+        assert_eq!(spans, ["North", "South Korea"]);
+        assert_eq!(
+            found("South and North Korean envoys met.").0,
+            ["KOR", "PRK"]
+        );
+        // Not when the word is named already, makes no alias, or only a
+        // phrase to ignore; nor across a comma or another word.
+        assert_eq!(found("Sudan and South Sudan met.").0, ["SDN", "SSD"]);
+        assert_eq!(found("East and South Korea met.").0, ["KOR"]);
+        assert_eq!(
+            found("North and South America met.").0,
+            Vec::<String>::new()
+        );
+        assert_eq!(found("North, and South Korea met.").0, ["KOR"]);
+        assert_eq!(found("North or South Korea met.").0, ["KOR"]);
+        // The case rule holds for the made-up name.
+        assert_eq!(found("north and South Korea met.").0, ["KOR"]);
+        for (id, msg) in [
+            (
+                "KOREA",
+                "also 'KOREA' of alias 'two Koreas' is not an id in this file; write one actor id (KOR)",
+            ),
+            (
+                "PRK",
+                "also 'PRK' is the row's own id; name a second actor or leave it empty",
+            ),
+            (
+                "IGNORE",
+                "also 'IGNORE' is a phrase to ignore, not an actor",
+            ),
+        ] {
+            let text = a.replace(
+                "two Koreas,,,,,,,KOR\n",
+                &format!("two Koreas,,,,,,,{id}\n"),
+            );
+            assert_eq!(err(&text, TONE, MODS), format!("actors.csv:4: {msg}"));
+        }
     }
 
     #[test]

@@ -1415,3 +1415,48 @@ fn an_opening_participle_is_the_main_clauses_subjects() {
         Some("KOR".to_string())
     );
 }
+
+#[test]
+fn the_koreas_named_together_or_as_the_north_and_the_south() {
+    let v = |ids: &[&str]| ids.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    // "The two Koreas": both, each acting toward the other.
+    assert_eq!(
+        roles("The two Koreas agreed to reopen their liaison office."),
+        (Some("PRK".into()), v(&["KOR"]))
+    );
+    assert_eq!(
+        roles("Japan urged both Koreas to return to talks."),
+        (Some("JPN".into()), v(&["PRK", "KOR"]))
+    );
+    // "North and South Korea": the first word is North Korea.
+    assert_eq!(
+        actors("Leaders of North and South Korea met at the border.", None),
+        ["PRK", "KOR"]
+    );
+    assert_eq!(
+        roles("Talks between North and South Korea collapsed in acrimony."),
+        (Some("PRK".into()), v(&["KOR"]))
+    );
+    // "The North" and "the South" only where a Korea is named.
+    assert_eq!(
+        roles("North Korea cut off every hotline with the South."),
+        (Some("PRK".into()), v(&["KOR"]))
+    );
+    assert_eq!(
+        roles("Seoul's spy agency said the North had executed officials who failed talks."),
+        (Some("KOR".into()), v(&["PRK"]))
+    );
+    assert!(
+        actors(
+            "Trade between the North and the South remains unequal.",
+            None
+        )
+        .is_empty()
+    );
+    assert!(actors("Seoul hosted the North Atlantic allies.", None) == ["KOR"]);
+    // The parties of an event after a passive's "by" are not its agents.
+    assert_eq!(
+        roles("Canada was encouraged by the dialogue between Ethiopia and Eritrea."),
+        (Some("CAN".into()), v(&["ETH", "ERI"]))
+    );
+}
