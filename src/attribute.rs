@@ -94,8 +94,8 @@
 
 use std::ops::Range;
 
-use crate::lexicon::{ActorKind, Lexicons, Matches, ModifierKind};
-use crate::score::{Label, Note, TermScore, normalise};
+use crate::lexicon::{ActorKind, Lexicons, Matches, ModifierKind, ToneHit};
+use crate::score::{Label, NO_STANCE_WEIGHT, Note, TermScore, normalise};
 
 /// Forms of *be*, which make a passive ("was accused by") or a description
 /// ("is the largest state on its continent").
@@ -1038,6 +1038,22 @@ const AIMED_AT: &[&str] = &[
     "against", "on", "upon", "over", "toward", "towards", "into", "between",
 ];
 
+/// Categories of acts a speaker before its verb may only report ("Seoul's
+/// military said North Korea *fired* two missiles"): force, sanctions,
+/// cutting ties, aid and concessions. Words of judgement, speech and
+/// cooperation after "X said" are more often X's own view of the subject.
+const REPORTED_ACTS: &[&str] = &[
+    "assault",
+    "fight",
+    "force_posture",
+    "coerce",
+    "sanction",
+    "reduce_relations",
+    "aid",
+    "yield",
+    "de_escalate",
+];
+
 /// How many words may stand between the key term and the "by" of its agent
 /// ("the occupation *of Kuwait* by Iraq").
 const ACT_AGENT_WITHIN: usize = 4;
@@ -1143,6 +1159,10 @@ pub(crate) fn attribute_into(
     } else if let Some((speaker, verb)) = s.speaker() {
         match s.reported_subject(speaker, verb) {
             Some((subj, true)) if s.acts(subj, verb, stance) => {
+                relayed_by = s.coordinated(speaker);
+                (Some(subj), Some("actor of the reported act"))
+            }
+            Some((subj, false)) if stance && s.only_reports(subj) => {
                 relayed_by = s.coordinated(speaker);
                 (Some(subj), Some("actor of the reported act"))
             }
@@ -2932,6 +2952,35 @@ impl Sentence<'_> {
     /// “true friend” in Pyongyang, Kim said"): the quoted words are the
     /// speaker's own, so the speaker judges and the subject is the target.
     fn acts(&self, subj: usize, verb: usize, stance: bool) -> bool {
+        self.acts_before(subj, verb, stance)
+    }
+
+    /// Whether a speaker before its verb only reports the act of the
+    /// subject `subj` of the clause after it ("South Korea's military said
+    /// *North Korea fired* two ballistic missiles"): the subject acts
+    /// ([`Sentence::acts`]) in its clause, up to the first comma or
+    /// semicolon after it, and every stance-bearing term of the sentence
+    /// stands there, each of [`REPORTED_ACTS`]. A term outside it is the
+    /// speaker's own judgement ("Seoul *condemned* the launch and said …",
+    /// "…, calling it a provocation"), and so is a term of praise, blame or
+    /// cooperation ("the Syrian federation said Kim Jong Il *led* the
+    /// struggle to *victory*"): then the speaker is the source.
+    fn only_reports(&self, subj: usize) -> bool {
+        let n = self.m.tokens.len();
+        let start = self.m.actors[subj].tok.start;
+        let end = (start + 1..n)
+            .find(|&t| self.between(t - 1, t).contains([',', ';', ':']))
+            .unwrap_or(n);
+        let weighs = |t: &ToneHit| self.lex.tone()[t.term].weight.abs() >= NO_STANCE_WEIGHT;
+        self.m.tone.iter().filter(|t| weighs(t)).all(|t| {
+            t.tok.start > start
+                && t.tok.end <= end
+                && REPORTED_ACTS.contains(&self.lex.tone()[t.term].category.as_str())
+        }) && self.acts_before(subj, end, true)
+    }
+
+    /// [`Sentence::acts`] for a clause that ends before token `verb`.
+    fn acts_before(&self, subj: usize, verb: usize, stance: bool) -> bool {
         if self.possessive(subj) && !self.office_after(subj) {
             return false;
         }

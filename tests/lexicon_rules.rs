@@ -1460,3 +1460,50 @@ fn the_koreas_named_together_or_as_the_north_and_the_south() {
         (Some("CAN".into()), v(&["ETH", "ERI"]))
     );
 }
+
+#[test]
+fn a_speaker_before_its_verb_only_reports_another_actors_act() {
+    let v = |ids: &[&str]| ids.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    // The act is the subject's: the speaker relays it.
+    for (text, source, targets) in [
+        (
+            "South Korea's military said North Korea fired two short-range ballistic missiles into the sea.",
+            "PRK",
+            &["KOR"][..],
+        ),
+        (
+            "Ukraine's air force said Russia launched 40 drones overnight at Kyiv.",
+            "RUS",
+            &["UKR"][..],
+        ),
+        (
+            "The State Department said China had sanctioned six U.S. defence firms.",
+            "CHN",
+            &["USA"][..],
+        ),
+    ] {
+        assert_eq!(roles(text), (Some(source.into()), v(targets)), "{text}");
+    }
+    // The speaker judges: in words of its own, after the clause, or with
+    // words of praise or blame.
+    for (text, source) in [
+        (
+            "Seoul said North Korea fired two missiles, calling the launch a grave provocation.",
+            "KOR",
+        ),
+        (
+            "Washington said Beijing was bullying its neighbours in the South China Sea.",
+            "USA",
+        ),
+        (
+            "The Cuban ambassador said Kim Jong Un enjoys boundless trust and respect.",
+            "CUB",
+        ),
+        (
+            "Tokyo said North Korea must stop its missile launches at once.",
+            "JPN",
+        ),
+    ] {
+        assert_eq!(roles(text).0.as_deref(), Some(source), "{text}");
+    }
+}
