@@ -3011,7 +3011,8 @@ impl Sentence<'_> {
     }
 
     /// Whether tokens `from..to`, at most [`HEAD_PHRASE_WITHIN`] words
-    /// right after a mention, can be the rest of the noun phrase it opens:
+    /// right after a mention, can be the rest of the noun phrase it opens
+    /// (and a last "has", "have" or "had" of its verb):
     /// no punctuation but hyphens between them, none of them a preposition,
     /// an article, a word that opens a clause, a past form ("-ed") or a
     /// possessive ("Three *Russian MiG-31 fighter jets* entered", "*Chinese
@@ -3019,9 +3020,16 @@ impl Sentence<'_> {
     /// "the U.S. imperialists *kicked off the* Korean War", "the south
     /// Korean *group's* provocations").
     fn head_noun_phrase(&self, from: usize, to: usize) -> bool {
+        // The perfect's auxiliary may end it: "Chinese fighter jets *had*
+        // locked their radar on …".
+        let head_end = if to > from + 1 && ["has", "have", "had"].contains(&self.word(to - 1)) {
+            to - 1
+        } else {
+            to
+        };
         from > 0
             && to - from <= HEAD_PHRASE_WITHIN
-            && (from..to).all(|i| {
+            && (from..head_end).all(|i| {
                 let w = self.word(i);
                 !PREPOSITIONS.contains(&w)
                     && !CLAUSE_WORDS.contains(&w)

@@ -1481,6 +1481,17 @@ fn a_speaker_before_its_verb_only_reports_another_actors_act() {
             "CHN",
             &["USA"][..],
         ),
+        // A subject heading a noun phrase, its verb a perfect, either side.
+        (
+            "Tokyo said Chinese fighter jets had locked their radar on Japanese patrol aircraft.",
+            "CHN",
+            &["JPN"][..],
+        ),
+        (
+            "Chinese fighter jets had locked their radar on Japanese patrol aircraft, Tokyo said.",
+            "CHN",
+            &["JPN"][..],
+        ),
     ] {
         assert_eq!(roles(text), (Some(source.into()), v(targets)), "{text}");
     }
