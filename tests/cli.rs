@@ -1286,7 +1286,7 @@ fn seed_story_when_shared_corpus_present() {
     assert!(r[targets].split(';').any(|t| t == "PRK"), "{r:?}");
 }
 
-/// The team’s own 990 gold sentences (eval/README.md) stay scored at
+/// The team’s own 1,110 gold sentences (eval/README.md) stay scored at
 /// least this well: a change that loses several of them fails here.
 #[test]
 fn team_gold_set_stays_above_its_floors() {
@@ -1296,7 +1296,7 @@ fn team_gold_set_stays_above_its_floors() {
         .args(["eval", "--min-tone-acc", "0.90", "--min-actor-f1", "0.99"])
         .args([
             "--min-source-acc",
-            "0.955",
+            "0.95",
             "--min-target-f1",
             "0.94",
             "--errors",
@@ -1305,7 +1305,7 @@ fn team_gold_set_stays_above_its_floors() {
         .arg(&gold)
         .assert()
         .success()
-        .stdout(predicate::str::contains("990 items from"));
+        .stdout(predicate::str::contains("1110 items from"));
 }
 
 #[test]
