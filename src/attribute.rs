@@ -2940,21 +2940,6 @@ impl Sentence<'_> {
         range.find(|&t| self.between(t - 1, t).contains(','))
     }
 
-    /// Whether the subject mention acts in a clause reported before its
-    /// verb: the sentence has no stance, or a tone term follows the subject
-    /// (or its coordination) within [`ACTS_WITHIN`] words, before the verb,
-    /// with no form of *be* or undergo verb ("will face") between, and not
-    /// itself a threat undergone ("would pay a heavy price"). A possessive
-    /// does not act ("Russia's war"), unless an office follows it
-    /// ("Brazil's president will travel …"), nor one a demand modal follows
-    /// ("Rwanda must withdraw …"). Nor does a subject whose term stands in quotation marks
-    /// ("Taiwan will “pay a heavy price” …, Beijing said"; "Russia has a
-    /// “true friend” in Pyongyang, Kim said"): the quoted words are the
-    /// speaker's own, so the speaker judges and the subject is the target.
-    fn acts(&self, subj: usize, verb: usize, stance: bool) -> bool {
-        self.acts_before(subj, verb, stance)
-    }
-
     /// Whether a speaker before its verb only reports the act of the
     /// subject `subj` of the clause after it ("South Korea's military said
     /// *North Korea fired* two ballistic missiles"): the subject acts
@@ -2976,11 +2961,23 @@ impl Sentence<'_> {
             t.tok.start > start
                 && t.tok.end <= end
                 && REPORTED_ACTS.contains(&self.lex.tone()[t.term].category.as_str())
-        }) && self.acts_before(subj, end, true)
+        }) && self.acts(subj, end, true)
     }
 
-    /// [`Sentence::acts`] for a clause that ends before token `verb`.
-    fn acts_before(&self, subj: usize, verb: usize, stance: bool) -> bool {
+    /// Whether the subject mention acts in its reported clause, which ends
+    /// before token `verb` (the reporting verb after it, or the clause's
+    /// first comma when the verb comes first: [`Sentence::only_reports`]):
+    /// the sentence has no stance, or a tone term follows the subject
+    /// (or its coordination) within [`ACTS_WITHIN`] words, before `verb`,
+    /// with no form of *be* or undergo verb ("will face") between, and not
+    /// itself a threat undergone ("would pay a heavy price"). A possessive
+    /// does not act ("Russia's war"), unless an office follows it
+    /// ("Brazil's president will travel …"), nor one a demand modal follows
+    /// ("Rwanda must withdraw …"). Nor does a subject whose term stands in quotation marks
+    /// ("Taiwan will “pay a heavy price” …, Beijing said"; "Russia has a
+    /// “true friend” in Pyongyang, Kim said"): the quoted words are the
+    /// speaker's own, so the speaker judges and the subject is the target.
+    fn acts(&self, subj: usize, verb: usize, stance: bool) -> bool {
         if self.possessive(subj) && !self.office_after(subj) {
             return false;
         }

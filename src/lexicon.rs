@@ -1215,9 +1215,6 @@ impl Lexicons {
         (speaker, near): (Option<usize>, &[usize]),
     ) {
         let context = |h: &ActorHit| h.alias.map_or(&[][..], |a| &self.aliases[a].context[..]);
-        if actors.iter().all(|h| context(h).is_empty()) {
-            return;
-        }
         let speaker = speaker.map(|s| self.actors[s].root);
         let named = |root: usize| {
             speaker == Some(root)
@@ -1307,9 +1304,6 @@ impl Lexicons {
     /// ("the two Koreas"), a mention of that actor by the same words.
     fn add_pairs(&self, actors: &mut Vec<ActorHit>) {
         let also = |h: &ActorHit| h.alias.and_then(|a| self.aliases[a].also);
-        if actors.iter().all(|h| also(h).is_none()) {
-            return;
-        }
         let mut i = 0;
         while i < actors.len() {
             if let Some(second) = also(&actors[i]) {
@@ -1333,9 +1327,6 @@ impl Lexicons {
     /// ("the U.S. Congress") it stays.
     fn drop_owned_generics(&self, text: &str, toks: &[Token], actors: &mut Vec<ActorHit>) {
         let generic = |h: &ActorHit| h.alias.is_some_and(|a| self.aliases[a].generic);
-        if !actors.iter().any(generic) {
-            return;
-        }
         let root = |h: &ActorHit| self.actors[h.actor].root;
         let owned: Vec<bool> = (0..actors.len())
             .map(|i| {
