@@ -2027,8 +2027,8 @@ fn parse_actors(src: &str, file: &str) -> Result<ActorTables> {
     let mut actors: Vec<Actor> = Vec::new();
     let mut by_id: HashMap<String, usize> = HashMap::default();
     let mut parent_names: Vec<(String, usize)> = Vec::new(); // per actor: parent id, line
-    let mut context_names: Vec<(String, usize)> = Vec::new(); // per alias: context ids, line
-    let mut also_names: Vec<(String, usize)> = Vec::new(); // per alias: `also` id, line
+    // Per alias: its `context` ids, its `also` id and its line.
+    let mut optional_ids: Vec<(String, String, usize)> = Vec::new();
     let mut aliases: Vec<Alias> = Vec::new();
     type RowKey = (usize, String, Option<DocDate>, Option<DocDate>);
     let mut seen: HashMap<RowKey, usize> = HashMap::default();
@@ -2168,8 +2168,11 @@ fn parse_actors(src: &str, file: &str) -> Result<ActorTables> {
             let upper_at = (0..case_form.len())
                 .filter(|&i| case_form[i].is_uppercase())
                 .collect();
-            context_names.push((t.get(row, "context").to_string(), line));
-            also_names.push((t.get(row, "also").trim().to_string(), line));
+            optional_ids.push((
+                t.get(row, "context").to_string(),
+                t.get(row, "also").trim().to_string(),
+                line,
+            ));
             aliases.push(Alias {
                 actor: idx,
                 surface: surface.to_string(),
@@ -2216,59 +2219,38 @@ fn parse_actors(src: &str, file: &str) -> Result<ActorTables> {
         }
         actors[i].root = cur;
     }
-    // Resolve each alias's context ids to the roots they roll up to.
-    for (alias, (names, line)) in aliases.iter_mut().zip(&context_names) {
-        for name in names.split_whitespace() {
-            match by_id.get(name) {
-                Some(&i) if actors[i].kind == ActorKind::Ignore => {
-                    return Err(t.err(
-                        *line,
-                        format!("context '{name}' is a phrase to ignore, not an actor"),
-                    ));
-                }
-                Some(&i) => alias.context.push(actors[i].root),
-                None => {
-                    return Err(t.err(
-                        *line,
-                        format!(
-                            "context '{name}' of alias '{}' is not an id in this file; write actor ids separated by spaces (PRK KOR)",
-                            alias.surface
-                        ),
-                    ));
-                }
-            }
+    // Resolve each alias's `context` ids (to the roots they roll up to)
+    // and its `also` id.
+    let actor_named =
+        |col: &str, name: &str, line: usize, alias: &str, write: &str| match by_id.get(name) {
+            Some(&i) if actors[i].kind == ActorKind::Ignore => Err(t.err(
+                line,
+                format!("{col} '{name}' is a phrase to ignore, not an actor"),
+            )),
+            Some(&i) => Ok(i),
+            None => Err(t.err(
+                line,
+                format!("{col} '{name}' of alias '{alias}' is not an id in this file; {write}"),
+            )),
+        };
+    for (alias, (context, also, line)) in aliases.iter_mut().zip(&optional_ids) {
+        for name in context.split_whitespace() {
+            let write = "write actor ids separated by spaces (PRK KOR)";
+            let i = actor_named("context", name, *line, &alias.surface, write)?;
+            alias.context.push(actors[i].root);
         }
-    }
-    // Resolve each alias's second actor.
-    for (alias, (name, line)) in aliases.iter_mut().zip(&also_names) {
-        if name.is_empty() {
-            continue;
-        }
-        match by_id.get(name.as_str()) {
-            Some(&i) if actors[i].kind == ActorKind::Ignore => {
-                return Err(t.err(
-                    *line,
-                    format!("also '{name}' is a phrase to ignore, not an actor"),
-                ));
-            }
-            Some(&i) if i == alias.actor => {
+        if !also.is_empty() {
+            let write = "write one actor id (KOR)";
+            let i = actor_named("also", also, *line, &alias.surface, write)?;
+            if i == alias.actor {
                 return Err(t.err(
                     *line,
                     format!(
-                        "also '{name}' is the row's own id; name a second actor or leave it empty"
+                        "also '{also}' is the row's own id; name a second actor or leave it empty"
                     ),
                 ));
             }
-            Some(&i) => alias.also = Some(i),
-            None => {
-                return Err(t.err(
-                    *line,
-                    format!(
-                        "also '{name}' of alias '{}' is not an id in this file; write one actor id (KOR)",
-                        alias.surface
-                    ),
-                ));
-            }
+            alias.also = Some(i);
         }
     }
     Ok((actors, by_id, aliases))
