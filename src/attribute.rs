@@ -2720,7 +2720,8 @@ impl Sentence<'_> {
     /// the end, or before "on" and one word or one of [`WHEN_WORDS`], perhaps
     /// with its audience between ([`AUDIENCE_WORDS`]: "warned lawmakers"); right
     /// before it an actor, perhaps with its office ("Seoul's foreign ministry
-    /// warned", [`SPEAKER_OFFICES`]); and before that actor only a comma or
+    /// warned", [`SPEAKER_OFFICES`]) or an office and a name ("Israeli
+    /// Defence Minister Yoav Gallant warned"); and before that actor only a comma or
     /// a quote, perhaps with "the". So "the people of Pakistan feel
     /// threatened", "as Guyana has long pledged to do" and "are being
     /// threatened" report no one. The speaker and the verb.
@@ -2768,7 +2769,10 @@ impl Sentence<'_> {
         let a = self.m.actors.iter().rposition(|a| a.tok.end <= v)?;
         let first = self.coordinated(a).start;
         let (start, end) = (self.m.actors[first].tok.start, self.m.actors[a].tok.end);
-        let office_only = (end..v).all(|i| SPEAKER_OFFICES.contains(&self.word(i)))
+        // Only its office between, or an office and a name ("Israeli
+        // *Defence Minister Yoav Gallant* warned").
+        let office_only = ((end..v).all(|i| SPEAKER_OFFICES.contains(&self.word(i)))
+            || self.office_and_name(end, v))
             && !self.between(end - 1, v).contains([',', ';', ':']);
         let lead = self.titled_from(start);
         let lead = if lead > 0 && self.is(lead - 1, "the") {
@@ -3461,6 +3465,13 @@ mod tests {
         assert_eq!(
             roles("The sanctions on Tokyo are illegal, China's foreign ministry protested again."),
             r(Some("CHN"), &[], &["JPN"])
+        );
+        // With an office and a name between the actor and the verb.
+        assert_eq!(
+            roles(
+                "Seoul's drills will end in war, Pyongyang's Defence Minister No Kwang Chol warned on Monday."
+            ),
+            r(Some("PRK"), &[], &["KOR"])
         );
         // The same verbs as acts, or not at the end, report no one.
         assert_eq!(
