@@ -969,6 +969,40 @@ const RULE_ACT_AGENT: &str = "agent of the act ('… by X')";
 /// claimed the islets, *Seoul* summoned a Japanese diplomat").
 const RULE_PARTICIPLE: &str = "subject of the clause after an opening participle";
 
+/// Plural nouns an adjective in "-ing" may open a sentence with
+/// ("*Developing countries* need …", "*Emerging economies* …"). See
+/// `Sentence::participle_subject`.
+const GROUP_NOUNS: &[&str] = &[
+    "countries",
+    "nations",
+    "states",
+    "economies",
+    "markets",
+    "powers",
+    "peoples",
+];
+
+/// Words in "-ing" that open a sentence as prepositions, not as the
+/// participle of its subject's act: "*Following* the war, Japan …",
+/// "*During* the talks, …". See `Sentence::participle_subject`.
+const ING_PREPOSITIONS: &[&str] = &[
+    "during",
+    "following",
+    "according",
+    "including",
+    "regarding",
+    "concerning",
+    "considering",
+    "excluding",
+    "notwithstanding",
+    "pending",
+    "barring",
+    "nothing",
+    "something",
+    "anything",
+    "everything",
+];
+
 /// Prepositions that may join an act to its object before the "by" of its
 /// agent: "the occupation *of* Kuwait by", "the attacks *on* civilians by".
 const ACT_AGENT_PREPS: &[&str] = &[
@@ -2899,7 +2933,8 @@ impl Sentence<'_> {
     }
 
     /// The main clause's subject when the sentence opens with a participle
-    /// ("-ed": "Angered", "Encouraged", "Alarmed") whose phrase, ended by
+    /// ("-ed": "Angered", "Encouraged", "Alarmed"; "-ing": "Declaring",
+    /// "Speaking", but none of [`ING_PREPOSITIONS`]) whose phrase, ended by
     /// its first comma, holds the key term at `ks`: the first actor after
     /// that comma, at most two words on ("Angered that …, *Seoul* hauled
     /// in …", "Encouraged by the talks, the *Chinese* side …"). The
@@ -2908,12 +2943,26 @@ impl Sentence<'_> {
     /// an inversion, its subject after the verb.
     fn participle_subject(&self, ks: usize) -> Option<usize> {
         let n = self.m.tokens.len();
-        if n == 0 || !self.word(0).ends_with("ed") {
+        if n == 0 {
+            return None;
+        }
+        let first = self.word(0);
+        // "-ing" before a plural noun is an adjective: "*Developing*
+        // countries need …".
+        let participle = first.ends_with("ed")
+            || (first.ends_with("ing")
+                && !ING_PREPOSITIONS.contains(&first)
+                && (n < 2 || !GROUP_NOUNS.contains(&self.word(1))));
+        // Not a name ("Beijing, …").
+        if !participle || self.m.actors.iter().any(|a| a.tok.start == 0) {
             return None;
         }
         let comma = self.after_comma(1..n)?;
-        // Not an inversion ("Invited to the reception *were* …").
-        if ks >= comma || (1..comma).any(|t| BE_FORMS.contains(&self.word(t))) {
+        // Not an inversion ("Invited to the reception *were* …"): a form of
+        // *be* of the participle's own phrase, not of a clause inside it
+        // ("Declaring *that* there would be no more war, …").
+        let clause = (1..comma).find(|&t| self.is(t, "that")).unwrap_or(comma);
+        if ks >= comma || (1..clause).any(|t| BE_FORMS.contains(&self.word(t))) {
             return None;
         }
         let a = (0..self.m.actors.len()).find(|&a| self.m.actors[a].tok.start >= comma)?;

@@ -1414,6 +1414,30 @@ fn an_opening_participle_is_the_main_clauses_subjects() {
         roles("Invited to the talks were envoys of Seoul and Tokyo.").0,
         Some("KOR".to_string())
     );
+    // A participle in "-ing" too, and a "be" inside its "that" clause is
+    // no inversion.
+    assert_eq!(
+        roles("Praising the talks as a fresh start, Seoul sent a delegation to Pyongyang."),
+        st("KOR", &["PRK"])
+    );
+    assert_eq!(
+        roles(
+            "Declaring that there would be no more war between them, Seoul and Tokyo signed the accord."
+        )
+        .0
+        .as_deref(),
+        Some("KOR")
+    );
+    // But not a preposition in "-ing", nor an adjective before a plural
+    // noun: the act in the opening phrase is no one's.
+    assert_eq!(
+        roles("Following the war in Gaza, Japan sent a delegation to Cairo.").0,
+        None
+    );
+    assert_eq!(
+        roles("Developing countries need aid, and Japan gives much of it.").0,
+        None
+    );
 }
 
 #[test]
@@ -1516,5 +1540,74 @@ fn a_speaker_before_its_verb_only_reports_another_actors_act() {
         ),
     ] {
         assert_eq!(roles(text).0.as_deref(), Some(source), "{text}");
+    }
+}
+
+#[test]
+fn rows_for_wars_ended_missiles_scrapped_aid_delivered_and_ports_closed() {
+    let label = |text: &str| scored(text, None).0;
+    for (text, want) in [
+        // Ending a war, even one in quotation marks, and a quarrel.
+        (
+            "Ottawa and Copenhagen ended their long “whisky war” by splitting the rock.",
+            "conciliatory",
+        ),
+        (
+            "Ending a quarrel over their frontier, Kyrgyzstan and Tajikistan signed a treaty.",
+            "conciliatory",
+        ),
+        // "End up in a quarrel" ends nothing.
+        (
+            "Talks held in the middle of war drills will end up in a quarrel.",
+            "hostile",
+        ),
+        // Scrapping missiles is disarmament, not cutting ties.
+        (
+            "Moscow proposed to scrap all medium-range missiles in Europe within five years.",
+            "conciliatory",
+        ),
+        // Air defence delivered or promised is aid.
+        (
+            "Berlin will deliver three more air defence systems to Kyiv.",
+            "conciliatory",
+        ),
+        // A place and officials named after a truce or relief are no stance.
+        (
+            "Tours of the truce village reopened on Monday, operators said.",
+            "neutral",
+        ),
+        (
+            "Some 20,000 refugees crossed the border in June, relief officials said.",
+            "neutral",
+        ),
+        // Observers deployed are no show of force.
+        (
+            "The vote in Tbilisi was watched by observers deployed by the OSCE.",
+            "neutral",
+        ),
+        // Closing ports, jamming signals and pausing funding are pressure;
+        // refusing to close ports is not.
+        (
+            "Oslo said it would not close its ports to Russian trawlers.",
+            "conciliatory",
+        ),
+        (
+            "Russia jammed satellite signals over Finland for a week.",
+            "hostile",
+        ),
+        (
+            "New Zealand paused its development funding to Tonga.",
+            "hostile",
+        ),
+        (
+            "Pakistan will respond at a time and place of its choosing, the army said.",
+            "hostile",
+        ),
+        (
+            "The two leaders agreed to bury the past and build closer economic ties.",
+            "conciliatory",
+        ),
+    ] {
+        assert_eq!(label(text), want, "{text}");
     }
 }
