@@ -1611,3 +1611,61 @@ fn rows_for_wars_ended_missiles_scrapped_aid_delivered_and_ports_closed() {
         assert_eq!(label(text), want, "{text}");
     }
 }
+
+#[test]
+fn states_leaders_and_movements_of_the_cold_war_by_date() {
+    let a = |text: &str, date: &str| actors(text, Some(date));
+    // Hanoi is North Vietnam until the country is united in July 1976.
+    assert_eq!(
+        a("American bombers struck targets near Hanoi.", "1972-12-20"),
+        ["USA", "VDR"]
+    );
+    assert_eq!(a("Hanoi signed a trade deal.", "1990-05-01"), ["VNM"]);
+    assert_eq!(
+        a(
+            "Saigon accused the Viet Cong of shelling the city.",
+            "1968-02-01"
+        ),
+        ["RVN", "VIET-CONG"]
+    );
+    // Belgrade is Yugoslavia's capital and Bonn West Germany's seat of
+    // government; afterwards Belgrade is Serbia's and Bonn is no one.
+    assert_eq!(
+        a("Belgrade broke off relations with Bonn.", "1957-10-19"),
+        ["YUG", "DEU"]
+    );
+    assert_eq!(
+        a("Belgrade broke off relations with Bonn.", "2010-01-01"),
+        ["SRB"]
+    );
+    // Leaders during their terms, and the Soviet side as RUS before 1992.
+    assert_eq!(
+        a(
+            "Khrushchev told Kennedy that Moscow would not yield.",
+            "1961-06-04"
+        ),
+        ["RUS", "USA"]
+    );
+    assert!(a("Reagan spoke at the library.", "2024-01-01").is_empty());
+    assert_eq!(
+        a(
+            "Rhodesia's Ian Smith rejected the British plan.",
+            "1976-10-01"
+        ),
+        ["RHO", "GBR"]
+    );
+    // The Non-Aligned Movement is no longer Namibia (whose code is NAM).
+    assert_eq!(
+        a(
+            "The Non-Aligned Movement backed Namibia's claim.",
+            "1985-09-01"
+        ),
+        ["NON_ALIGNED", "NAM"]
+    );
+    // The divided city is no state's seat.
+    assert!(a("Traffic into West Berlin was halted.", "1961-08-13").is_empty());
+    assert_eq!(
+        a("The OAU condemned the raid on Zaire.", "1978-05-20"),
+        ["OAU", "COD"]
+    );
+}
