@@ -982,6 +982,12 @@ const GROUP_NOUNS: &[&str] = &[
     "peoples",
 ];
 
+/// Participles whose "with" names what the subject underwent, as "by"
+/// would: "were *hit with* sanctions", "was *slapped with* tariffs", "was
+/// *met with* criticism". Not "presented with a gift by", "equipped with":
+/// there "with" names a thing given or had.
+const WITH_PARTICIPLES: &[&str] = &["hit", "slapped", "met", "threatened", "charged"];
+
 /// Words in "-ing" that open a sentence as prepositions, not as the
 /// participle of its subject's act: "*Following* the war, Japan …",
 /// "*During* the talks, …". See `Sentence::participle_subject`.
@@ -2634,10 +2640,12 @@ impl Sentence<'_> {
         {
             return true;
         }
-        // "were hit by a wave of cyberattacks": "by" within four words
-        // before the key term, no actor between them.
+        // "were hit by a wave of cyberattacks", "were hit with sanctions":
+        // "by" (or "with" after one of [`WITH_PARTICIPLES`]) within four
+        // words before the key term, no actor between them.
         (ks.saturating_sub(5)..ks).any(|by| {
-            self.is(by, "by")
+            (self.is(by, "by")
+                || (self.is(by, "with") && by > 0 && WITH_PARTICIPLES.contains(&self.word(by - 1))))
                 && by > 0
                 && participle(by - 1)
                 && be_before(by - 1)
@@ -2839,8 +2847,8 @@ impl Sentence<'_> {
     /// Where a person's title and given names before mention start `start`
     /// begin ("*Prime Minister Narendra* Modi", "*Foreign Minister* Wang
     /// Yi"): back over at most two words joined by spaces, then over one or
-    /// more of [`SPEAKER_OFFICES`]; `start` itself when no title stands
-    /// there.
+    /// more of [`SPEAKER_OFFICES`], perhaps joined by "of" ("Secretary of
+    /// State"); `start` itself when no title stands there.
     fn titled_from(&self, start: usize) -> usize {
         let joined = |i: usize| self.between(i - 1, i).trim().is_empty();
         let mut names = start;
@@ -2855,8 +2863,15 @@ impl Sentence<'_> {
         {
             names -= 1;
         }
+        // Offices, perhaps joined by "of" ("*Secretary of State* Alexander
+        // Haig").
+        let office = |i: usize| SPEAKER_OFFICES.contains(&self.word(i));
         let mut title = names;
-        while title > 0 && joined(title) && SPEAKER_OFFICES.contains(&self.word(title - 1)) {
+        while title > 0
+            && joined(title)
+            && (office(title - 1)
+                || (title >= 2 && title < names && self.is(title - 1, "of") && office(title - 2)))
+        {
             title -= 1;
         }
         if title < names { title } else { start }
@@ -3520,6 +3535,11 @@ mod tests {
             roles(
                 "Seoul's drills will end in war, Pyongyang's Defence Minister No Kwang Chol warned on Monday."
             ),
+            r(Some("PRK"), &[], &["KOR"])
+        );
+        // With a title of several offices joined by "of" before the name.
+        assert_eq!(
+            roles("Seoul's drills will end in war, Secretary of State Kim warned on Monday."),
             r(Some("PRK"), &[], &["KOR"])
         );
         // The same verbs as acts, or not at the end, report no one.

@@ -518,6 +518,17 @@ fn a_passive_names_its_subject_the_target_unless_it_says_how_the_subject_stands(
         roles("Two Estonian diplomats have been expelled, the ministry said."),
         (None, vec!["EST".to_string()])
     );
+    // "Hit with" names what was undergone, as "hit by" does; "presented
+    // with" names a gift: its subject does not undergo an act.
+    assert_eq!(
+        roles("Dozens of Russian tankers were hit with sanctions on Friday."),
+        (None, vec!["RUS".to_string()])
+    );
+    assert!(
+        roles("Kim Jong Un was presented with a floral basket by a delegation from Laos.")
+            .0
+            .is_some()
+    );
     // Participles of feeling or stance: the subject holds it.
     for text in [
         "Canberra is deeply concerned about the drills near Taiwan.",
