@@ -1618,6 +1618,20 @@ fn rows_for_wars_ended_missiles_scrapped_aid_delivered_and_ports_closed() {
             "The two leaders agreed to bury the past and build closer economic ties.",
             "conciliatory",
         ),
+        // Disputing a border is hostile, renouncing that conciliatory; "the
+        // question of borders" is neither.
+        (
+            "Moscow questioned the legality of its border with Estonia.",
+            "hostile",
+        ),
+        (
+            "Berlin will never question the post-war frontier with Poland, the chancellor said.",
+            "conciliatory",
+        ),
+        (
+            "The question of borders was raised at the conference.",
+            "neutral",
+        ),
     ] {
         assert_eq!(label(text), want, "{text}");
     }
@@ -1678,5 +1692,20 @@ fn states_leaders_and_movements_of_the_cold_war_by_date() {
     assert_eq!(
         a("The OAU condemned the raid on Zaire.", "1978-05-20"),
         ["OAU", "COD"]
+    );
+}
+
+#[test]
+fn the_cook_islands_and_niue_are_actors_apart_from_new_zealand() {
+    assert_eq!(
+        actors(
+            "Wellington paused its aid after Avarua signed a pact with China.",
+            Some("2025-06-20")
+        ),
+        ["NZL", "COK", "CHN"]
+    );
+    assert_eq!(
+        actors("Niue thanked the Cook Islands.", None),
+        ["NIU", "COK"]
     );
 }
