@@ -1286,7 +1286,7 @@ fn seed_story_when_shared_corpus_present() {
     assert!(r[targets].split(';').any(|t| t == "PRK"), "{r:?}");
 }
 
-/// The team’s own 1,110 gold sentences (eval/README.md) stay scored at
+/// The team’s own 1,230 gold sentences (eval/README.md) stay scored at
 /// least this well: a change that loses several of them fails here.
 #[test]
 fn team_gold_set_stays_above_its_floors() {
@@ -1296,16 +1296,16 @@ fn team_gold_set_stays_above_its_floors() {
         .args(["eval", "--min-tone-acc", "0.90", "--min-actor-f1", "0.99"])
         .args([
             "--min-source-acc",
-            "0.95",
-            "--min-target-f1",
             "0.94",
+            "--min-target-f1",
+            "0.93",
             "--errors",
         ])
         .arg(d.path().join("errors.csv"))
         .arg(&gold)
         .assert()
         .success()
-        .stdout(predicate::str::contains("1110 items from"));
+        .stdout(predicate::str::contains("1230 items from"));
 }
 
 #[test]
