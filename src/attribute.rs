@@ -983,10 +983,10 @@ const GROUP_NOUNS: &[&str] = &[
 ];
 
 /// Participles whose "with" names what the subject underwent, as "by"
-/// would: "were *hit with* sanctions", "was *slapped with* tariffs", "was
-/// *met with* criticism". Not "presented with a gift by", "equipped with":
-/// there "with" names a thing given or had.
-const WITH_PARTICIPLES: &[&str] = &["hit", "slapped", "met", "threatened", "charged"];
+/// would: "were *hit with* sanctions", "was *slapped with* tariffs". Not
+/// "presented with a gift by", "equipped with": there "with" names a thing
+/// given or had.
+const WITH_PARTICIPLES: &[&str] = &["hit", "slapped", "threatened", "charged"];
 
 /// Words in "-ing" that open a sentence as prepositions, not as the
 /// participle of its subject's act: "*Following* the war, Japan …",
@@ -2644,9 +2644,9 @@ impl Sentence<'_> {
         // "by" (or "with" after one of [`WITH_PARTICIPLES`]) within four
         // words before the key term, no actor between them.
         (ks.saturating_sub(5)..ks).any(|by| {
-            (self.is(by, "by")
-                || (self.is(by, "with") && by > 0 && WITH_PARTICIPLES.contains(&self.word(by - 1))))
-                && by > 0
+            by > 0
+                && (self.is(by, "by")
+                    || (self.is(by, "with") && WITH_PARTICIPLES.contains(&self.word(by - 1))))
                 && participle(by - 1)
                 && be_before(by - 1)
                 && !self
@@ -2969,7 +2969,7 @@ impl Sentence<'_> {
                 && !ING_PREPOSITIONS.contains(&first)
                 && (n < 2 || !GROUP_NOUNS.contains(&self.word(1))));
         // Not a name ("Beijing, …").
-        if !participle || self.m.actors.iter().any(|a| a.tok.start == 0) {
+        if !participle || self.m.actors.first().is_some_and(|a| a.tok.start == 0) {
             return None;
         }
         let comma = self.after_comma(1..n)?;
