@@ -1632,6 +1632,15 @@ fn rows_for_wars_ended_missiles_scrapped_aid_delivered_and_ports_closed() {
             "The question of borders was raised at the conference.",
             "neutral",
         ),
+        // Rhetorical challenges of a right.
+        (
+            "Since when does Washington decide who may govern in Managua?",
+            "hostile",
+        ),
+        (
+            "By what right do Moscow's troops stay in Kabul, the envoy asked.",
+            "hostile",
+        ),
     ] {
         assert_eq!(label(text), want, "{text}");
     }
