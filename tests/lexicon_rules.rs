@@ -1632,6 +1632,15 @@ fn rows_for_wars_ended_missiles_scrapped_aid_delivered_and_ports_closed() {
             "The question of borders was raised at the conference.",
             "neutral",
         ),
+        // Renewing a pact is cooperation; refusing to renew it is not.
+        (
+            "Manila will not renew its visiting forces agreement with Washington, the president said.",
+            "hostile",
+        ),
+        (
+            "Oslo and Moscow agreed to renew their fisheries accord for five years.",
+            "conciliatory",
+        ),
         // Rhetorical challenges of a right.
         (
             "Since when does Washington decide who may govern in Managua?",
