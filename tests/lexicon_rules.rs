@@ -1641,6 +1641,11 @@ fn rows_for_wars_ended_missiles_scrapped_aid_delivered_and_ports_closed() {
             "Oslo and Moscow agreed to renew their fisheries accord for five years.",
             "conciliatory",
         ),
+        // A concession phrased as stopping an act of pressure.
+        (
+            "Pyongyang said it would stop sending rubbish balloons across the border.",
+            "conciliatory",
+        ),
         // Rhetorical challenges of a right.
         (
             "Since when does Washington decide who may govern in Managua?",
