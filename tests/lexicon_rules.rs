@@ -1716,6 +1716,21 @@ fn states_leaders_and_movements_of_the_cold_war_by_date() {
         a("The OAU condemned the raid on Zaire.", "1978-05-20"),
         ["OAU", "COD"]
     );
+    // Saudi Arabia's King Abdullah (2005-2015) is not Jordan's.
+    assert_eq!(
+        a(
+            "King Abdullah bin Abdulaziz thanked Amman for its support.",
+            "2010-05-01"
+        ),
+        ["SAU", "JOR"]
+    );
+    assert_eq!(
+        a(
+            "Jordan's King Abdullah thanked Riyadh for its support.",
+            "2010-05-01"
+        ),
+        ["JOR", "SAU"]
+    );
 }
 
 #[test]
