@@ -989,15 +989,13 @@ const GROUP_NOUNS: &[&str] = &[
 const WITH_PARTICIPLES: &[&str] = &["hit", "slapped", "threatened", "charged"];
 
 /// Words in "-ing" that open a sentence as prepositions, not as the
-/// participle of its subject's act: "*Following* the war, Japan …",
-/// "*During* the talks, …". See `Sentence::participle_subject`.
+/// participle of its subject's act ("*According* to Seoul, …", "*Including*
+/// the talks, …"), besides those of [`OPENING_PREPOSITIONS`] ("*Following*
+/// the war, Japan …", "*During* the talks, …"). See
+/// `Sentence::participle_subject`.
 const ING_PREPOSITIONS: &[&str] = &[
-    "during",
-    "following",
     "according",
     "including",
-    "regarding",
-    "concerning",
     "considering",
     "excluding",
     "notwithstanding",
@@ -2949,7 +2947,8 @@ impl Sentence<'_> {
 
     /// The main clause's subject when the sentence opens with a participle
     /// ("-ed": "Angered", "Encouraged", "Alarmed"; "-ing": "Declaring",
-    /// "Speaking", but none of [`ING_PREPOSITIONS`]) whose phrase, ended by
+    /// "Speaking", but none of [`ING_PREPOSITIONS`] or
+    /// [`OPENING_PREPOSITIONS`]) whose phrase, ended by
     /// its first comma, holds the key term at `ks`: the first actor after
     /// that comma, at most two words on ("Angered that …, *Seoul* hauled
     /// in …", "Encouraged by the talks, the *Chinese* side …"). The
@@ -2967,6 +2966,7 @@ impl Sentence<'_> {
         let participle = first.ends_with("ed")
             || (first.ends_with("ing")
                 && !ING_PREPOSITIONS.contains(&first)
+                && !OPENING_PREPOSITIONS.contains(&first)
                 && (n < 2 || !GROUP_NOUNS.contains(&self.word(1))));
         // Not a name ("Beijing, …").
         if !participle || self.m.actors.first().is_some_and(|a| a.tok.start == 0) {
