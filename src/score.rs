@@ -12,7 +12,7 @@
 //! 3. Each tone term starts at its lexicon weight (−4 … +4) and the rules
 //!    below adjust it, in this order: [`NEGATION`](rule_negation),
 //!    [`DEMANDED`](rule_demanded), [`INTENSITY`](rule_intensity), [`PROBLEMS`](rule_problems),
-//!    [`REJECTED`](rule_rejected),
+//!    [`REJECTED`](rule_rejected), [`AGREED ACT`](rule_agreed_act),
 //!    [`QUOTED`](rule_quoted),
 //!    [`CONTRAST`](rule_contrast), [`CONCESSION`](rule_concession). Each rule
 //!    that fires records a [`Note`] on the term ([`TermScore::notes`]),
@@ -217,6 +217,9 @@ pub enum Note {
     /// [`rule_rejected`]: the term is what a rejected offer offers ("what
     /// is rejected ×0").
     Rejected,
+    /// [`rule_agreed_act`]: the term is an agreement to a hostile act
+    /// ("what is agreed is hostile ×0").
+    AgreedAct,
     /// [`rule_negation`]: the negator stands in a "why … not" question
     /// that proposes the act ([`rhetorical_why`]), so it does not negate
     /// it ("'not' in a 'why … not' question ×1").
@@ -237,14 +240,14 @@ impl Note {
             | Note::AfterContrast { factor, .. }
             | Note::BeforeContrast { factor, .. }
             | Note::Conceded { factor, .. } => factor,
-            Note::Problem { .. } | Note::Rejected => 0.0,
+            Note::Problem { .. } | Note::Rejected | Note::AgreedAct => 0.0,
             Note::Rhetorical { .. } => 1.0,
         }
     }
 
     /// The modifier that made the rule fire (an index into
     /// [`Lexicons::modifiers`]); `None` for [`Note::Quoted`],
-    /// [`Note::Problem`] and [`Note::Rejected`].
+    /// [`Note::Problem`], [`Note::Rejected`] and [`Note::AgreedAct`].
     pub fn modifier(&self) -> Option<usize> {
         match *self {
             Note::Negated { modifier, .. }
@@ -254,7 +257,7 @@ impl Note {
             | Note::BeforeContrast { modifier, .. }
             | Note::Conceded { modifier, .. }
             | Note::Rhetorical { modifier } => Some(modifier),
-            Note::Quoted { .. } | Note::Problem { .. } | Note::Rejected => None,
+            Note::Quoted { .. } | Note::Problem { .. } | Note::Rejected | Note::AgreedAct => None,
         }
     }
 
@@ -302,6 +305,7 @@ impl fmt::Display for NoteDisplay<'_> {
             Note::Problem { fought: false } => write!(f, "against a problem ×0"),
             Note::Problem { fought: true } => write!(f, "a problem fought ×0"),
             Note::Rejected => write!(f, "what is rejected ×0"),
+            Note::AgreedAct => write!(f, "what is agreed is hostile ×0"),
             Note::Rhetorical { modifier } => {
                 write!(f, "'{}' in a 'why … not' question ×1", word(modifier))
             }
@@ -715,6 +719,7 @@ impl Scorer<'_> {
             }
             rule_problems(self.lex, m, terms);
             rule_rejected(self.lex, m, terms);
+            rule_agreed_act(self.lex, m, terms);
             rule_quoted(sentence, m, terms);
             if contrast {
                 rule_contrast(self.lex, m, terms);
@@ -1810,6 +1815,103 @@ pub fn rule_rejected(lex: &Lexicons, m: &Matches, terms: &mut [TermScore]) {
     }
 }
 
+/// Words that may stand between "agreed" and the "to" of what was agreed
+/// ("agreed *on Tuesday* to", "agreed *unanimously* to"), at most
+/// [`AGREED_GAP`] of them. See [`rule_agreed_act`].
+pub const AGREED_JOINERS: [&str; 14] = [
+    "on",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "today",
+    "yesterday",
+    "unanimously",
+    "jointly",
+    "also",
+    "formally",
+];
+
+/// The forms of "agree" that [`rule_agreed_act`] reads (not "agreement":
+/// "an agreement to halt the arms race" is a truce's).
+pub const AGREE_VERBS: [&str; 4] = ["agree", "agrees", "agreed", "agreeing"];
+
+/// Tone categories of the acts an agreement may be to: sanctions, force,
+/// threats. See [`rule_agreed_act`].
+pub const AGREED_ACTS: [&str; 6] = [
+    "sanction",
+    "coerce",
+    "assault",
+    "fight",
+    "force_posture",
+    "threaten",
+];
+
+/// How many [`AGREED_JOINERS`] may stand between "agreed" and its "to".
+pub const AGREED_GAP: usize = 2;
+
+/// **Agreed hostile acts.** "EU governments agreed on Monday to ban
+/// imports of Iranian crude", "NATO's ministers agreed to freeze meetings
+/// with Russia": the agreement is among the sources, and what they agreed
+/// to do decides the sentence's stance toward its target. Weighed as
+/// written, "agreed" (a `cooperate` term) cancelled the act. A
+/// `cooperate` term that is one of [`AGREE_VERBS`] weighs 0 ("what is
+/// agreed is hostile ×0") when "to" follows it, after at most
+/// [`AGREED_GAP`] of [`AGREED_JOINERS`], and the word right after that
+/// "to" (or that "to" itself: "to ban ... imports") starts a hostile term
+/// of [`AGREED_ACTS`], or a phrase of
+/// `reduce_relations` ("to freeze ... meetings", "to expel ...
+/// diplomats"): the act agreed is then the hostile verb itself. An
+/// agreement to an act of peace keeps its weight: "agreed to end the war"
+/// is one conciliatory term after "to", "agreed to suspend tests" a lone
+/// `reduce_relations` word, as ambiguous as a truce's "halt".
+pub fn rule_agreed_act(lex: &Lexicons, m: &Matches, terms: &mut [TermScore]) {
+    let text = m.norm.text();
+    let word = |i: usize| &text[m.tokens[i].start..m.tokens[i].end];
+    for i in 0..terms.len() {
+        let tok = m.tone[terms[i].hit].tok.clone();
+        if terms[i].weight <= 0.0
+            || tok.len() != 1
+            || !AGREE_VERBS.contains(&word(tok.start))
+            || lex.tone()[m.tone[terms[i].hit].term].category != "cooperate"
+        {
+            continue;
+        }
+        // The "to" after the agreement, and nothing but joiners before it.
+        let mut at = tok.end;
+        while at < m.tokens.len() && at - tok.end < AGREED_GAP && AGREED_JOINERS.contains(&word(at))
+        {
+            at += 1;
+        }
+        if at + 1 >= m.tokens.len()
+            || word(at) != "to"
+            || text[m.tokens[tok.end - 1].end..m.tokens[at].start].contains([',', ';', ':'])
+        {
+            continue;
+        }
+        let act = at + 1;
+        let hostile_act = terms.iter().any(|t| {
+            let hit = &m.tone[t.hit];
+            (hit.tok.start == act || hit.tok.start == at)
+                && t.weight < 0.0
+                && match lex.tone()[hit.term].category.as_str() {
+                    c if AGREED_ACTS.contains(&c) => true,
+                    // "to freeze meetings", "to expel diplomats"; not a lone
+                    // "suspend" or "halt", which is as often a truce's.
+                    "reduce_relations" => hit.tok.len() > 1,
+                    _ => false,
+                }
+        });
+        if hostile_act {
+            terms[i].weight = 0.0;
+            terms[i].notes.push(Note::AgreedAct);
+        }
+    }
+}
+
 /// Whether the words at `span` of `text` stand right inside quotation
 /// marks: a quote mark (straight, curly or angle; folded text has only
 /// `"` and `'`) right before them or right after. An apostrophe inside a
@@ -2202,6 +2304,36 @@ mod tests {
     }
 
     #[test]
+    fn an_agreement_weighs_nothing_when_what_is_agreed_is_a_hostile_act() {
+        let l = Lexicons::defaults().expect("the default lexicons load");
+        let agreed = |text: &str| {
+            let s = Scorer::new(&l).score_sentence(text, None);
+            let t = s
+                .terms
+                .iter()
+                .find(|t| s.matches.tone[t.hit].tok.len() == 1 && t.base == 2.5)
+                .expect("the agreement is a term");
+            (t.weight, s.evidence(&l, text))
+        };
+        let (w, e) = agreed("The ministers agreed on Monday to impose sanctions on Minsk.");
+        assert_eq!(w, 0.0);
+        assert!(
+            e.contains("agreed[cooperate +2.5 what is agreed is hostile ×0 = +0.00]"),
+            "{e}"
+        );
+        // A gap of more than two joiners, a comma, or no hostile verb right
+        // after "to": the agreement keeps its weight.
+        for text in [
+            "The ministers agreed after long talks to impose sanctions on Minsk.",
+            "The ministers agreed, to impose sanctions on Minsk.",
+            "The ministers agreed to talks on sanctions against Minsk.",
+            "The ministers agreed to suspend the offensive against Minsk.",
+        ] {
+            assert_eq!(agreed(text).0, 2.5, "{text}");
+        }
+    }
+
+    #[test]
     fn evidence_renders_every_rule_note_exactly() {
         let l = lex();
         // Concession on "sanctions", negation on "condemn", an intensifier
@@ -2225,6 +2357,7 @@ mod tests {
                         Note::Conceded { .. } => "conceded",
                         Note::Problem { .. } => "problem",
                         Note::Rejected => "rejected",
+                        Note::AgreedAct => "agreed act",
                         Note::Rhetorical { .. } => "rhetorical",
                     })
                     .collect()

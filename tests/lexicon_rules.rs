@@ -1747,3 +1747,80 @@ fn the_cook_islands_and_niue_are_actors_apart_from_new_zealand() {
         ["NIU", "COK"]
     );
 }
+
+#[test]
+fn an_agreement_to_a_hostile_act_is_that_act_and_rows_of_the_1990s_and_2000s() {
+    assert_labels(&[
+        // What is agreed decides: sanctions, a freeze of meetings.
+        (
+            "Gulf ministers agreed on Thursday to ban imports of Qatari gas and to close the border.",
+            "hostile",
+        ),
+        (
+            "The allies agreed to freeze all contacts with the junta until the elections are held.",
+            "hostile",
+        ),
+        // An agreement to an act of peace keeps its weight, and so does one
+        // to a lone "suspend", which is as often a truce's.
+        (
+            "Both sides agreed to end the war by the spring.",
+            "conciliatory",
+        ),
+        (
+            "The rebels agreed to suspend attacks on the capital.",
+            "conciliatory",
+        ),
+        // Lifting a ban on imports is no ban.
+        (
+            "Delhi lifted its ban on Nepali ginger imports.",
+            "conciliatory",
+        ),
+        // A heart attack is no attack; a spy plane is posture, not an
+        // accusation; being very sorry is an apology.
+        (
+            "The envoy died of a heart attack in Hanoi, Ankara said.",
+            "neutral",
+        ),
+        (
+            "Canberra said it was very sorry for the damage its spy plane did to the fishing boat.",
+            "conciliatory",
+        ),
+        // Paying dearly is a threat; cutting off aid is pressure.
+        (
+            "The aggressors will be made to pay dearly, Tehran said.",
+            "hostile",
+        ),
+        (
+            "Washington cut off tens of millions in aid to Islamabad over the tests.",
+            "hostile",
+        ),
+        // Burying bitterness, restoring voting rights, signing a protocol
+        // and giving up nuclear weapons are conciliatory; a demand that
+        // another give them up is pressure.
+        (
+            "Visiting Dhaka, the Pakistani leader urged both nations to bury decades of bitterness.",
+            "conciliatory",
+        ),
+        (
+            "The IMF restored Sudan's voting rights on Tuesday.",
+            "conciliatory",
+        ),
+        (
+            "Baku and Ankara signed a protocol on border trade.",
+            "conciliatory",
+        ),
+        (
+            "Kazakhstan abandoned its nuclear arsenal in the 1990s.",
+            "conciliatory",
+        ),
+        (
+            "Tehran must abandon its nuclear programme, Paris said.",
+            "hostile",
+        ),
+        // A refusal to rule out force, with a day between, is a threat.
+        (
+            "The minister refused on Sunday to rule out air strikes on Belgrade.",
+            "hostile",
+        ),
+    ]);
+}
