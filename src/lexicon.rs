@@ -1321,7 +1321,8 @@ impl Lexicons {
     /// A generic institution's alias (column `generic`: "Congress",
     /// "National Security Council") next to another actor's name is that
     /// actor's institution: "Peru's Congress", "the Brazilian Congress",
-    /// "the Congress of Colombia" name Peru, Brazil and Colombia, not the
+    /// "the Congress of Colombia" (or "of the", as in "the Central Military
+    /// Commission of the Workers' Party") name Peru, Brazil and Colombia, not the
     /// U.S. Congress the bare word means. Such a mention is dropped; the
     /// name beside it stands for both. Next to a name of the same actor
     /// ("the U.S. Congress") it stays.
@@ -1339,12 +1340,14 @@ impl Lexicons {
                     .checked_sub(1)
                     .map(|j| &actors[j])
                     .is_some_and(|p| p.tok.end == h.tok.start && root(p) != root(h));
-                // "the Congress of Colombia".
+                // "the Congress of Colombia", "the Central Military
+                // Commission of the Workers' Party of Korea".
+                let word = |k: usize| toks.get(k).map(|t| &text[t.start..t.end]);
                 let after = actors.get(i + 1).is_some_and(|n| {
-                    n.tok.start == h.tok.end + 1
-                        && toks
-                            .get(h.tok.end)
-                            .is_some_and(|t| &text[t.start..t.end] == "of")
+                    let of = h.tok.end;
+                    word(of) == Some("of")
+                        && (n.tok.start == of + 1
+                            || (n.tok.start == of + 2 && word(of + 1) == Some("the")))
                         && root(n) != root(h)
                 });
                 before || after
@@ -2848,6 +2851,11 @@ USA_CONGRESS,U.S. Congress,organisation,USA,Capitol Hill,,,,,\n";
         assert_eq!(found("Peru's Congress met."), ["PER"]);
         assert_eq!(found("The Peruvian Congress met."), ["PER"]);
         assert_eq!(found("The Congress of Peru met."), ["PER"]);
+        assert_eq!(found("The Congress of the Peruvian people met."), ["PER"]);
+        assert_eq!(
+            found("The Congress of the whole of Peru met."),
+            ["USA_CONGRESS", "PER"]
+        );
         assert_eq!(found("The U.S. Congress met."), ["USA", "USA_CONGRESS"]);
         assert_eq!(found("Congress met Peru."), ["USA_CONGRESS", "PER"]);
         assert_eq!(found("Congress and Peru met."), ["USA_CONGRESS", "PER"]);

@@ -1824,3 +1824,88 @@ fn an_agreement_to_a_hostile_act_is_that_act_and_rows_of_the_1990s_and_2000s() {
         ),
     ]);
 }
+
+#[test]
+fn leaders_groups_and_bodies_of_1992_to_2014_by_date() {
+    let a = |text: &str, date: &str| actors(text, Some(date));
+    // Leaders during their terms, and the two Bushes told apart by date.
+    assert_eq!(
+        a(
+            "Yeltsin told Clinton that NATO must not move east.",
+            "1995-05-10"
+        ),
+        ["RUS", "USA", "NATO"]
+    );
+    assert_eq!(
+        a("Bush thanked Blair and Chirac.", "2003-02-01"),
+        ["USA", "GBR", "FRA"]
+    );
+    assert!(a("Yeltsin and Chirac met in the hall.", "2020-01-01").is_empty());
+    assert_eq!(
+        a(
+            "Kofi Annan urged Milosevic to pull back from Kosovo.",
+            "1998-10-01"
+        ),
+        ["UN", "YUG", "XKX"]
+    );
+    // A Korean name in full is the right Korea's; a surname shared by the
+    // Kims is never read alone by a new row.
+    assert_eq!(
+        a(
+            "Kim Dae-jung flew to meet Kim Jong Il in Pyongyang.",
+            "2000-06-13"
+        ),
+        ["KOR", "PRK"]
+    );
+    // Armed groups and tribunals of the era.
+    assert_eq!(
+        a(
+            "The Revolutionary United Front seized peacekeepers, the Hague tribunal noted.",
+            "2000-05-10"
+        ),
+        ["RUF", "ICTY"]
+    );
+    assert_eq!(
+        a(
+            "The Kosovo Liberation Army ambushed a Serbian patrol.",
+            "1998-07-01"
+        ),
+        ["KLA", "SRB"]
+    );
+    // Turkish Cypriots are not Turkey, and Greek Cypriots are not Greece.
+    assert_eq!(
+        a(
+            "Greek Cypriots and Turkish Cypriots resumed talks.",
+            "2004-03-01"
+        ),
+        ["CYP", "TRNC"]
+    );
+    // A region is no actor; its separatist authorities are.
+    assert!(a("Fighting spread across Abkhazia.", "1993-09-20").is_empty());
+    assert_eq!(
+        a(
+            "Abkhaz separatists shelled Georgian positions.",
+            "1993-09-20"
+        ),
+        ["ABKHAZIA", "GEO"]
+    );
+    // An institution many states have, named with "of the" and its owner,
+    // is that owner's: the party congress is no U.S. Congress, the party's
+    // military commission no Chinese one.
+    assert_eq!(
+        a(
+            "Kim spoke at the Congress of the Workers' Party of Korea.",
+            "2012-04-11"
+        ),
+        ["PRK"]
+    );
+    assert_eq!(
+        a(
+            "Hu Jintao sent a wreath to the Central Military Commission of the Workers' Party of Korea.",
+            "2011-12-20"
+        ),
+        ["CHN", "PRK"]
+    );
+    // A surname that is also part of a newspaper's name is left alone.
+    assert!(a("The paper Jana Sata carried the story.", "2012-01-06").is_empty());
+}
