@@ -603,6 +603,14 @@ const SAID_WHERE_PREPOSITIONS: &[&str] = &["at", "in", "during", "on", "from", "
 /// `Sentence::background_to_end`.
 const BACKGROUND_OPENERS: &[&str] = &["as", "amid", "while", "after", "following"];
 
+/// Words of a span of time before a closing clause of background ("*a
+/// week* after the attacks", "*two days* after", "*hours* after"). See
+/// [`Sentence::time_after_to_end`].
+const TIME_SPAN_WORDS: &[&str] = &[
+    "a", "an", "one", "two", "three", "four", "five", "six", "several", "few", "just", "only",
+    "barely", "hours", "day", "days", "week", "weeks", "month", "months", "year", "years",
+];
+
 /// How many words such a closing phrase may have.
 const SAID_WHERE_MAX: usize = 10;
 
@@ -1240,8 +1248,17 @@ pub(crate) fn attribute_into(
         // Not one in an opening clause that a concession word sets aside
         // ("Despite Egyptian mediation, Hamas accused Israel …"), unless
         // there is no other.
+        // Nor the object of an opening participle ("Vowing to hunt down
+        // Chechen rebels, Putin ruled out talks") when the main clause's
+        // subject is there to act.
+        let participle = s.opening_participle();
+        let participles = |a: usize| {
+            participle.is_some_and(|(comma, subj)| {
+                m.actors[a].tok.start < comma && may_act(subj) && !s.conceded(subj, ks)
+            })
+        };
         let actor_before = (0..m.actors.len())
-            .find(|&a| may_act(a) && !s.conceded(a, ks))
+            .find(|&a| may_act(a) && !s.conceded(a, ks) && !participles(a))
             .or_else(|| (0..m.actors.len()).find(|&a| may_act(a)));
         let first_is_object = actor_before.is_some_and(|a| s.object_of_term(a, terms, sum));
         match actor_before.filter(|_| !first_is_object) {
@@ -2796,7 +2813,9 @@ impl Sentence<'_> {
             e == end
                 || self.said_where(e)
                 || self.background_to_end(e)
-                || (self.is(e, "on") && self.background_to_end(e + 2))
+                || self.time_after_to_end(e)
+                || (self.is(e, "on")
+                    && (self.background_to_end(e + 2) || self.time_after_to_end(e + 2)))
         };
         // The verb, perhaps before its audience ("warned lawmakers").
         let v = (end.saturating_sub(SAID_WHERE_MAX + 2)..end)
@@ -2895,6 +2914,23 @@ impl Sentence<'_> {
         self.closing_phrase(at, BACKGROUND_OPENERS)
     }
 
+    /// Whether the words from token `at` to the end are a span of time
+    /// before a clause of background: at most three of [`TIME_SPAN_WORDS`]
+    /// or numbers, then [`Sentence::background_to_end`] ("…, Indian Foreign
+    /// Minister Pranab Mukherjee warned on Friday, *a week after the
+    /// attacks*").
+    fn time_after_to_end(&self, at: usize) -> bool {
+        let n = self.m.tokens.len();
+        let mut i = at;
+        while i < n && i - at < 3 && {
+            let w = self.word(i);
+            TIME_SPAN_WORDS.contains(&w) || w.bytes().all(|b| b.is_ascii_digit())
+        } {
+            i += 1;
+        }
+        i > at && self.background_to_end(i)
+    }
+
     /// Whether the words from token `at` to the end are one of `openers`
     /// and at most [`SAID_WHERE_MAX`] words in all, with no comma and no
     /// actor but a venue.
@@ -2950,12 +2986,25 @@ impl Sentence<'_> {
     /// "Speaking", but none of [`ING_PREPOSITIONS`] or
     /// [`OPENING_PREPOSITIONS`]) whose phrase, ended by
     /// its first comma, holds the key term at `ks`: the first actor after
-    /// that comma, at most two words on ("Angered that …, *Seoul* hauled
-    /// in …", "Encouraged by the talks, the *Chinese* side …"). The
+    /// that comma, at most two words on, not counting its title and given
+    /// names ("Angered that …, *Seoul* hauled in …", "Encouraged by the
+    /// talks, the *Chinese* side …", "Declaring …, Prime Minister Vladimir
+    /// *Putin* …"). The
     /// participle is that subject's own feeling or act. Not when a form of
     /// *be* stands before the comma: "Invited to the reception were …" is
     /// an inversion, its subject after the verb.
     fn participle_subject(&self, ks: usize) -> Option<usize> {
+        self.opening_participle()
+            .filter(|&(comma, _)| ks < comma)
+            .map(|(_, a)| a)
+    }
+
+    /// A sentence's opening participial phrase, as [`Sentence::participle_subject`]
+    /// reads it, wherever its tone terms stand: the token after its comma
+    /// and the mention that is the main clause's subject. Its own actors
+    /// are the participle's objects ("Vowing to hunt down *Chechen rebels*,
+    /// Putin ruled out talks"), not the main clause's source.
+    fn opening_participle(&self) -> Option<(usize, usize)> {
         let n = self.m.tokens.len();
         if n == 0 {
             return None;
@@ -2977,12 +3026,23 @@ impl Sentence<'_> {
         // *be* of the participle's own phrase, not of a clause inside it
         // ("Declaring *that* there would be no more war, …").
         let clause = (1..comma).find(|&t| self.is(t, "that")).unwrap_or(comma);
-        if ks >= comma || (1..clause).any(|t| BE_FORMS.contains(&self.word(t))) {
+        if (1..clause).any(|t| BE_FORMS.contains(&self.word(t))) {
             return None;
         }
         let a = (0..self.m.actors.len()).find(|&a| self.m.actors[a].tok.start >= comma)?;
-        (self.m.actors[a].tok.start - comma <= 2 && (!self.possessive(a) || self.office_after(a)))
-            .then_some(a)
+        // Its title and given names may stand before it ("*Prime Minister
+        // Vladimir* Putin").
+        let start = self.m.actors[a].tok.start;
+        let lead = self.titled_from(start).max(comma);
+        // Not the next name of a list that the comma only parts ("Citing
+        // moves of the U.S., *Japan* and south Korea, the article …").
+        let listed = self.coordinated(a).start < a
+            || (a > 0
+                && self.m.actors[a - 1].tok.end == comma
+                && start == comma
+                && self.coordinated(a).end > a + 1);
+        (lead - comma <= 2 && !listed && (!self.possessive(a) || self.office_after(a)))
+            .then_some((comma, a))
     }
 
     /// The token after the comma that ends a sentence's opening phrase of

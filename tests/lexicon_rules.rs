@@ -1909,3 +1909,43 @@ fn leaders_groups_and_bodies_of_1992_to_2014_by_date() {
     // A surname that is also part of a newspaper's name is left alone.
     assert!(a("The paper Jana Sata carried the story.", "2012-01-06").is_empty());
 }
+
+#[test]
+fn an_opening_participles_object_is_not_the_main_clauses_source() {
+    assert_roles(&[
+        // The rebels are what the participle is aimed at; the minister acts.
+        (
+            "Vowing to crush the Taliban, the Afghan defence minister ruled out any talks.",
+            "AFG",
+            &["TALIBAN"],
+        ),
+        // The subject may come with its title and given names.
+        (
+            "Vowing to hunt down ISIS fighters, President Vladimir Putin ruled out any talks.",
+            "RUS",
+            &["ISIS"],
+        ),
+        // A list cut by the phrase's comma is no subject after it (the
+        // article names no source; the first actor stays the source).
+        (
+            "Citing moves of Tokyo, Seoul and Canberra toward an alliance, the article denounced them.",
+            "JPN",
+            &["KOR", "AUS"],
+        ),
+    ]);
+}
+
+#[test]
+fn a_supporter_in_an_opening_participle_is_not_the_source() {
+    let text = "Backed by Moscow, Syrian troops shelled rebel-held towns in the north.";
+    assert_eq!(roles(text).0.as_deref(), Some("SYR"), "{text}");
+}
+
+#[test]
+fn a_trailing_speaker_may_end_with_a_span_of_time_before_background() {
+    assert_roles(&[(
+        "Islamabad must shut the camps or face the consequences, India's foreign minister warned on Friday, a week after the bombings.",
+        "IND",
+        &["PAK"],
+    )]);
+}
