@@ -3036,11 +3036,12 @@ impl Sentence<'_> {
         let lead = self.titled_from(start).max(comma);
         // Not the next name of a list that the comma only parts ("Citing
         // moves of the U.S., *Japan* and south Korea, the article …").
-        let listed = self.coordinated(a).start < a
+        let list = self.coordinated(a);
+        let listed = list.start < a
             || (a > 0
                 && self.m.actors[a - 1].tok.end == comma
                 && start == comma
-                && self.coordinated(a).end > a + 1);
+                && list.end > a + 1);
         (lead - comma <= 2 && !listed && (!self.possessive(a) || self.office_after(a)))
             .then_some((comma, a))
     }
