@@ -3106,8 +3106,19 @@ impl Sentence<'_> {
     /// ("Taiwan will “pay a heavy price” …, Beijing said"; "Russia has a
     /// “true friend” in Pyongyang, Kim said"): the quoted words are the
     /// speaker's own, so the speaker judges and the subject is the target.
+    /// Nor does the subject of a question before the verb ("“Who authorised
+    /// NATO to bomb …?” Ivanov said"): the speaker challenges it.
     fn acts(&self, subj: usize, verb: usize, stance: bool) -> bool {
         if self.possessive(subj) && !self.office_after(subj) {
+            return false;
+        }
+        // A question the speaker puts ("“Who authorised *NATO* to bomb a
+        // sovereign country?” Ivanov said") is the speaker's challenge,
+        // not a report of the subject's act.
+        let (tok, text) = (&self.m.tokens, self.m.norm.text());
+        let from = tok[self.m.actors[subj].tok.start].end;
+        let to = tok.get(verb).map_or(text.len(), |t| t.start);
+        if from < to && text[from..to].contains('?') {
             return false;
         }
         // Told what it must do, it does nothing yet: the speaker demands

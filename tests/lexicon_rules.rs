@@ -1949,3 +1949,15 @@ fn a_trailing_speaker_may_end_with_a_span_of_time_before_background() {
         &["PAK"],
     )]);
 }
+
+#[test]
+fn a_quoted_question_before_its_speaker_is_the_speakers_challenge() {
+    assert_roles(&[(
+        "“Who allowed Israel to bomb a sovereign country?” the Iranian foreign minister said on Monday.",
+        "IRN",
+        &["ISR"],
+    )]);
+    // A statement in the same place reports the subject's act.
+    let text = "“Israel bombed a sovereign country,” the Iranian foreign minister said on Monday.";
+    assert_eq!(roles(text).0.as_deref(), Some("ISR"), "{text}");
+}
