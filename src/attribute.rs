@@ -979,7 +979,7 @@ const RULE_PARTICIPLE: &str = "subject of the clause after an opening participle
 
 /// Plural nouns an adjective in "-ing" may open a sentence with
 /// ("*Developing countries* need …", "*Emerging economies* …"). See
-/// `Sentence::participle_subject`.
+/// `Sentence::opening_participle`.
 const GROUP_NOUNS: &[&str] = &[
     "countries",
     "nations",
@@ -1000,7 +1000,7 @@ const WITH_PARTICIPLES: &[&str] = &["hit", "slapped", "threatened", "charged"];
 /// participle of its subject's act ("*According* to Seoul, …", "*Including*
 /// the talks, …"), besides those of [`OPENING_PREPOSITIONS`] ("*Following*
 /// the war, Japan …", "*During* the talks, …"). See
-/// `Sentence::participle_subject`.
+/// `Sentence::opening_participle`.
 const ING_PREPOSITIONS: &[&str] = &[
     "according",
     "including",
@@ -1286,7 +1286,11 @@ pub(crate) fn attribute_into(
                 } else {
                     match s.act_agent(k) {
                         Some(agent) => (Some(agent), Some(RULE_ACT_AGENT)),
-                        None if let Some(subj) = s.participle_subject(ks) => {
+                        // The key term in the opening participle's phrase:
+                        // the participle is its subject's act.
+                        None if let Some((_, subj)) =
+                            participle.filter(|&(comma, _)| ks < comma) =>
+                        {
                             (Some(subj), Some(RULE_PARTICIPLE))
                         }
                         None if first_is_object => (None, Some(RULE_OBJECT_FIRST)),
@@ -2981,29 +2985,19 @@ impl Sentence<'_> {
         }
     }
 
-    /// The main clause's subject when the sentence opens with a participle
-    /// ("-ed": "Angered", "Encouraged", "Alarmed"; "-ing": "Declaring",
-    /// "Speaking", but none of [`ING_PREPOSITIONS`] or
-    /// [`OPENING_PREPOSITIONS`]) whose phrase, ended by
-    /// its first comma, holds the key term at `ks`: the first actor after
-    /// that comma, at most two words on, not counting its title and given
-    /// names ("Angered that …, *Seoul* hauled in …", "Encouraged by the
-    /// talks, the *Chinese* side …", "Declaring …, Prime Minister Vladimir
-    /// *Putin* …"). The
-    /// participle is that subject's own feeling or act. Not when a form of
-    /// *be* stands before the comma: "Invited to the reception were …" is
-    /// an inversion, its subject after the verb.
-    fn participle_subject(&self, ks: usize) -> Option<usize> {
-        self.opening_participle()
-            .filter(|&(comma, _)| ks < comma)
-            .map(|(_, a)| a)
-    }
-
-    /// A sentence's opening participial phrase, as [`Sentence::participle_subject`]
-    /// reads it, wherever its tone terms stand: the token after its comma
-    /// and the mention that is the main clause's subject. Its own actors
-    /// are the participle's objects ("Vowing to hunt down *Chechen rebels*,
-    /// Putin ruled out talks"), not the main clause's source.
+    /// A sentence's opening participial phrase ("-ed": "Angered",
+    /// "Encouraged", "Alarmed"; "-ing": "Declaring", "Speaking", but none of
+    /// [`ING_PREPOSITIONS`] or [`OPENING_PREPOSITIONS`]), ended by its first
+    /// comma: the token after that comma and the main clause's subject, the
+    /// first actor after it, at most two words on, not counting its title
+    /// and given names ("Angered that …, *Seoul* hauled in …", "Encouraged
+    /// by the talks, the *Chinese* side …", "Declaring …, Prime Minister
+    /// Vladimir *Putin* …"). When the key term stands in the phrase, the
+    /// participle is that subject's own feeling or act; the phrase's own
+    /// actors are the participle's objects ("Vowing to hunt down *Chechen
+    /// rebels*, Putin ruled out talks"), not the main clause's source. Not
+    /// when a form of *be* stands before the comma: "Invited to the
+    /// reception were …" is an inversion, its subject after the verb.
     fn opening_participle(&self) -> Option<(usize, usize)> {
         let n = self.m.tokens.len();
         if n == 0 {
@@ -3106,7 +3100,7 @@ impl Sentence<'_> {
     /// ("Taiwan will “pay a heavy price” …, Beijing said"; "Russia has a
     /// “true friend” in Pyongyang, Kim said"): the quoted words are the
     /// speaker's own, so the speaker judges and the subject is the target.
-    /// Nor does the subject of a question before the verb ("“Who authorised
+    /// Nor does the subject of a question in its clause ("“Who authorised
     /// NATO to bomb …?” Ivanov said"): the speaker challenges it.
     fn acts(&self, subj: usize, verb: usize, stance: bool) -> bool {
         if self.possessive(subj) && !self.office_after(subj) {
