@@ -708,11 +708,22 @@ impl Lexicons {
         };
         // Every file is read, so that the problems of all are told at once.
         let mut problems = Problems::default();
+        // The actor file is most of the work: the others are read beside it.
+        let (actors, (tone, modifiers, boilerplate)) = rayon::join(
+            || parse_actors(&t.actors, &file(0)),
+            || {
+                (
+                    parse_tone(&t.tone, &file(1)),
+                    parse_modifiers(&t.modifiers, &file(2)),
+                    Boilerplate::parse(&t.boilerplate, &file(3)),
+                )
+            },
+        );
         let parsed = (
-            problems.note(parse_actors(&t.actors, &file(0))),
-            problems.note(parse_tone(&t.tone, &file(1))),
-            problems.note(parse_modifiers(&t.modifiers, &file(2))),
-            problems.note(Boilerplate::parse(&t.boilerplate, &file(3))),
+            problems.note(actors),
+            problems.note(tone),
+            problems.note(modifiers),
+            problems.note(boilerplate),
         );
         problems.into_result()?;
         let (Some((actors, by_id, aliases)), Some(tone), Some(modifiers), Some(boilerplate)) =
@@ -729,71 +740,41 @@ impl Lexicons {
             boilerplate.len(),
         ];
         let texts = [&t.actors, &t.tone, &t.modifiers, &t.boilerplate];
-        let sources = (0..4)
-            .map(|i| LexiconSource {
-                file: FILE_NAMES[i].to_string(),
-                origin: t.origins[i].clone(),
-                sha256: hex(&Sha256::digest(texts[i].as_bytes())),
-                entries: entries[i],
-            })
-            .collect();
-
-        // One matcher: dedupe folded patterns, each pointing at its entries.
-        let mut patterns: Vec<String> = Vec::new();
-        let mut refs: Vec<Vec<Ref>> = Vec::new();
-        let mut index: HashMap<String, usize> = HashMap::default();
-        let mut add = |pat: String, r: Ref| {
-            let i = *index.entry(pat.clone()).or_insert_with(|| {
-                patterns.push(pat);
-                refs.push(Vec::new());
-                refs.len() - 1
-            });
-            refs[i].push(r);
+        let sources = || -> Vec<LexiconSource> {
+            (0..4)
+                .map(|i| LexiconSource {
+                    file: FILE_NAMES[i].to_string(),
+                    origin: t.origins[i].clone(),
+                    sha256: hex(&Sha256::digest(texts[i].as_bytes())),
+                    entries: entries[i],
+                })
+                .collect()
         };
-        // Folded once for the matcher and the screen.
+        // Folded once for the matcher, the screen and the elided pairs.
         let folded_aliases: Vec<String> = aliases.iter().map(|a| fold(&a.surface)).collect();
-        for (i, pattern) in folded_aliases.iter().enumerate() {
-            add(pattern.clone(), Ref::Alias(i as u32));
-        }
-        for (i, term) in tone.iter().enumerate() {
-            add(tone_anchor(&term.term), Ref::Tone(i as u32));
-        }
-        for (i, m) in modifiers.iter().enumerate() {
-            add(fold(&m.word), Ref::Modifier(i as u32));
-        }
-        let mut ref_start = Vec::with_capacity(refs.len() + 1);
-        let mut ref_list = Vec::new();
-        for r in &refs {
-            ref_start.push(ref_list.len() as u32);
-            ref_list.extend_from_slice(r);
-        }
-        ref_start.push(ref_list.len() as u32);
-        let stem = |p: usize| {
-            refs[p].iter().any(|r| match r {
-                Ref::Tone(i) => tone[*i as usize].anchor_prefix,
-                _ => false,
-            })
-        };
-        let index = WordIndex::new(patterns, stem);
-        let refs = ref_list.iter().map(|&r| Target::of(r, &tone)).collect();
-        let screen = ActorScreen::new(&aliases, &folded_aliases, &modifiers, |a| {
-            actors[a.actor].kind == ActorKind::Ignore
-        });
+        let no_actor = |a: &Alias| actors[a.actor].kind == ActorKind::Ignore;
+        // The matcher, and beside it the screen and the smaller tables.
+        let ((index, refs, ref_start), (screen, multiword, sources)) = rayon::join(
+            || Lexicons::matcher(&folded_aliases, &tone, &modifiers),
+            || {
+                let screen = ActorScreen::new(&aliases, &folded_aliases, &modifiers, no_actor);
+                // Aliases of two or more words, by folded text, for the
+                // elliptical "North and South Korea" ([`Lexicons::add_elided`]).
+                let mut multiword: HashMap<String, Vec<usize>> = HashMap::default();
+                for (i, (a, folded)) in aliases.iter().zip(&folded_aliases).enumerate() {
+                    if folded.contains(' ') && !no_actor(a) {
+                        multiword.entry(folded.clone()).or_default().push(i);
+                    }
+                }
+                (screen, multiword, sources())
+            },
+        );
         let mut by_name: HashMap<String, Option<usize>> = HashMap::default();
         for (i, a) in actors.iter().enumerate() {
             by_name
                 .entry(a.name.to_lowercase())
                 .and_modify(|one| *one = None)
                 .or_insert(Some(i));
-        }
-        // Aliases of two or more words, by folded text, for the elliptical
-        // "North and South Korea" ([`Lexicons::add_elided`]).
-        let mut multiword: HashMap<String, Vec<usize>> = HashMap::default();
-        for (i, a) in aliases.iter().enumerate() {
-            let folded = fold(&a.surface);
-            if folded.contains(' ') && actors[a.actor].kind != ActorKind::Ignore {
-                multiword.entry(folded).or_default().push(i);
-            }
         }
         let alias_flags = aliases
             .iter()
@@ -837,6 +818,55 @@ impl Lexicons {
             ref_start,
             screen,
         })
+    }
+
+    /// The one matcher of aliases (`folded`), tone terms and modifiers:
+    /// each folded pattern once, pointing at the entries it stands for
+    /// (`refs[ref_start[p]..ref_start[p + 1]]`).
+    fn matcher(
+        folded: &[String],
+        tone: &[ToneTerm],
+        modifiers: &[Modifier],
+    ) -> (WordIndex, Vec<Target>, Vec<u32>) {
+        let mut index: HashMap<String, usize> = HashMap::default();
+        let mut refs: Vec<Vec<Ref>> = Vec::new();
+        let mut add = |pat: String, r: Ref| {
+            let n = index.len();
+            let i = *index.entry(pat).or_insert(n);
+            if i == refs.len() {
+                refs.push(Vec::new());
+            }
+            refs[i].push(r);
+        };
+        for (i, pattern) in folded.iter().enumerate() {
+            add(pattern.clone(), Ref::Alias(i as u32));
+        }
+        for (i, term) in tone.iter().enumerate() {
+            add(tone_anchor(&term.term), Ref::Tone(i as u32));
+        }
+        for (i, m) in modifiers.iter().enumerate() {
+            add(fold(&m.word), Ref::Modifier(i as u32));
+        }
+        let mut patterns = vec![String::new(); index.len()];
+        for (pat, i) in index {
+            patterns[i] = pat;
+        }
+        let mut ref_start = Vec::with_capacity(refs.len() + 1);
+        let mut ref_list = Vec::new();
+        for r in &refs {
+            ref_start.push(ref_list.len() as u32);
+            ref_list.extend_from_slice(r);
+        }
+        ref_start.push(ref_list.len() as u32);
+        let stem = |p: usize| {
+            refs[p].iter().any(|r| match r {
+                Ref::Tone(i) => tone[*i as usize].anchor_prefix,
+                _ => false,
+            })
+        };
+        let index = WordIndex::new(patterns, stem);
+        let refs = ref_list.iter().map(|&r| Target::of(r, tone)).collect();
+        (index, refs, ref_start)
     }
 
     /// Whether an alias's `context` names the actor whose root is `root`.
@@ -1949,13 +1979,18 @@ impl CsvTable {
         })
     }
 
-    /// The field of `row` in column `col`, trimmed of white space at both
-    /// ends (as a spreadsheet's "Seoul " is meant), or "" if there is none.
-    fn get<'r>(&self, row: &'r csv::StringRecord, col: &str) -> &'r str {
-        self.columns
-            .get(col)
-            .and_then(|&i| row.get(i))
-            .map_or("", str::trim)
+    /// Where each of the columns `names` is, looked up once for all rows
+    /// (by name at every field, the lookups were a fifth of reading the
+    /// actor file); `None` for a column the file lacks.
+    fn columns<const N: usize>(&self, names: [&str; N]) -> [Option<usize>; N] {
+        names.map(|n| self.columns.get(n).copied())
+    }
+
+    /// The field of `row` in column `col` (from [`CsvTable::columns`]),
+    /// trimmed of white space at both ends (as a spreadsheet's "Seoul " is
+    /// meant), or "" if there is none.
+    fn get<'r>(&self, row: &'r csv::StringRecord, col: Option<usize>) -> &'r str {
+        col.and_then(|i| row.get(i)).map_or("", str::trim)
     }
 
     /// Checks each row with `row` (its line and fields), noting in
@@ -2027,17 +2062,48 @@ type ActorTables = (Vec<Actor>, HashMap<String, usize>, Vec<Alias>);
 
 fn parse_actors(src: &str, file: &str) -> Result<ActorTables> {
     let mut t = CsvTable::parse(src, file, &["id", "name", "kind", "alias"])?;
+    // Sized for every row at once: growing the alias table as it fills
+    // copied it over and over (a quarter of the lexicon build).
+    let rows = t.rows.len();
     let mut actors: Vec<Actor> = Vec::new();
     let mut by_id: HashMap<String, usize> = HashMap::default();
     let mut parent_names: Vec<(String, usize)> = Vec::new(); // per actor: parent id, line
     // Per alias: its `context` ids, its `also` id and its line.
-    let mut optional_ids: Vec<(String, String, usize)> = Vec::new();
-    let mut aliases: Vec<Alias> = Vec::new();
+    let mut optional_ids: Vec<(String, String, usize)> = Vec::with_capacity(rows);
+    let mut aliases: Vec<Alias> = Vec::with_capacity(rows);
     type RowKey = (usize, String, Option<DocDate>, Option<DocDate>);
     let mut seen: HashMap<RowKey, usize> = HashMap::default();
+    seen.reserve(rows);
     let mut problems = Problems::from_table(&mut t);
+    let [
+        id_c,
+        name_c,
+        kind_c,
+        parent_c,
+        alias_c,
+        case_c,
+        from_c,
+        to_c,
+        place_c,
+        generic_c,
+        context_c,
+        also_c,
+    ] = t.columns([
+        "id",
+        "name",
+        "kind",
+        "parent",
+        "alias",
+        "case",
+        "valid_from",
+        "valid_to",
+        "place",
+        "generic",
+        "context",
+        "also",
+    ]);
     t.for_rows(&mut problems, |line, row| {
-            let id = t.get(row, "id");
+            let id = t.get(row, id_c);
             if id.is_empty() {
                 return Err(t.err(line, "empty id"));
             }
@@ -2052,18 +2118,18 @@ fn parse_actors(src: &str, file: &str) -> Result<ActorTables> {
                     ),
                 ));
             }
-            let name = t.get(row, "name");
+            let name = t.get(row, name_c);
             if name.is_empty() {
                 return Err(t.err(line, format!("empty name for id {id}")));
             }
-            let kind_s = t.get(row, "kind");
+            let kind_s = t.get(row, kind_c);
             let kind = ActorKind::parse(kind_s).ok_or_else(|| {
             t.err(
                 line,
                 format!("kind '{kind_s}' is not one of state, person, organisation, media, group, ignore"),
             )
         })?;
-            let parent = t.get(row, "parent");
+            let parent = t.get(row, parent_c);
             if parent == id {
                 return Err(t.err(line, format!("{id} is its own parent")));
             }
@@ -2097,14 +2163,14 @@ fn parse_actors(src: &str, file: &str) -> Result<ActorTables> {
                     actors.len() - 1
                 }
             };
-            let surface = t.get(row, "alias");
+            let surface = t.get(row, alias_c);
             if surface.is_empty() {
                 return Err(t.err(line, format!("empty alias for {id}")));
             }
             if !surface.chars().any(is_word_char) {
                 return Err(t.err(line, format!("alias '{surface}' has no letters or digits")));
             }
-            let case_s = t.get(row, "case");
+            let case_s = t.get(row, case_c);
             let case = match case_s.to_ascii_lowercase().as_str() {
                 "" | "cap" => CaseRule::Cap,
                 "any" => CaseRule::Any,
@@ -2116,8 +2182,8 @@ fn parse_actors(src: &str, file: &str) -> Result<ActorTables> {
                     ));
                 }
             };
-            let date = |col: &str| -> Result<Option<DocDate>> {
-                let v = t.get(row, col);
+            let date = |c: Option<usize>, col: &str| -> Result<Option<DocDate>> {
+                let v = t.get(row, c);
                 if v.is_empty() {
                     return Ok(None);
                 }
@@ -2128,7 +2194,7 @@ fn parse_actors(src: &str, file: &str) -> Result<ActorTables> {
                     )
                 })
             };
-            let place_s = t.get(row, "place");
+            let place_s = t.get(row, place_c);
             let place = match place_s.to_ascii_lowercase().as_str() {
                 "" | "no" => false,
                 "capital" | "seat" | "city" | "yes" => true,
@@ -2139,7 +2205,7 @@ fn parse_actors(src: &str, file: &str) -> Result<ActorTables> {
                     ));
                 }
             };
-            let generic_s = t.get(row, "generic");
+            let generic_s = t.get(row, generic_c);
             let generic = match generic_s.to_ascii_lowercase().as_str() {
                 "" | "no" => false,
                 "yes" => true,
@@ -2150,8 +2216,8 @@ fn parse_actors(src: &str, file: &str) -> Result<ActorTables> {
                     ));
                 }
             };
-            let valid_from = date("valid_from")?;
-            let valid_to = date("valid_to")?;
+            let valid_from = date(from_c, "valid_from")?;
+            let valid_to = date(to_c, "valid_to")?;
             if let (Some(f), Some(to)) = (valid_from, valid_to)
                 && f > to
             {
@@ -2159,7 +2225,9 @@ fn parse_actors(src: &str, file: &str) -> Result<ActorTables> {
             }
             // Same actor, same letters in the same case, same dates: a duplicate.
             // ("South Korea" and KCNA's "south Korea" are two rows on purpose.)
-            let key = (idx, fold_keep_case(surface), valid_from, valid_to);
+            let folded = fold_keep_case(surface);
+            let case_form: Vec<char> = folded.chars().collect();
+            let key = (idx, folded, valid_from, valid_to);
             if let Some(prev) = seen.get(&key) {
                 return Err(t.err(
                 line,
@@ -2167,13 +2235,12 @@ fn parse_actors(src: &str, file: &str) -> Result<ActorTables> {
             ));
             }
             seen.insert(key, line);
-            let case_form: Vec<char> = fold_keep_case(surface).chars().collect();
             let upper_at = (0..case_form.len())
                 .filter(|&i| case_form[i].is_uppercase())
                 .collect();
             optional_ids.push((
-                t.get(row, "context").to_string(),
-                t.get(row, "also").trim().to_string(),
+                t.get(row, context_c).to_string(),
+                t.get(row, also_c).trim().to_string(),
                 line,
             ));
             aliases.push(Alias {
@@ -2294,8 +2361,9 @@ fn parse_tone(src: &str, file: &str) -> Result<Vec<ToneTerm>> {
     let mut problems = Problems::from_table(&mut t);
     let mut out: Vec<ToneTerm> = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::default();
+    let [term_c, weight_c, category_c] = t.columns(["term", "weight", "category"]);
     t.for_rows(&mut problems, |line, row| {
-            let term_raw = t.get(row, "term");
+            let term_raw = t.get(row, term_c);
             if term_raw.is_empty() {
                 return Err(t.err(line, "empty term"));
             }
@@ -2354,7 +2422,7 @@ fn parse_tone(src: &str, file: &str) -> Result<Vec<ToneTerm>> {
                     }
                 }
             }
-            let w_s = t.get(row, "weight");
+            let w_s = t.get(row, weight_c);
             let weight: f64 = w_s
                 .parse()
                 .map_err(|_| t.err(line, format!("weight '{w_s}' is not a number (use -4 … 4)")))?;
@@ -2364,7 +2432,7 @@ fn parse_tone(src: &str, file: &str) -> Result<Vec<ToneTerm>> {
                     format!("weight {w_s} must be between -4 and 4 and not 0"),
                 ));
             }
-            let category = t.get(row, "category").to_ascii_lowercase();
+            let category = t.get(row, category_c).to_ascii_lowercase();
             if category.is_empty() {
                 return Err(t.err(line, format!("'{term_raw}' has no category")));
             }
@@ -2402,8 +2470,9 @@ fn parse_modifiers(src: &str, file: &str) -> Result<Vec<Modifier>> {
     let mut problems = Problems::from_table(&mut t);
     let mut out = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::default();
+    let [word_c, kind_c, factor_c] = t.columns(["word", "kind", "factor"]);
     t.for_rows(&mut problems, |line, row| {
-            let word = t.get(row, "word");
+            let word = t.get(row, word_c);
             if word.is_empty() || !word.chars().any(is_word_char) {
                 return Err(t.err(line, "empty word"));
             }
@@ -2413,7 +2482,7 @@ fn parse_modifiers(src: &str, file: &str) -> Result<Vec<Modifier>> {
                     format!("'{word}': wildcards are not allowed in modifiers"),
                 ));
             }
-            let kind_s = t.get(row, "kind");
+            let kind_s = t.get(row, kind_c);
             let kind = ModifierKind::parse(kind_s).ok_or_else(|| {
             t.err(
                 line,
@@ -2422,7 +2491,7 @@ fn parse_modifiers(src: &str, file: &str) -> Result<Vec<Modifier>> {
                 ),
             )
         })?;
-            let f_s = t.get(row, "factor");
+            let f_s = t.get(row, factor_c);
             let factor: f64 = if f_s.is_empty()
                 && matches!(
                     kind,
