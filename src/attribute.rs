@@ -197,6 +197,33 @@ const TRAILING_SPEECH: &[&str] = &[
     "promised",
 ];
 
+/// Participles of support: the actor after their "by" stands behind the
+/// one acting ("*backed by* Moscow", "*armed by* Iran"), and is neither
+/// its source nor, when it backs the source, a target (see
+/// `Sentence::backer`).
+const SUPPORT_PARTICIPLES: &[&str] = &[
+    "backed",
+    "supported",
+    "armed",
+    "funded",
+    "financed",
+    "aided",
+    "assisted",
+    "sponsored",
+    "equipped",
+    "trained",
+    "accompanied",
+    "escorted",
+    "joined",
+    "flanked",
+    "helped",
+    "bolstered",
+    "emboldened",
+    "encouraged",
+    "reinforced",
+    "advised",
+];
+
 /// Nouns of military exercises: an actor "with" whom they are held is a
 /// partner, not a target (see `Sentence::beside_the_act`).
 const DRILL_NOUNS: &[&str] = &[
@@ -1257,9 +1284,16 @@ pub(crate) fn attribute_into(
                 m.actors[a].tok.start < comma && may_act(subj) && !s.conceded(subj, ks)
             })
         };
+        // Nor a backer named in an aside ("Syrian troops, backed by Moscow,
+        // …"), unless there is no other; never one in an opening
+        // participle's phrase with a subject after it ("Backed by U.S. air
+        // strikes, Iraqi forces …").
         let actor_before = (0..m.actors.len())
-            .find(|&a| may_act(a) && !s.conceded(a, ks) && !participles(a))
-            .or_else(|| (0..m.actors.len()).find(|&a| may_act(a)));
+            .find(|&a| may_act(a) && !s.conceded(a, ks) && !participles(a) && s.backer(a).is_none())
+            .or_else(|| {
+                (0..m.actors.len())
+                    .find(|&a| may_act(a) && (participle.is_none() || s.backer(a).is_none()))
+            });
         let first_is_object = actor_before.is_some_and(|a| s.object_of_term(a, terms, sum));
         match actor_before.filter(|_| !first_is_object) {
             Some(a) if s.described_by(a, k, speaker_root) => {
@@ -1343,7 +1377,7 @@ pub(crate) fn attribute_into(
                 !taken.contains(root(*i))
                     && !relaying(*i)
                     && !s.venue(*i)
-                    && source.is_none_or(|src| !s.victim(*i, src))
+                    && source.is_none_or(|src| !s.victim(*i, src) && !s.backs(*i, src))
                     && (!conciliatory || !s.anti(*i))
                     && !s.glued_to(*i, "pro")
                     && !s.subject_pronoun(*i)
@@ -1934,6 +1968,46 @@ impl Sentence<'_> {
                 || (self.is(w, "with")
                     && (w.saturating_sub(2)..w).any(|i| DRILL_NOUNS.contains(&self.word(i))))
         })
+    }
+
+    /// Where the phrase of support that mention `a` (or its list) backs
+    /// someone in begins: the token of its participle, when "by" and the
+    /// list follow it ("*Backed by Moscow*, Syrian troops …", "Syrian
+    /// troops, *backed by Russian warplanes*, shelled …"). The phrase opens
+    /// the sentence or follows a comma: it is an aside on who stands behind
+    /// the act, and the backer is not the one acting. "by" after a verb of
+    /// the sentence proper ("the plan was supported by China") is a
+    /// passive's agent instead.
+    fn backer(&self, a: usize) -> Option<usize> {
+        let by = self.word_before_list(a)?;
+        let p = by.checked_sub(1)?;
+        (self.is(by, "by")
+            && SUPPORT_PARTICIPLES.contains(&self.word(p))
+            && (p == 0 || self.between(p - 1, p).contains(',')))
+        .then_some(p)
+    }
+
+    /// Whether mention `a` backs the source `src` (see
+    /// [`Sentence::backer`]): the source opens the clause after the phrase
+    /// ("Backed by Moscow, *Syrian* troops shelled …") or ends the words
+    /// before it ("*Syrian* troops, backed by Moscow, shelled …"). An ally
+    /// of the one acting is no target of its act; one backing somebody
+    /// else ("the puppets, backed by the U.S., …" in a judgement of both)
+    /// stays one.
+    fn backs(&self, a: usize, src: usize) -> bool {
+        let Some(p) = self.backer(a) else {
+            return false;
+        };
+        let tok = &self.m.actors[src].tok;
+        if p == 0 {
+            let end = self.m.actors[self.coordinated(a).end - 1].tok.end;
+            self.after_comma(end..self.m.tokens.len())
+                .is_some_and(|comma| {
+                    tok.start >= comma && self.titled_from(tok.start).max(comma) - comma <= 2
+                })
+        } else {
+            tok.end <= p && p - tok.end <= 2
+        }
     }
 
     /// Whether tone hit `k` is a visit ("visit", "visited", "a state
@@ -3767,6 +3841,40 @@ mod tests {
         assert_eq!(
             roles("Seoul and Tokyo agreed to talks brokered by Canada with Canadian troops."),
             r(Some("KOR"), &["JPN"], &["CAN"])
+        );
+    }
+
+    #[test]
+    fn a_backer_in_an_aside_is_neither_source_nor_target_of_the_act_it_backs() {
+        // An aside after the one acting, or an opening phrase before it.
+        assert_eq!(
+            roles("Ukrainian troops, backed by Canadian drones, fired on the town."),
+            r(Some("UKR"), &[], &[])
+        );
+        assert_eq!(
+            roles("Backed by Russia, North Korea fired two missiles into the sea."),
+            r(Some("PRK"), &[], &[])
+        );
+        // A hostile term in the phrase: the subject after it acts, against
+        // the one named after its verb.
+        assert_eq!(
+            roles("Backed by Canadian war planes, Ukrainian troops fired on Russia."),
+            r(Some("UKR"), &[], &["RUS"])
+        );
+        // One backing somebody other than the source stays a target.
+        assert_eq!(
+            roles("North Korea condemned the puppet group, backed by Washington, for its drills."),
+            r(Some("PRK"), &[], &["USA"])
+        );
+        // With no other actor to act, the backer is still the source.
+        assert_eq!(
+            roles("Supported by Washington, local fighters fired on Russia."),
+            r(Some("USA"), &[], &["RUS"])
+        );
+        // A phrase of cause, not of support, names a target.
+        assert_eq!(
+            roles("Angered by sanctions from Washington, North Korea fired two missiles."),
+            r(Some("PRK"), &[], &["USA"])
         );
     }
 
