@@ -265,8 +265,9 @@ const MEETING_NOUNS: &[&str] = &[
 ];
 
 /// How many words may stand between two mentions of one name ("U.S.
-/// *President* Donald Trump", "Turkish *President Tayyip* Erdogan").
-const NAME_GAP: usize = 2;
+/// *President* Donald Trump", "Turkish *President Tayyip* Erdogan",
+/// "Israeli *Defence Minister Yoav* Gallant").
+const NAME_GAP: usize = 3;
 
 /// Words that show two mentions of the same actor are not one name:
 /// "Russia *and* Russian speakers", "Moscow *said* Russian troops".
@@ -777,6 +778,17 @@ const RULER_NOUNS: &[&str] = &[
 const IRREGULAR_PASTS: &[&str] = &[
     "sent", "flew", "shot", "threw", "struck", "hit", "fought", "blew", "tore", "broke", "sank",
     "stole", "brought", "built",
+];
+
+/// Modals of the future or of a condition: "will be crushed", "would be
+/// treated as" (see `Sentence::will_undergo`).
+const FUTURE_MODALS: &[&str] = &["will", "would", "shall"];
+
+/// Past participles not in "-ed" that "will be" may come before ("will be
+/// met with", "would be dealt a blow", "will be hit").
+const PARTICIPLES: &[&str] = &[
+    "met", "dealt", "hit", "struck", "shot", "beaten", "taught", "given", "shown", "held",
+    "brought", "sent", "punished", "crushed",
 ];
 
 /// Words that end an object phrase: a new clause, a speech verb or a
@@ -3199,6 +3211,12 @@ impl Sentence<'_> {
         }
         let group = self.coordinated(subj);
         let end = self.m.actors[group.last().unwrap_or(subj)].tok.end;
+        // What will be done to it, it does not do: the speaker threatens
+        // ("Any Japanese attempt at provocation *would be crushed*, Kim
+        // said").
+        if self.will_undergo(end, verb) {
+            return false;
+        }
         self.m.tone.iter().any(|t| {
             let ts = t.tok.start;
             ts >= end
@@ -3262,6 +3280,37 @@ impl Sentence<'_> {
                 .actors
                 .iter()
                 .any(|a| a.tok.start > verb && a.tok.start < ts)
+    }
+
+    /// Whether the clause that runs from token `from` to `to` says what
+    /// will be done to its subject: a modal of the future or of a condition
+    /// ([`FUTURE_MODALS`]), "be" and a participle, each perhaps one word
+    /// after the last ("will be met with a firm response", "would be
+    /// swiftly crushed", "would not be tolerated"), with no comma or
+    /// semicolon before the modal. Not "will be holding talks", nor "would
+    /// be willing".
+    fn will_undergo(&self, from: usize, to: usize) -> bool {
+        let to = to.min(self.m.tokens.len());
+        let participle = |i: usize| {
+            let w = self.word(i);
+            (w.ends_with("ed") && w.len() > 4) || PARTICIPLES.contains(&w)
+        };
+        let within =
+            |i: usize, n: usize, f: &dyn Fn(usize) -> bool| (i..(i + n).min(to)).find(|&j| f(j));
+        for m in from..to {
+            if m > from && self.between(m - 1, m).contains([',', ';']) {
+                return false;
+            }
+            if !FUTURE_MODALS.contains(&self.word(m)) {
+                continue;
+            }
+            if let Some(be) = within(m + 1, 2, &|j| self.is(j, "be"))
+                && within(be + 1, 2, &participle).is_some()
+            {
+                return true;
+            }
+        }
+        false
     }
 
     /// Whether a tone hit is something its subject suffers, not does: a
@@ -3875,6 +3924,31 @@ mod tests {
         assert_eq!(
             roles("Angered by sanctions from Washington, North Korea fired two missiles."),
             r(Some("PRK"), &[], &["USA"])
+        );
+    }
+
+    #[test]
+    fn a_subject_told_what_will_be_done_to_it_is_the_speakers_target() {
+        // What "will be" or "would be" done to the subject, the speaker
+        // threatens; the subject does nothing.
+        assert_eq!(
+            roles("Any Tokyo drills near our waters would be met with war, Kim told reporters."),
+            r(Some("PRK"), &[], &["JPN"])
+        );
+        assert_eq!(
+            roles("Tokyo drills will be punished with sanctions, Kim said."),
+            r(Some("PRK"), &[], &["JPN"])
+        );
+        // Its own act, reported, is its own.
+        assert_eq!(
+            roles("Tokyo will impose sanctions on Seoul, Kim said."),
+            r(Some("JPN"), &[], &["KOR"])
+        );
+        // An office and a given name may stand between a demonym and the
+        // surname of one speaker.
+        assert_eq!(
+            roles("Pyongyang will face sanctions, Canadian Prime Minister Justin Trudeau warned."),
+            r(Some("CAN"), &[], &["PRK"])
         );
     }
 
