@@ -791,6 +791,13 @@ const PARTICIPLES: &[&str] = &[
     "brought", "sent", "punished", "crushed",
 ];
 
+/// Verbs of giving that "will" may come before in a subject's reported
+/// pledge ("Saudi Arabia *will provide* $400 million in humanitarian aid").
+/// See `Sentence::verb_then_object`.
+const FUTURE_GIVING: &[&str] = &[
+    "provide", "give", "send", "supply", "deliver", "donate", "grant", "lend", "invest",
+];
+
 /// Words that end an object phrase: a new clause, a speech verb or a
 /// negation ("North Korea fired *and* …", "Japan warned *that* …").
 const OBJECT_STOPS: &[&str] = &[
@@ -3271,10 +3278,29 @@ impl Sentence<'_> {
     /// military said": the balloons are the North's act, not words of the
     /// South's).
     fn verb_then_object(&self, verb: usize, ts: usize) -> bool {
+        // Or "will" and a verb of giving ("Saudi Arabia *will provide $400
+        // million in* humanitarian aid to Ukraine, the Ukrainian foreign
+        // ministry said"): the pledge is the subject's act.
+        let verb = if self.is(verb, "will")
+            && verb + 1 < ts
+            && FUTURE_GIVING.contains(&self.word(verb + 1))
+        {
+            verb + 1
+        } else {
+            verb
+        };
+        // A sum of money may stand in the object ("$400 million").
+        let joined = |i: usize| {
+            self.between(i - 1, i)
+                .chars()
+                .all(|c| matches!(c, ' ' | '-' | '$' | '€' | '£'))
+        };
         ts > verb + 1
             && ts - verb - 1 <= VERB_OBJECT_WITHIN
-            && (self.word(verb).ends_with("ed") || IRREGULAR_PASTS.contains(&self.word(verb)))
-            && (verb + 1..=ts).all(|i| self.joined(i) && !OBJECT_STOPS.contains(&self.word(i)))
+            && (self.word(verb).ends_with("ed")
+                || IRREGULAR_PASTS.contains(&self.word(verb))
+                || FUTURE_GIVING.contains(&self.word(verb)))
+            && (verb + 1..=ts).all(|i| joined(i) && !OBJECT_STOPS.contains(&self.word(i)))
             && !self
                 .m
                 .actors

@@ -1338,6 +1338,20 @@ fn rows_for_the_korean_border_and_the_general_debate() {
         "PRK",
         &["KOR"],
     )]);
+    // So is a pledge of aid, a sum of money in it, that the recipient
+    // reports; what will be done to the subject is the speaker's threat.
+    assert_roles(&[
+        (
+            "Norway will provide $250 million in humanitarian aid to Ukraine, the Ukrainian foreign ministry said on Monday.",
+            "NOR",
+            &["UKR"],
+        ),
+        (
+            "Moscow will pay for its crimes against civilians, the Ukrainian foreign ministry said on Monday.",
+            "UKR",
+            &["RUS"],
+        ),
+    ]);
 }
 
 #[test]
