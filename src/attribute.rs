@@ -3290,11 +3290,8 @@ impl Sentence<'_> {
             verb
         };
         // A sum of money may stand in the object ("$400 million").
-        let joined = |i: usize| {
-            self.between(i - 1, i)
-                .chars()
-                .all(|c| matches!(c, ' ' | '-' | '$' | '€' | '£'))
-        };
+        let joined =
+            |i: usize| self.joined(i) || matches!(self.between(i - 1, i), " $" | " €" | " £");
         ts > verb + 1
             && ts - verb - 1 <= VERB_OBJECT_WITHIN
             && (self.word(verb).ends_with("ed")
@@ -3321,17 +3318,15 @@ impl Sentence<'_> {
             let w = self.word(i);
             (w.ends_with("ed") && w.len() > 4) || PARTICIPLES.contains(&w)
         };
-        let within =
-            |i: usize, n: usize, f: &dyn Fn(usize) -> bool| (i..(i + n).min(to)).find(|&j| f(j));
+        // Each word after the last, or one word later.
+        let next = |i: usize| i + 1..(i + 3).min(to);
         for m in from..to {
             if m > from && self.between(m - 1, m).contains([',', ';']) {
                 return false;
             }
-            if !FUTURE_MODALS.contains(&self.word(m)) {
-                continue;
-            }
-            if let Some(be) = within(m + 1, 2, &|j| self.is(j, "be"))
-                && within(be + 1, 2, &participle).is_some()
+            if FUTURE_MODALS.contains(&self.word(m))
+                && let Some(be) = next(m).find(|&j| self.is(j, "be"))
+                && next(be).any(participle)
             {
                 return true;
             }
