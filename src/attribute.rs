@@ -1399,6 +1399,7 @@ pub(crate) fn attribute_into(
                     && source.is_none_or(|src| !s.victim(*i, src) && !s.backs(*i, src))
                     && (!conciliatory || !s.anti(*i))
                     && !s.glued_to(*i, "pro")
+                    && !s.backs_actor(*i)
                     && !s.subject_pronoun(*i)
                     && !s.beside_the_act(*i)
             };
@@ -2047,10 +2048,30 @@ impl Sentence<'_> {
     }
 
     /// Whether mention `a` is glued to "pro-" or "anti-" ("the *pro-U.S.*
-    /// conservatives", "*anti-Japanese* rallies"): it describes someone
-    /// else, for or against it, and is never the one acting.
+    /// conservatives", "*anti-Japanese* rallies") or to a word of support
+    /// after it ("the *Iran*-backed Houthis", [`ActorHit::backs`]): it
+    /// describes someone else, for, against or behind it, and is never the
+    /// one acting.
+    ///
+    /// [`ActorHit::backs`]: crate::lexicon::ActorHit::backs
     fn pro_or_anti(&self, a: usize) -> bool {
-        self.glued_to(a, "pro") || self.anti(a)
+        self.glued_to(a, "pro") || self.anti(a) || self.m.actors[a].backs
+    }
+
+    /// Whether mention `a` stands behind the actor named right after it,
+    /// its word of support between, perhaps with one more word ("the
+    /// *Iran*-backed Houthis", "*Iranian*-backed Hamas terrorists"): the
+    /// backed actor is the one aimed at. A sponsor of a thing ("a
+    /// *U.S.*-backed resolution", "*UN*-sponsored conferences") may be the
+    /// target itself.
+    fn backs_actor(&self, a: usize) -> bool {
+        let end = self.m.actors[a].tok.end;
+        self.m.actors[a].backs
+            && self
+                .m
+                .actors
+                .get(a + 1)
+                .is_some_and(|b| b.tok.start > end && b.tok.start <= end + 2)
     }
 
     /// Whether mention `a` is glued to "anti-" ("*anti-Japanese* rallies").

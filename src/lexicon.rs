@@ -596,7 +596,26 @@ pub struct ActorHit {
     /// pair, as if joined by "and". Also the first of the two mentions
     /// that the words of a pair make ("the two Koreas": [`Alias::also`]).
     pub paired: bool,
+    /// Glued by a hyphen to a word of support after it ("the *Iran*-backed
+    /// Houthis", "*U.S.*-funded programmes"): it names who stands behind
+    /// someone else, and is never the one acting ([`BACKING_WORDS`]).
+    pub backs: bool,
 }
+
+/// Words of support that a name glued before them by a hyphen stands
+/// behind: "*Iran*-backed", "*Russian*-armed" (see [`ActorHit::backs`]).
+pub const BACKING_WORDS: &[&str] = &[
+    "backed",
+    "supported",
+    "funded",
+    "financed",
+    "armed",
+    "sponsored",
+    "allied",
+    "aligned",
+    "trained",
+    "equipped",
+];
 
 /// A found tone term.
 #[derive(Debug, Clone)]
@@ -1158,6 +1177,7 @@ impl Lexicons {
                 tok: tok_range(s, e),
                 span: norm.orig_range(s..e),
                 paired: false,
+                backs: false,
             });
         }
         // What the sentence's aliases ask for, from one compact lookup
@@ -1177,6 +1197,9 @@ impl Lexicons {
         }
         if flags & AliasFlags::WORDS != 0 {
             self.add_elided(sentence, norm, toks, date, actors);
+        }
+        for h in actors.iter_mut() {
+            h.backs = glued_backing(sentence, h.span.end);
         }
         for x in 1..actors.len() {
             let gap = sentence.get(actors[x - 1].span.end..actors[x].span.start);
@@ -1322,6 +1345,7 @@ impl Lexicons {
                         tok: t - 2..t - 1,
                         span: norm.orig_range(w.start..w.end),
                         paired: false,
+                        backs: false,
                     },
                 );
                 x += 1;
@@ -1553,6 +1577,23 @@ impl fmt::Display for CaseRule {
             CaseRule::Exact => "exact",
         })
     }
+}
+
+/// Whether a hyphen or en dash at byte `end` of `sentence` glues the name
+/// before it to one of [`BACKING_WORDS`], as a whole word ("Iran-backed",
+/// "U.S.-funded"; not "Iran-backedness").
+fn glued_backing(sentence: &str, end: usize) -> bool {
+    let Some(rest) = sentence
+        .get(end..)
+        .and_then(|r| r.strip_prefix(['-', '\u{2013}']))
+    else {
+        return false;
+    };
+    BACKING_WORDS.iter().any(|w| {
+        rest.get(..w.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(w))
+            && !rest[w.len()..].starts_with(|c: char| c.is_alphanumeric())
+    })
 }
 
 fn ranges_overlap(a: &Alias, b: &Alias) -> bool {

@@ -776,6 +776,7 @@ fn add_self_references(
                 tok: h.tok.clone(),
                 span: h.span.clone(),
                 paired: false,
+                backs: false,
             });
             added = true;
         }

@@ -624,6 +624,40 @@ fn assert_roles(cases: &[(&str, &str, &[&str])]) {
 }
 
 #[test]
+fn a_name_glued_to_a_word_of_support_stands_behind_the_one_acting() {
+    // The backed group acts, and is the one aimed at; its backer is only
+    // named.
+    assert_roles(&[
+        (
+            "The Iran-backed Houthis fired a missile at Israel.",
+            "HOUTHIS",
+            &["ISR"],
+        ),
+        (
+            "Saudi Arabia condemned the Iranian-backed Houthis.",
+            "SAU",
+            &["HOUTHIS"],
+        ),
+        // A sponsor of a thing, not of an actor, stays the target.
+        (
+            "Pyongyang rejected the U.S.-sponsored resolution.",
+            "PRK",
+            &["USA"],
+        ),
+    ]);
+    // Backers of no actor act no more than they do.
+    assert_eq!(
+        roles("Russian-backed separatists shelled Ukrainian positions near Donetsk."),
+        (None, vec!["UKR".to_string()])
+    );
+    // "backed" as a verb is no glue.
+    assert_eq!(
+        roles("Russia backed the resolution."),
+        (Some("RUS".to_string()), vec![])
+    );
+}
+
+#[test]
 fn a_hyphenated_pair_is_a_list_and_a_conflict_named_by_it_is_between_them() {
     // Both sides of "U.S.-South Korean" are aimed at, as with "and".
     assert_eq!(
