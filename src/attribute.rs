@@ -197,33 +197,6 @@ const TRAILING_SPEECH: &[&str] = &[
     "promised",
 ];
 
-/// Participles of support: the actor after their "by" stands behind the
-/// one acting ("*backed by* Moscow", "*armed by* Iran"), and is neither
-/// its source nor, when it backs the source, a target (see
-/// `Sentence::backer`).
-const SUPPORT_PARTICIPLES: &[&str] = &[
-    "backed",
-    "supported",
-    "armed",
-    "funded",
-    "financed",
-    "aided",
-    "assisted",
-    "sponsored",
-    "equipped",
-    "trained",
-    "accompanied",
-    "escorted",
-    "joined",
-    "flanked",
-    "helped",
-    "bolstered",
-    "emboldened",
-    "encouraged",
-    "reinforced",
-    "advised",
-];
-
 /// Nouns of military exercises: an actor "with" whom they are held is a
 /// partner, not a target (see `Sentence::beside_the_act`).
 const DRILL_NOUNS: &[&str] = &[
@@ -2002,7 +1975,7 @@ impl Sentence<'_> {
         let by = self.word_before_list(a)?;
         let p = by.checked_sub(1)?;
         (self.is(by, "by")
-            && SUPPORT_PARTICIPLES.contains(&self.word(p))
+            && crate::lexicon::BACKING_WORDS.contains(&self.word(p))
             && (p == 0 || self.between(p - 1, p).contains(',')))
         .then_some(p)
     }

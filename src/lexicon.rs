@@ -602,8 +602,10 @@ pub struct ActorHit {
     pub backs: bool,
 }
 
-/// Words of support that a name glued before them by a hyphen stands
-/// behind: "*Iran*-backed", "*Russian*-armed" (see [`ActorHit::backs`]).
+/// Words of support: a name glued before one by a hyphen stands behind
+/// someone else ("*Iran*-backed", "*U.S.*-funded": [`ActorHit::backs`]),
+/// and so does one after such a participle and "by" in an aside ("Syrian
+/// troops, *backed by Moscow*, …").
 pub const BACKING_WORDS: &[&str] = &[
     "backed",
     "supported",
@@ -615,6 +617,18 @@ pub const BACKING_WORDS: &[&str] = &[
     "aligned",
     "trained",
     "equipped",
+    "aided",
+    "assisted",
+    "accompanied",
+    "escorted",
+    "joined",
+    "flanked",
+    "helped",
+    "bolstered",
+    "emboldened",
+    "encouraged",
+    "reinforced",
+    "advised",
 ];
 
 /// A found tone term.
