@@ -54,8 +54,9 @@
 //!   word is lower case (`"Is this war?" he asked.`, which sentencex gets
 //!   wrong when the opening quote is missing from the line), or when the
 //!   next sentence starts with a capitalised word and has a verb of speech
-//!   (`said`, `asked`, `added`, `told`, `shouted`, …) among its first four
-//!   words (`“Is this war?” Kim asked.`).
+//!   (`said`, `asked`, `added`, `told`, `shouted`, …) among its first twelve
+//!   words (`“Is this war?” Kim asked.`, `“Why now?” Chinese Foreign Minister
+//!   Wang Yi asked reporters.`), with no quote opening before it.
 //! * **Paragraphs glued with a comma are split again.** After `.`, `!` or
 //!   `?` (perhaps with a closing quote), a comma, two spaces or more and a
 //!   capital letter or an opening quote end a sentence: a list of
@@ -1036,9 +1037,18 @@ fn ends_with_quoted_question(head: &str) -> bool {
     unquoted.len() < head.len() && unquoted.ends_with(['?', '!'])
 }
 
+/// How many words an attribution may take before its verb of speech: a
+/// speaker's title, name and an aside about them (`Kim Yo Jong, the powerful
+/// sister of North Korea's leader, asked`, ten words) fit, a new sentence
+/// that only later reports speech mostly does not.
+const ATTRIBUTION_WORDS: usize = 12;
+
 /// True when `sentence` starts like an attribution: a capitalised first word
-/// (a name or a pronoun) and a verb of speech among its first four words
-/// (`Kim asked.`, `He told reporters on Monday.`, `Foreign Minister Cho said.`).
+/// (a name or a pronoun) and a verb of speech among its first
+/// [`ATTRIBUTION_WORDS`] words (`Kim asked.`, `He told reporters on
+/// Monday.`, `Chinese Foreign Minister Wang Yi asked reporters.`), with no
+/// quote opening before the verb (`“Why?” “Because,” he said.` is two
+/// quotes, not one and its speaker).
 fn is_attribution(sentence: &str) -> bool {
     let mut words = sentence.split_whitespace();
     if !words
@@ -1047,10 +1057,16 @@ fn is_attribution(sentence: &str) -> bool {
     {
         return false;
     }
-    words.take(3).any(|word| {
+    for word in words.take(ATTRIBUTION_WORDS - 1) {
+        if word.starts_with(['"', '“', '‘']) {
+            return false;
+        }
         let bare = word.trim_end_matches(|c: char| c.is_ascii_punctuation());
-        SPEECH_VERBS.iter().any(|v| v.eq_ignore_ascii_case(bare))
-    })
+        if SPEECH_VERBS.iter().any(|v| v.eq_ignore_ascii_case(bare)) {
+            return true;
+        }
+    }
+    false
 }
 
 #[cfg(test)]
@@ -1367,6 +1383,32 @@ mod tests {
         (
             "“Why now?” Nobody could say.",
             &["“Why now?”", "Nobody could say."],
+        ),
+        // A speaker with a title, a full name and an aside about them.
+        (
+            "“Who gave Ottawa that right?” Danish Foreign Minister Lars Holm asked on Monday. Talks resumed.",
+            &[
+                "“Who gave Ottawa that right?” Danish Foreign Minister Lars Holm asked on Monday.",
+                "Talks resumed.",
+            ],
+        ),
+        (
+            "“Must we wait forever?” Ana Ruiz, the outspoken deputy leader of the Andean bloc, asked.",
+            &[
+                "“Must we wait forever?” Ana Ruiz, the outspoken deputy leader of the Andean bloc, asked.",
+            ],
+        ),
+        // The verb comes too late, or after a second quote opens.
+        (
+            "“Why now?” The cabinet met twice on Sunday and once on Monday before officials at the ministry said nothing.",
+            &[
+                "“Why now?”",
+                "The cabinet met twice on Sunday and once on Monday before officials at the ministry said nothing.",
+            ],
+        ),
+        (
+            "“Why now?” Officials shrugged: “Ask Rome,” one said.",
+            &["“Why now?”", "Officials shrugged: “Ask Rome,” one said."],
         ),
         ("What now?! Nobody knows.", &["What now?!", "Nobody knows."]),
         (
