@@ -2009,3 +2009,45 @@ fn a_quoted_question_before_its_speaker_is_the_speakers_challenge() {
     let text = "“Israel bombed a sovereign country,” the Iranian foreign minister said on Monday.";
     assert_eq!(roles(text).0.as_deref(), Some("ISR"), "{text}");
 }
+
+#[test]
+fn a_question_that_denies_the_right_to_act_is_a_challenge() {
+    let full = |text: &str| scored(text, None);
+    let s = |x: &str| Some(x.to_string());
+    let v = |x: &[&str]| x.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    // Who gave the actor its role, on what basis it acts, how it dares:
+    // each questions the actor's right, and the speaker is hostile to it.
+    for (text, source, target) in [
+        (
+            "“Who appointed Canada the guardian of the Arctic?” Danish Foreign Minister Lars Holm asked on Monday.",
+            "DNK",
+            "CAN",
+        ),
+        (
+            "“On what basis can Ottawa claim islands that lie 900 kilometres from its coast?” the Danish foreign minister asked.",
+            "DNK",
+            "CAN",
+        ),
+        (
+            "“How dare Ankara lecture us on democracy?” the Greek prime minister said.",
+            "GRC",
+            "TUR",
+        ),
+        (
+            "Chile asked on what grounds Bolivia had closed the border crossing.",
+            "CHL",
+            "BOL",
+        ),
+    ] {
+        assert_eq!(
+            full(text),
+            ("hostile".to_string(), s(source), v(&[target])),
+            "{text}"
+        );
+    }
+    // An open question about a basis is no challenge.
+    assert_labels(&[(
+        "Envoys discussed on what basis a peacekeeping force for Haiti should be formed.",
+        "neutral",
+    )]);
+}
