@@ -3063,13 +3063,51 @@ impl Sentence<'_> {
         let first = (0..self.m.actors.len())
             .find(|&i| !speakers_own(i) && self.m.actors[i].tok.start >= opens)?;
         let start = self.m.actors[first].tok.start;
-        if start - opens <= 2 && start < verb {
+        if (start - opens <= 2 || self.launched_by(opens, start)) && start < verb {
             Some((first, true))
         } else if start > verb && start <= verb + 3 {
             Some((first, false))
         } else {
             None
         }
+    }
+
+    /// Whether the clause that opens at token `opens` names the doer of
+    /// its act at token `start` as the agent of a participle right after
+    /// its head noun: one to three words, a participle ("-ed", or one of
+    /// [`IRREGULAR_PASTS`]) that is not a word of support, "by" and
+    /// perhaps "the" ("*Missiles fired by the* Houthis struck a tanker …,
+    /// the U.S. military said"; "*Drones launched by* the RSF hit …"). The
+    /// weapons are the agent's act. Not "*Rebels backed by* Rwanda
+    /// attacked …": a backer stands behind the act (see
+    /// [`crate::lexicon::BACKING_WORDS`]). The head may be a weapon or an
+    /// attack ("missiles", "bombs"), but no other act of tone ("*Sanctions*
+    /// applied by the U.S. are an anachronism, Rodong Sinmun says"): what is
+    /// said of such an act is the speaker's judgement.
+    fn launched_by(&self, opens: usize, start: usize) -> bool {
+        let Some(by) = start.checked_sub(1 + usize::from(start > 0 && self.is(start - 1, "the")))
+        else {
+            return false;
+        };
+        if by < opens + 2 || by > opens + 4 || !self.is(by, "by") {
+            return false;
+        }
+        let participle = self.word(by - 1);
+        let judged = |t: &ToneHit| {
+            let term = &self.lex.tone()[t.term];
+            term.weight.abs() >= NO_STANCE_WEIGHT
+                && !["force_posture", "assault"].contains(&term.category.as_str())
+        };
+        (participle.ends_with("ed") || IRREGULAR_PASTS.contains(&participle))
+            && !crate::lexicon::BACKING_WORDS.contains(&participle)
+            && !self
+                .between(opens, start)
+                .contains([',', ';', ':', '(', '"', '“'])
+            && !self
+                .m
+                .tone
+                .iter()
+                .any(|t| t.tok.start >= opens && t.tok.start < by && judged(t))
     }
 
     /// A sentence's opening participial phrase ("-ed": "Angered",

@@ -2051,3 +2051,31 @@ fn a_question_that_denies_the_right_to_act_is_a_challenge() {
         "neutral",
     )]);
 }
+
+#[test]
+fn the_agent_of_weapons_fired_by_it_is_the_actor_of_a_reported_act() {
+    let source = |text: &str| roles(text).0;
+    let s = |x: &str| Some(x.to_string());
+    for (text, want) in [
+        (
+            "Missiles fired by the Houthis struck a tanker in the Red Sea, the U.S. military said.",
+            "HOUTHIS",
+        ),
+        (
+            "Drones launched by the Rapid Support Forces struck a power station in Atbara, Sudan's army said.",
+            "RSF",
+        ),
+        // A backer stands behind the act: the speaker judges.
+        (
+            "Rebels backed by Rwanda attacked the town of Sake on Sunday, Kinshasa said.",
+            "COD",
+        ),
+        // A head that is itself an act: what is said of it is the speaker's.
+        (
+            "Sanctions imposed by Washington are a crime against our people, the Cuban foreign minister said.",
+            "CUB",
+        ),
+    ] {
+        assert_eq!(source(text), s(want), "{text}");
+    }
+}
