@@ -876,6 +876,12 @@ const STATIVE_PARTICIPLES: &[&str] = &[
     "inspired",
     "attached",
     "entitled",
+    "motivated",
+    "guided",
+    "driven",
+    "moved",
+    "touched",
+    "impressed",
 ];
 
 /// Categories of a term that can say what an actor is, after "is": an
@@ -1014,6 +1020,39 @@ const GROUP_NOUNS: &[&str] = &[
 /// "presented with a gift by", "equipped with": there "with" names a thing
 /// given or had.
 const WITH_PARTICIPLES: &[&str] = &["hit", "slapped", "threatened", "charged"];
+
+/// Participles of harm whose "in" names the attack the subject underwent
+/// ("depots *were hit in* an overnight drone attack", "*were damaged in*
+/// shelling"). Not "were engaged in fighting", the subject's own act. See
+/// `Sentence::passive_subject`.
+const IN_PARTICIPLES: &[&str] = &[
+    "hit",
+    "struck",
+    "damaged",
+    "destroyed",
+    "killed",
+    "wounded",
+    "injured",
+    "targeted",
+];
+
+/// How many words a subject's noun phrase may run on after the mention
+/// that opens it before its form of *be* ("*Georgian* oil depots near the
+/// coast *were* hit"). See `Sentence::subject_phrase`.
+const SUBJECT_PHRASE_MAX: usize = 8;
+
+/// Words that end a subject's noun phrase: they start a clause of their own
+/// or belong to a verb ("Russia *said* the depots were hit", "Seoul *warned
+/// that* …", "we do *not want to* be threatened", "*should* be resisted").
+/// See `Sentence::subject_phrase`.
+const SUBJECT_PHRASE_STOPS: &[&str] = &[
+    "that", "which", "who", "whom", "whose", "where", "when", "while", "said", "says", "say",
+    "told", "tells", "if", "as", "because", "and", "or", "but", "to", "not", "do", "does", "did",
+    "will", "would", "shall", "should", "can", "could", "may", "might", "must", "have", "has",
+    "had", "is", "are", "was", "were", "be", "been", "we", "they", "it", "he", "she", "i", "how",
+    "what", "why", "whether", "see", "sees", "know", "knows", "believe", "believes", "think",
+    "thinks", "hope", "hopes", "feel", "feels", "note", "notes", "recall", "recalls",
+];
 
 /// Words in "-ing" that open a sentence as prepositions, not as the
 /// participle of its subject's act ("*According* to Seoul, …", "*Including*
@@ -2731,7 +2770,7 @@ impl Sentence<'_> {
                 _ => return false,
             };
             be >= end
-                && be - end <= 3
+                && (be - end <= 3 || self.subject_phrase(end, be))
                 && !self
                     .between(end.saturating_sub(1), be)
                     .contains([',', ';', ':'])
@@ -2746,13 +2785,16 @@ impl Sentence<'_> {
         {
             return true;
         }
-        // "were hit by a wave of cyberattacks", "were hit with sanctions":
-        // "by" (or "with" after one of [`WITH_PARTICIPLES`]) within four
-        // words before the key term, no actor between them.
+        // "were hit by a wave of cyberattacks", "were hit with sanctions",
+        // "were hit in an overnight drone attack": "by" (or "with" after
+        // one of [`WITH_PARTICIPLES`], "in" after one of
+        // [`IN_PARTICIPLES`]) within four words before the key term, no
+        // actor between them.
         (ks.saturating_sub(5)..ks).any(|by| {
             by > 0
                 && (self.is(by, "by")
-                    || (self.is(by, "with") && WITH_PARTICIPLES.contains(&self.word(by - 1))))
+                    || (self.is(by, "with") && WITH_PARTICIPLES.contains(&self.word(by - 1)))
+                    || (self.is(by, "in") && IN_PARTICIPLES.contains(&self.word(by - 1))))
                 && participle(by - 1)
                 && be_before(by - 1)
                 && !self
@@ -2761,6 +2803,31 @@ impl Sentence<'_> {
                     .iter()
                     .any(|x| x.tok.start > by && x.tok.start < ks)
         })
+    }
+
+    /// Whether tokens `from..be` can be the rest of a subject's noun phrase
+    /// before its form of *be* at `be`: at most [`SUBJECT_PHRASE_MAX`]
+    /// words, none a past form ("-ed"), a verb of speech or a word that
+    /// opens a clause ([`SUBJECT_PHRASE_STOPS`]), no actor and no tone term
+    /// among them ("*Georgian* oil depots near the coast were hit", "Hamas
+    /// arms caches in the north were struck"; not "Russia said the depots
+    /// were hit").
+    fn subject_phrase(&self, from: usize, be: usize) -> bool {
+        be - from <= SUBJECT_PHRASE_MAX
+            && (from..be).all(|i| {
+                let w = self.word(i);
+                !w.ends_with("ed") && !SUBJECT_PHRASE_STOPS.contains(&w)
+            })
+            && !self
+                .m
+                .actors
+                .iter()
+                .any(|a| a.tok.start >= from && a.tok.start < be)
+            && !self
+                .m
+                .tone
+                .iter()
+                .any(|t| t.tok.start >= from && t.tok.start < be)
     }
 
     /// Rule 3: the speaker mention (the first of its coordination) and the

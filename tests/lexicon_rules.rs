@@ -2079,3 +2079,49 @@ fn the_agent_of_weapons_fired_by_it_is_the_actor_of_a_reported_act() {
         assert_eq!(source(text), s(want), "{text}");
     }
 }
+
+#[test]
+fn a_passive_subject_may_run_on_before_its_verb_and_undergo_an_attack_in_which() {
+    let none_at = |target: &str| (None, vec![target.to_string()]);
+    for (text, target) in [
+        // A longer noun phrase after the mention, before its "were".
+        (
+            "Georgian oil depots near the Black Sea coast were struck overnight.",
+            "GEO",
+        ),
+        (
+            "Former Australian Prime Minister John Howard was also accused of lying about the war.",
+            "AUS",
+        ),
+        // "in" names the attack after a participle of harm.
+        (
+            "Moldovan grain silos were hit in an overnight drone attack.",
+            "MDA",
+        ),
+    ] {
+        assert_eq!(roles(text), none_at(target), "{text}");
+    }
+    // A verb or a clause between the mention and the passive: the mention
+    // is no subject of it.
+    for (text, source) in [
+        (
+            "Georgia said the oil depots near the coast were struck overnight.",
+            "GEO",
+        ),
+        ("Romania does not want to be threatened by anyone.", "ROU"),
+        // Moved, guided, motivated: how the subject stands, its own stance.
+        (
+            "Nepal was deeply moved by the solidarity of its neighbours after the earthquake.",
+            "NPL",
+        ),
+    ] {
+        assert_eq!(roles(text).0.as_deref(), Some(source), "{text}");
+    }
+    // Engaged in fighting is the subject's own act.
+    assert_eq!(
+        roles("Armenian troops were engaged in heavy fighting near the border.")
+            .0
+            .as_deref(),
+        Some("ARM")
+    );
+}
