@@ -615,6 +615,13 @@ const TIME_SPAN_WORDS: &[&str] = &[
 /// How many words such a closing phrase may have.
 const SAID_WHERE_MAX: usize = 10;
 
+/// How many words a closing clause of background may have ("…, Foreign
+/// Secretary David Cameron warned on Thursday, *after the Russian
+/// ambassador was summoned over a years-long hacking campaign targeting
+/// lawmakers*"): a clause with its own subject and verb runs longer than
+/// where and when.
+const BACKGROUND_MAX: usize = 16;
+
 /// How many words may stand between a reporting verb and a speaker after it
 /// ("said the Foreign Ministry", "according to the South Korean military").
 const SPEAKER_AFTER: usize = 2;
@@ -2976,7 +2983,7 @@ impl Sentence<'_> {
                     && (self.background_to_end(e + 2) || self.time_after_to_end(e + 2)))
         };
         // The verb, perhaps before its audience ("warned lawmakers").
-        let v = (end.saturating_sub(SAID_WHERE_MAX + 2)..end)
+        let v = (end.saturating_sub(BACKGROUND_MAX + 4)..end)
             .rev()
             .find(|&v| {
                 verb_at(v)
@@ -3058,7 +3065,7 @@ impl Sentence<'_> {
     /// term and no actor but a venue ("at an Armed Forces Day ceremony",
     /// "in a speech in Tokyo on Tuesday", "during a visit to the border").
     fn said_where(&self, at: usize) -> bool {
-        self.closing_phrase(at, SAID_WHERE_PREPOSITIONS)
+        self.closing_phrase(at, SAID_WHERE_PREPOSITIONS, SAID_WHERE_MAX, false)
             && !self.m.tone.iter().any(|t| t.tok.end > at)
     }
 
@@ -3069,7 +3076,7 @@ impl Sentence<'_> {
     /// raged"): the stance is the speaker's, the background only its
     /// occasion.
     fn background_to_end(&self, at: usize) -> bool {
-        self.closing_phrase(at, BACKGROUND_OPENERS)
+        self.closing_phrase(at, BACKGROUND_OPENERS, BACKGROUND_MAX, true)
     }
 
     /// Whether the words from token `at` to the end are a span of time
@@ -3090,20 +3097,22 @@ impl Sentence<'_> {
     }
 
     /// Whether the words from token `at` to the end are one of `openers`
-    /// and at most [`SAID_WHERE_MAX`] words in all, with no comma and no
-    /// actor but a venue.
-    fn closing_phrase(&self, at: usize, openers: &[&str]) -> bool {
+    /// and at most `max` words in all, with no comma and, unless
+    /// `with_actors` (a clause of background may tell what another actor
+    /// did, a phrase of where and when may not), no actor but a venue.
+    fn closing_phrase(&self, at: usize, openers: &[&str], max: usize, with_actors: bool) -> bool {
         let n = self.m.tokens.len();
         at < n
-            && n - at <= SAID_WHERE_MAX
+            && n - at <= max
             && openers.contains(&self.word(at))
             && !self.between(at, n - 1).contains([',', ';', ':'])
-            && self
-                .m
-                .actors
-                .iter()
-                .enumerate()
-                .all(|(i, a)| a.tok.start < at || self.venue(i))
+            && (with_actors
+                || self
+                    .m
+                    .actors
+                    .iter()
+                    .enumerate()
+                    .all(|(i, a)| a.tok.start < at || self.venue(i)))
     }
 
     /// The actor a reported clause is about: the first mention of another

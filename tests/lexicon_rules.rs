@@ -979,12 +979,18 @@ fn a_trailing_warning_may_end_with_a_clause_of_background() {
             "KOR",
             &["PRK"],
         ),
-        // A background clause that names another actor is no closing
-        // phrase: the first clause's subject acts.
+        // A background clause may name another actor, and run longer than
+        // a phrase of where and when: the warning is still the speaker's,
+        // and the actor of the background is no target.
         (
             "Pyongyang will pay dearly for its provocations, Seoul warned as Japan sent ships.",
-            "PRK",
-            &["KOR"],
+            "KOR",
+            &["PRK"],
+        ),
+        (
+            "Any attempt by Russian agents to sabotage our power grid will be met with a firm response, Finnish Prime Minister Petteri Orpo warned on Friday, after the Russian envoy was summoned over a string of cyberattacks on hospitals.",
+            "FIN",
+            &["RUS"],
         ),
     ]);
 }
