@@ -101,6 +101,13 @@ use crate::score::{Label, NO_STANCE_WEIGHT, Note, TermScore, normalise};
 /// ("is the largest state on its continent").
 const BE_FORMS: &[&str] = &["is", "are", "was", "were", "be", "been", "being"];
 
+/// Verbs that say what their subject amounts to, as *be* does: "“Taiwan
+/// independence” *means* war, … the spokesman told" is the speaker's
+/// warning about Taiwan, not an act of Taiwan's. See `Sentence::acts`.
+const MEANING_VERBS: &[&str] = &[
+    "means", "mean", "meant", "spell", "spells", "spelled", "spelt",
+];
+
 /// Verbs whose subject undergoes the act named by the key term after them:
 /// "faced criticism", "drew condemnation", "came under fire".
 const UNDERGO_VERBS: &[&str] = &[
@@ -3293,7 +3300,8 @@ impl Sentence<'_> {
     /// first comma when the verb comes first: [`Sentence::only_reports`]):
     /// the sentence has no stance, or a tone term follows the subject
     /// (or its coordination) within [`ACTS_WITHIN`] words, before `verb`,
-    /// with no form of *be* or undergo verb ("will face") between, and not
+    /// with no form of *be*, undergo verb ("will face") or verb of meaning
+    /// ("means war") between, and not
     /// itself a threat undergone ("would pay a heavy price"). A possessive
     /// does not act ("Russia's war"), unless an office follows it
     /// ("Brazil's president will travel …"), nor one a demand modal follows
@@ -3341,7 +3349,9 @@ impl Sentence<'_> {
                     || self.verb_then_object(end, ts))
                 && (end..ts).all(|i| {
                     let w = self.word(i);
-                    !BE_FORMS.contains(&w) && !UNDERGO_VERBS.contains(&w)
+                    !BE_FORMS.contains(&w)
+                        && !UNDERGO_VERBS.contains(&w)
+                        && !MEANING_VERBS.contains(&w)
                 })
                 && !self.quoted(&t.tok)
                 && !self.undergone(t)

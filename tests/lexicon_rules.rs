@@ -2131,3 +2131,25 @@ fn a_passive_subject_may_run_on_before_its_verb_and_undergo_an_attack_in_which()
         Some("ARM")
     );
 }
+
+#[test]
+fn what_a_subject_means_is_the_speakers_warning_not_its_act() {
+    assert_roles(&[
+        (
+            "“Latvian independence” means war, and those who play with fire will get burned, a Kremlin spokesman told a briefing on Thursday.",
+            "RUS",
+            &["LVA"],
+        ),
+        (
+            "Any Latvian move against the border posts would spell disaster, Moscow warned.",
+            "RUS",
+            &["LVA"],
+        ),
+    ]);
+    // A subject that acts is still the actor of the reported act.
+    assert_roles(&[(
+        "Latvian troops shelled the border posts, Moscow said.",
+        "LVA",
+        &["RUS"],
+    )]);
+}
