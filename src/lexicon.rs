@@ -47,6 +47,22 @@ use screen::ActorScreen;
 /// The most words a `...` gap in a tone phrase may skip.
 pub const MAX_GAP: usize = 4;
 
+/// How many words may stand between a term of the opposite tone inside a
+/// gapped phrase and the phrase's last word for the term to still be part
+/// of the object ("ending a *bitter trade* dispute"). See
+/// `Lexicons::drop_swallowing_gaps`.
+pub const OBJECT_MODIFIERS_MAX: usize = 2;
+
+/// Words that part a term inside a gapped phrase from the phrase's last
+/// word: prepositions, articles, conjunctions and pronouns start another
+/// phrase, so the term stands on its own ("resumed *airstrikes* after peace
+/// talks"). See `Lexicons::drop_swallowing_gaps`.
+pub const OBJECT_BREAKS: &[&str] = &[
+    "a", "an", "the", "and", "or", "but", "after", "before", "with", "without", "to", "for", "of",
+    "in", "on", "at", "by", "from", "as", "while", "over", "against", "into", "its", "their",
+    "his", "her", "our", "that", "which", "who", "than", "despite", "amid",
+];
+
 /// The default lexicon files, embedded at build time from `lexicons/`.
 pub const DEFAULT_ACTORS: &str = include_str!("../lexicons/actors.csv");
 /// Default `tone.csv`.
@@ -1432,9 +1448,12 @@ impl Lexicons {
     /// tone that stands on its own inside it: in "resumed airstrikes after
     /// peace talks", `resum* ... talks` would hide the hostile "airstrikes".
     /// Such a gapped match is dropped, and the words inside it count on
-    /// their own. A term right before the phrase's last word belongs to its
-    /// object and is swallowed as meant: "dropped its *retaliatory* tariffs"
-    /// stays one conciliatory phrase.
+    /// their own. A term in the noun phrase that the phrase's last word
+    /// heads belongs to its object and is swallowed as meant: right before
+    /// that word ("dropped its *retaliatory* tariffs") or at most
+    /// [`OBJECT_MODIFIERS_MAX`] words before it with none of
+    /// [`OBJECT_BREAKS`] between ("ending a *bitter* trade dispute") stays
+    /// one phrase.
     fn drop_swallowing_gaps(
         &self,
         text: &str,
@@ -1463,10 +1482,16 @@ impl Lexicons {
                     .last()
                     .map_or(e, |t| t.start);
                 cands.iter().any(|&(s2, e2, r2)| {
-                    s2 > s
-                        && e2 < e
-                        && weight(&r2) * weight(&r) < 0.0
-                        && text[e2.min(last)..last].chars().any(is_word_char)
+                    s2 > s && e2 < e && weight(&r2) * weight(&r) < 0.0 && {
+                        let between = &text[e2.min(last)..last];
+                        let mut words = between
+                            .split(|c: char| !is_word_char(c))
+                            .filter(|w| !w.is_empty());
+                        // Not the object's own modifiers: the term stands
+                        // on its own.
+                        words.clone().count() > OBJECT_MODIFIERS_MAX
+                            || words.any(|w| OBJECT_BREAKS.contains(&w))
+                    }
                 })
             })
             .collect();
@@ -2866,12 +2891,21 @@ talks,1,consult\n";
             terms(&l, s, &l.find(s, None)),
             ["improv* ... ties=improved his nation's ties"]
         );
-        // A term that is part of the phrase's object is swallowed as meant.
+        // A term that is part of the phrase's object is swallowed as meant,
+        // right before its last word or with a word of the object between.
         let s = "Kim improved his condemned ties.";
         assert_eq!(
             terms(&l, s, &l.find(s, None)),
             ["improv* ... ties=improved his condemned ties"]
         );
+        let s = "Kim improved condemned trade ties.";
+        assert_eq!(
+            terms(&l, s, &l.find(s, None)),
+            ["improv* ... ties=improved condemned trade ties"]
+        );
+        // Not with a preposition or an article between: another phrase.
+        let s = "Kim improved condemned and trade ties.";
+        assert_eq!(terms(&l, s, &l.find(s, None)), ["condemn*=condemned"]);
     }
 
     #[test]
