@@ -1055,17 +1055,17 @@ const IN_PARTICIPLES: &[&str] = &[
 /// coast *were* hit"). See `Sentence::subject_phrase`.
 const SUBJECT_PHRASE_MAX: usize = 8;
 
-/// Words that end a subject's noun phrase: they start a clause of their own
-/// or belong to a verb ("Russia *said* the depots were hit", "Seoul *warned
-/// that* …", "we do *not want to* be threatened", "*should* be resisted").
-/// See `Sentence::subject_phrase`.
+/// Words that end a subject's noun phrase, besides the forms of *be*: they
+/// start a clause of their own or belong to a verb ("Russia *said* the
+/// depots were hit", "Seoul *warned that* …", "we do *not want to* be
+/// threatened", "*should* be resisted"). See `Sentence::subject_phrase`.
 const SUBJECT_PHRASE_STOPS: &[&str] = &[
     "that", "which", "who", "whom", "whose", "where", "when", "while", "said", "says", "say",
     "told", "tells", "if", "as", "because", "and", "or", "but", "to", "not", "do", "does", "did",
     "will", "would", "shall", "should", "can", "could", "may", "might", "must", "have", "has",
-    "had", "is", "are", "was", "were", "be", "been", "we", "they", "it", "he", "she", "i", "how",
-    "what", "why", "whether", "see", "sees", "know", "knows", "believe", "believes", "think",
-    "thinks", "hope", "hopes", "feel", "feels", "note", "notes", "recall", "recalls",
+    "had", "we", "they", "it", "he", "she", "i", "how", "what", "why", "whether", "see", "sees",
+    "know", "knows", "believe", "believes", "think", "thinks", "hope", "hopes", "feel", "feels",
+    "note", "notes", "recall", "recalls",
 ];
 
 /// Words in "-ing" that open a sentence as prepositions, not as the
@@ -2830,7 +2830,7 @@ impl Sentence<'_> {
         be - from <= SUBJECT_PHRASE_MAX
             && (from..be).all(|i| {
                 let w = self.word(i);
-                !w.ends_with("ed") && !SUBJECT_PHRASE_STOPS.contains(&w)
+                !w.ends_with("ed") && !SUBJECT_PHRASE_STOPS.contains(&w) && !BE_FORMS.contains(&w)
             })
             && !self
                 .m
@@ -3072,18 +3072,24 @@ impl Sentence<'_> {
     /// term and no actor but a venue ("at an Armed Forces Day ceremony",
     /// "in a speech in Tokyo on Tuesday", "during a visit to the border").
     fn said_where(&self, at: usize) -> bool {
-        self.closing_phrase(at, SAID_WHERE_PREPOSITIONS, SAID_WHERE_MAX, false)
+        self.closing_phrase(at, SAID_WHERE_PREPOSITIONS, SAID_WHERE_MAX)
             && !self.m.tone.iter().any(|t| t.tok.end > at)
+            && self
+                .m
+                .actors
+                .iter()
+                .enumerate()
+                .all(|(i, a)| a.tok.start < at || self.venue(i))
     }
 
     /// Whether the words from token `at` to the end are a clause of
     /// background after a trailing speech verb: one of
-    /// [`BACKGROUND_OPENERS`], then at most [`SAID_WHERE_MAX`] words with
-    /// no comma and no actor but a venue. It may hold tone ("as fighting
-    /// raged"): the stance is the speaker's, the background only its
-    /// occasion.
+    /// [`BACKGROUND_OPENERS`], then at most [`BACKGROUND_MAX`] words with
+    /// no comma. It may hold tone ("as fighting raged") and name other
+    /// actors ("after the Russian ambassador was summoned"): the stance is
+    /// the speaker's, the background only its occasion.
     fn background_to_end(&self, at: usize) -> bool {
-        self.closing_phrase(at, BACKGROUND_OPENERS, BACKGROUND_MAX, true)
+        self.closing_phrase(at, BACKGROUND_OPENERS, BACKGROUND_MAX)
     }
 
     /// Whether the words from token `at` to the end are a span of time
@@ -3104,22 +3110,13 @@ impl Sentence<'_> {
     }
 
     /// Whether the words from token `at` to the end are one of `openers`
-    /// and at most `max` words in all, with no comma and, unless
-    /// `with_actors` (a clause of background may tell what another actor
-    /// did, a phrase of where and when may not), no actor but a venue.
-    fn closing_phrase(&self, at: usize, openers: &[&str], max: usize, with_actors: bool) -> bool {
+    /// and at most `max` words in all, with no comma.
+    fn closing_phrase(&self, at: usize, openers: &[&str], max: usize) -> bool {
         let n = self.m.tokens.len();
         at < n
             && n - at <= max
             && openers.contains(&self.word(at))
             && !self.between(at, n - 1).contains([',', ';', ':'])
-            && (with_actors
-                || self
-                    .m
-                    .actors
-                    .iter()
-                    .enumerate()
-                    .all(|(i, a)| a.tok.start < at || self.venue(i)))
     }
 
     /// The actor a reported clause is about: the first mention of another
