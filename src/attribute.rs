@@ -760,6 +760,20 @@ const RULER_NOUNS: &[&str] = &[
     "administration",
 ];
 
+/// How many words may stand between a reported subject's noun phrase and
+/// its past verb when the speaker's own side undergoes the deed ("Chinese
+/// infantry *backed by tanks and artillery* crossed into northern Vietnam
+/// …"). See `Sentence::did_to_speaker`.
+const DEED_VERB_WITHIN: usize = 6;
+
+/// Words that end the stretch between a reported subject and its past verb
+/// (see `Sentence::did_to_speaker`): a new clause, a modal, a negation or
+/// a verb of speech.
+const DEED_GAP_STOPS: &[&str] = &[
+    "that", "which", "who", "whom", "whose", "if", "while", "when", "as", "said", "says", "say",
+    "will", "would", "could", "can", "may", "might", "must", "should", "shall", "not", "to",
+];
+
 /// Irregular past tenses of verbs of deeds that take an object ("North
 /// Korea *sent* hundreds of balloons …"). See `Sentence::verb_then_object`.
 const IRREGULAR_PASTS: &[&str] = &[
@@ -1276,7 +1290,10 @@ pub(crate) fn attribute_into(
         (Some(agent), Some("passive 'by' agent"))
     } else if let Some((speaker, verb)) = s.speaker() {
         match s.reported_subject(speaker, verb) {
-            Some((subj, true)) if s.acts(subj, verb, stance) => {
+            Some((subj, true))
+                if s.acts(subj, verb, stance)
+                    || (stance && s.did_to_speaker(subj, speaker, verb)) =>
+            {
                 relayed_by = s.coordinated(speaker);
                 (Some(subj), Some("actor of the reported act"))
             }
@@ -3143,7 +3160,15 @@ impl Sentence<'_> {
         let first = (0..self.m.actors.len())
             .find(|&i| !speakers_own(i) && self.m.actors[i].tok.start >= opens)?;
         let start = self.m.actors[first].tok.start;
-        if (start - opens <= 2 || self.launched_by(opens, start)) && start < verb {
+        // A doer named in an "of" phrase counts only when the clause tells
+        // of its act ("Ships of the Chinese coast guard blasted …"), not
+        // when it is a party to what others do ("The delegations of
+        // Afghanistan and Jordan expressed agreement with Guatemala").
+        let part_acts = || {
+            self.part_of(opens, start)
+                && (self.acts(first, verb, true) || self.did_to_speaker(first, speaker, verb))
+        };
+        if (start - opens <= 2 || self.launched_by(opens, start) || part_acts()) && start < verb {
             Some((first, true))
         } else if start > verb && start <= verb + 3 {
             Some((first, false))
@@ -3188,6 +3213,105 @@ impl Sentence<'_> {
                 .tone
                 .iter()
                 .any(|t| t.tok.start >= opens && t.tok.start < by && judged(t))
+    }
+
+    /// Whether the clause that opens at token `opens` names the doer of its
+    /// act at token `start` in an "of" phrase after a head of one or two
+    /// words, perhaps with "the" ("*Ships of the* Chinese coast guard
+    /// blasted …", "*Units of* the Russian army shelled …"): the head is a
+    /// plural, the actor's parts or tools. No punctuation, clause word or
+    /// tone term in the head: "the invasion of Ukraine" is an act done to
+    /// Ukraine. Not an office ("The chairman of the Mexican Committee …
+    /// noted that …" is a speaker).
+    fn part_of(&self, opens: usize, start: usize) -> bool {
+        let Some(of) = start.checked_sub(1 + usize::from(start > 0 && self.is(start - 1, "the")))
+        else {
+            return false;
+        };
+        let head = self.word(of - 1);
+        of > opens
+            && of <= opens + 2
+            && self.is(of, "of")
+            && head.ends_with('s')
+            && !head.ends_with("ss")
+            && !is_office_word(head)
+            && (opens + 1..start).all(|i| self.joined(i))
+            && (opens..of).all(|i| {
+                let w = self.word(i);
+                !CLAUSE_WORDS.contains(&w) || ["the", "a", "an"].contains(&w)
+            })
+            && !self
+                .m
+                .tone
+                .iter()
+                .any(|t| t.tok.start >= opens && t.tok.start < start)
+    }
+
+    /// Whether the reported clause tells of the subject's past deed to the
+    /// speaker's own side, however long its predicate: the subject mention
+    /// (or its coordination) is followed, within [`DEED_VERB_WITHIN`] words
+    /// of its noun phrase, by a past verb ("-ed" or [`IRREGULAR_PASTS`]; not
+    /// a participle before "by": "infantry *backed by* tanks"), and after
+    /// that verb, with no punctuation but hyphens between, by a mention of
+    /// the speaker's own side ("Soviet tanks and troops *stormed* into
+    /// *Budapest* before dawn … and opened fire on government buildings,
+    /// Hungarian state radio said"; "Chinese infantry backed by tanks and
+    /// artillery *crossed* into northern *Vietnam* …, Radio Hanoi said").
+    /// The speaker tells what was done to it: the doer is the source,
+    /// whichever word carries the tone. Not a possessive ("China's
+    /// ships …"), a question, a subject told what it must do or what
+    /// will be done to it (see [`Sentence::acts`]), or a clause with an
+    /// insult: there the speaker judges.
+    fn did_to_speaker(&self, subj: usize, speaker: usize, verb: usize) -> bool {
+        let root = |i: usize| self.lex.actors()[self.m.actors[i].actor].root;
+        let speakers = self.coordinated(speaker);
+        let group = self.coordinated(subj);
+        let end = self.m.actors[group.end - 1].tok.end;
+        if (self.possessive(subj) && !self.office_after(subj)) || end >= verb {
+            return false;
+        }
+        let (tok, text) = (&self.m.tokens, self.m.norm.text());
+        if text[tok[end - 1].end..tok[verb].start].contains('?')
+            || self.is_demand_modal(self.after_subject(subj, verb))
+            || self.will_undergo(end, verb)
+        {
+            return false;
+        }
+        // A clause that calls names ("*Traitor* Lee Myung Bak promoted …,
+        // thus revealing his intention to persist in the standoff with the
+        // DPRK, says Minju Joson"): the speaker judges, it does not only
+        // tell.
+        if self
+            .m
+            .tone
+            .iter()
+            .any(|t| t.tok.start < verb && self.lex.tone()[t.term].category == "insult")
+        {
+            return false;
+        }
+        let past = |i: usize| {
+            let w = self.word(i);
+            (w.ends_with("ed") || IRREGULAR_PASTS.contains(&w))
+                && !STATIVE_PARTICIPLES.contains(&w)
+                && !self.is(i + 1, "by")
+        };
+        let Some(deed) = (end..verb.min(end + DEED_VERB_WITHIN + 1))
+            .take_while(|&i| {
+                let w = self.word(i);
+                self.joined(i) && !DEED_GAP_STOPS.contains(&w) && !BE_FORMS.contains(&w)
+            })
+            .find(|&i| past(i))
+        else {
+            return false;
+        };
+        (group.end..self.m.actors.len()).any(|i| {
+            let a = &self.m.actors[i];
+            a.tok.start > deed
+                && a.tok.start < verb
+                && !speakers.contains(&i)
+                && speakers.clone().any(|j| root(j) == root(i))
+                && (deed + 1..=a.tok.start).all(|t| self.joined(t))
+        })
     }
 
     /// A sentence's opening participial phrase ("-ed": "Angered",

@@ -2153,3 +2153,68 @@ fn what_a_subject_means_is_the_speakers_warning_not_its_act() {
         &["RUS"],
     )]);
 }
+
+#[test]
+fn a_reported_deed_done_to_the_speaker_is_the_doers_however_long() {
+    let v = |x: &[&str]| x.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    // The tone term stands far from the subject, or in its own phrase; the
+    // speaker's side undergoes the deed, so the doer is the source.
+    assert_eq!(
+        roles(
+            "Russian troops and tanks rolled into eastern Georgia at dawn and shelled the \
+             outskirts of Tbilisi, Georgian television said."
+        ),
+        (Some("RUS".to_string()), v(&["GEO"]))
+    );
+    assert_eq!(
+        roles(
+            "Turkish commandos backed by drones and artillery crossed into northern Iraq \
+             overnight, Baghdad said."
+        ),
+        (Some("TUR".to_string()), v(&["IRQ"]))
+    );
+    // Not when the clause calls names or its subject will undergo
+    // something: the speaker judges.
+    for (text, want) in [
+        (
+            "South Korean puppets once again sent more warships near the disputed line to \
+             stage a standoff with the DPRK, KCNA said.",
+            "PRK",
+        ),
+        (
+            "Any Japanese warships that sailed into DPRK waters would be destroyed at once, \
+             KCNA said.",
+            "PRK",
+        ),
+    ] {
+        assert_eq!(roles(text).0, Some(want.to_string()), "{text}");
+    }
+}
+
+#[test]
+fn a_reported_doer_may_stand_in_an_of_phrase_after_its_parts() {
+    let v = |x: &[&str]| x.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        roles(
+            "Ships of the Chinese coast guard rammed a Philippine supply boat near the shoal, \
+             Manila said."
+        ),
+        (Some("CHN".to_string()), v(&["PHL"]))
+    );
+    assert_eq!(
+        roles(
+            "The delegations of Chile and Peru voiced their agreement with the position taken \
+             by Bolivia, the Ecuadorian minister said."
+        )
+        .0,
+        Some("CHL".to_string())
+    );
+    // An office in the "of" phrase is the speaker's own title.
+    assert_eq!(
+        roles(
+            "The chairman of the Nigerian study group noted that Kim Jong Il built a strong \
+             country."
+        ),
+        (Some("NGA".to_string()), v(&["PRK"]))
+    );
+}
