@@ -788,8 +788,26 @@ const FUTURE_MODALS: &[&str] = &["will", "would", "shall"];
 /// Past participles not in "-ed" that "will be" may come before ("will be
 /// met with", "would be dealt a blow", "will be hit").
 const PARTICIPLES: &[&str] = &[
-    "met", "dealt", "hit", "struck", "shot", "beaten", "taught", "given", "shown", "held",
-    "brought", "sent", "punished", "crushed",
+    "met",
+    "dealt",
+    "hit",
+    "struck",
+    "shot",
+    "beaten",
+    "taught",
+    "given",
+    "shown",
+    "held",
+    "brought",
+    "sent",
+    "punished",
+    "crushed",
+    "sunk",
+    "blown",
+    "torn",
+    "thrown",
+    "overthrown",
+    "overrun",
 ];
 
 /// Verbs of giving that "will" may come before in a subject's reported

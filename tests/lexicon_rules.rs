@@ -2218,3 +2218,14 @@ fn a_reported_doer_may_stand_in_an_of_phrase_after_its_parts() {
         (Some("NGA".to_string()), v(&["PRK"]))
     );
 }
+
+#[test]
+fn a_subject_that_will_be_sunk_undergoes_the_speakers_threat() {
+    // "sunk" is a participle of what will be done to the subject, like
+    // "crushed": the speaker threatens, the subject is the target.
+    let v = |x: &[&str]| x.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        roles("Any Japanese warships that sail into DPRK waters will be sunk at once, KCNA said."),
+        (Some("PRK".to_string()), v(&["JPN"]))
+    );
+}
