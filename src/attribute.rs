@@ -162,6 +162,31 @@ const GIVER_WINDOW: usize = 8;
 /// next two sessions by").
 const PASSIVE_WINDOW: usize = 8;
 
+/// How far "by" may follow a form of *be* when only phrases of place and
+/// time stand between the participle and it ("were launched at a merchant
+/// ship in the Gulf of Aden by"): see `Sentence::long_passive`.
+const LONG_PASSIVE_WINDOW: usize = 12;
+
+/// Words that may not stand between the participle of a long passive and
+/// its "by": a new clause, a modal, another form of *be*, or a cause
+/// ("because of", "thanks to"). See `Sentence::long_passive`.
+const LONG_PASSIVE_STOPS: &[&str] = &[
+    "that", "which", "who", "whom", "whose", "and", "or", "but", "as", "if", "while", "when",
+    "said", "says", "say", "will", "would", "could", "can", "may", "might", "must", "should",
+    "shall", "has", "have", "had", "is", "are", "was", "were", "be", "been", "being", "because",
+    "thanks",
+];
+
+/// Irregular participles of giving, making and the like, besides
+/// [`IRREGULAR_PARTICIPLES`] and [`PARTICIPLES`]: one of them may open a
+/// long passive ("A wreath *was sent* to the grave of … by"), and one
+/// standing between may have an agent of its own ("the efforts *made* on
+/// climate by Indonesia"). See `Sentence::long_passive`.
+const OTHER_PARTICIPLES: &[&str] = &[
+    "made", "shown", "set", "given", "put", "taken", "brought", "done", "seen", "sent", "held",
+    "known", "chosen", "drawn", "laid", "led", "paid", "won", "built",
+];
+
 /// How far an agent may follow "by" ("by a majority decision of the UN").
 const AGENT_WINDOW: usize = 5;
 
@@ -2706,7 +2731,7 @@ impl Sentence<'_> {
             .unwrap_or(first_by);
         let mut rated = false;
         let mut unrated = None;
-        for i in first_by.saturating_sub(PASSIVE_WINDOW)..last_by {
+        for i in first_by.saturating_sub(LONG_PASSIVE_WINDOW)..last_by {
             if !BE_FORMS.iter().any(|be| self.is(i, be)) {
                 continue;
             }
@@ -2718,14 +2743,23 @@ impl Sentence<'_> {
             }
             // The be-form, or the "by" before this one.
             let mut from = i;
-            for j in i + 1..(i + 1 + PASSIVE_WINDOW).min(self.m.tokens.len()) {
+            for j in i + 1..(i + 1 + LONG_PASSIVE_WINDOW).min(self.m.tokens.len()) {
                 if !self.is(j, "by") {
                     continue;
+                }
+                if j > i + PASSIVE_WINDOW && !self.long_passive(i, j) {
+                    break;
                 }
                 if self.between(i, j).contains([',', ';']) {
                     break;
                 }
-                let agent = self.agent_of_by(j);
+                // A long passive's agent stands in a plain phrase: "by the
+                // recent events *in* East Timor" names no doer.
+                let agent = self.agent_of_by(j).filter(|&a| {
+                    j <= i + PASSIVE_WINDOW
+                        || (j + 1..self.m.actors[a].tok.start)
+                            .all(|k| !NOT_IN_AGENT_PHRASE.contains(&self.word(k)))
+                });
                 if self
                     .m
                     .tone
@@ -2743,6 +2777,48 @@ impl Sentence<'_> {
             }
         }
         if rated { None } else { unrated }
+    }
+
+    /// Whether the form of *be* at token `be` and the "by" at token `by`,
+    /// more than [`PASSIVE_WINDOW`] words apart, still make one passive:
+    /// a participle right after *be* (not one of [`STATIVE_PARTICIPLES`]),
+    /// then only phrases of place and time ("Two drones *were launched* at
+    /// a merchant ship in the Gulf of Aden *by* Houthi forces"). Any other
+    /// participle ("-ed" past four letters, so "Red Sea" passes, or one of
+    /// [`IRREGULAR_PARTICIPLES`], [`PARTICIPLES`] or
+    /// [`OTHER_PARTICIPLES`]), any "-ing" word or any of
+    /// [`LONG_PASSIVE_STOPS`] between may have a "by" of its own. Nor may
+    /// the passive stand in a relative clause ("the line *which was
+    /// drawn* in the waters of the DPRK by the U.S. imperialist aggressor
+    /// forces"): its doer is no more than a detail of the speaker's own
+    /// description.
+    fn long_passive(&self, be: usize, by: usize) -> bool {
+        let irregular = |w: &str| {
+            IRREGULAR_PARTICIPLES.contains(&w)
+                || PARTICIPLES.contains(&w)
+                || OTHER_PARTICIPLES.contains(&w)
+        };
+        let p = self.word(be + 1);
+        let participle = (p.ends_with("ed") || irregular(p)) && !STATIVE_PARTICIPLES.contains(&p);
+        // The verb group's first word ("which *have* been forced", "that
+        // *was* being perpetrated").
+        let mut first = be;
+        while first > 0
+            && (BE_FORMS.contains(&self.word(first - 1))
+                || ["has", "have", "had"].contains(&self.word(first - 1)))
+        {
+            first -= 1;
+        }
+        let relative = first > 0 && ["which", "that", "who"].contains(&self.word(first - 1));
+        participle
+            && !relative
+            && !(be + 2..by).any(|k| {
+                let w = self.word(k);
+                (w.len() > 4 && w.ends_with("ed"))
+                    || w.ends_with("ing")
+                    || LONG_PASSIVE_STOPS.contains(&w)
+                    || irregular(w)
+            })
     }
 
     /// A passive with no form of *be*, as headlines write it and as a

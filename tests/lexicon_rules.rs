@@ -2229,3 +2229,50 @@ fn a_subject_that_will_be_sunk_undergoes_the_speakers_threat() {
         (Some("PRK".to_string()), v(&["JPN"]))
     );
 }
+
+#[test]
+fn a_passive_agent_may_come_after_phrases_of_place() {
+    let v = |x: &[&str]| x.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    // More than eight words between "were" and "by", all of place.
+    assert_eq!(
+        roles(
+            "Two drones were launched at a merchant ship in the Gulf of Aden by Houthi forces, \
+             the British navy said."
+        )
+        .0,
+        Some("HOUTHIS".to_string())
+    );
+    assert_eq!(
+        roles("Tokyo was praised at the summit for its efforts on climate by Indonesia."),
+        (Some("IDN".to_string()), v(&["JPN"]))
+    );
+    assert_eq!(
+        roles(
+            "A wreath was sent to the grave of Kim Il Sung on his birthday by the Cuban \
+             ambassador."
+        )
+        .0,
+        Some("CUB".to_string())
+    );
+    // A later participle has its own agent: the praise has none named.
+    assert_eq!(
+        roles("Tokyo was praised at the summit for the efforts made on climate by Indonesia."),
+        (None, v(&["JPN"]))
+    );
+    // A doer in a relative clause is a detail of the speaker's own
+    // description: the speaker judges the line and its drawers.
+    assert_eq!(
+        scored(
+            "The line is an illegal line which was drawn in the territorial waters of the \
+             DPRK by the U.S. aggressor forces.",
+            Some("PRK")
+        )
+        .1,
+        Some("PRK".to_string())
+    );
+    // "by" events in a place names no doer.
+    assert_ne!(
+        roles("Seoul was reminded of this in a most dramatic way by the recent events in Japan.").0,
+        Some("JPN".to_string())
+    );
+}
