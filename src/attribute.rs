@@ -168,13 +168,13 @@ const PASSIVE_WINDOW: usize = 8;
 const LONG_PASSIVE_WINDOW: usize = 12;
 
 /// Words that may not stand between the participle of a long passive and
-/// its "by": a new clause, a modal, another form of *be*, or a cause
-/// ("because of", "thanks to"). See `Sentence::long_passive`.
+/// its "by", besides the forms of *be* ([`BE_FORMS`]): a new clause, a
+/// modal, or a cause ("because of", "thanks to"). See
+/// `Sentence::long_passive`.
 const LONG_PASSIVE_STOPS: &[&str] = &[
     "that", "which", "who", "whom", "whose", "and", "or", "but", "as", "if", "while", "when",
     "said", "says", "say", "will", "would", "could", "can", "may", "might", "must", "should",
-    "shall", "has", "have", "had", "is", "are", "was", "were", "be", "been", "being", "because",
-    "thanks",
+    "shall", "has", "have", "had", "because", "thanks",
 ];
 
 /// Irregular participles of giving, making and the like, besides
@@ -2817,6 +2817,7 @@ impl Sentence<'_> {
                 (w.len() > 4 && w.ends_with("ed"))
                     || w.ends_with("ing")
                     || LONG_PASSIVE_STOPS.contains(&w)
+                    || BE_FORMS.contains(&w)
                     || irregular(w)
             })
     }
